@@ -1,0 +1,748 @@
+//! Where requests go and how they are sent: endpoint, auth, retries.
+//!
+//! Everything here is pure except [`Transport::send`] and [`Transport::sleep_ms`],
+//! which the edge implements with `wasi:http` and `wasi:clocks` (and tests with
+//! a script).
+
+use crate::error::{Error, classify, retry_after_seconds};
+use serde_json::Value;
+
+/// The `User-Agent` sent with every request (Gorgias's WAF blocks some defaults).
+pub const USER_AGENT: &str = concat!("gorgias-connector/", env!("CARGO_PKG_VERSION"));
+
+/// Credentials and account for one call.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Connection {
+    /// Account subdomain.
+    pub account: String,
+    /// Email of the API key's user.
+    pub email: String,
+    /// The API key (secret).
+    pub api_key: String,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("account", &self.account)
+            .field("email", &self.email)
+            .field("api_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// HTTP method of an upstream request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+}
+
+impl Method {
+    /// The method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+}
+
+/// A Gorgias API call as an operation describes it, before auth and host.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiRequest {
+    /// Method.
+    pub method: Method,
+    /// Path below the host, starting with `/api/`.
+    pub path: String,
+    /// Query parameters, unencoded, in order.
+    pub query: Vec<(String, String)>,
+    /// JSON body.
+    pub body: Option<Value>,
+}
+
+impl ApiRequest {
+    /// A GET of `path` with `query`.
+    pub fn get(path: impl Into<String>, query: Vec<(String, String)>) -> Self {
+        ApiRequest {
+            method: Method::Get,
+            path: path.into(),
+            query,
+            body: None,
+        }
+    }
+
+    /// A request with a JSON body.
+    pub fn with_body(method: Method, path: impl Into<String>, body: Value) -> Self {
+        ApiRequest {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: Some(body),
+        }
+    }
+
+    /// Whether resending after an ambiguous failure is harmless.
+    pub fn idempotent(&self) -> bool {
+        self.method == Method::Get
+    }
+
+    /// Path and percent-encoded query.
+    pub fn path_and_query(&self) -> String {
+        let mut s = self.path.clone();
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            s.push(if i == 0 { '?' } else { '&' });
+            percent_encode_into(&mut s, k);
+            s.push('=');
+            percent_encode_into(&mut s, v);
+        }
+        s
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn percent_encode_into(out: &mut String, s: &str) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from_digit(u32::from(b >> 4), 16).map_or('0', |c| c.to_ascii_uppercase()));
+            out.push(char::from_digit(u32::from(b & 15), 16).map_or('0', |c| c.to_ascii_uppercase()));
+        }
+    }
+}
+
+/// `http` or `https`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// Plain HTTP (only through an operator's `gorgias_base_url`).
+    Http,
+    /// HTTPS.
+    Https,
+}
+
+/// Where requests go: scheme, host[:port] and an optional path prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Scheme.
+    pub scheme: Scheme,
+    /// `host[:port]`.
+    pub authority: String,
+    /// Prefix before `/api/…`, empty or starting with `/`, without trailing `/`.
+    pub prefix: String,
+}
+
+impl Endpoint {
+    /// `https://{account}.gorgias.com`, after checking the account is a DNS label.
+    pub fn for_account(account: &str) -> Result<Self, Error> {
+        validate_account(account)?;
+        Ok(Endpoint {
+            scheme: Scheme::Https,
+            authority: format!("{}.gorgias.com", account.to_ascii_lowercase()),
+            prefix: String::new(),
+        })
+    }
+
+    /// Parses an operator-set base URL such as `http://127.0.0.1:8081` or
+    /// `https://proxy.internal/gorgias`.
+    pub fn parse_base_url(url: &str) -> Result<Self, Error> {
+        let bad = |why: &str| Error::Configuration(format!("gorgias_base_url is invalid: {why}"));
+        let (scheme, rest) = if let Some(r) = url.strip_prefix("https://") {
+            (Scheme::Https, r)
+        } else if let Some(r) = url.strip_prefix("http://") {
+            (Scheme::Http, r)
+        } else {
+            return Err(bad("it must start with http:// or https://"));
+        };
+        let (authority, prefix) = match rest.find('/') {
+            Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
+            None => (rest, ""),
+        };
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+        if authority.is_empty() || !authority.chars().all(ok_char) {
+            return Err(bad(
+                "the host is missing or has characters other than letters, digits, '.', '-', ':'",
+            ));
+        }
+        if prefix.contains(['?', '#']) {
+            return Err(bad("it must not have a query or fragment"));
+        }
+        Ok(Endpoint {
+            scheme,
+            authority: authority.to_string(),
+            prefix: prefix.to_string(),
+        })
+    }
+}
+
+/// Checks that `account` is a DNS label: 1-63 letters, digits and hyphens,
+/// not starting or ending with a hyphen. Anything else could aim at another host.
+pub fn validate_account(account: &str) -> Result<(), Error> {
+    let valid = !account.is_empty()
+        && account.len() <= 63
+        && account.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !account.starts_with('-')
+        && !account.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "account",
+            "must be the account subdomain (letters, digits and hyphens, e.g. \"acme\" for acme.gorgias.com)",
+        ))
+    }
+}
+
+/// A fully built upstream request, as the transport sends it.
+#[derive(Clone, PartialEq)]
+pub struct Outgoing {
+    /// Method.
+    pub method: Method,
+    /// Scheme.
+    pub scheme: Scheme,
+    /// `host[:port]`.
+    pub authority: String,
+    /// Path with encoded query.
+    pub path_and_query: String,
+    /// Headers, including `Authorization`.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<_> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                if k.eq_ignore_ascii_case("authorization") {
+                    (k.as_str(), "<redacted>")
+                } else {
+                    (k.as_str(), v.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("Outgoing")
+            .field("method", &self.method)
+            .field(
+                "url",
+                &format!("{:?}://{}{}", self.scheme, self.authority, self.path_and_query),
+            )
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
+/// An upstream answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers (names as received).
+    pub headers: Vec<(String, String)>,
+    /// Body, at most [`MAX_RESPONSE_BYTES`].
+    pub body: Vec<u8>,
+}
+
+/// The most body bytes read from Gorgias; more is an `invalid-response`.
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Why no response arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The request never left (DNS, refused connection, connect timeout, denied host).
+    NotSent(String),
+    /// The request may have reached Gorgias (timeout waiting, connection reset).
+    MaybeSent(String),
+    /// The response body was larger than [`MAX_RESPONSE_BYTES`] or broke off.
+    Body {
+        /// Status of the response whose body failed.
+        status: u16,
+        /// What failed.
+        message: String,
+    },
+}
+
+/// Performs I/O for the client.
+pub trait Transport {
+    /// Sends one request and reads the whole response.
+    fn send(&mut self, request: &Outgoing) -> Result<Response, TransportError>;
+    /// Waits `ms` milliseconds (between retries).
+    fn sleep_ms(&mut self, ms: u64);
+}
+
+/// Retry budget: how many attempts in all, and how long all waits may add up to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, including the first (1 = no retry).
+    pub max_attempts: u32,
+    /// Upper bound on the sum of all waits between attempts.
+    pub max_wait_ms: u64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            max_wait_ms: 10_000,
+        }
+    }
+}
+
+/// Sends [`ApiRequest`]s to one account with one set of credentials.
+pub struct Client<'t, T: Transport> {
+    transport: &'t mut T,
+    endpoint: Endpoint,
+    authorization: String,
+    policy: RetryPolicy,
+    /// The operation name used in error messages.
+    pub operation: &'static str,
+}
+
+impl<'t, T: Transport> Client<'t, T> {
+    /// A client for `conn`, sending to `base` when the operator set one.
+    pub fn new(
+        transport: &'t mut T,
+        conn: &Connection,
+        base: Option<&Endpoint>,
+        policy: RetryPolicy,
+        operation: &'static str,
+    ) -> Result<Self, Error> {
+        let endpoint = Endpoint::for_account(&conn.account)?;
+        let endpoint = base.cloned().unwrap_or(endpoint);
+        if conn.email.trim().is_empty() {
+            return Err(Error::invalid("email", "the Gorgias user email is required"));
+        }
+        if conn.api_key.is_empty() {
+            return Err(Error::invalid("apiKey", "the Gorgias API key is required"));
+        }
+        if conn.email.contains(':') || conn.email.chars().any(char::is_control) {
+            return Err(Error::invalid("email", "must not contain ':' or control characters"));
+        }
+        if conn.api_key.chars().any(char::is_control) {
+            return Err(Error::invalid("apiKey", "must not contain control characters"));
+        }
+        let authorization = format!(
+            "Basic {}",
+            base64(format!("{}:{}", conn.email, conn.api_key).as_bytes())
+        );
+        Ok(Client {
+            transport,
+            endpoint,
+            authorization,
+            policy,
+            operation,
+        })
+    }
+
+    /// Builds the wire request for `req`.
+    pub fn outgoing(&self, req: &ApiRequest) -> Outgoing {
+        let mut headers = vec![
+            ("authorization".to_string(), self.authorization.clone()),
+            ("accept".to_string(), "application/json".to_string()),
+            ("user-agent".to_string(), USER_AGENT.to_string()),
+        ];
+        let body = req.body.as_ref().map(|b| {
+            headers.push(("content-type".to_string(), "application/json".to_string()));
+            b.to_string().into_bytes()
+        });
+        Outgoing {
+            method: req.method,
+            scheme: self.endpoint.scheme,
+            authority: self.endpoint.authority.clone(),
+            path_and_query: format!("{}{}", self.endpoint.prefix, req.path_and_query()),
+            headers,
+            body,
+        }
+    }
+
+    /// Sends `req`, retrying within the budget where that is safe, and returns
+    /// the 2xx response. Errors carry the operation name.
+    ///
+    /// - 429: Gorgias did not process the request, so any method is retried
+    ///   after `Retry-after` if the budget covers the wait.
+    /// - 5xx, timeouts, resets: retried with backoff only for idempotent requests.
+    /// - Refused connections: the request never left, so any method is retried.
+    pub fn send(&mut self, req: &ApiRequest) -> Result<Response, Error> {
+        let out = self.outgoing(req);
+        let idempotent = req.idempotent();
+        let mut waited_ms: u64 = 0;
+        let mut attempt: u32 = 1;
+        loop {
+            let result = self.transport.send(&out);
+            let (error, wait_ms) = match result {
+                Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+                Ok(resp) => {
+                    let err = classify(resp.status, &resp.headers, &resp.body, idempotent);
+                    let wait = match &err {
+                        Error::RateLimited { .. } => {
+                            Some(u64::from(retry_after_seconds(&resp.headers).unwrap_or(1)) * 1000)
+                        }
+                        e if e.retryable() => Some(backoff_ms(attempt)),
+                        _ => None,
+                    };
+                    (err, wait)
+                }
+                Err(TransportError::NotSent(m)) => (
+                    Error::Transport {
+                        message: format!("request not sent: {m}"),
+                        request_sent: false,
+                        retryable: true,
+                    },
+                    Some(backoff_ms(attempt)),
+                ),
+                Err(TransportError::MaybeSent(m)) => {
+                    let message = if idempotent {
+                        format!("no response: {m}")
+                    } else {
+                        format!("no response: {m}; the write may have been applied, so it was not resent")
+                    };
+                    (
+                        Error::Transport {
+                            message,
+                            request_sent: true,
+                            retryable: idempotent,
+                        },
+                        idempotent.then(|| backoff_ms(attempt)),
+                    )
+                }
+                Err(TransportError::Body { status, message }) => (
+                    Error::InvalidResponse {
+                        status,
+                        message,
+                        retryable: idempotent,
+                    },
+                    None,
+                ),
+            };
+            let fits =
+                wait_ms.filter(|w| attempt < self.policy.max_attempts && waited_ms + w <= self.policy.max_wait_ms);
+            match fits {
+                Some(w) => {
+                    self.transport.sleep_ms(w);
+                    waited_ms += w;
+                    attempt += 1;
+                }
+                None => return Err(error.in_operation(self.operation)),
+            }
+        }
+    }
+
+    /// Sends `req` and decodes the 2xx JSON body with `parse`.
+    pub fn call<O>(&mut self, req: &ApiRequest, parse: impl FnOnce(&[u8]) -> Result<O, String>) -> Result<O, Error> {
+        let resp = self.send(req)?;
+        parse(&resp.body).map_err(|m| {
+            Error::InvalidResponse {
+                status: resp.status,
+                message: format!("unexpected response from {} {}: {m}", req.method.as_str(), req.path),
+                retryable: req.idempotent(),
+            }
+            .in_operation(self.operation)
+        })
+    }
+}
+
+fn backoff_ms(attempt: u32) -> u64 {
+    250u64 << attempt.min(6)
+}
+
+/// Standard base64 with padding.
+pub fn base64(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    /// A transport that answers from a script and records what was sent.
+    #[derive(Default)]
+    pub struct Scripted {
+        pub answers: VecDeque<Result<Response, TransportError>>,
+        pub sent: Vec<Outgoing>,
+        pub slept: Vec<u64>,
+    }
+
+    impl Scripted {
+        pub fn new(answers: Vec<Result<Response, TransportError>>) -> Self {
+            Scripted {
+                answers: answers.into(),
+                ..Default::default()
+            }
+        }
+        pub fn json(status: u16, body: &str) -> Result<Response, TransportError> {
+            Ok(Response {
+                status,
+                headers: vec![],
+                body: body.as_bytes().to_vec(),
+            })
+        }
+        pub fn bodies(&self) -> Vec<Option<Value>> {
+            self.sent
+                .iter()
+                .map(|o| o.body.as_ref().map(|b| serde_json::from_slice(b).unwrap()))
+                .collect()
+        }
+        pub fn lines(&self) -> Vec<String> {
+            self.sent
+                .iter()
+                .map(|o| format!("{} {}", o.method.as_str(), o.path_and_query))
+                .collect()
+        }
+    }
+
+    impl Transport for Scripted {
+        fn send(&mut self, request: &Outgoing) -> Result<Response, TransportError> {
+            self.sent.push(request.clone());
+            self.answers.pop_front().expect("script ran out of answers")
+        }
+        fn sleep_ms(&mut self, ms: u64) {
+            self.slept.push(ms);
+        }
+    }
+
+    pub fn conn() -> Connection {
+        Connection {
+            account: "acme".into(),
+            email: "agent@acme.com".into(),
+            api_key: "s3cr3t-key".into(),
+        }
+    }
+
+    fn rate_limited(secs: &str) -> Result<Response, TransportError> {
+        Ok(Response {
+            status: 429,
+            headers: vec![("Retry-after".into(), secs.into())],
+            body: vec![],
+        })
+    }
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(i.as_bytes()), o);
+        }
+    }
+
+    #[test]
+    fn account_must_be_a_dns_label() {
+        for ok in ["acme", "my-shop", "Shop42"] {
+            assert!(validate_account(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "evil.com",
+            "a/b",
+            "a@b",
+            "a b",
+            "acme.gorgias.com#",
+            &"a".repeat(64),
+        ] {
+            let e = validate_account(bad).unwrap_err();
+            assert_eq!(e.code(), "invalid-input", "{bad}");
+        }
+        assert_eq!(Endpoint::for_account("ACME").unwrap().authority, "acme.gorgias.com");
+    }
+
+    #[test]
+    fn base_url_parsing() {
+        let e = Endpoint::parse_base_url("http://127.0.0.1:8081/").unwrap();
+        assert_eq!(
+            (e.scheme, e.authority.as_str(), e.prefix.as_str()),
+            (Scheme::Http, "127.0.0.1:8081", "")
+        );
+        let e = Endpoint::parse_base_url("https://proxy.internal/gorgias/").unwrap();
+        assert_eq!(e.prefix, "/gorgias");
+        for bad in [
+            "ftp://x",
+            "http://",
+            "http://a b",
+            "https://x/p?q=1",
+            "http://user@host",
+        ] {
+            assert_eq!(
+                Endpoint::parse_base_url(bad).unwrap_err().code(),
+                "configuration",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn outgoing_has_basic_auth_user_agent_and_encoded_query() {
+        let mut t = Scripted::default();
+        let c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "find-customer-by-email").unwrap();
+        let o = c.outgoing(&ApiRequest::get(
+            "/api/customers",
+            vec![("email".into(), "a+b@x.com".into())],
+        ));
+        assert_eq!(o.authority, "acme.gorgias.com");
+        assert_eq!(o.scheme, Scheme::Https);
+        assert_eq!(o.path_and_query, "/api/customers?email=a%2Bb%40x.com");
+        assert!(o.headers.contains(&(
+            "authorization".into(),
+            format!("Basic {}", base64(b"agent@acme.com:s3cr3t-key"))
+        )));
+        assert!(
+            o.headers
+                .iter()
+                .any(|(k, v)| k == "user-agent" && v.starts_with("gorgias-connector/"))
+        );
+        assert!(
+            !format!("{o:?}").contains(&base64(b"agent@acme.com:s3cr3t-key")),
+            "Debug redacts auth"
+        );
+    }
+
+    #[test]
+    fn base_url_replaces_host_but_not_credentials() {
+        let mut t = Scripted::default();
+        let base = Endpoint::parse_base_url("http://127.0.0.1:9/prefix").unwrap();
+        let c = Client::new(&mut t, &conn(), Some(&base), RetryPolicy::default(), "get-ticket").unwrap();
+        let o = c.outgoing(&ApiRequest::get("/api/tickets/1", vec![]));
+        assert_eq!(
+            (o.authority.as_str(), o.path_and_query.as_str()),
+            ("127.0.0.1:9", "/prefix/api/tickets/1")
+        );
+    }
+
+    #[test]
+    fn bad_account_is_refused_even_with_a_base_url() {
+        let mut t = Scripted::default();
+        let base = Endpoint::parse_base_url("http://127.0.0.1:9").unwrap();
+        let bad = Connection {
+            account: "evil.com/".into(),
+            ..conn()
+        };
+        assert!(Client::new(&mut t, &bad, Some(&base), RetryPolicy::default(), "x").is_err());
+    }
+
+    #[test]
+    fn retries_429_within_budget_then_succeeds() {
+        let mut t = Scripted::new(vec![rate_limited("2"), rate_limited("3"), Scripted::json(200, "{}")]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "create-ticket").unwrap();
+        let r = c.send(&ApiRequest::with_body(
+            Method::Post,
+            "/api/tickets",
+            serde_json::json!({}),
+        ));
+        assert_eq!(r.unwrap().status, 200);
+        assert_eq!(t.slept, vec![2000, 3000]);
+        assert_eq!(t.sent.len(), 3);
+    }
+
+    #[test]
+    fn fails_fast_when_retry_after_exceeds_budget() {
+        let mut t = Scripted::new(vec![rate_limited("30")]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "get-ticket").unwrap();
+        let e = c.send(&ApiRequest::get("/api/tickets/1", vec![])).unwrap_err();
+        assert_eq!(
+            e,
+            Error::RateLimited {
+                retry_after_seconds: 30,
+                message: "get-ticket: gorgias answered 429".into()
+            }
+        );
+        assert!(t.slept.is_empty());
+    }
+
+    #[test]
+    fn attempts_are_bounded() {
+        let mut t = Scripted::new(vec![rate_limited("1"), rate_limited("1"), rate_limited("1")]);
+        let policy = RetryPolicy {
+            max_attempts: 2,
+            max_wait_ms: 60_000,
+        };
+        let mut c = Client::new(&mut t, &conn(), None, policy, "get-ticket").unwrap();
+        assert_eq!(
+            c.send(&ApiRequest::get("/api/x", vec![])).unwrap_err().code(),
+            "rate-limited"
+        );
+        assert_eq!(t.sent.len(), 2);
+    }
+
+    #[test]
+    fn reads_retry_5xx_and_writes_do_not() {
+        let mut t = Scripted::new(vec![Scripted::json(503, ""), Scripted::json(200, "[]")]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "get-ticket").unwrap();
+        assert!(c.send(&ApiRequest::get("/api/x", vec![])).is_ok());
+        assert_eq!(t.sent.len(), 2);
+
+        let mut t = Scripted::new(vec![Scripted::json(503, "")]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "reply-to-ticket").unwrap();
+        let e = c
+            .send(&ApiRequest::with_body(Method::Post, "/api/x", serde_json::json!({})))
+            .unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("upstream", false));
+        assert_eq!(t.sent.len(), 1, "a write is never sent twice");
+    }
+
+    #[test]
+    fn ambiguous_write_failure_is_not_resent() {
+        let mut t = Scripted::new(vec![Err(TransportError::MaybeSent("first byte timeout".into()))]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "create-ticket").unwrap();
+        let e = c
+            .send(&ApiRequest::with_body(
+                Method::Post,
+                "/api/tickets",
+                serde_json::json!({}),
+            ))
+            .unwrap_err();
+        let Error::Transport {
+            request_sent,
+            retryable,
+            message,
+        } = e
+        else {
+            panic!()
+        };
+        assert!(request_sent && !retryable);
+        assert!(message.contains("may have been applied"), "{message}");
+        assert_eq!(t.sent.len(), 1);
+    }
+
+    #[test]
+    fn refused_connection_is_retried_even_for_writes() {
+        let mut t = Scripted::new(vec![
+            Err(TransportError::NotSent("connection refused".into())),
+            Scripted::json(201, ""),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
+        assert!(
+            c.send(&ApiRequest::with_body(Method::Post, "/api/x", serde_json::json!({})))
+                .is_ok()
+        );
+        assert_eq!(t.slept, vec![500]);
+    }
+}

@@ -1,0 +1,338 @@
+//! The one error type, and its classification from an upstream answer.
+//!
+//! Mirrors the WIT `variant error`: each case tells the caller what happened and
+//! whether sending the same call again can help. Messages never carry secrets.
+
+use serde_json::Value;
+
+/// A problem with one input field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, as the operation's parameters name it.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// Gorgias answered with an error status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// Gorgias's `error.msg`, or a summary of the body.
+    pub message: String,
+    /// Gorgias's `error.data` field messages.
+    pub field_errors: Vec<FieldError>,
+    /// Whether the same call may succeed when sent again.
+    pub retryable: bool,
+}
+
+/// Every way an operation can fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// An input is missing or invalid; nothing was sent.
+    InvalidInput(FieldError),
+    /// The connector lacks configuration (account, credentials); nothing was sent.
+    Configuration(String),
+    /// Gorgias answered 401: the credentials are wrong.
+    Unauthorized(ApiError),
+    /// Gorgias answered 403: the key's user lacks the permission, or a quota is spent.
+    Forbidden(ApiError),
+    /// Gorgias answered 404.
+    NotFound(ApiError),
+    /// Gorgias answered 409.
+    Conflict(ApiError),
+    /// Gorgias answered 429 and the retry budget could not cover the wait.
+    RateLimited {
+        /// Seconds to wait, from `Retry-after`.
+        retry_after_seconds: u32,
+        /// What happened.
+        message: String,
+    },
+    /// Any other error status.
+    Upstream(ApiError),
+    /// No response arrived.
+    Transport {
+        /// What failed.
+        message: String,
+        /// False when the request certainly never left.
+        request_sent: bool,
+        /// Whether resending is safe.
+        retryable: bool,
+    },
+    /// The response could not be decoded.
+    InvalidResponse {
+        /// The HTTP status of the undecodable answer.
+        status: u16,
+        /// What could not be decoded.
+        message: String,
+        /// Whether resending is safe.
+        retryable: bool,
+    },
+}
+
+impl Error {
+    /// An invalid-input error for `field`.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Error::InvalidInput(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        })
+    }
+
+    /// The stable machine-readable code of this case (the WIT case name).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidInput(_) => "invalid-input",
+            Error::Configuration(_) => "configuration",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) => "not-found",
+            Error::Conflict(_) => "conflict",
+            Error::RateLimited { .. } => "rate-limited",
+            Error::Upstream(_) => "upstream",
+            Error::Transport { .. } => "transport",
+            Error::InvalidResponse { .. } => "invalid-response",
+        }
+    }
+
+    /// The human-readable message.
+    pub fn message(&self) -> String {
+        match self {
+            Error::InvalidInput(f) => format!("{}: {}", f.field, f.message),
+            Error::Configuration(m) => m.clone(),
+            Error::Unauthorized(a)
+            | Error::Forbidden(a)
+            | Error::NotFound(a)
+            | Error::Conflict(a)
+            | Error::Upstream(a) => a.message.clone(),
+            Error::RateLimited { message, .. }
+            | Error::Transport { message, .. }
+            | Error::InvalidResponse { message, .. } => message.clone(),
+        }
+    }
+
+    /// Whether the same call can succeed when sent again unchanged.
+    pub fn retryable(&self) -> bool {
+        match self {
+            Error::InvalidInput(_) | Error::Configuration(_) => false,
+            Error::RateLimited { .. } => true,
+            Error::Unauthorized(a)
+            | Error::Forbidden(a)
+            | Error::NotFound(a)
+            | Error::Conflict(a)
+            | Error::Upstream(a) => a.retryable,
+            Error::Transport { retryable, .. } | Error::InvalidResponse { retryable, .. } => *retryable,
+        }
+    }
+
+    /// Prefixes the message with the operation name (`get-ticket: …`).
+    pub fn in_operation(mut self, op: &str) -> Self {
+        let prefix = |m: &mut String| {
+            if !m.starts_with(op) {
+                *m = format!("{op}: {m}");
+            }
+        };
+        match &mut self {
+            Error::InvalidInput(_) => {}
+            Error::Configuration(m) => prefix(m),
+            Error::Unauthorized(a)
+            | Error::Forbidden(a)
+            | Error::NotFound(a)
+            | Error::Conflict(a)
+            | Error::Upstream(a) => prefix(&mut a.message),
+            Error::RateLimited { message, .. }
+            | Error::Transport { message, .. }
+            | Error::InvalidResponse { message, .. } => prefix(message),
+        }
+        self
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Reads `Retry-after` (delta seconds; an HTTP date or garbage counts as absent).
+pub fn retry_after_seconds(headers: &[(String, String)]) -> Option<u32> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))
+        .and_then(|(_, v)| {
+            let v = v.trim();
+            v.parse::<u32>().ok().or_else(|| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite() && *f >= 0.0)
+                    .map(|f| f.ceil().min(u32::MAX as f64) as u32)
+            })
+        })
+}
+
+/// Builds the error for a non-2xx answer from Gorgias.
+///
+/// `idempotent` says whether the request may be resent: a 5xx after a write
+/// may have been applied, so it is not marked retryable.
+pub fn classify(status: u16, headers: &[(String, String)], body: &[u8], idempotent: bool) -> Error {
+    let (msg, field_errors) = gorgias_error_body(body);
+    let message = match msg {
+        Some(m) => format!("gorgias answered {status}: {m}"),
+        None => format!("gorgias answered {status}"),
+    };
+    let api = |retryable| ApiError {
+        status,
+        message: message.clone(),
+        field_errors: field_errors.clone(),
+        retryable,
+    };
+    match status {
+        401 => Error::Unauthorized(api(false)),
+        403 => Error::Forbidden(api(false)),
+        404 => Error::NotFound(api(false)),
+        409 => Error::Conflict(api(false)),
+        429 => Error::RateLimited {
+            retry_after_seconds: retry_after_seconds(headers).unwrap_or(1),
+            message,
+        },
+        500..=599 => Error::Upstream(api(idempotent)),
+        _ => Error::Upstream(api(false)),
+    }
+}
+
+/// Extracts `error.msg` and `error.data` from Gorgias's error envelope.
+/// Falls back to a short, single-line excerpt of a non-JSON body.
+fn gorgias_error_body(body: &[u8]) -> (Option<String>, Vec<FieldError>) {
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        let text = String::from_utf8_lossy(body);
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() || text.starts_with('<') {
+            return (None, Vec::new());
+        }
+        return (Some(truncate(&text, 200)), Vec::new());
+    };
+    let err = v.get("error").unwrap_or(&v);
+    let msg = match err {
+        Value::String(s) => Some(s.clone()),
+        _ => err
+            .get("msg")
+            .or_else(|| err.get("message"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    };
+    let mut fields = Vec::new();
+    if let Some(Value::Object(data)) = err.get("data") {
+        for (field, msgs) in data {
+            let message = match msgs {
+                Value::Array(items) => items
+                    .iter()
+                    .map(|m| m.as_str().map(str::to_string).unwrap_or_else(|| m.to_string()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            fields.push(FieldError {
+                field: field.clone(),
+                message,
+            });
+        }
+    }
+    (msg.map(|m| truncate(&m, 500)), fields)
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(k: &str, v: &str) -> Vec<(String, String)> {
+        vec![(k.to_string(), v.to_string())]
+    }
+
+    #[test]
+    fn error_msg_and_field_data_are_carried() {
+        let body = br#"{"error": {"msg": "Failed to create ticket", "data": {"sender": ["Missing data for required field."]}}}"#;
+        let e = classify(400, &[], body, false);
+        let Error::Upstream(a) = e else { panic!("{e:?}") };
+        assert_eq!(a.status, 400);
+        assert_eq!(a.message, "gorgias answered 400: Failed to create ticket");
+        assert_eq!(
+            a.field_errors,
+            vec![FieldError {
+                field: "sender".into(),
+                message: "Missing data for required field.".into()
+            }]
+        );
+        assert!(!a.retryable);
+    }
+
+    #[test]
+    fn status_classes() {
+        assert_eq!(classify(401, &[], b"", true).code(), "unauthorized");
+        assert_eq!(
+            classify(403, &[], br#"{"error":{"msg":"Messaging quota exceeded."}}"#, true).code(),
+            "forbidden"
+        );
+        assert_eq!(
+            classify(404, &[], br#"{"error":{"msg":"Resource not found."}}"#, true).code(),
+            "not-found"
+        );
+        assert_eq!(classify(409, &[], b"", false).code(), "conflict");
+        assert!(classify(503, &[], b"<html>oops</html>", true).retryable());
+        assert!(
+            !classify(503, &[], b"", false).retryable(),
+            "a write may have been applied"
+        );
+    }
+
+    #[test]
+    fn rate_limit_reads_retry_after_in_any_case() {
+        let e = classify(429, &h("Retry-after", "7"), b"", false);
+        assert_eq!(
+            e,
+            Error::RateLimited {
+                retry_after_seconds: 7,
+                message: "gorgias answered 429".into()
+            }
+        );
+        assert_eq!(retry_after_seconds(&h("retry-after", "2.5")), Some(3));
+        assert_eq!(retry_after_seconds(&h("retry-after", "soon")), None);
+        let Error::RateLimited {
+            retry_after_seconds: s, ..
+        } = classify(429, &[], b"", true)
+        else {
+            panic!()
+        };
+        assert_eq!(s, 1);
+    }
+
+    #[test]
+    fn html_bodies_are_not_echoed() {
+        let Error::Upstream(a) = classify(502, &[], b"<html><body>Bad gateway</body></html>", true) else {
+            panic!()
+        };
+        assert_eq!(a.message, "gorgias answered 502");
+    }
+
+    #[test]
+    fn operation_prefix_is_added_once() {
+        let e = classify(404, &[], b"", true)
+            .in_operation("get-ticket")
+            .in_operation("get-ticket");
+        assert_eq!(e.message(), "get-ticket: gorgias answered 404");
+    }
+}

@@ -1,0 +1,619 @@
+//! The HTTP surface: `POST /<operation>` routes, auth, errors as JSON.
+//!
+//! Pure over [`Transport`]: the edge hands in the request (body already read,
+//! at most [`MAX_BODY_BYTES`]) and writes out the [`HttpResponse`].
+
+use crate::client::{Client, Connection, Transport};
+use crate::config::Config;
+use crate::error::Error;
+use crate::ops;
+use crate::params::Args;
+use serde_json::{Value, json};
+
+/// Largest accepted inbound body; more is a 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// One operation of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// Kebab-case name: the WIT function and the route.
+    pub name: &'static str,
+    /// The spec's description.
+    pub description: &'static str,
+    /// Whether it only reads.
+    pub read_only: bool,
+    /// The Gorgias endpoint(s) it calls.
+    pub endpoint: &'static str,
+    /// The spec's parameter names (camelCase).
+    pub params: &'static [&'static str],
+}
+
+/// The ten operations, in the spec's order.
+pub const OPERATIONS: [Operation; 10] = [
+    Operation {
+        name: "get-ticket",
+        description: "Retrieve a single Gorgias support ticket by ID.",
+        read_only: true,
+        endpoint: "GET /api/tickets/{id}",
+        params: &["ticketId"],
+    },
+    Operation {
+        name: "search-tickets",
+        description: "List or filter Gorgias support tickets with cursor pagination.",
+        read_only: true,
+        endpoint: "GET /api/tickets",
+        params: &["customerId", "viewId", "externalId", "orderBy", "limit", "cursor"],
+    },
+    Operation {
+        name: "create-ticket",
+        description: "Create a new Gorgias support ticket with an initial message.",
+        read_only: false,
+        endpoint: "POST /api/tickets",
+        params: &[
+            "channel",
+            "customerId",
+            "fromAgent",
+            "subject",
+            "bodyText",
+            "bodyHtml",
+            "senderUserId",
+            "status",
+            "fromEmail",
+            "fromName",
+            "toEmail",
+            "toName",
+        ],
+    },
+    Operation {
+        name: "update-ticket",
+        description: "Update a Gorgias ticket — status, priority, assignee, or subject.",
+        read_only: false,
+        endpoint: "PUT /api/tickets/{id}",
+        params: &[
+            "ticketId",
+            "status",
+            "priority",
+            "assigneeUserId",
+            "assigneeTeamId",
+            "subject",
+        ],
+    },
+    Operation {
+        name: "reply-to-ticket",
+        description: "Post a customer-facing reply to a Gorgias ticket on its channel.",
+        read_only: false,
+        endpoint: "POST /api/tickets/{id}/messages",
+        params: &[
+            "ticketId",
+            "channel",
+            "senderUserId",
+            "bodyText",
+            "bodyHtml",
+            "receiverCustomerId",
+            "fromEmail",
+            "fromName",
+            "toEmail",
+            "toName",
+        ],
+    },
+    Operation {
+        name: "add-internal-note",
+        description: "Add an internal note to a Gorgias ticket — only visible to agents.",
+        read_only: false,
+        endpoint: "POST /api/tickets/{id}/messages",
+        params: &["ticketId", "senderUserId", "bodyText", "bodyHtml"],
+    },
+    Operation {
+        name: "get-ticket-messages",
+        description: "Retrieve the messages (conversation thread) for a Gorgias ticket.",
+        read_only: true,
+        endpoint: "GET /api/messages?ticket_id={id}",
+        params: &["ticketId", "limit", "cursor"],
+    },
+    Operation {
+        name: "list-ticket-tags",
+        description: "List the tags currently applied to a Gorgias ticket.",
+        read_only: true,
+        endpoint: "GET /api/tickets/{id}/tags",
+        params: &["ticketId"],
+    },
+    Operation {
+        name: "add-ticket-tags",
+        description: "Add one or more tags to a Gorgias ticket without replacing existing tags. Identify tags by name (creating them if absent) or by ID.",
+        read_only: false,
+        endpoint: "GET /api/tags?search=, POST /api/tags, POST /api/tickets/{id}/tags",
+        params: &["ticketId", "tagNames", "tagIds"],
+    },
+    Operation {
+        name: "find-customer-by-email",
+        description: "Look up Gorgias customers by their email address.",
+        read_only: true,
+        endpoint: "GET /api/customers?email=",
+        params: &["email"],
+    },
+];
+
+/// Looks an operation up by name.
+pub fn operation(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|o| o.name == name)
+}
+
+/// An inbound HTTP request.
+#[derive(Debug, Clone, Default)]
+pub struct HttpRequest {
+    /// Method, upper case.
+    pub method: String,
+    /// Path with query.
+    pub path: String,
+    /// Headers (any case).
+    pub headers: Vec<(String, String)>,
+    /// Body (at most [`MAX_BODY_BYTES`]).
+    pub body: Vec<u8>,
+    /// Whether the body was longer than [`MAX_BODY_BYTES`].
+    pub body_too_large: bool,
+}
+
+impl HttpRequest {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An HTTP response to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A JSON response.
+    pub fn json(status: u16, value: &Value) -> Self {
+        HttpResponse {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: value.to_string().into_bytes(),
+        }
+    }
+
+    fn with_header(mut self, k: &str, v: String) -> Self {
+        self.headers.push((k.to_string(), v));
+        self
+    }
+}
+
+/// An error answer for a request that never reached an operation.
+fn http_error(status: u16, code: &str, message: &str) -> HttpResponse {
+    HttpResponse::json(
+        status,
+        &json!({"error": {"code": code, "message": message, "retryable": false}}),
+    )
+}
+
+/// The HTTP status for an operation error.
+pub fn status_of(e: &Error) -> u16 {
+    match e {
+        Error::InvalidInput(_) => 400,
+        Error::Configuration(_) => 500,
+        Error::Unauthorized(_) => 401,
+        Error::Forbidden(_) => 403,
+        Error::NotFound(_) => 404,
+        Error::Conflict(_) => 409,
+        Error::RateLimited { .. } => 429,
+        Error::Upstream(a) if a.status < 500 => 422,
+        Error::Upstream(_) | Error::InvalidResponse { .. } => 502,
+        Error::Transport { request_sent: true, .. } => 504,
+        Error::Transport { .. } => 502,
+    }
+}
+
+/// `{"error": {...}}` for an operation error, with `Retry-After` for 429.
+pub fn error_response(e: &Error) -> HttpResponse {
+    let mut body = json!({"code": e.code(), "message": e.message(), "retryable": e.retryable()});
+    let o = body.as_object_mut().expect("object literal");
+    match e {
+        Error::InvalidInput(f) => {
+            o.insert("field".into(), f.field.clone().into());
+        }
+        Error::Unauthorized(a) | Error::Forbidden(a) | Error::NotFound(a) | Error::Conflict(a) | Error::Upstream(a) => {
+            o.insert("upstreamStatus".into(), a.status.into());
+            if !a.field_errors.is_empty() {
+                let fe: Vec<Value> = a
+                    .field_errors
+                    .iter()
+                    .map(|f| json!({"field": f.field, "message": f.message}))
+                    .collect();
+                o.insert("fieldErrors".into(), fe.into());
+            }
+        }
+        Error::RateLimited {
+            retry_after_seconds, ..
+        } => {
+            o.insert("retryAfterSeconds".into(), (*retry_after_seconds).into());
+        }
+        Error::Transport { request_sent, .. } => {
+            o.insert("requestSent".into(), (*request_sent).into());
+        }
+        Error::InvalidResponse { status, .. } => {
+            o.insert("upstreamStatus".into(), (*status).into());
+        }
+        Error::Configuration(_) => {}
+    }
+    let resp = HttpResponse::json(status_of(e), &json!({"error": body}));
+    match e {
+        Error::RateLimited {
+            retry_after_seconds, ..
+        } => resp.with_header("retry-after", retry_after_seconds.to_string()),
+        _ => resp,
+    }
+}
+
+/// Compares in time that depends only on the lengths, not on where bytes differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0xff);
+        diff |= usize::from(x ^ y);
+    }
+    diff == 0
+}
+
+/// The operations listing for `GET /` and `GET /operations`.
+fn listing() -> Value {
+    let ops: Vec<Value> = OPERATIONS
+        .iter()
+        .map(|o| json!({"name": o.name, "route": format!("POST /{}", o.name), "description": o.description, "readOnly": o.read_only, "gorgias": o.endpoint, "parameters": o.params}))
+        .collect();
+    json!({"name": "gorgias-connector", "version": env!("CARGO_PKG_VERSION"), "operations": ops})
+}
+
+/// Handles one inbound request. `config` is `Err` when the operator's
+/// configuration is unusable (reported as 500 without detail about secrets).
+pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, transport: &mut T) -> HttpResponse {
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => return error_response(e),
+    };
+    if let Some(token) = &config.connector_token {
+        let presented = req
+            .header("authorization")
+            .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")));
+        let ok = presented.is_some_and(|p| constant_time_eq(p.trim().as_bytes(), token.as_bytes()));
+        if !ok {
+            return http_error(
+                401,
+                "unauthenticated",
+                "missing or wrong bearer token (Authorization: Bearer <connector_token>)",
+            )
+            .with_header("www-authenticate", "Bearer".into());
+        }
+    }
+    let path = req.path.split('?').next().unwrap_or("");
+    let path = path.trim_end_matches('/');
+    if path.is_empty() || path == "/operations" {
+        return match req.method.as_str() {
+            "GET" | "HEAD" => HttpResponse::json(200, &listing()),
+            _ => http_error(405, "method-not-allowed", "use GET").with_header("allow", "GET".into()),
+        };
+    }
+    let name = &path[1..];
+    let Some(op) = operation(name) else {
+        return http_error(
+            404,
+            "unknown-operation",
+            &format!(
+                "no operation {:?}; GET /operations lists them",
+                name.chars().take(64).collect::<String>()
+            ),
+        );
+    };
+    if req.method != "POST" {
+        return http_error(
+            405,
+            "method-not-allowed",
+            &format!("{} takes POST with a JSON body", op.name),
+        )
+        .with_header("allow", "POST".into());
+    }
+    if req.body_too_large {
+        return http_error(
+            413,
+            "payload-too-large",
+            &format!("the body exceeds {MAX_BODY_BYTES} bytes"),
+        );
+    }
+    if let Some(ct) = req.header("content-type") {
+        let mime = ct.split(';').next().unwrap_or("").trim();
+        if !mime.eq_ignore_ascii_case("application/json") {
+            return http_error(
+                415,
+                "unsupported-media-type",
+                "send the parameters as JSON with content-type: application/json",
+            );
+        }
+    }
+    let conn = match connection(req, config) {
+        Ok(c) => c,
+        Err(e) => return error_response(&e.in_operation(op.name)),
+    };
+    match run(op, &req.body, &conn, config, transport) {
+        Ok(v) => HttpResponse::json(200, &v),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// Credentials: per-request headers override the configured ones; neither
+/// can change the host pattern (the account is validated by the client).
+fn connection(req: &HttpRequest, config: &Config) -> Result<Connection, Error> {
+    let pick = |header: &str, configured: &Option<String>| -> Result<String, Error> {
+        req.header(header)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .or_else(|| configured.clone())
+            .ok_or_else(|| {
+                Error::invalid(
+                    header,
+                    "no Gorgias credentials configured: set the connector's variables or send this header",
+                )
+            })
+    };
+    Ok(Connection {
+        account: pick("x-gorgias-account", &config.account)?,
+        email: pick("x-gorgias-email", &config.email)?,
+        api_key: pick("x-gorgias-api-key", &config.api_key)?,
+    })
+}
+
+/// Parses the body for `op`, runs it and renders the spec's Returns.
+pub fn run<T: Transport>(
+    op: &Operation,
+    body: &[u8],
+    conn: &Connection,
+    config: &Config,
+    transport: &mut T,
+) -> Result<Value, Error> {
+    let mut a = Args::parse(body, op.params)?;
+    let mut c = Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?;
+    let v = match op.name {
+        "get-ticket" => {
+            let t = ops::get_ticket(&mut c, a.id("ticketId")?)?;
+            json!({"ticket": t})
+        }
+        "search-tickets" => to_json(
+            &ops::SearchTickets {
+                customer_id: a.opt_id("customerId")?,
+                view_id: a.opt_id("viewId")?,
+                external_id: a.opt_string("externalId")?,
+                order_by: a.opt_string("orderBy")?,
+                limit: a.opt_u32("limit")?,
+                cursor: a.opt_string("cursor")?,
+            }
+            .run(&mut c)?,
+        ),
+        "create-ticket" => to_json(
+            &ops::CreateTicket {
+                channel: a.string("channel")?,
+                customer_id: a.id("customerId")?,
+                from_agent: a.bool("fromAgent")?,
+                subject: a.opt_string("subject")?,
+                body_text: a.opt_string("bodyText")?,
+                body_html: a.opt_string("bodyHtml")?,
+                sender_user_id: a.opt_id("senderUserId")?,
+                status: a.opt_string("status")?,
+                from_email: a.opt_string("fromEmail")?,
+                from_name: a.opt_string("fromName")?,
+                to_email: a.opt_string("toEmail")?,
+                to_name: a.opt_string("toName")?,
+            }
+            .run(&mut c)?,
+        ),
+        "update-ticket" => to_json(
+            &ops::UpdateTicket {
+                ticket_id: a.id("ticketId")?,
+                status: a.opt_string("status")?,
+                priority: a.opt_string("priority")?,
+                assignee_user_id: a.opt_id("assigneeUserId")?,
+                assignee_team_id: a.opt_id("assigneeTeamId")?,
+                subject: a.opt_string("subject")?,
+            }
+            .run(&mut c)?,
+        ),
+        "reply-to-ticket" => to_json(
+            &ops::ReplyToTicket {
+                ticket_id: a.id("ticketId")?,
+                channel: a.string("channel")?,
+                sender_user_id: a.id("senderUserId")?,
+                body_text: a.opt_string("bodyText")?,
+                body_html: a.opt_string("bodyHtml")?,
+                receiver_customer_id: a.opt_id("receiverCustomerId")?,
+                from_email: a.opt_string("fromEmail")?,
+                from_name: a.opt_string("fromName")?,
+                to_email: a.opt_string("toEmail")?,
+                to_name: a.opt_string("toName")?,
+            }
+            .run(&mut c)?,
+        ),
+        "add-internal-note" => to_json(
+            &ops::AddInternalNote {
+                ticket_id: a.id("ticketId")?,
+                sender_user_id: a.id("senderUserId")?,
+                body_text: a.opt_string("bodyText")?,
+                body_html: a.opt_string("bodyHtml")?,
+            }
+            .run(&mut c)?,
+        ),
+        "get-ticket-messages" => to_json(
+            &ops::GetTicketMessages {
+                ticket_id: a.id("ticketId")?,
+                limit: a.opt_u32("limit")?,
+                cursor: a.opt_string("cursor")?,
+            }
+            .run(&mut c)?,
+        ),
+        "list-ticket-tags" => {
+            let tags = ops::list_ticket_tags(&mut c, a.id("ticketId")?)?;
+            json!({"tags": tags})
+        }
+        "add-ticket-tags" => {
+            let success = ops::AddTicketTags {
+                ticket_id: a.id("ticketId")?,
+                tag_names: a.string_list("tagNames")?,
+                tag_ids: a.id_list("tagIds")?,
+            }
+            .run(&mut c)?;
+            json!({"success": success})
+        }
+        "find-customer-by-email" => {
+            let customers = ops::find_customer_by_email(&mut c, &a.string("email")?)?;
+            json!({"customers": customers})
+        }
+        other => {
+            return Err(Error::invalid("operation", format!("unknown operation {other}")));
+        }
+    };
+    Ok(v)
+}
+
+fn to_json<S: serde::Serialize>(s: &S) -> Value {
+    serde_json::to_value(s).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::tests::Scripted;
+
+    fn cfg() -> Result<Config, Error> {
+        Ok(Config {
+            account: Some("acme".into()),
+            email: Some("agent@acme.com".into()),
+            api_key: Some("s3cr3t-key".into()),
+            ..Default::default()
+        })
+    }
+
+    fn post(path: &str, body: &str) -> HttpRequest {
+        HttpRequest {
+            method: "POST".into(),
+            path: path.into(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.as_bytes().to_vec(),
+            body_too_large: false,
+        }
+    }
+
+    fn body(r: &HttpResponse) -> Value {
+        serde_json::from_slice(&r.body).unwrap()
+    }
+
+    #[test]
+    fn get_ticket_route_returns_spec_shape() {
+        let mut t = Scripted::new(vec![Scripted::json(200, include_str!("../tests/fixtures/ticket.json"))]);
+        let r = handle(&post("/get-ticket", r#"{"ticketId": 12345}"#), &cfg(), &mut t);
+        assert_eq!(r.status, 200);
+        assert_eq!(body(&r)["ticket"]["customer_id"], 98765);
+        assert_eq!(t.lines(), vec!["GET /api/tickets/12345"]);
+    }
+
+    #[test]
+    fn listing_and_routing_errors() {
+        let mut t = Scripted::default();
+        let r = handle(
+            &HttpRequest {
+                method: "GET".into(),
+                path: "/".into(),
+                ..Default::default()
+            },
+            &cfg(),
+            &mut t,
+        );
+        assert_eq!(body(&r)["operations"].as_array().unwrap().len(), 10);
+        assert_eq!(handle(&post("/nope", "{}"), &cfg(), &mut t).status, 404);
+        let r = handle(
+            &HttpRequest {
+                method: "GET".into(),
+                path: "/get-ticket".into(),
+                ..Default::default()
+            },
+            &cfg(),
+            &mut t,
+        );
+        assert_eq!(
+            (r.status, r.headers.iter().any(|(k, v)| k == "allow" && v == "POST")),
+            (405, true)
+        );
+        let mut big = post("/get-ticket", "{}");
+        big.body_too_large = true;
+        assert_eq!(handle(&big, &cfg(), &mut t).status, 413);
+        let mut form = post("/get-ticket", "ticketId=1");
+        form.headers = vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())];
+        assert_eq!(handle(&form, &cfg(), &mut t).status, 415);
+        let r = handle(&post("/get-ticket", r#"{"ticketId": 1.5}"#), &cfg(), &mut t);
+        assert_eq!((r.status, body(&r)["error"]["field"].as_str()), (400, Some("ticketId")));
+        assert!(t.sent.is_empty(), "no upstream request for bad input");
+    }
+
+    #[test]
+    fn token_is_required_when_configured() {
+        let mut c = cfg().unwrap();
+        c.connector_token = Some("tok3n".into());
+        let c = Ok(c);
+        let mut t = Scripted::new(vec![Scripted::json(200, "[]")]);
+        assert_eq!(
+            handle(&post("/list-ticket-tags", r#"{"ticketId": 1}"#), &c, &mut t).status,
+            401
+        );
+        let mut wrong = post("/list-ticket-tags", r#"{"ticketId": 1}"#);
+        wrong.headers.push(("Authorization".into(), "Bearer tok3m".into()));
+        assert_eq!(handle(&wrong, &c, &mut t).status, 401);
+        let mut right = post("/list-ticket-tags", r#"{"ticketId": 1}"#);
+        right.headers.push(("Authorization".into(), "Bearer tok3n".into()));
+        assert_eq!(handle(&right, &c, &mut t).status, 200);
+    }
+
+    #[test]
+    fn header_credentials_override_but_cannot_change_host() {
+        let mut t = Scripted::new(vec![Scripted::json(200, "[]")]);
+        let mut r = post("/list-ticket-tags", r#"{"ticketId": 1}"#);
+        r.headers.push(("X-Gorgias-Account".into(), "other".into()));
+        assert_eq!(handle(&r, &cfg(), &mut t).status, 200);
+        assert_eq!(t.sent[0].authority, "other.gorgias.com");
+        let mut evil = post("/list-ticket-tags", r#"{"ticketId": 1}"#);
+        evil.headers.push(("X-Gorgias-Account".into(), "evil.com#".into()));
+        let resp = handle(&evil, &cfg(), &mut t);
+        assert_eq!(
+            (resp.status, body(&resp)["error"]["field"].as_str()),
+            (400, Some("account"))
+        );
+        assert_eq!(t.sent.len(), 1);
+    }
+
+    #[test]
+    fn rate_limit_maps_to_429_with_retry_after() {
+        let e = Error::RateLimited {
+            retry_after_seconds: 30,
+            message: "x".into(),
+        };
+        let r = error_response(&e);
+        assert_eq!(r.status, 429);
+        assert!(r.headers.contains(&("retry-after".into(), "30".into())));
+        assert_eq!(body(&r)["error"]["retryAfterSeconds"], 30);
+    }
+
+    #[test]
+    fn constant_time_eq_is_correct() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"", b"a"));
+        assert!(constant_time_eq(b"", b""));
+    }
+}

@@ -1,0 +1,749 @@
+//! A Gorgias-shaped fake on 127.0.0.1: real HTTP, the real API's JSON shapes,
+//! in-memory tickets, messages, tags and customers, a request log, and
+//! scripted answers (429 sequences, 5xx, delays, garbage, broken bodies).
+//!
+//! Shared by the integration tests, the benchmarks and `cargo run --example serve -- --sandbox`.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
+use hyper::body::Frame;
+use hyper::{Request, Response, body::Incoming};
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The sandbox credentials the fake accepts.
+pub const ACCOUNT: &str = "sandbox";
+/// The sandbox user.
+pub const EMAIL: &str = "agent@yourstore.com";
+/// The sandbox API key.
+pub const API_KEY: &str = "sandbox-api-key-0123456789";
+
+/// One request the fake received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// Method.
+    pub method: String,
+    /// Path with query, as sent.
+    pub path: String,
+    /// Headers, names lower case.
+    pub headers: Vec<(String, String)>,
+    /// Body parsed as JSON (`None` when empty).
+    pub body: Option<Value>,
+}
+
+impl Recorded {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+    /// `METHOD /path?query`.
+    pub fn line(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// A canned answer for the next request whose method and path (without
+/// query) match; used once.
+#[derive(Debug, Clone)]
+pub struct Scripted {
+    /// Method to match.
+    pub method: &'static str,
+    /// Path to match, without query.
+    pub path: String,
+    /// Status to answer.
+    pub status: u16,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+    /// Wait this long before answering headers.
+    pub delay: Duration,
+    /// Send the first half of the body, then fail the stream.
+    pub break_body: bool,
+}
+
+impl Scripted {
+    /// An answer with `status` and `body`.
+    pub fn new(method: &'static str, path: &str, status: u16, body: &str) -> Self {
+        Scripted {
+            method,
+            path: path.into(),
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+            delay: Duration::ZERO,
+            break_body: false,
+        }
+    }
+    /// Adds a header.
+    pub fn header(mut self, k: &str, v: &str) -> Self {
+        self.headers.push((k.into(), v.into()));
+        self
+    }
+    /// Delays the answer.
+    pub fn delay(mut self, d: Duration) -> Self {
+        self.delay = d;
+        self
+    }
+    /// Breaks the body off half way.
+    pub fn broken(mut self) -> Self {
+        self.break_body = true;
+        self
+    }
+}
+
+#[derive(Default)]
+struct State {
+    tickets: Vec<Value>,
+    messages: Vec<Value>,
+    tags: Vec<Value>,
+    customers: Vec<Value>,
+    ticket_tags: Vec<(u64, u64)>,
+    next_id: u64,
+    log: Vec<Recorded>,
+    script: VecDeque<Scripted>,
+    /// Answer `GET /api/tickets/{id}/tags` as a bare array instead of `{data}`.
+    bare_tag_lists: bool,
+    /// Answer PUT /api/tickets/{id} with 202 and no body.
+    empty_update_bodies: bool,
+    /// API calls counted in the current window (for the quota header).
+    calls: u64,
+}
+
+/// The running fake.
+#[derive(Clone)]
+pub struct FakeGorgias {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+}
+
+const NOW: &str = "2024-12-04T15:18:56.123456+00:00";
+
+impl FakeGorgias {
+    /// Starts the fake on 127.0.0.1:`port` (0 = any) with the sample data, on the current tokio runtime.
+    pub async fn start_on(port: u16) -> Self {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind fake gorgias");
+        let addr = listener.local_addr().expect("local addr");
+        let fake = FakeGorgias {
+            addr,
+            state: Arc::new(Mutex::new(State::seeded())),
+        };
+        let f = fake.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let f = f.clone();
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(move |req| {
+                        let f = f.clone();
+                        async move { Ok::<_, Infallible>(f.serve(req).await) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
+                        .await;
+                });
+            }
+        });
+        fake
+    }
+
+    /// Starts on any free port.
+    pub async fn start() -> Self {
+        Self::start_on(0).await
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.lock().unwrap().log.clone()
+    }
+
+    /// `METHOD /path?query` of every request so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.requests().iter().map(Recorded::line).collect()
+    }
+
+    /// Forgets the request log.
+    pub fn clear_log(&self) {
+        self.state.lock().unwrap().log.clear();
+    }
+
+    /// Queues a canned answer.
+    pub fn script(&self, s: Scripted) {
+        self.state.lock().unwrap().script.push_back(s);
+    }
+
+    /// Switches `GET /api/tickets/{id}/tags` to a bare JSON array.
+    pub fn bare_tag_lists(&self, on: bool) {
+        self.state.lock().unwrap().bare_tag_lists = on;
+    }
+
+    /// Makes ticket updates answer 202 with no body.
+    pub fn empty_update_bodies(&self, on: bool) {
+        self.state.lock().unwrap().empty_update_bodies = on;
+    }
+
+    /// The tag names currently on a ticket.
+    pub fn ticket_tag_names(&self, ticket: u64) -> Vec<String> {
+        let s = self.state.lock().unwrap();
+        s.tag_list(ticket)
+            .iter()
+            .map(|t| t["name"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// How many tags exist with this exact name.
+    pub fn tags_named(&self, name: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .tags
+            .iter()
+            .filter(|t| t["name"] == name)
+            .count()
+    }
+
+    async fn serve(&self, req: Request<Incoming>) -> Response<BoxBody<Bytes, std::io::Error>> {
+        let method = req.method().to_string();
+        let path = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
+        let headers: Vec<(String, String)> = req
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let raw = req
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        let body: Option<Value> = if raw.is_empty() {
+            None
+        } else {
+            serde_json::from_slice(&raw)
+                .ok()
+                .or(Some(Value::String(String::from_utf8_lossy(&raw).into_owned())))
+        };
+        let rec = Recorded {
+            method: method.clone(),
+            path: path.clone(),
+            headers,
+            body,
+        };
+        let (scripted, answer) = {
+            let mut s = self.state.lock().unwrap();
+            s.log.push(rec.clone());
+            s.calls += 1;
+            let bare_path = path.split('?').next().unwrap_or("").to_string();
+            let pos = s.script.iter().position(|x| x.method == method && x.path == bare_path);
+            match pos.and_then(|p| s.script.remove(p)) {
+                Some(x) => (Some(x), None),
+                None => (None, Some(s.route(&rec))),
+            }
+        };
+        if let Some(x) = scripted {
+            tokio::time::sleep(x.delay).await;
+            let mut b = Response::builder().status(x.status);
+            for (k, v) in &x.headers {
+                b = b.header(k, v);
+            }
+            let body: BoxBody<Bytes, std::io::Error> = if x.break_body {
+                let half = Bytes::from(x.body[..x.body.len() / 2].to_vec());
+                let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
+                    Ok(Frame::data(half)),
+                    Err(std::io::Error::other("connection reset by fake")),
+                ];
+                BoxBody::new(StreamBody::new(futures_util::stream::iter(frames)))
+            } else {
+                full(x.body.clone())
+            };
+            return b.body(body).unwrap();
+        }
+        let (status, value) = answer.unwrap();
+        let calls = self.state.lock().unwrap().calls;
+        let mut b = Response::builder()
+            .status(status)
+            .header("x-gorgias-account-api-call-limit", format!("{}/40", calls.min(40)));
+        let bytes = match value {
+            Some(v) => {
+                b = b.header("content-type", "application/json");
+                v.to_string().into_bytes()
+            }
+            None => Vec::new(),
+        };
+        b.body(full(bytes)).unwrap()
+    }
+}
+
+fn full(b: Vec<u8>) -> BoxBody<Bytes, std::io::Error> {
+    BoxBody::new(Full::new(Bytes::from(b)).map_err(|never: Infallible| match never {}))
+}
+
+fn err(status: u16, msg: &str) -> (u16, Option<Value>) {
+    (status, Some(json!({"error": {"msg": msg}})))
+}
+
+fn query(path: &str) -> Vec<(String, String)> {
+    let Some((_, q)) = path.split_once('?') else {
+        return vec![];
+    };
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(if b[i] == b'+' { b' ' } else { b[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn page(items: Vec<Value>, q: &[(String, String)], uri: &str) -> Value {
+    let limit: usize = q
+        .iter()
+        .find(|(k, _)| k == "limit")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(30);
+    let start: usize = q
+        .iter()
+        .find(|(k, _)| k == "cursor")
+        .and_then(|(_, v)| v.strip_prefix("cur-").and_then(|n| n.parse().ok()))
+        .unwrap_or(0);
+    let end = (start + limit).min(items.len());
+    let next = (end < items.len()).then(|| format!("cur-{end}"));
+    let prev = (start > 0).then(|| format!("cur-{}", start.saturating_sub(limit)));
+    json!({"object": "list", "uri": uri, "data": items.get(start..end).unwrap_or(&[]).to_vec(), "meta": {"prev_cursor": prev, "next_cursor": next}})
+}
+
+impl State {
+    fn seeded() -> Self {
+        let mut s = State {
+            next_id: 200_000,
+            ..Default::default()
+        };
+        s.customers = vec![
+            json!({"id": 98765, "external_id": "shopify-98765", "active": true, "email": "customer@example.com", "name": "Jane Doe", "firstname": "Jane", "lastname": "Doe", "language": "en", "timezone": "UTC", "created_datetime": "2024-11-14T13:56:16.494726+00:00", "updated_datetime": NOW, "meta": {}, "data": null, "note": null}),
+            json!({"id": 98766, "external_id": null, "active": true, "email": "sam@example.org", "name": "Sam Lee", "firstname": "Sam", "lastname": "Lee", "created_datetime": "2024-12-01T09:00:00+00:00", "meta": {}}),
+        ];
+        s.tags = vec![
+            json!({"id": 11, "name": "vip", "description": "High-value customer", "decoration": {"color": "#eb144c"}, "usage": 3, "uri": "/api/tags/11/", "created_datetime": "2024-01-01T00:00:00+00:00", "deleted_datetime": null}),
+            json!({"id": 12, "name": "VIP-legacy", "description": null, "decoration": null, "usage": 0, "uri": "/api/tags/12/", "created_datetime": "2024-01-01T00:00:00+00:00", "deleted_datetime": null}),
+            json!({"id": 13, "name": "shipping", "description": "Shipping questions", "decoration": {"color": "#0693e3"}, "usage": 9, "uri": "/api/tags/13/", "created_datetime": "2024-01-01T00:00:00+00:00", "deleted_datetime": null}),
+        ];
+        s.tickets = vec![
+            s.ticket(
+                12345,
+                "Order hasn't shipped yet",
+                "open",
+                "email",
+                Some("normal"),
+                Some(98765),
+                Some(4567),
+                Some(77),
+            ),
+            s.ticket(
+                12346,
+                "Refund request",
+                "closed",
+                "chat",
+                Some("high"),
+                Some(98765),
+                None,
+                None,
+            ),
+            s.ticket(
+                12347,
+                "Where is my parcel?",
+                "open",
+                "email",
+                None,
+                Some(98766),
+                None,
+                Some(77),
+            ),
+        ];
+        s.ticket_tags = vec![(12345, 13), (12346, 11)];
+        s.messages = vec![
+            json!({"id": 5001, "uri": "/api/tickets/12345/messages/5001/", "ticket_id": 12345, "public": true, "channel": "email", "via": "email",
+                   "source": {"type": "email", "from": {"name": "Jane Doe", "address": "customer@example.com"}, "to": [{"name": "Support", "address": "support@yourstore.com"}]},
+                   "sender": {"id": 98765, "email": "customer@example.com", "name": "Jane Doe"}, "receiver": null, "from_agent": false, "subject": "Order hasn't shipped yet",
+                   "body_text": "Hi, I placed order #1042 five days ago and it still shows as processing.", "body_html": null,
+                   "attachments": [{"url": "https://uploads.gorgias.example/receipt-1042.pdf", "name": "receipt-1042.pdf", "size": 48213, "content_type": "application/pdf", "public": true}],
+                   "created_datetime": "2024-11-14T13:56:16.494726+00:00", "sent_datetime": "2024-11-14T13:56:16+00:00"}),
+            json!({"id": 5002, "uri": "/api/tickets/12345/messages/5002/", "ticket_id": 12345, "public": false, "channel": "internal-note", "via": "helpdesk",
+                   "source": null, "sender": {"id": 4567, "email": "agent@yourstore.com", "name": "Alex Agent"}, "receiver": null, "from_agent": true,
+                   "body_text": "Checking with the warehouse.", "body_html": "<p>Checking with the warehouse.</p>", "attachments": null,
+                   "created_datetime": "2024-11-15T08:00:00+00:00"}),
+        ];
+        s
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn ticket(
+        &self,
+        id: u64,
+        subject: &str,
+        status: &str,
+        channel: &str,
+        priority: Option<&str>,
+        customer: Option<u64>,
+        user: Option<u64>,
+        team: Option<u64>,
+    ) -> Value {
+        json!({
+            "id": id, "uri": format!("/api/tickets/{id}/"), "external_id": format!("ext-{id}"), "status": status, "priority": priority, "channel": channel, "via": channel,
+            "from_agent": false, "spam": false, "language": "en", "subject": subject, "meta": null,
+            "customer": customer.map(|c| json!({"id": c, "email": "customer@example.com", "name": "Jane Doe", "firstname": "Jane", "lastname": "Doe", "meta": {}})),
+            "assignee_user": user.map(|u| json!({"id": u, "email": "agent@yourstore.com", "name": "Alex Agent", "firstname": "Alex", "lastname": "Agent", "meta": null, "bio": null})),
+            "assignee_team": team.map(|t| json!({"id": t, "name": "Tier 1", "decoration": null})),
+            "created_datetime": "2024-11-14T13:56:16.494726+00:00", "opened_datetime": null, "updated_datetime": "2024-12-04T15:18:56+00:00",
+            "closed_datetime": null, "trashed_datetime": null, "snooze_datetime": null, "is_unread": false, "reply_options": {"email": {"answerable": true}}
+        })
+    }
+
+    fn tag_list(&self, ticket: u64) -> Vec<Value> {
+        self.ticket_tags
+            .iter()
+            .filter(|(t, _)| *t == ticket)
+            .filter_map(|(_, g)| self.tags.iter().find(|x| x["id"] == *g).cloned())
+            .collect()
+    }
+
+    /// The full ticket (GET one): flat assignee ids, tags, messages.
+    fn full_ticket(&self, t: &Value) -> Value {
+        let id = t["id"].as_u64().unwrap_or(0);
+        let mut t = t.clone();
+        t["assignee_user_id"] = t["assignee_user"]["id"].clone();
+        t["assignee_team_id"] = t["assignee_team"]["id"].clone();
+        t["tags"] = self
+            .tag_list(id)
+            .into_iter()
+            .map(|g| json!({"id": g["id"], "name": g["name"], "decoration": g["decoration"]}))
+            .collect();
+        t["messages"] = self.messages.iter().filter(|m| m["ticket_id"] == id).cloned().collect();
+        t
+    }
+
+    /// A list item (TicketCompact): nested objects only, no flat ids, no messages.
+    fn compact_ticket(&self, t: &Value) -> Value {
+        let id = t["id"].as_u64().unwrap_or(0);
+        let mut t = t.clone();
+        t["tags"] = self
+            .tag_list(id)
+            .into_iter()
+            .map(|g| json!({"id": g["id"], "name": g["name"], "decoration": g["decoration"]}))
+            .collect();
+        t["messages_count"] = self.messages.iter().filter(|m| m["ticket_id"] == id).count().into();
+        t
+    }
+
+    fn id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn route(&mut self, r: &Recorded) -> (u16, Option<Value>) {
+        let expected = format!("Basic {}", b64(format!("{EMAIL}:{API_KEY}").as_bytes()));
+        if r.header("authorization") != Some(expected.as_str()) {
+            return err(401, "Authentication failed: invalid API key or username.");
+        }
+        let q = query(&r.path);
+        let path = r.path.split('?').next().unwrap_or("").trim_end_matches('/').to_string();
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let body = r.body.clone().unwrap_or(Value::Null);
+        match (r.method.as_str(), parts.as_slice()) {
+            ("GET", ["api", "account"]) => (200, Some(json!({"domain": ACCOUNT, "status": {"status": "active"}}))),
+            ("GET", ["api", "tickets"]) => {
+                let get = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+                let items: Vec<Value> = self
+                    .tickets
+                    .iter()
+                    .filter(|t| get("customer_id").is_none_or(|c| t["customer"]["id"] == c))
+                    .filter(|t| get("external_id").is_none_or(|e| t["external_id"] == e.as_str()))
+                    .map(|t| self.compact_ticket(t))
+                    .collect();
+                let mut items = items;
+                if get("order_by").as_deref() == Some("updated_datetime:desc") || get("order_by").is_none() {
+                    items.reverse();
+                }
+                (200, Some(page(items, &q, &r.path)))
+            }
+            ("GET", ["api", "tickets", id]) => match self.tickets.iter().find(|t| same_id(&t["id"], id)) {
+                Some(t) => (200, Some(self.full_ticket(t))),
+                None => err(404, "Resource not found."),
+            },
+            ("POST", ["api", "tickets"]) => {
+                let Some(msg) = body["messages"].get(0).cloned() else {
+                    return (
+                        400,
+                        Some(
+                            json!({"error": {"msg": "Failed to create ticket", "data": {"messages": ["Missing data for required field."]}}}),
+                        ),
+                    );
+                };
+                if msg["channel"] == "email" && msg["source"]["from"]["address"].is_null() {
+                    return (
+                        400,
+                        Some(
+                            json!({"error": {"msg": "Failed to create ticket", "data": {"messages": {"0": {"source": ["from is required for email"]}}}}}),
+                        ),
+                    );
+                }
+                let id = self.id();
+                let customer = body["customer"]["id"].as_u64();
+                let mut t = self.ticket(
+                    id,
+                    body["subject"].as_str().unwrap_or(""),
+                    body["status"].as_str().unwrap_or("open"),
+                    body["channel"].as_str().unwrap_or("api"),
+                    Some("normal"),
+                    customer,
+                    None,
+                    None,
+                );
+                t["subject"] = body["subject"].clone();
+                t["created_datetime"] = NOW.into();
+                t["updated_datetime"] = NOW.into();
+                self.tickets.push(t.clone());
+                let mid = self.id();
+                let mut m = msg.clone();
+                m["id"] = mid.into();
+                m["ticket_id"] = id.into();
+                m["created_datetime"] = NOW.into();
+                self.messages.push(m);
+                let mut full = self.full_ticket(&t);
+                full["requester"] = full["customer"].clone();
+                (201, Some(full))
+            }
+            ("PUT", ["api", "tickets", id]) => {
+                let empty = self.empty_update_bodies;
+                let Some(pos) = self.tickets.iter().position(|t| same_id(&t["id"], id)) else {
+                    return err(404, "Resource not found.");
+                };
+                if let Some(s) = body.get("status")
+                    && s != "open"
+                    && s != "closed"
+                {
+                    return (
+                        400,
+                        Some(
+                            json!({"error": {"msg": "Invalid data", "data": {"status": ["Must be one of: open, closed."]}}}),
+                        ),
+                    );
+                }
+                if body.get("tags").is_some() {
+                    let tid = self.tickets[pos]["id"].as_u64().unwrap_or(0);
+                    self.ticket_tags.retain(|(t, _)| *t != tid); // PUT with tags replaces them all
+                }
+                let t = &mut self.tickets[pos];
+                for k in ["status", "priority", "subject"] {
+                    if let Some(v) = body.get(k) {
+                        t[k] = v.clone();
+                    }
+                }
+                if let Some(u) = body.get("assignee_user") {
+                    t["assignee_user"] = json!({"id": u["id"], "email": "other@yourstore.com", "name": "Other Agent"});
+                }
+                if let Some(u) = body.get("assignee_team") {
+                    t["assignee_team"] = json!({"id": u["id"], "name": "Team"});
+                }
+                t["updated_datetime"] = NOW.into();
+                let t = t.clone();
+                if empty {
+                    (202, None)
+                } else {
+                    (200, Some(self.full_ticket(&t)))
+                }
+            }
+            ("POST", ["api", "tickets", id, "messages"]) => {
+                let Some(tid) = self
+                    .tickets
+                    .iter()
+                    .find(|t| same_id(&t["id"], id))
+                    .and_then(|t| t["id"].as_u64())
+                else {
+                    return err(404, "Resource not found.");
+                };
+                if body["channel"] == "email" && body["source"]["from"]["address"].is_null() {
+                    return (
+                        400,
+                        Some(
+                            json!({"error": {"msg": "Failed to create message", "data": {"source": ["from is required"]}}}),
+                        ),
+                    );
+                }
+                let mid = self.id();
+                let mut m = body.clone();
+                m["id"] = mid.into();
+                m["uri"] = format!("/api/tickets/{tid}/messages/{mid}/").into();
+                m["ticket_id"] = tid.into();
+                m["sender"] = json!({"id": body["sender"]["id"], "email": "agent@yourstore.com"});
+                m["attachments"] = Value::Null;
+                m["created_datetime"] = NOW.into();
+                self.messages.push(m.clone());
+                (201, Some(m))
+            }
+            ("GET", ["api", "messages"]) => {
+                let tid = q.iter().find(|(k, _)| k == "ticket_id").map(|(_, v)| v.clone());
+                let mut items: Vec<Value> = self
+                    .messages
+                    .iter()
+                    .filter(|m| tid.as_ref().is_none_or(|t| same_id(&m["ticket_id"], t)))
+                    .cloned()
+                    .collect();
+                items.reverse(); // newest first, Gorgias's default
+                (200, Some(page(items, &q, &r.path)))
+            }
+            ("GET", ["api", "tickets", id, "tags"]) => {
+                let Some(tid) = id
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|t| self.tickets.iter().any(|x| x["id"] == *t))
+                else {
+                    return err(404, "Resource not found.");
+                };
+                let list = self.tag_list(tid);
+                if self.bare_tag_lists {
+                    (200, Some(Value::Array(list)))
+                } else {
+                    (200, Some(json!({"data": list})))
+                }
+            }
+            ("POST", ["api", "tickets", id, "tags"]) => {
+                let Some(tid) = id
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|t| self.tickets.iter().any(|x| x["id"] == *t))
+                else {
+                    return err(404, "Resource not found.");
+                };
+                let ids: Vec<u64> = body["ids"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_u64).collect())
+                    .unwrap_or_default();
+                if body.get("names").is_some() {
+                    // The connector never sends names; real behaviour for unknown names is undocumented.
+                    return (
+                        400,
+                        Some(json!({"error": {"msg": "fake: names are not supported here"}})),
+                    );
+                }
+                for g in &ids {
+                    if !self.tags.iter().any(|t| t["id"] == *g) {
+                        return err(404, "Tag not found.");
+                    }
+                }
+                for g in ids {
+                    if !self.ticket_tags.contains(&(tid, g)) {
+                        self.ticket_tags.push((tid, g));
+                    }
+                }
+                (201, None)
+            }
+            ("GET", ["api", "tags"]) => {
+                let search = q.iter().find(|(k, _)| k == "search").map(|(_, v)| v.to_lowercase());
+                let items: Vec<Value> = self
+                    .tags
+                    .iter()
+                    .filter(|t| {
+                        search
+                            .as_ref()
+                            .is_none_or(|s| t["name"].as_str().unwrap_or("").to_lowercase().contains(s.as_str()))
+                    })
+                    .cloned()
+                    .collect();
+                (200, Some(page(items, &q, &r.path)))
+            }
+            ("POST", ["api", "tags"]) => {
+                let Some(name) = body["name"].as_str().map(str::to_string) else {
+                    return (
+                        400,
+                        Some(
+                            json!({"error": {"msg": "Invalid data", "data": {"name": ["Missing data for required field."]}}}),
+                        ),
+                    );
+                };
+                if self.tags.iter().any(|t| t["name"] == name.as_str()) {
+                    return err(409, "A tag with this name already exists.");
+                }
+                let id = self.id();
+                let t = json!({"id": id, "name": name, "description": null, "decoration": null, "usage": 0, "uri": format!("/api/tags/{id}/"), "created_datetime": NOW, "deleted_datetime": null});
+                self.tags.push(t.clone());
+                (201, Some(t))
+            }
+            ("GET", ["api", "customers"]) => {
+                let email = q.iter().find(|(k, _)| k == "email").map(|(_, v)| v.clone());
+                let items: Vec<Value> = self
+                    .customers
+                    .iter()
+                    .filter(|c| email.as_ref().is_none_or(|e| c["email"] == e.as_str()))
+                    .cloned()
+                    .collect();
+                (200, Some(page(items, &q, &r.path)))
+            }
+            _ => err(404, "Resource not found."),
+        }
+    }
+}
+
+/// Base64 for the fake's own auth check.
+pub fn b64(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                T[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
+/// Whether a JSON id equals a decimal string from a path or query.
+fn same_id(v: &Value, s: &str) -> bool {
+    v.as_u64().is_some_and(|n| s.parse::<u64>() == Ok(n))
+}

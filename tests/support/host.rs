@@ -1,0 +1,271 @@
+//! An in-process wasmtime host for the connector component, as Spin or
+//! `wasmtime serve` would run it: wasi + wasi-http, a `wasi:config` store,
+//! a fresh instance per call from one `InstancePre`.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
+use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+wasmtime::component::bindgen!({
+    path: "wit",
+    world: "connector",
+    exports: { default: async },
+});
+
+#[allow(unused_imports)]
+pub use exports::gorgias::connector::types as wit;
+
+/// Per-instance state.
+pub struct HostState {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+    config: HashMap<String, String>,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: Default::default(),
+        }
+    }
+}
+
+impl wasi::config0_2_0_draft_2024_09_27::store::Host for HostState {
+    fn get(&mut self, key: String) -> Result<Option<String>, wasi::config0_2_0_draft_2024_09_27::store::Error> {
+        Ok(self.config.get(&key).cloned())
+    }
+    fn get_all(&mut self) -> Result<Vec<(String, String)>, wasi::config0_2_0_draft_2024_09_27::store::Error> {
+        Ok(self.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+}
+
+/// Builds the component (release, wasm32-wasip2) into its own target dir
+/// (the outer cargo holds the lock on `target/`) and returns its path.
+pub fn build_component() -> PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        ensure_wasm_target();
+        let target_dir = root.join("target").join("component");
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(&root)
+            .args([
+                "build",
+                "--release",
+                "--locked",
+                "--target",
+                "wasm32-wasip2",
+                "--lib",
+                "--target-dir",
+            ])
+            .arg(&target_dir);
+        for var in [
+            "RUSTFLAGS",
+            "CARGO_ENCODED_RUSTFLAGS",
+            "RUSTC_WORKSPACE_WRAPPER",
+            "CARGO_TARGET_DIR",
+            "CARGO_BUILD_TARGET",
+            "CARGO_MAKEFLAGS",
+            "MAKEFLAGS",
+        ] {
+            cmd.env_remove(var);
+        }
+        let status = cmd.status().expect("run cargo build for the component");
+        assert!(status.success(), "building the component failed");
+        target_dir
+            .join("wasm32-wasip2")
+            .join("release")
+            .join("gorgias_connector.wasm")
+    })
+    .clone()
+}
+
+/// Installs the `wasm32-wasip2` target through rustup when it is missing,
+/// so `cargo test` works on a machine that has only Rust.
+fn ensure_wasm_target() {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
+    if let Ok(out) = installed
+        && !String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l.trim() == "wasm32-wasip2")
+    {
+        let _ = Command::new("rustup").args(["target", "add", "wasm32-wasip2"]).status();
+    }
+}
+
+/// The compiled component and its pre-linked instances.
+pub struct Host {
+    engine: Engine,
+    typed: ConnectorPre<HostState>,
+    proxy: ProxyPre<HostState>,
+}
+
+/// What one call left behind besides its result.
+#[derive(Debug, Default, Clone)]
+pub struct Logs {
+    /// Guest stdout.
+    pub stdout: String,
+    /// Guest stderr.
+    pub stderr: String,
+}
+
+impl Host {
+    /// Compiles the component once per process.
+    pub fn shared() -> &'static Host {
+        static HOST: OnceLock<Host> = OnceLock::new();
+        HOST.get_or_init(|| Host::new(&build_component()))
+    }
+
+    /// Compiles `wasm` and links wasi, wasi-http and the config store.
+    pub fn new(wasm: &std::path::Path) -> Host {
+        let config = Config::new();
+        let engine = Engine::new(&config).expect("engine");
+        let component = Component::from_file(&engine, wasm).expect("compile component");
+        let mut linker = Linker::<HostState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker).expect("link wasi");
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).expect("link wasi-http");
+        wasi::config0_2_0_draft_2024_09_27::store::add_to_linker::<_, HasSelf<HostState>>(&mut linker, |s| s)
+            .expect("link wasi:config");
+        let pre = linker
+            .instantiate_pre(&component)
+            .expect("instantiate_pre: the component imports something a wasi:http host lacks");
+        Host {
+            engine,
+            typed: ConnectorPre::new(pre.clone()).expect("typed exports"),
+            proxy: ProxyPre::new(pre).expect("incoming-handler export"),
+        }
+    }
+
+    fn store(&self, config: &HashMap<String, String>) -> (Store<HostState>, MemoryOutputPipe, MemoryOutputPipe) {
+        let stdout = MemoryOutputPipe::new(1 << 20);
+        let stderr = MemoryOutputPipe::new(1 << 20);
+        let wasi = WasiCtx::builder().stdout(stdout.clone()).stderr(stderr.clone()).build();
+        let state = HostState {
+            wasi,
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            config: config.clone(),
+        };
+        (Store::new(&self.engine, state), stdout, stderr)
+    }
+
+    /// Calls a typed export on a fresh instance.
+    pub async fn typed<R>(
+        &self,
+        config: &HashMap<String, String>,
+        f: impl AsyncFnOnce(&Connector, &mut Store<HostState>) -> wasmtime::Result<R>,
+    ) -> (R, Logs) {
+        let (mut store, out, err) = self.store(config);
+        let instance = self.typed.instantiate_async(&mut store).await.expect("instantiate");
+        let r = f(&instance, &mut store).await.expect("the guest trapped");
+        let logs = Logs {
+            stdout: String::from_utf8_lossy(&out.contents()).into(),
+            stderr: String::from_utf8_lossy(&err.contents()).into(),
+        };
+        (r, logs)
+    }
+
+    /// Sends one HTTP request through `wasi:http/incoming-handler` on a fresh instance.
+    pub async fn http(&self, config: &HashMap<String, String>, req: hyper::Request<Full<Bytes>>) -> (HttpResult, Logs) {
+        let (mut store, out, err) = self.store(config);
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        let req = store
+            .data_mut()
+            .http()
+            .new_incoming_request(wasmtime_wasi_http::p2::bindings::http::types::Scheme::Http, req)
+            .expect("incoming request");
+        let out_param = store.data_mut().http().new_response_outparam(sender).expect("outparam");
+        let proxy = self.proxy.clone();
+        let task = tokio::spawn(async move {
+            let instance = proxy.instantiate_async(&mut store).await?;
+            instance
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, req, out_param)
+                .await
+        });
+        let resp = match receiver.await {
+            Ok(Ok(resp)) => resp,
+            Ok(Err(e)) => panic!("guest answered with an error code: {e:?}"),
+            Err(_) => panic!("guest never set a response: {:?}", task.await),
+        };
+        let (parts, body) = resp.into_parts();
+        let body = body.collect().await.expect("response body").to_bytes().to_vec();
+        task.await.expect("join").expect("the guest trapped");
+        let logs = Logs {
+            stdout: String::from_utf8_lossy(&out.contents()).into(),
+            stderr: String::from_utf8_lossy(&err.contents()).into(),
+        };
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        (
+            HttpResult {
+                status: parts.status.as_u16(),
+                headers,
+                body,
+            },
+            logs,
+        )
+    }
+}
+
+/// An HTTP answer from the component.
+#[derive(Debug, Clone)]
+pub struct HttpResult {
+    /// Status.
+    pub status: u16,
+    /// Headers (lower-case names).
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResult {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    /// A header value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A JSON POST request.
+pub fn post(path: &str, body: &str) -> hyper::Request<Full<Bytes>> {
+    hyper::Request::builder()
+        .method("POST")
+        .uri(format!("http://localhost{path}"))
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .expect("request")
+}

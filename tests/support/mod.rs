@@ -1,0 +1,22 @@
+//! Shared test support: the fake Gorgias and the wasmtime host.
+#![allow(
+    dead_code,
+    missing_docs,
+    clippy::unwrap_used,
+    reason = "test support: a failed unwrap is a failed test"
+)]
+
+pub mod fake_gorgias;
+pub mod host;
+
+use std::collections::HashMap;
+
+/// Configuration pointing the component at `fake` with the sandbox credentials.
+pub fn config_for(fake: &fake_gorgias::FakeGorgias) -> HashMap<String, String> {
+    HashMap::from([
+        ("gorgias_account".to_string(), fake_gorgias::ACCOUNT.to_string()),
+        ("gorgias_email".to_string(), fake_gorgias::EMAIL.to_string()),
+        ("gorgias_api_key".to_string(), fake_gorgias::API_KEY.to_string()),
+        ("gorgias_base_url".to_string(), fake.base_url()),
+    ])
+}
