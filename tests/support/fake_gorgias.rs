@@ -497,7 +497,7 @@ impl State {
                 let items: Vec<Value> = self
                     .tickets
                     .iter()
-                    .filter(|t| get("customer_id").is_none_or(|c| t["customer"]["id"] == c))
+                    .filter(|t| get("customer_id").is_none_or(|c| same_id(&t["customer"]["id"], &c)))
                     .filter(|t| get("external_id").is_none_or(|e| t["external_id"] == e.as_str()))
                     .map(|t| self.compact_ticket(t))
                     .collect();

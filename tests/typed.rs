@@ -1,0 +1,300 @@
+//! The typed WIT exports end to end: wasmtime bindings → component → fake Gorgias.
+mod support;
+
+use support::config_for;
+use support::fake_gorgias::{self, FakeGorgias, Scripted};
+use support::host::{Host, wit};
+
+fn conn() -> wit::Connection {
+    wit::Connection {
+        account: fake_gorgias::ACCOUNT.into(),
+        email: fake_gorgias::EMAIL.into(),
+        api_key: fake_gorgias::API_KEY.into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_through_typed_exports() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let host = Host::shared();
+
+    let (t, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 12345).await
+        })
+        .await;
+    let t = t.unwrap();
+    assert_eq!(
+        (t.id, t.customer_id, t.assignee_user_id, t.assignee_team_id),
+        (12345, Some(98765), Some(4567), Some(77))
+    );
+    assert_eq!(t.subject.as_deref(), Some("Order hasn't shipped yet"));
+    assert_eq!(
+        t.tags.iter().map(|g| (g.id, g.name.as_str())).collect::<Vec<_>>(),
+        vec![(13, "shipping")]
+    );
+
+    let req = wit::SearchTicketsRequest {
+        customer_id: Some(98765),
+        view_id: None,
+        external_id: None,
+        order_by: Some("updated_datetime:desc".into()),
+        limit: Some(1),
+        cursor: None,
+    };
+    let (p, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_search_tickets(s, &conn(), &req)
+                .await
+        })
+        .await;
+    let p = p.unwrap();
+    assert_eq!(p.tickets.len(), 1);
+    assert_eq!(p.next_cursor.as_deref(), Some("cur-1"));
+
+    let page = wit::PageRequest {
+        limit: Some(1),
+        cursor: None,
+    };
+    let (m, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_get_ticket_messages(s, &conn(), 12345, &page)
+                .await
+        })
+        .await;
+    let m = m.unwrap();
+    assert_eq!(
+        (
+            m.messages[0].id,
+            m.messages[0].public,
+            m.messages[0].sender_type.as_deref()
+        ),
+        (5002, false, Some("user"))
+    );
+    assert_eq!(m.next_cursor.as_deref(), Some("cur-1"));
+
+    let (tags, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_list_ticket_tags(s, &conn(), 12345)
+                .await
+        })
+        .await;
+    let tags = tags.unwrap();
+    assert_eq!(
+        (tags[0].name.as_str(), tags[0].color.as_deref()),
+        ("shipping", Some("#0693e3"))
+    );
+
+    let (cs, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_customers()
+                .call_find_customer_by_email(s, &conn(), "customer@example.com")
+                .await
+        })
+        .await;
+    let cs = cs.unwrap();
+    assert_eq!((cs[0].id, cs[0].external_id.as_deref()), (98765, Some("shopify-98765")));
+
+    assert_eq!(
+        fake.lines(),
+        vec![
+            "GET /api/tickets/12345",
+            "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&trashed=false",
+            "GET /api/messages?ticket_id=12345&limit=1",
+            "GET /api/tickets/12345/tags",
+            "GET /api/customers?email=customer%40example.com",
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_through_typed_exports() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let host = Host::shared();
+
+    let create = wit::CreateTicketRequest {
+        channel: "chat".into(),
+        customer_id: 98765,
+        from_agent: true,
+        subject: Some("Follow-up".into()),
+        body_text: Some("We shipped it.".into()),
+        body_html: None,
+        sender_user_id: Some(4567),
+        status: Some("closed".into()),
+        from_email: None,
+        from_name: None,
+        to_email: None,
+        to_name: None,
+    };
+    let (t, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_create_ticket(s, &conn(), &create)
+                .await
+        })
+        .await;
+    let t = t.unwrap();
+    assert_eq!((t.status.as_str(), t.channel.as_str()), ("closed", "chat"));
+    let body = fake.requests()[0].body.clone().unwrap();
+    assert_eq!(body["messages"][0]["sender"], serde_json::json!({"id": 4567}));
+    assert_eq!(body["messages"][0]["receiver"], serde_json::json!({"id": 98765}));
+
+    let update = wit::UpdateTicketRequest {
+        status: None,
+        priority: Some("low".into()),
+        assignee_user_id: None,
+        assignee_team_id: Some(78),
+        subject: None,
+    };
+    let (u, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_update_ticket(s, &conn(), 12345, &update)
+                .await
+        })
+        .await;
+    let u = u.unwrap();
+    assert_eq!(
+        (u.ticket_id, u.priority.as_deref(), u.assignee_team_id),
+        (12345, Some("low"), Some(78))
+    );
+
+    let reply = wit::ReplyRequest {
+        channel: "email".into(),
+        sender_user_id: 4567,
+        body_text: None,
+        body_html: Some("<p>Reshipped.</p>".into()),
+        receiver_customer_id: None,
+        from_email: Some("support@yourstore.com".into()),
+        from_name: Some("Support".into()),
+        to_email: Some("customer@example.com".into()),
+        to_name: Some("Jane Doe".into()),
+    };
+    let (r, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_reply_to_ticket(s, &conn(), 12345, &reply)
+                .await
+        })
+        .await;
+    let r = r.unwrap();
+    assert_eq!((r.ticket_id, r.public, r.channel.as_str()), (12345, true, "email"));
+    assert_eq!(
+        fake.requests()[2].body.clone().unwrap()["source"],
+        serde_json::json!({"type": "email", "from": {"address": "support@yourstore.com", "name": "Support"},
+                           "to": [{"address": "customer@example.com", "name": "Jane Doe"}]})
+    );
+
+    let note = wit::NoteRequest {
+        sender_user_id: 4567,
+        body_text: Some("VIP".into()),
+        body_html: None,
+    };
+    let (n, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_add_internal_note(s, &conn(), 12345, &note)
+                .await
+        })
+        .await;
+    assert_eq!(n.unwrap().ticket_id, 12345);
+
+    let tags = wit::AddTagsRequest {
+        tag_names: vec!["vip".into(), "Escalated".into()],
+        tag_ids: vec![],
+    };
+    let (ok, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_add_ticket_tags(s, &conn(), 12347, &tags)
+                .await
+        })
+        .await;
+    assert!(ok.unwrap());
+    assert_eq!(fake.ticket_tag_names(12347), vec!["vip", "Escalated"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_errors_are_variant_cases() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let host = Host::shared();
+
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 0).await
+        })
+        .await;
+    match e.unwrap_err() {
+        wit::Error::InvalidInput(f) => assert_eq!(f.field, "ticketId"),
+        other => panic!("{other:?}"),
+    }
+    let bad = wit::Connection {
+        account: "evil.com/x".into(),
+        ..conn()
+    };
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets().call_get_ticket(s, &bad, 1).await
+        })
+        .await;
+    assert!(matches!(e.unwrap_err(), wit::Error::InvalidInput(f) if f.field == "account"));
+
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 999).await
+        })
+        .await;
+    match e.unwrap_err() {
+        wit::Error::NotFound(a) => {
+            assert_eq!(a.status, 404);
+            assert_eq!(a.message, "get-ticket: gorgias answered 404: Resource not found.");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    fake.script(Scripted::new("GET", "/api/tickets/12345/tags", 429, "").header("Retry-after", "45"));
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_list_ticket_tags(s, &conn(), 12345)
+                .await
+        })
+        .await;
+    match e.unwrap_err() {
+        wit::Error::RateLimited(r) => assert_eq!(r.retry_after_seconds, 45),
+        other => panic!("{other:?}"),
+    }
+
+    let wrong = wit::Connection {
+        api_key: "nope".into(),
+        ..conn()
+    };
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets().call_get_ticket(s, &wrong, 12345).await
+        })
+        .await;
+    assert!(matches!(e.unwrap_err(), wit::Error::Unauthorized(a) if a.status == 401 && !a.retryable));
+
+    let empty = wit::UpdateTicketRequest {
+        status: None,
+        priority: None,
+        assignee_user_id: None,
+        assignee_team_id: None,
+        subject: None,
+    };
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_update_ticket(s, &conn(), 12345, &empty)
+                .await
+        })
+        .await;
+    assert!(matches!(e.unwrap_err(), wit::Error::InvalidInput(_)));
+}
