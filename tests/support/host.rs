@@ -64,41 +64,46 @@ impl wasi::config0_2_0_draft_2024_09_27::store::Host for HostState {
 /// (the outer cargo holds the lock on `target/`) and returns its path.
 pub fn build_component() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        ensure_wasm_target();
-        let target_dir = root.join("target").join("component");
-        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.current_dir(&root)
-            .args([
-                "build",
-                "--release",
-                "--locked",
-                "--target",
-                "wasm32-wasip2",
-                "--lib",
-                "--target-dir",
-            ])
-            .arg(&target_dir);
-        for var in [
-            "RUSTFLAGS",
-            "CARGO_ENCODED_RUSTFLAGS",
-            "RUSTC_WORKSPACE_WRAPPER",
-            "CARGO_TARGET_DIR",
-            "CARGO_BUILD_TARGET",
-            "CARGO_MAKEFLAGS",
-            "MAKEFLAGS",
-        ] {
-            cmd.env_remove(var);
-        }
-        let status = cmd.status().expect("run cargo build for the component");
-        assert!(status.success(), "building the component failed");
-        target_dir
-            .join("wasm32-wasip2")
-            .join("release")
-            .join("gorgias_connector.wasm")
-    })
-    .clone()
+    PATH.get_or_init(|| build_variant(&[], "component")).clone()
+}
+
+/// Builds the component with extra cargo `features` into `target/<dir>`.
+pub fn build_variant(features: &[&str], dir: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    ensure_wasm_target();
+    let target_dir = root.join("target").join(dir);
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(&root)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--target",
+            "wasm32-wasip2",
+            "--lib",
+            "--target-dir",
+        ])
+        .arg(&target_dir);
+    if !features.is_empty() {
+        cmd.args(["--features", &features.join(",")]);
+    }
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "CARGO_MAKEFLAGS",
+        "MAKEFLAGS",
+    ] {
+        cmd.env_remove(var);
+    }
+    let status = cmd.status().expect("run cargo build for the component");
+    assert!(status.success(), "building the component failed");
+    target_dir
+        .join("wasm32-wasip2")
+        .join("release")
+        .join("gorgias_connector.wasm")
 }
 
 /// Installs the `wasm32-wasip2` target through rustup when it is missing,
