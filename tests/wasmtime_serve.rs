@@ -5,40 +5,15 @@ mod support;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use support::fake_gorgias::{self, FakeGorgias};
-use support::host::build_variant;
-use wasmtime::component::{Component, Linker, ResourceTable};
+use support::config_for;
+use support::fake_gorgias::FakeGorgias;
+use support::host::{HostState, build_variant};
+use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine, Store};
-use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
-use wasmtime_wasi_config::{WasiConfig, WasiConfigVariables};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi_config::WasiConfig;
+use wasmtime_wasi_http::WasiHttpView;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
-use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
-
-struct ServeState {
-    wasi: WasiCtx,
-    http: WasiHttpCtx,
-    table: ResourceTable,
-    config: WasiConfigVariables,
-}
-
-impl WasiView for ServeState {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
-impl WasiHttpView for ServeState {
-    fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView {
-            ctx: &mut self.http,
-            table: &mut self.table,
-            hooks: Default::default(),
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wasmtime_serve_variant_links_and_reads_wasi_config_rc1() {
@@ -48,10 +23,10 @@ async fn wasmtime_serve_variant_links_and_reads_wasi_config_rc1() {
     let fake = FakeGorgias::start().await;
     let engine = Engine::new(&Config::new()).unwrap();
     let component = Component::from_file(&engine, &wasm).unwrap();
-    let mut linker = Linker::<ServeState>::new(&engine);
+    let mut linker = Linker::<HostState>::new(&engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker).unwrap();
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker).unwrap();
-    wasmtime_wasi_config::add_to_linker(&mut linker, |s: &mut ServeState| WasiConfig::from(&s.config)).unwrap();
+    wasmtime_wasi_config::add_to_linker(&mut linker, |s: &mut HostState| WasiConfig::from(&s.rc1_config)).unwrap();
     let pre = ProxyPre::new(
         linker
             .instantiate_pre(&component)
@@ -59,23 +34,12 @@ async fn wasmtime_serve_variant_links_and_reads_wasi_config_rc1() {
     )
     .unwrap();
 
-    let config: WasiConfigVariables = [
-        ("gorgias_account".to_string(), fake_gorgias::ACCOUNT.to_string()),
-        ("gorgias_email".to_string(), fake_gorgias::EMAIL.to_string()),
-        ("gorgias_api_key".to_string(), fake_gorgias::API_KEY.to_string()),
-        ("gorgias_base_url".to_string(), fake.base_url()),
-    ]
-    .into_iter()
-    .collect();
-    let mut store = Store::new(
-        &engine,
-        ServeState {
-            wasi: WasiCtx::builder().build(),
-            http: WasiHttpCtx::new(),
-            table: ResourceTable::new(),
-            config,
-        },
+    let state = HostState::new(
+        &config_for(&fake),
+        MemoryOutputPipe::new(1 << 16),
+        MemoryOutputPipe::new(1 << 16),
     );
+    let mut store = Store::new(&engine, state);
     let req = hyper::Request::builder()
         .method("POST")
         .uri("http://localhost/get-ticket")

@@ -30,6 +30,21 @@ pub struct HostState {
     http: WasiHttpCtx,
     table: ResourceTable,
     config: HashMap<String, String>,
+    /// The same configuration as `wasmtime-wasi-config` serves it (`wasi:config@0.2.0-rc.1`).
+    pub rc1_config: wasmtime_wasi_config::WasiConfigVariables,
+}
+
+impl HostState {
+    /// Fresh per-instance state with `config` and the given guest output pipes.
+    pub fn new(config: &HashMap<String, String>, stdout: MemoryOutputPipe, stderr: MemoryOutputPipe) -> Self {
+        HostState {
+            wasi: WasiCtx::builder().stdout(stdout).stderr(stderr).build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            config: config.clone(),
+            rc1_config: config.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        }
+    }
 }
 
 impl WasiView for HostState {
@@ -165,13 +180,7 @@ impl Host {
     fn store(&self, config: &HashMap<String, String>) -> (Store<HostState>, MemoryOutputPipe, MemoryOutputPipe) {
         let stdout = MemoryOutputPipe::new(1 << 20);
         let stderr = MemoryOutputPipe::new(1 << 20);
-        let wasi = WasiCtx::builder().stdout(stdout.clone()).stderr(stderr.clone()).build();
-        let state = HostState {
-            wasi,
-            http: WasiHttpCtx::new(),
-            table: ResourceTable::new(),
-            config: config.clone(),
-        };
+        let state = HostState::new(config, stdout.clone(), stderr.clone());
         (Store::new(&self.engine, state), stdout, stderr)
     }
 
