@@ -1,0 +1,222 @@
+//! The typed WIT exports called from another language: JavaScript in Node,
+//! through `jco transpile` (polyglot/), against the fake Gorgias.
+//!
+//! The test builds the component, installs polyglot/'s pinned npm packages
+//! (`npm ci`, once), transpiles the component with the `wasi:config/store`
+//! import mapped to polyglot/config-store.js, runs `node --test test.mjs` and
+//! the README's example.mjs with the fake's URL and credentials in the
+//! environment, then checks what reached the fake.
+//!
+//! Without `node`/`npm` on the PATH it prints a skip notice and passes, unless
+//! `CI` is set: then a missing Node is a failure.
+mod support;
+
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+use support::fake_gorgias::{self, FakeGorgias};
+
+/// Upper bound for one node/npm step, so a hung child cannot hang `cargo test`.
+const STEP_LIMIT: Duration = Duration::from_secs(600);
+
+fn polyglot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("polyglot")
+}
+
+/// `CI` set to anything but the empty string.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+}
+
+/// Whether `tool --version` runs.
+fn available(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `cmd` to completion (killing it after [`STEP_LIMIT`]) and returns its output.
+fn run(what: &str, cmd: &mut Command) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+    // Drain the pipes on threads so a chatty child cannot block on a full pipe.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut out, &mut b).map(|_| b).unwrap_or_default()
+    });
+    let err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut err, &mut b).map(|_| b).unwrap_or_default()
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > STEP_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {STEP_LIMIT:?}, killed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+/// Like [`run`], and fails the test with the child's output unless it succeeded.
+fn run_ok(what: &str, cmd: &mut Command) -> Output {
+    let out = run(what, cmd);
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn modified(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+/// `npm ci` unless node_modules is already installed from the current lockfile.
+fn npm_ci(dir: &Path) {
+    let installed = modified(&dir.join("node_modules").join(".package-lock.json"));
+    let lock = modified(&dir.join("package-lock.json"));
+    if installed.is_some() && installed >= lock && dir.join("node_modules/.bin/jco").exists() {
+        return;
+    }
+    run_ok(
+        "npm ci (polyglot/)",
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(dir),
+    );
+}
+
+#[test]
+fn typed_exports_from_javascript_via_jco() {
+    if !available("node") || !available("npm") {
+        assert!(
+            !in_ci(),
+            "CI is set but `node`/`npm` are not on the PATH: the polyglot (jco) test cannot run"
+        );
+        eprintln!("SKIPPED typed_exports_from_javascript_via_jco: `node`/`npm` not found (Node 20+ runs it)");
+        return;
+    }
+    let dir = polyglot_dir();
+
+    // 1. The component, where polyglot/package.json's `transpile` script expects it.
+    let wasm = support::host::build_component();
+    assert_eq!(
+        wasm,
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/component/wasm32-wasip2/release/gorgias_connector.wasm")
+    );
+
+    // 2. Pinned jco + preview2-shim, then `jco transpile` into polyglot/generated/.
+    npm_ci(&dir);
+    run_ok(
+        "npm run transpile",
+        Command::new("npm").args(["run", "--silent", "transpile"]).current_dir(&dir),
+    );
+    assert!(dir.join("generated/gorgias_connector.js").exists());
+
+    // 3. The fake Gorgias on this process's runtime; node blocks this thread only.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(FakeGorgias::start());
+    let node = |args: &[&str]| {
+        let mut cmd = Command::new("node");
+        cmd.args(args)
+            .current_dir(&dir)
+            .env("GORGIAS_BASE_URL", fake.base_url())
+            .env("GORGIAS_ACCOUNT", fake_gorgias::ACCOUNT)
+            .env("GORGIAS_EMAIL", fake_gorgias::EMAIL)
+            .env("GORGIAS_API_KEY", fake_gorgias::API_KEY)
+            .env_remove("NODE_OPTIONS");
+        cmd
+    };
+
+    // 4. The JS test suite: every assertion on the JS side lives in test.mjs.
+    let out = run_ok(
+        "node --test test.mjs",
+        &mut node(&["--test", "--test-reporter=spec", "test.mjs"]),
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{report}");
+    assert!(report.contains("pass 5") && report.contains("fail 0"), "{report}");
+
+    // 5. What reached Gorgias: invalid input and the JS-side TypeError sent nothing.
+    assert_eq!(
+        fake.lines(),
+        vec![
+            "GET /api/tickets/12345",
+            "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&trashed=false",
+            "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&cursor=cur-1&trashed=false",
+            "GET /api/customers?email=customer%40example.com",
+            "GET /api/customers?email=nobody%40example.com",
+            "GET /api/tickets/999",
+            "GET /api/tickets/12345",
+            "POST /api/tickets/12345/messages",
+            "GET /api/tags?search=vip&limit=100",
+            "GET /api/tags?search=from-js&limit=100",
+            "POST /api/tags",
+            "POST /api/tickets/12347/tags",
+            "GET /api/tickets/12347/tags",
+        ]
+    );
+    let requests = fake.requests();
+    let basic = format!(
+        "Basic {}",
+        fake_gorgias::b64(format!("{}:{}", fake_gorgias::EMAIL, fake_gorgias::API_KEY).as_bytes())
+    );
+    for (i, r) in requests.iter().enumerate() {
+        // Request 6 is the one made with the wrong key on purpose.
+        if i != 6 {
+            assert_eq!(r.header("authorization"), Some(basic.as_str()), "{}", r.line());
+        }
+    }
+    assert_eq!(
+        requests[7].body,
+        Some(json!({
+            "channel": "internal-note", "via": "api", "from_agent": true, "public": false,
+            "sender": {"id": 4567},
+            "body_text": "Customer called: wants express shipping (from JavaScript)."
+        }))
+    );
+    assert_eq!(requests[10].body, Some(json!({"name": "from-js"})));
+    // The existing "vip" (11) and the tag the component just created (not a seeded one).
+    let ids = requests[11].body.as_ref().unwrap()["ids"].as_array().unwrap().clone();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_eq!(ids[0], json!(11));
+    assert!(ids[1].as_u64().is_some_and(|id| id > 13), "{ids:?}");
+    assert_eq!(fake.ticket_tag_names(12347), vec!["vip", "from-js"]);
+
+    // 6. The README's example, as printed there.
+    fake.clear_log();
+    let out = run_ok("node example.mjs", &mut node(&["example.mjs"]));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        vec![
+            "ticket 12345: Order hasn't shipped yet (open, customer 98765n)",
+            "ticket 999: not-found, status 404",
+        ],
+        "{stdout}"
+    );
+    assert_eq!(fake.lines(), vec!["GET /api/tickets/12345", "GET /api/tickets/999"]);
+}
