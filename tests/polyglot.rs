@@ -12,6 +12,7 @@
 mod support;
 
 use serde_json::json;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
@@ -29,6 +30,23 @@ fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty())
 }
 
+/// Oldest Node the pinned jco supports (its `rolldown` dependency: `^20.19.0 || >=22.12.0`).
+const MIN_NODE: (u32, u32) = (20, 19);
+
+/// `node --version` as (major, minor), when node runs.
+fn node_version() -> Option<(u32, u32)> {
+    let out = Command::new("node")
+        .arg("--version")
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let v = String::from_utf8_lossy(&out.stdout);
+    let mut parts = v.trim().trim_start_matches('v').split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    out.status.success().then_some((major, minor))
+}
+
 /// Whether `tool --version` runs.
 fn available(tool: &str) -> bool {
     Command::new(tool)
@@ -37,6 +55,21 @@ fn available(tool: &str) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// Why the test cannot run here, if it cannot.
+fn missing_tools() -> Option<String> {
+    match node_version() {
+        None => return Some("`node` is not on the PATH".into()),
+        Some(v) if v < MIN_NODE => {
+            return Some(format!(
+                "node {}.{} is older than {}.{}",
+                v.0, v.1, MIN_NODE.0, MIN_NODE.1
+            ));
+        }
+        Some(_) => {}
+    }
+    (!available("npm")).then(|| "`npm` is not on the PATH".into())
 }
 
 /// Runs `cmd` to completion (killing it after [`STEP_LIMIT`]) and returns its output.
@@ -48,19 +81,11 @@ fn run(what: &str, cmd: &mut Command) -> Output {
         .spawn()
         .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
     // Drain the pipes on threads so a chatty child cannot block on a full pipe.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut out, &mut b).map(|_| b).unwrap_or_default()
-    });
-    let err = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut err, &mut b).map(|_| b).unwrap_or_default()
-    });
+    let out = drain(child.stdout.take().expect("piped stdout"));
+    let err = drain(child.stderr.take().expect("piped stderr"));
     let started = Instant::now();
     let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
+        if let Some(s) = child.try_wait().expect("wait for the child") {
             break s;
         }
         if started.elapsed() > STEP_LIMIT {
@@ -72,9 +97,17 @@ fn run(what: &str, cmd: &mut Command) -> Output {
     };
     Output {
         status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
     }
+}
+
+/// Reads `r` to the end on a thread.
+fn drain(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut b = Vec::new();
+        r.read_to_end(&mut b).map(|_| b).unwrap_or_default()
+    })
 }
 
 /// Like [`run`], and fails the test with the child's output unless it succeeded.
@@ -111,12 +144,16 @@ fn npm_ci(dir: &Path) {
 
 #[test]
 fn typed_exports_from_javascript_via_jco() {
-    if !available("node") || !available("npm") {
-        assert!(
-            !in_ci(),
-            "CI is set but `node`/`npm` are not on the PATH: the polyglot (jco) test cannot run"
+    if let Some(why) = missing_tools() {
+        assert!(!in_ci(), "CI is set, but {why}: the polyglot (jco) test cannot run");
+        // Straight to stderr: libtest captures `eprintln!` of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED polyglot::typed_exports_from_javascript_via_jco: {why} (needs Node >= {}.{} and npm; \
+             with CI set this is a failure)",
+            MIN_NODE.0,
+            MIN_NODE.1
         );
-        eprintln!("SKIPPED typed_exports_from_javascript_via_jco: `node`/`npm` not found (Node 20+ runs it)");
         return;
     }
     let dir = polyglot_dir();
@@ -132,7 +169,9 @@ fn typed_exports_from_javascript_via_jco() {
     npm_ci(&dir);
     run_ok(
         "npm run transpile",
-        Command::new("npm").args(["run", "--silent", "transpile"]).current_dir(&dir),
+        Command::new("npm")
+            .args(["run", "--silent", "transpile"])
+            .current_dir(&dir),
     );
     assert!(dir.join("generated/gorgias_connector.js").exists());
 
