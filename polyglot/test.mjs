@@ -79,6 +79,33 @@ test('find-customer-by-email returns customer records, or an empty list', () => 
   assert.deepEqual(customers.findCustomerByEmail(conn, 'nobody@example.com'), []);
 });
 
+test('get-ticket-messages returns nested records: attachments, option<bool>, u64 sizes', () => {
+  const page = tickets.getTicketMessages(conn, 12345n, { limit: 2 });
+  assert.equal(page.nextCursor, undefined);
+  assert.deepEqual(page.messages.map((m) => m.id), [5002n, 5001n]);
+  const [note, first] = page.messages;
+  assert.equal(note.channel, 'internal-note');
+  assert.equal(note.public, false);
+  assert.equal(note.fromAgent, true);
+  assert.equal(note.senderType, 'user');
+  assert.deepEqual(note.attachments, []);
+  assert.equal(first.ticketId, 12345n);
+  assert.equal(first.senderId, 98765n);
+  assert.equal(first.senderType, 'customer');
+  assert.deepEqual(first.attachments, [
+    {
+      url: 'https://uploads.gorgias.example/receipt-1042.pdf',
+      name: 'receipt-1042.pdf',
+      contentType: 'application/pdf',
+      size: 48213n,
+      public: true,
+    },
+  ]);
+
+  const tags = tickets.listTicketTags(conn, 12345n);
+  assert.deepEqual(tags, [{ id: 13n, name: 'shipping', description: 'Shipping questions', color: '#0693e3' }]);
+});
+
 test('errors are the typed error variant', () => {
   const notFound = connectorError(() => tickets.getTicket(conn, 999n));
   assert.deepEqual(notFound, {
@@ -133,4 +160,37 @@ test('add-internal-note and add-ticket-tags write through the component', () => 
   assert.equal(added, true);
   const names = tickets.listTicketTags(conn, 12347n).map((t) => t.name);
   assert.deepEqual(names, ['vip', 'from-js']);
+});
+
+test('create-ticket, update-ticket and reply-to-ticket return their records', () => {
+  const created = tickets.createTicket(conn, {
+    channel: 'chat',
+    customerId: 98765n,
+    fromAgent: true,
+    subject: 'Follow-up from JavaScript',
+    bodyText: 'We shipped it.',
+    senderUserId: 4567n,
+    status: 'closed',
+  });
+  assert.equal(typeof created.ticketId, 'bigint');
+  assert.equal(created.status, 'closed');
+  assert.equal(created.channel, 'chat');
+
+  const updated = tickets.updateTicket(conn, created.ticketId, { priority: 'low', assigneeTeamId: 78n });
+  assert.equal(updated.ticketId, created.ticketId);
+  assert.equal(updated.priority, 'low');
+  assert.equal(updated.assigneeTeamId, 78n);
+
+  const reply = tickets.replyToTicket(conn, 12345n, {
+    channel: 'email',
+    senderUserId: 4567n,
+    bodyHtml: '<p>Reshipped.</p>',
+    fromEmail: 'support@yourstore.com',
+    toEmail: 'customer@example.com',
+    toName: 'Jane Doe',
+  });
+  assert.equal(reply.ticketId, 12345n);
+  assert.equal(reply.channel, 'email');
+  assert.equal(reply.public, true);
+  assert.equal(typeof reply.messageId, 'bigint');
 });

@@ -199,17 +199,22 @@ fn typed_exports_from_javascript_via_jco() {
     eprintln!("{report}");
     // `node --test` also exits 0 when no test ran: count them.
     let summary = |k: &str| report.lines().any(|l| l.trim() == format!("ℹ {k}"));
-    assert!(summary("tests 5") && summary("pass 5") && summary("fail 0"), "{report}");
+    assert!(summary("tests 7") && summary("pass 7") && summary("fail 0"), "{report}");
 
     // 5. What reached Gorgias: invalid input and the JS-side argument errors sent nothing.
+    let requests = fake.requests();
+    let lines = fake.lines();
+    assert_eq!(lines.len(), 18, "{lines:#?}");
     assert_eq!(
-        fake.lines(),
-        vec![
+        lines[..16],
+        [
             "GET /api/tickets/12345",
             "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&trashed=false",
             "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&cursor=cur-1&trashed=false",
             "GET /api/customers?email=customer%40example.com",
             "GET /api/customers?email=nobody%40example.com",
+            "GET /api/messages?ticket_id=12345&limit=2",
+            "GET /api/tickets/12345/tags",
             "GET /api/tickets/999",
             "GET /api/tickets/12345",
             "POST /api/tickets/12345/messages",
@@ -218,9 +223,17 @@ fn typed_exports_from_javascript_via_jco() {
             "POST /api/tags",
             "POST /api/tickets/12347/tags",
             "GET /api/tickets/12347/tags",
+            "POST /api/tickets",
         ]
     );
-    let requests = fake.requests();
+    // The update goes to the ticket just created, whose ID the JS side got back as a BigInt.
+    let created: u64 = lines[16]
+        .strip_prefix("PUT /api/tickets/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(![12345, 12346, 12347].contains(&created), "{lines:#?}");
+    assert_eq!(lines[17], "POST /api/tickets/12345/messages");
+
     let basic = format!(
         "Basic {}",
         fake_gorgias::b64(format!("{}:{}", fake_gorgias::EMAIL, fake_gorgias::API_KEY).as_bytes())
@@ -230,25 +243,63 @@ fn typed_exports_from_javascript_via_jco() {
         fake_gorgias::b64(format!("{}:wrong-key-from-js", fake_gorgias::EMAIL).as_bytes())
     );
     for (i, r) in requests.iter().enumerate() {
-        // Request 6 is the one made with the wrong key on purpose.
-        let expected = if i == 6 { &wrong } else { &basic };
+        // Request 8 is the one made with the wrong key on purpose.
+        let expected = if i == 8 { &wrong } else { &basic };
         assert_eq!(r.header("authorization"), Some(expected.as_str()), "{}", r.line());
+        if r.method == "GET" {
+            assert_eq!(r.body, None, "{}", r.line());
+        }
     }
+    // add-internal-note
     assert_eq!(
-        requests[7].body,
+        requests[9].body,
         Some(json!({
             "channel": "internal-note", "via": "api", "from_agent": true, "public": false,
             "sender": {"id": 4567},
             "body_text": "Customer called: wants express shipping (from JavaScript)."
         }))
     );
-    assert_eq!(requests[10].body, Some(json!({"name": "from-js"})));
-    // The existing "vip" (11) and the tag the component just created (not a seeded one).
-    let ids = requests[11].body.as_ref().unwrap()["ids"].as_array().unwrap().clone();
+    // add-ticket-tags: "from-js" is created, then the existing "vip" (11) and the new tag are added.
+    assert_eq!(requests[12].body, Some(json!({"name": "from-js"})));
+    let ids = requests[13].body.as_ref().unwrap()["ids"].as_array().unwrap().clone();
     assert_eq!(ids.len(), 2, "{ids:?}");
     assert_eq!(ids[0], json!(11));
     assert!(ids[1].as_u64().is_some_and(|id| id > 13), "{ids:?}");
     assert_eq!(fake.ticket_tag_names(12347), vec!["vip", "from-js"]);
+    // create-ticket
+    let create = requests[15].body.clone().unwrap();
+    assert_eq!(
+        (
+            &create["channel"],
+            &create["status"],
+            &create["subject"],
+            &create["customer"]
+        ),
+        (
+            &json!("chat"),
+            &json!("closed"),
+            &json!("Follow-up from JavaScript"),
+            &json!({"id": 98765})
+        )
+    );
+    assert_eq!(create["messages"][0]["sender"], json!({"id": 4567}));
+    assert_eq!(create["messages"][0]["body_text"], json!("We shipped it."));
+    // update-ticket: only the given fields
+    assert_eq!(
+        requests[16].body,
+        Some(json!({"priority": "low", "assignee_team": {"id": 78}}))
+    );
+    // reply-to-ticket
+    let reply = requests[17].body.clone().unwrap();
+    assert_eq!(
+        (&reply["channel"], &reply["public"], &reply["body_html"]),
+        (&json!("email"), &json!(true), &json!("<p>Reshipped.</p>"))
+    );
+    assert_eq!(
+        reply["source"],
+        json!({"type": "email", "from": {"address": "support@yourstore.com"},
+               "to": [{"address": "customer@example.com", "name": "Jane Doe"}]})
+    );
 
     // 6. The README's example, as printed there.
     fake.clear_log();
