@@ -1,0 +1,317 @@
+//! The typed WIT exports called from another language: JavaScript in Node,
+//! through `jco transpile` (polyglot/), against the fake Gorgias.
+//!
+//! The test builds the component, installs polyglot/'s pinned npm packages
+//! (`npm ci`, once), transpiles the component with the `wasi:config/store`
+//! import mapped to polyglot/config-store.js, runs `node --test test.mjs` and
+//! the README's example.mjs with the fake's URL and credentials in the
+//! environment, then checks what reached the fake.
+//!
+//! Without `node`/`npm` on the PATH it prints a skip notice and passes, unless
+//! `CI` is set: then a missing Node is a failure.
+mod support;
+
+use serde_json::json;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+use support::fake_gorgias::{self, FakeGorgias};
+
+/// Upper bound for one node/npm step, so a hung child cannot hang `cargo test`.
+const STEP_LIMIT: Duration = Duration::from_secs(600);
+
+fn polyglot_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("polyglot")
+}
+
+/// `CI` set to anything but the empty string.
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+}
+
+/// Oldest Node the pinned jco supports (its `rolldown` dependency: `^20.19.0 || >=22.12.0`).
+const MIN_NODE: (u32, u32) = (20, 19);
+
+/// `node --version` as (major, minor), when node runs.
+fn node_version() -> Option<(u32, u32)> {
+    let out = Command::new("node")
+        .arg("--version")
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let v = String::from_utf8_lossy(&out.stdout);
+    let mut parts = v.trim().trim_start_matches('v').split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    out.status.success().then_some((major, minor))
+}
+
+/// Whether `tool --version` runs.
+fn available(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Why the test cannot run here, if it cannot.
+fn missing_tools() -> Option<String> {
+    match node_version() {
+        None => return Some("`node` is not on the PATH".into()),
+        Some(v) if v < MIN_NODE => {
+            return Some(format!(
+                "node {}.{} is older than {}.{}",
+                v.0, v.1, MIN_NODE.0, MIN_NODE.1
+            ));
+        }
+        Some(_) => {}
+    }
+    (!available("npm")).then(|| "`npm` is not on the PATH".into())
+}
+
+/// Runs `cmd` to completion (killing it after [`STEP_LIMIT`]) and returns its output.
+fn run(what: &str, cmd: &mut Command) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
+    // Drain the pipes on threads so a chatty child cannot block on a full pipe.
+    let out = drain(child.stdout.take().expect("piped stdout"));
+    let err = drain(child.stderr.take().expect("piped stderr"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait for the child") {
+            break s;
+        }
+        if started.elapsed() > STEP_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {STEP_LIMIT:?}, killed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+    }
+}
+
+/// Reads `r` to the end on a thread.
+fn drain(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut b = Vec::new();
+        r.read_to_end(&mut b).map(|_| b).unwrap_or_default()
+    })
+}
+
+/// Like [`run`], and fails the test with the child's output unless it succeeded.
+fn run_ok(what: &str, cmd: &mut Command) -> Output {
+    let out = run(what, cmd);
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn modified(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+/// `npm ci` unless node_modules is already installed from the current lockfile.
+fn npm_ci(dir: &Path) {
+    let installed = modified(&dir.join("node_modules").join(".package-lock.json"));
+    let lock = modified(&dir.join("package-lock.json"));
+    if installed.is_some() && installed >= lock && dir.join("node_modules/.bin/jco").exists() {
+        return;
+    }
+    run_ok(
+        "npm ci (polyglot/)",
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(dir),
+    );
+}
+
+#[test]
+fn typed_exports_from_javascript_via_jco() {
+    if let Some(why) = missing_tools() {
+        assert!(!in_ci(), "CI is set, but {why}: the polyglot (jco) test cannot run");
+        // Straight to stderr: libtest captures `eprintln!` of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED polyglot::typed_exports_from_javascript_via_jco: {why} (needs Node >= {}.{} and npm; \
+             with CI set this is a failure)",
+            MIN_NODE.0,
+            MIN_NODE.1
+        );
+        return;
+    }
+    let dir = polyglot_dir();
+
+    // 1. The component, where polyglot/package.json's `transpile` script expects it.
+    let wasm = support::host::build_component();
+    assert_eq!(
+        wasm,
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/component/wasm32-wasip2/release/gorgias_connector.wasm")
+    );
+
+    // 2. Pinned jco + preview2-shim, then `jco transpile` into polyglot/generated/.
+    npm_ci(&dir);
+    run_ok(
+        "npm run transpile",
+        Command::new("npm")
+            .args(["run", "--silent", "transpile"])
+            .current_dir(&dir),
+    );
+    assert!(dir.join("generated/gorgias_connector.js").exists());
+
+    // 3. The fake Gorgias on this process's runtime; node blocks this thread only.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(FakeGorgias::start());
+    let node = |args: &[&str]| {
+        let mut cmd = Command::new("node");
+        cmd.args(args)
+            .current_dir(&dir)
+            .env("GORGIAS_BASE_URL", fake.base_url())
+            .env("GORGIAS_ACCOUNT", fake_gorgias::ACCOUNT)
+            .env("GORGIAS_EMAIL", fake_gorgias::EMAIL)
+            .env("GORGIAS_API_KEY", fake_gorgias::API_KEY)
+            .env_remove("NODE_OPTIONS");
+        cmd
+    };
+
+    // 4. The JS test suite: every assertion on the JS side lives in test.mjs.
+    let out = run_ok(
+        "node --test test.mjs",
+        &mut node(&["--test", "--test-reporter=spec", "test.mjs"]),
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{report}");
+    // `node --test` also exits 0 when no test ran: count them.
+    let summary = |k: &str| report.lines().any(|l| l.trim() == format!("ℹ {k}"));
+    assert!(summary("tests 7") && summary("pass 7") && summary("fail 0"), "{report}");
+
+    // 5. What reached Gorgias: invalid input and the JS-side argument errors sent nothing.
+    let requests = fake.requests();
+    let lines = fake.lines();
+    assert_eq!(lines.len(), 18, "{lines:#?}");
+    assert_eq!(
+        lines[..16],
+        [
+            "GET /api/tickets/12345",
+            "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&trashed=false",
+            "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&cursor=cur-1&trashed=false",
+            "GET /api/customers?email=customer%40example.com",
+            "GET /api/customers?email=nobody%40example.com",
+            "GET /api/messages?ticket_id=12345&limit=2",
+            "GET /api/tickets/12345/tags",
+            "GET /api/tickets/999",
+            "GET /api/tickets/12345",
+            "POST /api/tickets/12345/messages",
+            "GET /api/tags?search=vip&limit=100",
+            "GET /api/tags?search=from-js&limit=100",
+            "POST /api/tags",
+            "POST /api/tickets/12347/tags",
+            "GET /api/tickets/12347/tags",
+            "POST /api/tickets",
+        ]
+    );
+    // The update goes to the ticket just created, whose ID the JS side got back as a BigInt.
+    let created: u64 = lines[16]
+        .strip_prefix("PUT /api/tickets/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(![12345, 12346, 12347].contains(&created), "{lines:#?}");
+    assert_eq!(lines[17], "POST /api/tickets/12345/messages");
+
+    let basic = format!(
+        "Basic {}",
+        fake_gorgias::b64(format!("{}:{}", fake_gorgias::EMAIL, fake_gorgias::API_KEY).as_bytes())
+    );
+    let wrong = format!(
+        "Basic {}",
+        fake_gorgias::b64(format!("{}:wrong-key-from-js", fake_gorgias::EMAIL).as_bytes())
+    );
+    for (i, r) in requests.iter().enumerate() {
+        // Request 8 is the one made with the wrong key on purpose.
+        let expected = if i == 8 { &wrong } else { &basic };
+        assert_eq!(r.header("authorization"), Some(expected.as_str()), "{}", r.line());
+        if r.method == "GET" {
+            assert_eq!(r.body, None, "{}", r.line());
+        }
+    }
+    // add-internal-note
+    assert_eq!(
+        requests[9].body,
+        Some(json!({
+            "channel": "internal-note", "via": "api", "from_agent": true, "public": false,
+            "sender": {"id": 4567},
+            "body_text": "Customer called: wants express shipping (from JavaScript)."
+        }))
+    );
+    // add-ticket-tags: "from-js" is created, then the existing "vip" (11) and the new tag are added.
+    assert_eq!(requests[12].body, Some(json!({"name": "from-js"})));
+    let ids = requests[13].body.as_ref().unwrap()["ids"].as_array().unwrap().clone();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_eq!(ids[0], json!(11));
+    assert!(ids[1].as_u64().is_some_and(|id| id > 13), "{ids:?}");
+    assert_eq!(fake.ticket_tag_names(12347), vec!["vip", "from-js"]);
+    // create-ticket
+    let create = requests[15].body.clone().unwrap();
+    assert_eq!(
+        (
+            &create["channel"],
+            &create["status"],
+            &create["subject"],
+            &create["customer"]
+        ),
+        (
+            &json!("chat"),
+            &json!("closed"),
+            &json!("Follow-up from JavaScript"),
+            &json!({"id": 98765})
+        )
+    );
+    assert_eq!(create["messages"][0]["sender"], json!({"id": 4567}));
+    assert_eq!(create["messages"][0]["body_text"], json!("We shipped it."));
+    // update-ticket: only the given fields
+    assert_eq!(
+        requests[16].body,
+        Some(json!({"priority": "low", "assignee_team": {"id": 78}}))
+    );
+    // reply-to-ticket
+    let reply = requests[17].body.clone().unwrap();
+    assert_eq!(
+        (&reply["channel"], &reply["public"], &reply["body_html"]),
+        (&json!("email"), &json!(true), &json!("<p>Reshipped.</p>"))
+    );
+    assert_eq!(
+        reply["source"],
+        json!({"type": "email", "from": {"address": "support@yourstore.com"},
+               "to": [{"address": "customer@example.com", "name": "Jane Doe"}]})
+    );
+
+    // 6. The README's example, as printed there.
+    fake.clear_log();
+    let out = run_ok("node example.mjs", &mut node(&["example.mjs"]));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        vec![
+            "ticket 12345: Order hasn't shipped yet (open, customer 98765n)",
+            "ticket 999: not-found, status 404",
+        ],
+        "{stdout}"
+    );
+    assert_eq!(fake.lines(), vec!["GET /api/tickets/12345", "GET /api/tickets/999"]);
+}
