@@ -354,6 +354,10 @@ fn with_client<O>(
     f: impl FnOnce(&mut Client<WasiTransport>) -> Result<O, Error>,
 ) -> Result<O, wit::Error> {
     let config = load_config().map_err(|e| wit::Error::from(e.in_operation(op)))?;
+    // Read-only mode: mutations fail with `configuration` before anything is sent.
+    if let Some(o) = crate::catalog::operation(op) {
+        crate::catalog::check_allowed(o, config.read_only)?;
+    }
     let conn = Connection {
         account: conn.account,
         email: conn.email,
