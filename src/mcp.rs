@@ -7,7 +7,8 @@
 //!
 //! - Notifications and client responses → `202 Accepted`, empty body.
 //! - Unparseable JSON (-32700), a batch or a malformed message (-32600), or an
-//!   unsupported `MCP-Protocol-Version` header → `400` with a JSON-RPC error.
+//!   unsupported `MCP-Protocol-Version` header → `400` with a JSON-RPC error;
+//!   a browser `Origin` other than the `Host` → `403`.
 //! - Unknown method → -32601; params not an object, unknown tool (including a
 //!   mutation in read-only mode, which `tools/list` does not list) or
 //!   arguments not an object → -32602.
@@ -98,9 +99,34 @@ pub fn call_result(outcome: Result<Value, crate::error::Error>) -> Value {
     }
 }
 
+/// Whether a browser `Origin` header names the host the request was sent to.
+/// Requests without `Origin` (agents, curl, server-side clients) pass; a web
+/// page on another origin does not (the spec's DNS-rebinding defence).
+pub fn origin_allowed(req: &HttpRequest) -> bool {
+    let Some(origin) = req.header("origin").map(str::trim) else {
+        return true;
+    };
+    let authority = origin
+        .split_once("://")
+        .map(|(_, rest)| rest.trim_end_matches('/'))
+        .unwrap_or("");
+    req.header("host")
+        .is_some_and(|h| !authority.is_empty() && h.trim().eq_ignore_ascii_case(authority))
+}
+
 /// Handles one POST to `/mcp` (auth and body checks already done).
 pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut T) -> HttpResponse {
     let null = Value::Null;
+    if !origin_allowed(req) {
+        return reply(
+            403,
+            &rpc_error(
+                &null,
+                INVALID_REQUEST,
+                "Origin does not match Host: cross-origin MCP requests are refused",
+            ),
+        );
+    }
     let msg: Value = match serde_json::from_slice(&req.body) {
         Ok(v) => v,
         Err(e) => return reply(400, &rpc_error(&null, PARSE_ERROR, &format!("parse error: {e}"))),
@@ -433,6 +459,22 @@ mod tests {
             let r = handle(&rpc(body), &cfg(), &mut t);
             assert_eq!((r.status, r.body.len()), (202, 0), "{body}");
         }
+    }
+
+    #[test]
+    fn cross_origin_requests_are_refused() {
+        let mut t = Scripted::default();
+        let mut r = rpc(r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#);
+        r.headers.push(("Host".into(), "127.0.0.1:8080".into()));
+        assert_eq!(handle(&r, &cfg(), &mut t).status, 200);
+        r.headers.push(("Origin".into(), "http://127.0.0.1:8080".into()));
+        assert_eq!(handle(&r, &cfg(), &mut t).status, 200);
+        r.headers.pop();
+        r.headers.push(("Origin".into(), "https://evil.example".into()));
+        assert_eq!(handle(&r, &cfg(), &mut t).status, 403);
+        r.headers.pop();
+        r.headers.push(("Origin".into(), "null".into()));
+        assert_eq!(handle(&r, &cfg(), &mut t).status, 403);
     }
 
     #[test]

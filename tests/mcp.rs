@@ -270,3 +270,14 @@ async fn same_auth_as_the_routes() {
             .any(|w| w == fake_gorgias::API_KEY.as_bytes())
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_origins_must_match_the_host() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+    let same = mcp_raw(&cfg, ping, &[("origin", "http://localhost")]).await;
+    assert_eq!(same.status, 200, "{}", String::from_utf8_lossy(&same.body));
+    let other = mcp_raw(&cfg, ping, &[("origin", "https://evil.example")]).await;
+    assert_eq!((other.status, &other.json()["error"]["code"]), (403, &json!(-32600)));
+}
