@@ -87,6 +87,8 @@ pub struct Operation {
     pub params: &'static [Param],
     /// What it returns.
     pub output: Output,
+    /// The spec's "Example Usage" arguments, as JSON.
+    pub example: &'static str,
 }
 
 const fn param(name: &'static str, ty: Ty, required: bool, description: &'static str) -> Param {
@@ -136,6 +138,7 @@ pub const OPERATIONS: [Operation; 10] = [
         endpoint: "GET /api/tickets/{id}",
         params: &[id("ticketId", true, "The Gorgias ticket ID")],
         output: Output::Ticket,
+        example: r#"{"ticketId": 12345}"#,
     },
     Operation {
         name: "search-tickets",
@@ -157,6 +160,7 @@ pub const OPERATIONS: [Operation; 10] = [
             CURSOR,
         ],
         output: Output::TicketPage,
+        example: r#"{"customerId": 98765, "orderBy": "updated_datetime:desc", "limit": 50}"#,
     },
     Operation {
         name: "create-ticket",
@@ -208,6 +212,7 @@ pub const OPERATIONS: [Operation; 10] = [
             text("toName", false, "Recipient display name (optional)"),
         ],
         output: Output::CreatedTicket,
+        example: r#"{"channel": "email", "customerId": 98765, "fromAgent": false, "subject": "Order hasn't shipped yet", "bodyText": "Hi, I placed order #1042 five days ago and it still shows as processing. Can you check on this?", "fromEmail": "customer@example.com", "toEmail": "support@yourstore.com"}"#,
     },
     Operation {
         name: "update-ticket",
@@ -235,6 +240,7 @@ pub const OPERATIONS: [Operation; 10] = [
             text("subject", false, "New ticket subject"),
         ],
         output: Output::UpdatedTicket,
+        example: r#"{"ticketId": 12345, "status": "closed", "priority": "high", "assigneeUserId": 4567}"#,
     },
     Operation {
         name: "reply-to-ticket",
@@ -268,6 +274,7 @@ pub const OPERATIONS: [Operation; 10] = [
             text("toName", false, "Recipient display name (optional)"),
         ],
         output: Output::Reply,
+        example: r#"{"ticketId": 12345, "channel": "email", "senderUserId": 4567, "bodyText": "Thanks for reaching out! I've located order #1042 and reshipped it with expedited delivery — you should receive it within 2 business days.", "receiverCustomerId": 98765, "fromEmail": "support@yourstore.com", "toEmail": "customer@example.com"}"#,
     },
     Operation {
         name: "add-internal-note",
@@ -283,6 +290,7 @@ pub const OPERATIONS: [Operation; 10] = [
             text("bodyHtml", false, "HTML body of the note"),
         ],
         output: Output::Note,
+        example: r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "Customer is a VIP — reshipped at no charge and flagged the account for follow-up next week."}"#,
     },
     Operation {
         name: "get-ticket-messages",
@@ -297,6 +305,7 @@ pub const OPERATIONS: [Operation; 10] = [
             CURSOR,
         ],
         output: Output::MessagePage,
+        example: r#"{"ticketId": 12345, "limit": 50}"#,
     },
     Operation {
         name: "list-ticket-tags",
@@ -307,6 +316,7 @@ pub const OPERATIONS: [Operation; 10] = [
         endpoint: "GET /api/tickets/{id}/tags",
         params: &[id("ticketId", true, "Ticket whose tags to list")],
         output: Output::Tags,
+        example: r#"{"ticketId": 12345}"#,
     },
     Operation {
         name: "add-ticket-tags",
@@ -335,6 +345,7 @@ pub const OPERATIONS: [Operation; 10] = [
             },
         ],
         output: Output::Success,
+        example: r#"{"ticketId": 12345, "tagNames": ["vip", "reshipped"]}"#,
     },
     Operation {
         name: "find-customer-by-email",
@@ -345,6 +356,7 @@ pub const OPERATIONS: [Operation; 10] = [
         endpoint: "GET /api/customers?email=",
         params: &[text("email", true, "Email address to search for")],
         output: Output::Customers,
+        example: r#"{"email": "customer@example.com"}"#,
     },
 ];
 
@@ -389,6 +401,11 @@ impl Operation {
             "required": required,
             "additionalProperties": false,
         })
+    }
+
+    /// The spec's example arguments (an empty object if the table were wrong).
+    pub fn example_args(&self) -> Value {
+        serde_json::from_str(self.example).unwrap_or_else(|_| json!({}))
     }
 
     /// JSON Schema of the `200` body (the MCP `structuredContent`).
@@ -814,6 +831,16 @@ mod tests {
             "$",
         )
         .unwrap();
+    }
+
+    #[test]
+    fn spec_examples_fit_the_schemas_and_the_parser() {
+        for o in OPERATIONS {
+            let v: Value = serde_json::from_str(o.example).unwrap_or_else(|e| panic!("{}: {e}", o.name));
+            check_schema(&v, &o.input_schema(), "$").unwrap_or_else(|e| panic!("{}: {e}", o.name));
+            crate::params::Args::parse(o.example.as_bytes(), &o.param_names()).unwrap();
+            assert_eq!(o.example_args(), v);
+        }
     }
 
     #[test]

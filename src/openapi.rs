@@ -64,7 +64,7 @@ fn operation_path(op: &Operation) -> Value {
         "parameters": credential_parameters(),
         "requestBody": {
             "required": true,
-            "content": {"application/json": {"schema": op.input_schema()}},
+            "content": {"application/json": {"schema": op.input_schema(), "example": op.example_args()}},
         },
         "responses": responses,
     }})

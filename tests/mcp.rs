@@ -174,6 +174,11 @@ async fn every_spec_example_through_tools_call_matches_its_output_schema() {
     for (name, args) in examples {
         let op = catalog::operation(name).unwrap();
         check_schema(&args, &op.input_schema(), "$").unwrap_or_else(|e| panic!("{name} example: {e}"));
+        assert_eq!(
+            args,
+            op.example_args(),
+            "the catalog's example for {name} is the spec's"
+        );
         let sc = structured(name, &call_tool(&cfg, name, args).await);
         match name {
             "update-ticket" => assert_eq!((&sc["status"], &sc["priority"]), (&json!("closed"), &json!("high"))),

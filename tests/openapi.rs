@@ -117,6 +117,9 @@ async fn served_document_is_valid_openapi_3_1_and_matches_the_catalog() {
             .as_object()
             .unwrap_or_else(|| panic!("{} has no request schema", op.name));
         assert_eq!(props.keys().cloned().collect::<Vec<_>>().len(), op.params.len());
+        let body = &post["requestBody"]["content"]["application/json"];
+        catalog::check_schema(&body["example"], &body["schema"], "$")
+            .unwrap_or_else(|e| panic!("{} example does not fit its schema: {e}", op.name));
         for p in op.params {
             assert_eq!(props[p.name]["description"], p.description, "{}.{}", op.name, p.name);
         }
