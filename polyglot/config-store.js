@@ -21,6 +21,7 @@ export const KEYS = [
   'connector_token',
   'retry_max_attempts',
   'retry_max_wait_seconds',
+  'read_only',
 ];
 
 function lookup(key) {

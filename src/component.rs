@@ -271,12 +271,18 @@ fn write_response(out: ResponseOutparam, resp: HttpResponse) {
 
 impl wasi::exports::http::incoming_handler::Guest for Component {
     fn handle(request: IncomingRequest, out: ResponseOutparam) {
-        let headers = request
+        let mut headers: Vec<(String, String)> = request
             .headers()
             .entries()
             .into_iter()
             .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned()))
             .collect();
+        // Hosts move `Host` into the authority; the MCP Origin check needs it.
+        if let Some(authority) = request.authority()
+            && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host"))
+        {
+            headers.push(("host".into(), authority));
+        }
         let (body, body_too_large) = read_request_body(&request);
         let req = HttpRequest {
             method: method_name(&request.method()),
@@ -354,6 +360,10 @@ fn with_client<O>(
     f: impl FnOnce(&mut Client<WasiTransport>) -> Result<O, Error>,
 ) -> Result<O, wit::Error> {
     let config = load_config().map_err(|e| wit::Error::from(e.in_operation(op)))?;
+    // Read-only mode: mutations fail with `configuration` before anything is sent.
+    if let Some(o) = crate::catalog::operation(op) {
+        crate::catalog::check_allowed(o, config.read_only)?;
+    }
     let conn = Connection {
         account: conn.account,
         email: conn.email,

@@ -19,8 +19,10 @@ pub mod keys {
     pub const RETRY_MAX_ATTEMPTS: &str = "retry_max_attempts";
     /// Upper bound of all waits between attempts, in seconds (default 10).
     pub const RETRY_MAX_WAIT_SECONDS: &str = "retry_max_wait_seconds";
+    /// `true`: mutations are neither listed nor callable on any surface (default `false`).
+    pub const READ_ONLY: &str = "read_only";
     /// All keys, in order.
-    pub const ALL: [&str; 7] = [
+    pub const ALL: [&str; 8] = [
         ACCOUNT,
         EMAIL,
         API_KEY,
@@ -28,6 +30,7 @@ pub mod keys {
         CONNECTOR_TOKEN,
         RETRY_MAX_ATTEMPTS,
         RETRY_MAX_WAIT_SECONDS,
+        READ_ONLY,
     ];
 }
 
@@ -46,6 +49,8 @@ pub struct Config {
     pub connector_token: Option<String>,
     /// Retry budget.
     pub retry: RetryPolicy,
+    /// Read-only mode: only the five queries are offered.
+    pub read_only: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -57,6 +62,7 @@ impl std::fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("connector_token", &self.connector_token.as_ref().map(|_| "<redacted>"))
             .field("retry", &self.retry)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }
@@ -76,6 +82,16 @@ impl Config {
             }
         };
         let attempts = number(keys::RETRY_MAX_ATTEMPTS, 3, 10)?.max(1);
+        let read_only = match get(keys::READ_ONLY).map(|v| v.to_ascii_lowercase()).as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                return Err(Error::Configuration(format!(
+                    "{} must be true or false",
+                    keys::READ_ONLY
+                )));
+            }
+        };
         Ok(Config {
             account: get(keys::ACCOUNT),
             email: get(keys::EMAIL),
@@ -86,6 +102,7 @@ impl Config {
                 max_attempts: attempts as u32,
                 max_wait_ms: number(keys::RETRY_MAX_WAIT_SECONDS, 10, 600)? * 1000,
             },
+            read_only,
         })
     }
 }
@@ -133,5 +150,16 @@ mod tests {
         );
         let c = Config::load(|k| (k == "retry_max_wait_seconds").then(|| "0".into())).unwrap();
         assert_eq!(c.retry.max_wait_ms, 0);
+    }
+
+    #[test]
+    fn read_only_is_a_strict_boolean() {
+        let load = |v: &'static str| Config::load(move |k| (k == "read_only").then(|| v.into()));
+        assert!(!load("").unwrap().read_only);
+        assert!(!load("false").unwrap().read_only);
+        assert!(load("true").unwrap().read_only);
+        assert!(load(" TRUE ").unwrap().read_only);
+        assert_eq!(load("yes please").unwrap_err().code(), "configuration");
+        assert!(!Config::load(|_| None).unwrap().read_only);
     }
 }

@@ -17,11 +17,18 @@
 //!   configuration or per-request headers for routes. The host is always
 //!   `{account}.gorgias.com` with a validated account, unless the operator
 //!   sets `gorgias_base_url`.
+//! - **One catalog** ([`catalog`]) of operations with parameter and output
+//!   schemas feeds the route parameters, the MCP tools ([`mcp`]) and the
+//!   OpenAPI document ([`openapi`]); [`health`] checks credentials.
 
+pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod health;
+pub mod mcp;
 pub mod model;
+pub mod openapi;
 pub mod ops;
 pub mod params;
 pub mod router;

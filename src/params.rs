@@ -11,12 +11,12 @@ use serde_json::{Map, Value};
 #[derive(Debug)]
 pub struct Args {
     map: Map<String, Value>,
-    known: &'static [&'static str],
+    known: Vec<&'static str>,
 }
 
 impl Args {
     /// Parses `body` as a JSON object; `known` lists the accepted fields.
-    pub fn parse(body: &[u8], known: &'static [&'static str]) -> Result<Self, Error> {
+    pub fn parse(body: &[u8], known: &[&'static str]) -> Result<Self, Error> {
         let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Map::new())
         } else {
@@ -39,7 +39,10 @@ impl Args {
                 format!("is not a parameter of this operation (expected: {expected})"),
             ));
         }
-        Ok(Args { map, known })
+        Ok(Args {
+            map,
+            known: known.to_vec(),
+        })
     }
 
     fn take(&mut self, field: &str) -> Option<Value> {

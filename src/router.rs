@@ -3,140 +3,16 @@
 //! Pure over [`Transport`]: the edge hands in the request (body already read,
 //! at most [`MAX_BODY_BYTES`]) and writes out the [`HttpResponse`].
 
+pub use crate::catalog::{OPERATIONS, Operation, operation};
 use crate::client::{Client, Connection, Transport};
 use crate::config::Config;
 use crate::error::Error;
-use crate::ops;
 use crate::params::Args;
+use crate::{catalog, health, mcp, openapi, ops};
 use serde_json::{Value, json};
 
 /// Largest accepted inbound body; more is a 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// One operation of the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Operation {
-    /// Kebab-case name: the WIT function and the route.
-    pub name: &'static str,
-    /// The spec's description.
-    pub description: &'static str,
-    /// Whether it only reads.
-    pub read_only: bool,
-    /// The Gorgias endpoint(s) it calls.
-    pub endpoint: &'static str,
-    /// The spec's parameter names (camelCase).
-    pub params: &'static [&'static str],
-}
-
-/// The ten operations, in the spec's order.
-pub const OPERATIONS: [Operation; 10] = [
-    Operation {
-        name: "get-ticket",
-        description: "Retrieve a single Gorgias support ticket by ID.",
-        read_only: true,
-        endpoint: "GET /api/tickets/{id}",
-        params: &["ticketId"],
-    },
-    Operation {
-        name: "search-tickets",
-        description: "List or filter Gorgias support tickets with cursor pagination.",
-        read_only: true,
-        endpoint: "GET /api/tickets",
-        params: &["customerId", "viewId", "externalId", "orderBy", "limit", "cursor"],
-    },
-    Operation {
-        name: "create-ticket",
-        description: "Create a new Gorgias support ticket with an initial message.",
-        read_only: false,
-        endpoint: "POST /api/tickets",
-        params: &[
-            "channel",
-            "customerId",
-            "fromAgent",
-            "subject",
-            "bodyText",
-            "bodyHtml",
-            "senderUserId",
-            "status",
-            "fromEmail",
-            "fromName",
-            "toEmail",
-            "toName",
-        ],
-    },
-    Operation {
-        name: "update-ticket",
-        description: "Update a Gorgias ticket — status, priority, assignee, or subject.",
-        read_only: false,
-        endpoint: "PUT /api/tickets/{id}",
-        params: &[
-            "ticketId",
-            "status",
-            "priority",
-            "assigneeUserId",
-            "assigneeTeamId",
-            "subject",
-        ],
-    },
-    Operation {
-        name: "reply-to-ticket",
-        description: "Post a customer-facing reply to a Gorgias ticket on its channel.",
-        read_only: false,
-        endpoint: "POST /api/tickets/{id}/messages",
-        params: &[
-            "ticketId",
-            "channel",
-            "senderUserId",
-            "bodyText",
-            "bodyHtml",
-            "receiverCustomerId",
-            "fromEmail",
-            "fromName",
-            "toEmail",
-            "toName",
-        ],
-    },
-    Operation {
-        name: "add-internal-note",
-        description: "Add an internal note to a Gorgias ticket — only visible to agents.",
-        read_only: false,
-        endpoint: "POST /api/tickets/{id}/messages",
-        params: &["ticketId", "senderUserId", "bodyText", "bodyHtml"],
-    },
-    Operation {
-        name: "get-ticket-messages",
-        description: "Retrieve the messages (conversation thread) for a Gorgias ticket.",
-        read_only: true,
-        endpoint: "GET /api/messages?ticket_id={id}",
-        params: &["ticketId", "limit", "cursor"],
-    },
-    Operation {
-        name: "list-ticket-tags",
-        description: "List the tags currently applied to a Gorgias ticket.",
-        read_only: true,
-        endpoint: "GET /api/tickets/{id}/tags",
-        params: &["ticketId"],
-    },
-    Operation {
-        name: "add-ticket-tags",
-        description: "Add one or more tags to a Gorgias ticket without replacing existing tags. Identify tags by name (creating them if absent) or by ID.",
-        read_only: false,
-        endpoint: "GET /api/tags?search=, POST /api/tags, POST /api/tickets/{id}/tags",
-        params: &["ticketId", "tagNames", "tagIds"],
-    },
-    Operation {
-        name: "find-customer-by-email",
-        description: "Look up Gorgias customers by their email address.",
-        read_only: true,
-        endpoint: "GET /api/customers?email=",
-        params: &["email"],
-    },
-];
-
-/// Looks an operation up by name.
-pub fn operation(name: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|o| o.name == name)
-}
 
 /// An inbound HTTP request.
 #[derive(Debug, Clone, Default)]
@@ -154,7 +30,8 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
-    fn header(&self, name: &str) -> Option<&str> {
+    /// A header's value (first match, any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -183,7 +60,8 @@ impl HttpResponse {
         }
     }
 
-    fn with_header(mut self, k: &str, v: String) -> Self {
+    /// Adds a header.
+    pub fn with_header(mut self, k: &str, v: String) -> Self {
         self.headers.push((k.to_string(), v));
         self
     }
@@ -216,6 +94,18 @@ pub fn status_of(e: &Error) -> u16 {
 
 /// `{"error": {...}}` for an operation error, with `Retry-After` for 429.
 pub fn error_response(e: &Error) -> HttpResponse {
+    let resp = HttpResponse::json(status_of(e), &error_json(e));
+    match e {
+        Error::RateLimited {
+            retry_after_seconds, ..
+        } => resp.with_header("retry-after", retry_after_seconds.to_string()),
+        _ => resp,
+    }
+}
+
+/// The JSON body of an operation error: `{"error": {"code", "message", "retryable", …}}`
+/// (the shape of [`catalog::error_schema`]).
+pub fn error_json(e: &Error) -> Value {
     let mut body = json!({"code": e.code(), "message": e.message(), "retryable": e.retryable()});
     let o = body.as_object_mut().expect("object literal");
     match e {
@@ -246,13 +136,7 @@ pub fn error_response(e: &Error) -> HttpResponse {
         }
         Error::Configuration(_) => {}
     }
-    let resp = HttpResponse::json(status_of(e), &json!({"error": body}));
-    match e {
-        Error::RateLimited {
-            retry_after_seconds, ..
-        } => resp.with_header("retry-after", retry_after_seconds.to_string()),
-        _ => resp,
-    }
+    json!({"error": body})
 }
 
 /// Compares in time that depends only on the lengths, not on where bytes differ.
@@ -266,13 +150,13 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     diff == 0
 }
 
-/// The operations listing for `GET /` and `GET /operations`.
-fn listing() -> Value {
-    let ops: Vec<Value> = OPERATIONS
-        .iter()
-        .map(|o| json!({"name": o.name, "route": format!("POST /{}", o.name), "description": o.description, "readOnly": o.read_only, "gorgias": o.endpoint, "parameters": o.params}))
+/// The operations listing for `GET /` and `GET /operations` (without the
+/// mutations in read-only mode).
+fn listing(read_only: bool) -> Value {
+    let ops: Vec<Value> = catalog::available(read_only)
+        .map(|o| json!({"name": o.name, "route": format!("POST /{}", o.name), "description": o.description, "readOnly": o.read_only, "gorgias": o.endpoint, "parameters": o.param_names()}))
         .collect();
-    json!({"name": "gorgias-connector", "version": env!("CARGO_PKG_VERSION"), "operations": ops})
+    json!({"name": "gorgias-connector", "version": env!("CARGO_PKG_VERSION"), "readOnly": read_only, "operations": ops})
 }
 
 /// Handles one inbound request. `config` is `Err` when the operator's
@@ -300,9 +184,44 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
     let path = path.trim_end_matches('/');
     if path.is_empty() || path == "/operations" {
         return match req.method.as_str() {
-            "GET" | "HEAD" => HttpResponse::json(200, &listing()),
+            "GET" | "HEAD" => HttpResponse::json(200, &listing(config.read_only)),
             _ => http_error(405, "method-not-allowed", "use GET").with_header("allow", "GET".into()),
         };
+    }
+    match path {
+        "/openapi.json" => {
+            return match req.method.as_str() {
+                "GET" | "HEAD" => HttpResponse::json(
+                    200,
+                    &openapi::document(config.read_only, config.connector_token.is_some()),
+                ),
+                _ => http_error(405, "method-not-allowed", "use GET").with_header("allow", "GET".into()),
+            };
+        }
+        "/health" => {
+            return match req.method.as_str() {
+                "GET" | "HEAD" => {
+                    let (status, body) = health::check(connection(req, config), config, transport);
+                    HttpResponse::json(status, &body)
+                }
+                _ => http_error(405, "method-not-allowed", "use GET").with_header("allow", "GET".into()),
+            };
+        }
+        "/mcp" => {
+            if req.method != "POST" {
+                return http_error(
+                    405,
+                    "method-not-allowed",
+                    "MCP over Streamable HTTP: POST JSON-RPC messages; this server offers no SSE stream",
+                )
+                .with_header("allow", "POST".into());
+            }
+            if let Some(r) = body_problem(req) {
+                return r;
+            }
+            return mcp::handle(req, config, transport);
+        }
+        _ => {}
     }
     let name = &path[1..];
     let Some(op) = operation(name) else {
@@ -323,22 +242,18 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
         )
         .with_header("allow", "POST".into());
     }
-    if req.body_too_large {
+    if config.read_only && !op.read_only {
         return http_error(
-            413,
-            "payload-too-large",
-            &format!("the body exceeds {MAX_BODY_BYTES} bytes"),
+            403,
+            "read-only",
+            &format!(
+                "{}: the connector is in read-only mode (read_only = true); mutations are disabled",
+                op.name
+            ),
         );
     }
-    if let Some(ct) = req.header("content-type") {
-        let mime = ct.split(';').next().unwrap_or("").trim();
-        if !mime.eq_ignore_ascii_case("application/json") {
-            return http_error(
-                415,
-                "unsupported-media-type",
-                "send the parameters as JSON with content-type: application/json",
-            );
-        }
+    if let Some(r) = body_problem(req) {
+        return r;
     }
     let conn = match connection(req, config) {
         Ok(c) => c,
@@ -350,9 +265,31 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
     }
 }
 
+/// A 413 for an oversized body, a 415 for a body that is not JSON.
+fn body_problem(req: &HttpRequest) -> Option<HttpResponse> {
+    if req.body_too_large {
+        return Some(http_error(
+            413,
+            "payload-too-large",
+            &format!("the body exceeds {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    if let Some(ct) = req.header("content-type") {
+        let mime = ct.split(';').next().unwrap_or("").trim();
+        if !mime.eq_ignore_ascii_case("application/json") {
+            return Some(http_error(
+                415,
+                "unsupported-media-type",
+                "send the parameters as JSON with content-type: application/json",
+            ));
+        }
+    }
+    None
+}
+
 /// Credentials: per-request headers override the configured ones; neither
 /// can change the host pattern (the account is validated by the client).
-fn connection(req: &HttpRequest, config: &Config) -> Result<Connection, Error> {
+pub fn connection(req: &HttpRequest, config: &Config) -> Result<Connection, Error> {
     let pick = |header: &str, configured: &Option<String>| -> Result<String, Error> {
         req.header(header)
             .map(|v| v.trim().to_string())
@@ -380,7 +317,8 @@ pub fn run<T: Transport>(
     config: &Config,
     transport: &mut T,
 ) -> Result<Value, Error> {
-    let mut a = Args::parse(body, op.params)?;
+    catalog::check_allowed(op, config.read_only)?;
+    let mut a = Args::parse(body, &op.param_names())?;
     let mut c = Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?;
     let v = match op.name {
         "get-ticket" => {
@@ -606,6 +544,82 @@ mod tests {
         assert_eq!(r.status, 429);
         assert!(r.headers.contains(&("retry-after".into(), "30".into())));
         assert_eq!(body(&r)["error"]["retryAfterSeconds"], 30);
+    }
+
+    fn get(path: &str) -> HttpRequest {
+        HttpRequest {
+            method: "GET".into(),
+            path: path.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn read_only_mode_refuses_and_hides_mutations() {
+        let mut c = cfg().unwrap();
+        c.read_only = true;
+        let c = Ok(c);
+        let mut t = Scripted::new(vec![Scripted::json(200, "[]")]);
+        let r = handle(
+            &post("/update-ticket", r#"{"ticketId": 1, "status": "closed"}"#),
+            &c,
+            &mut t,
+        );
+        assert_eq!((r.status, body(&r)["error"]["code"].as_str()), (403, Some("read-only")));
+        assert!(t.sent.is_empty());
+        let listed: Vec<Value> = body(&handle(&get("/operations"), &c, &mut t))["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].clone())
+            .collect();
+        assert_eq!(listed.len(), 5);
+        assert!(!listed.contains(&json!("update-ticket")));
+        assert_eq!(
+            handle(&post("/list-ticket-tags", r#"{"ticketId": 1}"#), &c, &mut t).status,
+            200
+        );
+        let Ok(conf) = &c else { unreachable!() };
+        assert_eq!(
+            run(
+                operation("add-ticket-tags").unwrap(),
+                b"{}",
+                &crate::client::tests::conn(),
+                conf,
+                &mut t
+            )
+            .unwrap_err()
+            .code(),
+            "configuration"
+        );
+    }
+
+    #[test]
+    fn openapi_health_and_mcp_routes() {
+        let mut t = Scripted::new(vec![Scripted::json(200, "{}")]);
+        let r = handle(&get("/openapi.json"), &cfg(), &mut t);
+        assert_eq!((r.status, body(&r)["openapi"].as_str()), (200, Some("3.1.0")));
+        let r = handle(&get("/health"), &cfg(), &mut t);
+        assert_eq!((r.status, body(&r)["status"].as_str()), (200, Some("ok")));
+        assert_eq!(t.lines(), vec!["GET /api/account"]);
+        let r = handle(&get("/mcp"), &cfg(), &mut t);
+        assert_eq!(
+            (r.status, r.headers.iter().any(|(k, v)| k == "allow" && v == "POST")),
+            (405, true)
+        );
+        let r = handle(
+            &post("/mcp", r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#),
+            &cfg(),
+            &mut t,
+        );
+        assert_eq!(body(&r), json!({"jsonrpc": "2.0", "id": 1, "result": {}}));
+        let mut c = cfg().unwrap();
+        c.connector_token = Some("tok3n".into());
+        let c = Ok(c);
+        for path in ["/openapi.json", "/health"] {
+            assert_eq!(handle(&get(path), &c, &mut t).status, 401, "{path}");
+        }
+        assert_eq!(handle(&post("/mcp", "{}"), &c, &mut t).status, 401);
     }
 
     #[test]

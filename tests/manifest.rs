@@ -12,6 +12,12 @@ fn spin_manifest_routes_every_operation() {
             op.name
         );
     }
+    for route in ["/mcp", "/openapi.json", "/health"] {
+        assert!(
+            manifest.contains(&format!("route = \"{route}\"")),
+            "missing route {route}"
+        );
+    }
     for var in gorgias_connector::config::keys::ALL {
         assert!(
             manifest.contains(&format!("{var} = \"{{{{ {var} }}}}\"")),

@@ -1,0 +1,854 @@
+//! The operation catalog: the one source of truth for names, descriptions,
+//! parameter schemas, output schemas and MCP annotations.
+//!
+//! The HTTP routes ([`crate::router`]) take their parameter names from here
+//! (so [`crate::params::Args`] rejects anything else), the MCP tools
+//! ([`crate::mcp`]) and the OpenAPI document ([`crate::openapi`]) are generated
+//! from it. Descriptions are the spec's text.
+
+use crate::error::Error;
+use serde_json::{Map, Value, json};
+
+/// JSON type of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    /// A whole number (IDs and limits; numeric strings are also accepted).
+    Integer,
+    /// A string.
+    String,
+    /// `true` or `false`.
+    Boolean,
+    /// An array of strings.
+    StringArray,
+    /// An array of whole numbers (IDs).
+    IntegerArray,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Param {
+    /// The spec's camelCase name.
+    pub name: &'static str,
+    /// Its JSON type.
+    pub ty: Ty,
+    /// Whether it must be given (optional ones may also be `null`).
+    pub required: bool,
+    /// The spec's description.
+    pub description: &'static str,
+    /// The only accepted values, when the spec fixes them.
+    pub allowed: &'static [&'static str],
+    /// Smallest accepted value (integers, and the items of integer arrays).
+    pub minimum: Option<u64>,
+    /// Largest accepted value.
+    pub maximum: Option<u64>,
+}
+
+/// What an operation returns (its `200` body); see [`Output::schema`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// `{"ticket": Ticket}`.
+    Ticket,
+    /// `{"tickets": [Ticket], "nextCursor": …}`.
+    TicketPage,
+    /// `{"ticketId", "status", "channel", "createdDatetime"}`.
+    CreatedTicket,
+    /// `{"ticketId", "status", "priority", "assignee_user_id", …}`.
+    UpdatedTicket,
+    /// `{"messageId", "ticketId", "channel", "public", "createdDatetime"}`.
+    Reply,
+    /// `{"messageId", "ticketId", "createdDatetime"}`.
+    Note,
+    /// `{"messages": [Message], "nextCursor": …}`.
+    MessagePage,
+    /// `{"tags": [Tag]}`.
+    Tags,
+    /// `{"success": true}`.
+    Success,
+    /// `{"customers": [Customer]}`.
+    Customers,
+}
+
+/// One operation of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// Kebab-case name: the WIT function, the route and the MCP tool.
+    pub name: &'static str,
+    /// The spec's title ("Get Ticket").
+    pub title: &'static str,
+    /// The spec's description.
+    pub description: &'static str,
+    /// Whether it only reads (a "Query" in the spec).
+    pub read_only: bool,
+    /// Whether sending the same call twice leaves Gorgias as one call does.
+    pub idempotent: bool,
+    /// The Gorgias endpoint(s) it calls.
+    pub endpoint: &'static str,
+    /// Its parameters, in the spec's order.
+    pub params: &'static [Param],
+    /// What it returns.
+    pub output: Output,
+    /// The spec's "Example Usage" arguments, as JSON.
+    pub example: &'static str,
+}
+
+const fn param(name: &'static str, ty: Ty, required: bool, description: &'static str) -> Param {
+    Param {
+        name,
+        ty,
+        required,
+        description,
+        allowed: &[],
+        minimum: None,
+        maximum: None,
+    }
+}
+
+const fn id(name: &'static str, required: bool, description: &'static str) -> Param {
+    Param {
+        minimum: Some(1),
+        ..param(name, Ty::Integer, required, description)
+    }
+}
+
+const fn text(name: &'static str, required: bool, description: &'static str) -> Param {
+    param(name, Ty::String, required, description)
+}
+
+const LIMIT: Param = Param {
+    minimum: Some(1),
+    maximum: Some(100),
+    ..param("limit", Ty::Integer, false, "Page size (max 100, default 30)")
+};
+
+const CURSOR: Param = text("cursor", false, "Pagination cursor from a prior response");
+
+/// Ticket statuses the spec allows.
+pub const STATUSES: &[&str] = &["open", "closed"];
+/// Ticket priorities the spec allows.
+pub const PRIORITIES: &[&str] = &["critical", "high", "normal", "low"];
+
+/// The ten operations, in the spec's order.
+pub const OPERATIONS: [Operation; 10] = [
+    Operation {
+        name: "get-ticket",
+        title: "Get Ticket",
+        description: "Retrieve a single Gorgias support ticket by ID.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/tickets/{id}",
+        params: &[id("ticketId", true, "The Gorgias ticket ID")],
+        output: Output::Ticket,
+        example: r#"{"ticketId": 12345}"#,
+    },
+    Operation {
+        name: "search-tickets",
+        title: "Search Tickets",
+        description: "List or filter Gorgias support tickets with cursor pagination.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/tickets",
+        params: &[
+            id("customerId", false, "Filter by customer ID"),
+            id(
+                "viewId",
+                false,
+                "Filter to tickets in a specific view. Use a view to filter by status, channel, or other criteria — those are not query params on /tickets",
+            ),
+            text("externalId", false, "Filter by external ID"),
+            text("orderBy", false, "Sort order, e.g. \"updated_datetime:desc\""),
+            LIMIT,
+            CURSOR,
+        ],
+        output: Output::TicketPage,
+        example: r#"{"customerId": 98765, "orderBy": "updated_datetime:desc", "limit": 50}"#,
+    },
+    Operation {
+        name: "create-ticket",
+        title: "Create Ticket",
+        description: "Create a new Gorgias support ticket with an initial message.",
+        read_only: false,
+        idempotent: false,
+        endpoint: "POST /api/tickets",
+        params: &[
+            text(
+                "channel",
+                true,
+                "Channel for the initial message (email, chat, sms, phone, etc.)",
+            ),
+            id("customerId", true, "Existing Gorgias customer ID for the requester"),
+            param(
+                "fromAgent",
+                Ty::Boolean,
+                true,
+                "Whether the initial message is authored by an agent (true) or the customer (false)",
+            ),
+            text("subject", false, "Ticket subject"),
+            text("bodyText", false, "Plain-text body of the initial message"),
+            text("bodyHtml", false, "HTML body of the initial message"),
+            id(
+                "senderUserId",
+                false,
+                "Agent user ID (required when fromAgent is true; ignored otherwise)",
+            ),
+            Param {
+                allowed: STATUSES,
+                ..text(
+                    "status",
+                    false,
+                    "Initial ticket status (open, closed). Defaults to open",
+                )
+            },
+            text(
+                "fromEmail",
+                false,
+                "Sender email address. Required for email-channel tickets — Gorgias rejects messages without source.from. For fromAgent=true use the agent email; for fromAgent=false use the customer email",
+            ),
+            text("fromName", false, "Sender display name (optional)"),
+            text(
+                "toEmail",
+                false,
+                "Recipient email address. Recommended for email-channel tickets. For fromAgent=true use the customer email; for fromAgent=false use the support inbox",
+            ),
+            text("toName", false, "Recipient display name (optional)"),
+        ],
+        output: Output::CreatedTicket,
+        example: r#"{"channel": "email", "customerId": 98765, "fromAgent": false, "subject": "Order hasn't shipped yet", "bodyText": "Hi, I placed order #1042 five days ago and it still shows as processing. Can you check on this?", "fromEmail": "customer@example.com", "toEmail": "support@yourstore.com"}"#,
+    },
+    Operation {
+        name: "update-ticket",
+        title: "Update Ticket",
+        description: "Update a Gorgias ticket — status, priority, assignee, or subject.",
+        read_only: false,
+        idempotent: true,
+        endpoint: "PUT /api/tickets/{id}",
+        params: &[
+            id("ticketId", true, "Ticket ID to update"),
+            Param {
+                allowed: STATUSES,
+                ..text("status", false, "New status. Must be exactly \"open\" or \"closed\"")
+            },
+            Param {
+                allowed: PRIORITIES,
+                ..text(
+                    "priority",
+                    false,
+                    "New priority. Must be exactly one of \"critical\", \"high\", \"normal\", \"low\"",
+                )
+            },
+            id("assigneeUserId", false, "Agent user ID to assign the ticket to"),
+            id("assigneeTeamId", false, "Team ID to assign the ticket to"),
+            text("subject", false, "New ticket subject"),
+        ],
+        output: Output::UpdatedTicket,
+        example: r#"{"ticketId": 12345, "status": "closed", "priority": "high", "assigneeUserId": 4567}"#,
+    },
+    Operation {
+        name: "reply-to-ticket",
+        title: "Reply to Ticket",
+        description: "Post a customer-facing reply to a Gorgias ticket on its channel.",
+        read_only: false,
+        idempotent: false,
+        endpoint: "POST /api/tickets/{id}/messages",
+        params: &[
+            id("ticketId", true, "Ticket to reply to"),
+            text(
+                "channel",
+                true,
+                "Channel for the reply (email, chat, sms, etc.) — usually matches the ticket channel",
+            ),
+            id("senderUserId", true, "Agent user ID sending the reply"),
+            text("bodyText", false, "Plain-text body of the reply"),
+            text("bodyHtml", false, "HTML body of the reply"),
+            id("receiverCustomerId", false, "Customer ID receiving the reply"),
+            text(
+                "fromEmail",
+                false,
+                "Sender email address. Required for email-channel replies — Gorgias rejects messages without source.from",
+            ),
+            text("fromName", false, "Sender display name (optional)"),
+            text(
+                "toEmail",
+                false,
+                "Recipient email address. Recommended for email-channel replies so Gorgias knows where to deliver",
+            ),
+            text("toName", false, "Recipient display name (optional)"),
+        ],
+        output: Output::Reply,
+        example: r#"{"ticketId": 12345, "channel": "email", "senderUserId": 4567, "bodyText": "Thanks for reaching out! I've located order #1042 and reshipped it with expedited delivery — you should receive it within 2 business days.", "receiverCustomerId": 98765, "fromEmail": "support@yourstore.com", "toEmail": "customer@example.com"}"#,
+    },
+    Operation {
+        name: "add-internal-note",
+        title: "Add Internal Note",
+        description: "Add an internal note to a Gorgias ticket — only visible to agents. At least one of bodyText or bodyHtml must be provided.",
+        read_only: false,
+        idempotent: false,
+        endpoint: "POST /api/tickets/{id}/messages",
+        params: &[
+            id("ticketId", true, "Ticket to add the note to"),
+            id("senderUserId", true, "Agent user ID authoring the note"),
+            text("bodyText", false, "Plain-text body of the note"),
+            text("bodyHtml", false, "HTML body of the note"),
+        ],
+        output: Output::Note,
+        example: r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "Customer is a VIP — reshipped at no charge and flagged the account for follow-up next week."}"#,
+    },
+    Operation {
+        name: "get-ticket-messages",
+        title: "Get Ticket Messages",
+        description: "Retrieve the messages (conversation thread) for a Gorgias ticket.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/messages?ticket_id={id}",
+        params: &[
+            id("ticketId", true, "Ticket ID whose messages to retrieve"),
+            LIMIT,
+            CURSOR,
+        ],
+        output: Output::MessagePage,
+        example: r#"{"ticketId": 12345, "limit": 50}"#,
+    },
+    Operation {
+        name: "list-ticket-tags",
+        title: "List Ticket Tags",
+        description: "List the tags currently applied to a Gorgias ticket.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/tickets/{id}/tags",
+        params: &[id("ticketId", true, "Ticket whose tags to list")],
+        output: Output::Tags,
+        example: r#"{"ticketId": 12345}"#,
+    },
+    Operation {
+        name: "add-ticket-tags",
+        title: "Add Ticket Tags",
+        description: "Add one or more tags to a Gorgias ticket without replacing existing tags. Identify tags by name (creating them if absent) or by ID.",
+        read_only: false,
+        // Adding tags a ticket already has changes nothing: repeated calls converge.
+        idempotent: true,
+        endpoint: "GET /api/tags?search=, POST /api/tags, POST /api/tickets/{id}/tags",
+        params: &[
+            id("ticketId", true, "Ticket to tag"),
+            param(
+                "tagNames",
+                Ty::StringArray,
+                false,
+                "Names of tags to add. Tags are created if they do not exist. Provide tagNames, tagIds, or both",
+            ),
+            Param {
+                minimum: Some(1),
+                ..param(
+                    "tagIds",
+                    Ty::IntegerArray,
+                    false,
+                    "IDs of existing tags to add. Provide tagNames, tagIds, or both",
+                )
+            },
+        ],
+        output: Output::Success,
+        example: r#"{"ticketId": 12345, "tagNames": ["vip", "reshipped"]}"#,
+    },
+    Operation {
+        name: "find-customer-by-email",
+        title: "Find Customer by Email",
+        description: "Look up Gorgias customers by their email address.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/customers?email=",
+        params: &[text("email", true, "Email address to search for")],
+        output: Output::Customers,
+        example: r#"{"email": "customer@example.com"}"#,
+    },
+];
+
+/// Looks an operation up by name.
+pub fn operation(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|o| o.name == name)
+}
+
+/// The operations a connector in `read_only` mode offers (all of them otherwise).
+pub fn available(read_only: bool) -> impl Iterator<Item = &'static Operation> {
+    OPERATIONS.iter().filter(move |o| o.read_only || !read_only)
+}
+
+/// Refuses a mutation when the operator set `read_only = true`: a
+/// `configuration` error (nothing is sent to Gorgias).
+pub fn check_allowed(op: &Operation, read_only: bool) -> Result<(), Error> {
+    if read_only && !op.read_only {
+        return Err(Error::Configuration(format!(
+            "{}: the connector is in read-only mode (read_only = true); mutations are disabled",
+            op.name
+        )));
+    }
+    Ok(())
+}
+
+impl Operation {
+    /// The parameter names, in order (what [`crate::params::Args`] accepts).
+    pub fn param_names(&self) -> Vec<&'static str> {
+        self.params.iter().map(|p| p.name).collect()
+    }
+
+    /// JSON Schema (2020-12 subset) of the parameters object.
+    pub fn input_schema(&self) -> Value {
+        let mut props = Map::new();
+        for p in self.params {
+            props.insert(p.name.into(), p.schema());
+        }
+        let required: Vec<&str> = self.params.iter().filter(|p| p.required).map(|p| p.name).collect();
+        json!({
+            "type": "object",
+            "properties": props,
+            "required": required,
+            "additionalProperties": false,
+        })
+    }
+
+    /// The spec's example arguments (an empty object if the table were wrong).
+    pub fn example_args(&self) -> Value {
+        serde_json::from_str(self.example).unwrap_or_else(|_| json!({}))
+    }
+
+    /// JSON Schema of the `200` body (the MCP `structuredContent`).
+    pub fn output_schema(&self) -> Value {
+        self.output.schema()
+    }
+}
+
+impl Param {
+    /// JSON Schema of this parameter.
+    pub fn schema(&self) -> Value {
+        let bounds = |s: &mut Map<String, Value>| {
+            if let Some(m) = self.minimum {
+                s.insert("minimum".into(), m.into());
+            }
+            if let Some(m) = self.maximum {
+                s.insert("maximum".into(), m.into());
+            }
+        };
+        let mut s = Map::new();
+        match self.ty {
+            Ty::Integer => {
+                s.insert("type".into(), "integer".into());
+                bounds(&mut s);
+            }
+            Ty::String => {
+                s.insert("type".into(), "string".into());
+            }
+            Ty::Boolean => {
+                s.insert("type".into(), "boolean".into());
+            }
+            Ty::StringArray => {
+                s.insert("type".into(), "array".into());
+                s.insert("items".into(), json!({"type": "string"}));
+            }
+            Ty::IntegerArray => {
+                let mut items = Map::new();
+                items.insert("type".into(), "integer".into());
+                bounds(&mut items);
+                s.insert("type".into(), "array".into());
+                s.insert("items".into(), items.into());
+            }
+        }
+        if !self.allowed.is_empty() {
+            s.insert("enum".into(), self.allowed.into());
+        }
+        s.insert("description".into(), self.description.into());
+        s.into()
+    }
+}
+
+// ---- output schemas ------------------------------------------------------------
+
+/// A closed object whose every property is always present.
+fn object(props: &[(&str, Value)]) -> Value {
+    let mut m = Map::new();
+    for (k, v) in props {
+        m.insert((*k).into(), v.clone());
+    }
+    let required: Vec<&str> = props.iter().map(|(k, _)| *k).collect();
+    json!({"type": "object", "properties": m, "required": required, "additionalProperties": false})
+}
+
+fn field(ty: &str, description: &str) -> Value {
+    json!({"type": ty, "description": description})
+}
+
+fn nullable(ty: &str, description: &str) -> Value {
+    json!({"type": [ty, "null"], "description": description})
+}
+
+fn array(items: Value, description: &str) -> Value {
+    json!({"type": "array", "items": items, "description": description})
+}
+
+fn ticket_schema() -> Value {
+    let tag = object(&[
+        ("id", field("integer", "The tag ID")),
+        ("name", field("string", "The tag name")),
+    ]);
+    object(&[
+        ("id", field("integer", "The ticket ID")),
+        ("subject", nullable("string", "The ticket subject")),
+        ("status", field("string", "The ticket status")),
+        ("channel", field("string", "The channel the ticket came in on")),
+        ("priority", nullable("string", "The ticket priority")),
+        ("customer_id", nullable("integer", "The ID of the requesting customer")),
+        ("assignee_user_id", nullable("integer", "The ID of the assigned agent")),
+        ("assignee_team_id", nullable("integer", "The ID of the assigned team")),
+        ("tags", array(tag, "Tags applied to the ticket")),
+        ("created_datetime", nullable("string", "When the ticket was created")),
+        (
+            "updated_datetime",
+            nullable("string", "When the ticket was last updated"),
+        ),
+    ])
+}
+
+fn message_schema() -> Value {
+    let attachment = object(&[
+        ("url", nullable("string", "The attachment URL")),
+        ("name", nullable("string", "The attachment file name")),
+        ("content_type", nullable("string", "The MIME type of the attachment")),
+        ("size", nullable("integer", "The attachment size in bytes")),
+        (
+            "public",
+            nullable("boolean", "Whether the attachment is customer-facing"),
+        ),
+    ]);
+    object(&[
+        ("id", field("integer", "The message ID")),
+        ("ticket_id", field("integer", "The ID of the parent ticket")),
+        ("channel", field("string", "The channel the message was sent on")),
+        ("via", nullable("string", "How the message was created")),
+        (
+            "from_agent",
+            field("boolean", "Whether the message was authored by an agent"),
+        ),
+        ("public", field("boolean", "Whether the message is customer-facing")),
+        ("body_text", nullable("string", "Plain-text body of the message")),
+        ("body_html", nullable("string", "HTML body of the message")),
+        ("sender_id", nullable("integer", "The ID of the sender")),
+        ("sender_type", nullable("string", "The type of sender")),
+        ("created_datetime", nullable("string", "When the message was created")),
+        ("attachments", array(attachment, "Files attached to the message")),
+    ])
+}
+
+const NEXT_CURSOR: &str = "Cursor for the next page of results";
+
+impl Output {
+    /// JSON Schema of this output, exactly what the route returns.
+    pub fn schema(self) -> Value {
+        match self {
+            Output::Ticket => object(&[("ticket", ticket_schema())]),
+            Output::TicketPage => object(&[
+                ("tickets", array(ticket_schema(), "The matching tickets")),
+                ("nextCursor", nullable("string", NEXT_CURSOR)),
+            ]),
+            Output::CreatedTicket => object(&[
+                ("ticketId", field("integer", "The ID of the created ticket")),
+                ("status", field("string", "The ticket status")),
+                ("channel", field("string", "The channel of the initial message")),
+                ("createdDatetime", nullable("string", "When the ticket was created")),
+            ]),
+            Output::UpdatedTicket => object(&[
+                ("ticketId", field("integer", "The ID of the updated ticket")),
+                ("status", field("string", "The ticket status")),
+                ("priority", nullable("string", "The ticket priority")),
+                ("assignee_user_id", nullable("integer", "The ID of the assigned agent")),
+                ("assignee_team_id", nullable("integer", "The ID of the assigned team")),
+                (
+                    "updated_datetime",
+                    nullable("string", "When the ticket was last updated"),
+                ),
+            ]),
+            Output::Reply => object(&[
+                ("messageId", field("integer", "The ID of the created message")),
+                ("ticketId", field("integer", "The ID of the ticket")),
+                ("channel", field("string", "The channel of the reply")),
+                ("public", field("boolean", "Whether the message is customer-facing")),
+                ("createdDatetime", nullable("string", "When the reply was created")),
+            ]),
+            Output::Note => object(&[
+                ("messageId", field("integer", "The ID of the created note")),
+                ("ticketId", field("integer", "The ID of the ticket")),
+                ("createdDatetime", nullable("string", "When the note was created")),
+            ]),
+            Output::MessagePage => object(&[
+                ("messages", array(message_schema(), "The messages in the ticket thread")),
+                ("nextCursor", nullable("string", NEXT_CURSOR)),
+            ]),
+            Output::Tags => object(&[(
+                "tags",
+                array(
+                    object(&[
+                        ("id", field("integer", "The tag ID")),
+                        ("name", field("string", "The tag name")),
+                        ("description", nullable("string", "The tag description")),
+                        ("color", nullable("string", "The tag color")),
+                    ]),
+                    "The tags applied to the ticket",
+                ),
+            )]),
+            Output::Success => object(&[(
+                "success",
+                field(
+                    "boolean",
+                    "Whether the tags were added successfully. Use List Ticket Tags to fetch the resulting tag set if needed",
+                ),
+            )]),
+            Output::Customers => object(&[(
+                "customers",
+                array(
+                    object(&[
+                        ("id", field("integer", "The customer ID")),
+                        ("name", nullable("string", "The customer's full name")),
+                        ("firstname", nullable("string", "The customer's first name")),
+                        ("lastname", nullable("string", "The customer's last name")),
+                        ("email", nullable("string", "The customer's email address")),
+                        ("external_id", nullable("string", "The customer's external ID")),
+                        ("created_datetime", nullable("string", "When the customer was created")),
+                    ]),
+                    "The matching customers",
+                ),
+            )]),
+        }
+    }
+}
+
+/// JSON Schema of every error body: `{"error": {"code", "message", "retryable", …}}`.
+pub fn error_schema() -> Value {
+    let mut detail = object(&[
+        (
+            "code",
+            field(
+                "string",
+                "Stable machine-readable case: invalid-input, configuration, unauthorized, forbidden, not-found, conflict, rate-limited, upstream, transport, invalid-response (operation errors), or unauthenticated, read-only, unknown-operation, method-not-allowed, payload-too-large, unsupported-media-type (request errors)",
+            ),
+        ),
+        ("message", field("string", "What happened, naming the operation")),
+        (
+            "retryable",
+            field("boolean", "Whether sending the same call again can succeed"),
+        ),
+        ("field", field("string", "invalid-input: the parameter at fault")),
+        ("upstreamStatus", field("integer", "The HTTP status Gorgias answered")),
+        (
+            "fieldErrors",
+            array(
+                object(&[
+                    ("field", field("string", "The field Gorgias names")),
+                    ("message", field("string", "What Gorgias says about it")),
+                ]),
+                "Gorgias's per-field messages",
+            ),
+        ),
+        ("retryAfterSeconds", field("integer", "rate-limited: seconds to wait")),
+        (
+            "requestSent",
+            field("boolean", "transport: false when the request certainly never left"),
+        ),
+    ]);
+    detail["required"] = json!(["code", "message", "retryable"]);
+    object(&[("error", detail)])
+}
+
+/// Checks `value` against `schema`, for the JSON Schema subset the catalog
+/// uses (`type`, `properties`, `required`, `additionalProperties: false`,
+/// `items`, `enum`, `minimum`, `maximum`). Returns the first mismatch with
+/// its JSON path. Used by tests to prove the schemas describe real answers.
+pub fn check_schema(value: &Value, schema: &Value, path: &str) -> Result<(), String> {
+    if let Some(ty) = schema.get("type") {
+        let types: Vec<&str> = match ty {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let matches = |t: &str| match t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "integer" => value.is_u64() || value.is_i64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "null" => value.is_null(),
+            _ => false,
+        };
+        if !types.iter().any(|t| matches(t)) {
+            return Err(format!("{path}: expected {types:?}, got {value}"));
+        }
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        return Err(format!("{path}: {value} is not one of {allowed:?}"));
+    }
+    if let Some(n) = value.as_f64() {
+        if schema.get("minimum").and_then(Value::as_f64).is_some_and(|m| n < m) {
+            return Err(format!("{path}: {n} is below the minimum"));
+        }
+        if schema.get("maximum").and_then(Value::as_f64).is_some_and(|m| n > m) {
+            return Err(format!("{path}: {n} is above the maximum"));
+        }
+    }
+    if let Value::Object(o) = value {
+        let props = schema.get("properties").and_then(Value::as_object);
+        for r in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(k) = r.as_str()
+                && !o.contains_key(k)
+            {
+                return Err(format!("{path}: missing required {k}"));
+            }
+        }
+        for (k, v) in o {
+            match props.and_then(|p| p.get(k)) {
+                Some(s) => check_schema(v, s, &format!("{path}.{k}"))?,
+                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                    return Err(format!("{path}: unexpected property {k}"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Value::Array(items), Some(s)) = (value, schema.get("items")) {
+        for (i, v) in items.iter().enumerate() {
+            check_schema(v, s, &format!("{path}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_kebab_case() {
+        let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 10);
+        for o in OPERATIONS {
+            assert!(
+                o.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                o.name
+            );
+            let mut p = o.param_names();
+            p.sort_unstable();
+            p.dedup();
+            assert_eq!(p.len(), o.params.len(), "duplicate parameter in {}", o.name);
+        }
+    }
+
+    #[test]
+    fn input_schema_carries_required_enums_and_limits() {
+        let s = operation("update-ticket").unwrap().input_schema();
+        assert_eq!(s["required"], json!(["ticketId"]));
+        assert_eq!(s["additionalProperties"], false);
+        assert_eq!(s["properties"]["ticketId"]["type"], "integer");
+        assert_eq!(s["properties"]["ticketId"]["minimum"], 1);
+        assert_eq!(s["properties"]["status"]["enum"], json!(["open", "closed"]));
+        assert_eq!(
+            s["properties"]["priority"]["enum"],
+            json!(["critical", "high", "normal", "low"])
+        );
+        let s = operation("search-tickets").unwrap().input_schema();
+        assert_eq!(s["required"], json!([]));
+        assert_eq!(
+            (
+                &s["properties"]["limit"]["minimum"],
+                &s["properties"]["limit"]["maximum"]
+            ),
+            (&json!(1), &json!(100))
+        );
+        let s = operation("create-ticket").unwrap().input_schema();
+        assert_eq!(s["required"], json!(["channel", "customerId", "fromAgent"]));
+        assert_eq!(s["properties"]["fromAgent"]["type"], "boolean");
+        let s = operation("add-ticket-tags").unwrap().input_schema();
+        assert_eq!(
+            s["properties"]["tagIds"],
+            json!({"type": "array", "items": {"type": "integer", "minimum": 1}, "description": "IDs of existing tags to add. Provide tagNames, tagIds, or both"})
+        );
+        assert_eq!(s["properties"]["tagNames"]["items"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn read_only_mode_hides_and_refuses_mutations() {
+        let ro: Vec<&str> = available(true).map(|o| o.name).collect();
+        assert_eq!(
+            ro,
+            vec![
+                "get-ticket",
+                "search-tickets",
+                "get-ticket-messages",
+                "list-ticket-tags",
+                "find-customer-by-email"
+            ]
+        );
+        assert_eq!(available(false).count(), 10);
+        let update = operation("update-ticket").unwrap();
+        assert_eq!(check_allowed(update, true).unwrap_err().code(), "configuration");
+        assert!(check_allowed(update, false).is_ok());
+        assert!(check_allowed(operation("get-ticket").unwrap(), true).is_ok());
+    }
+
+    #[test]
+    fn output_schemas_accept_the_spec_shapes_and_reject_others() {
+        let ticket = json!({"id": 1, "subject": null, "status": "open", "channel": "email", "priority": null,
+            "customer_id": 2, "assignee_user_id": null, "assignee_team_id": null, "tags": [{"id": 3, "name": "vip"}],
+            "created_datetime": "2024-01-01T00:00:00", "updated_datetime": null});
+        let get = operation("get-ticket").unwrap().output_schema();
+        check_schema(&json!({"ticket": ticket}), &get, "$").unwrap();
+        let mut missing = ticket.clone();
+        missing.as_object_mut().unwrap().remove("tags");
+        assert!(
+            check_schema(&json!({"ticket": missing}), &get, "$")
+                .unwrap_err()
+                .contains("missing required tags")
+        );
+        let mut extra = ticket.clone();
+        extra["customer"] = json!({});
+        assert!(check_schema(&json!({"ticket": extra}), &get, "$").is_err());
+        let mut wrong = ticket.clone();
+        wrong["id"] = json!("1");
+        assert!(check_schema(&json!({"ticket": wrong}), &get, "$").is_err());
+        check_schema(
+            &json!({"tickets": [ticket], "nextCursor": null}),
+            &operation("search-tickets").unwrap().output_schema(),
+            "$",
+        )
+        .unwrap();
+        check_schema(
+            &json!({"success": true}),
+            &operation("add-ticket-tags").unwrap().output_schema(),
+            "$",
+        )
+        .unwrap();
+        check_schema(
+            &json!({"error": {"code": "invalid-input", "message": "x", "retryable": false, "field": "ticketId"}}),
+            &error_schema(),
+            "$",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn spec_examples_fit_the_schemas_and_the_parser() {
+        for o in OPERATIONS {
+            let v: Value = serde_json::from_str(o.example).unwrap_or_else(|e| panic!("{}: {e}", o.name));
+            check_schema(&v, &o.input_schema(), "$").unwrap_or_else(|e| panic!("{}: {e}", o.name));
+            crate::params::Args::parse(o.example.as_bytes(), &o.param_names()).unwrap();
+            assert_eq!(o.example_args(), v);
+        }
+    }
+
+    #[test]
+    fn input_schema_matches_the_validation() {
+        let s = operation("get-ticket-messages").unwrap().input_schema();
+        check_schema(&json!({"ticketId": 5, "limit": 100}), &s, "$").unwrap();
+        assert!(check_schema(&json!({"ticketId": 5, "limit": 101}), &s, "$").is_err());
+        assert!(check_schema(&json!({"ticketId": 0}), &s, "$").is_err());
+        assert!(check_schema(&json!({"ticketId": 5, "page": 2}), &s, "$").is_err());
+    }
+}

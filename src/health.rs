@@ -1,0 +1,186 @@
+//! `GET /health`: one cheap Gorgias call (`GET /api/account`) with the
+//! configured or per-request credentials, reported as a status word plus the
+//! API quota from `X-Gorgias-Account-Api-Call-Limit`.
+//!
+//! No retries (a health check reports what one call sees) and nothing secret
+//! in the answer: the account subdomain, the upstream status and the quota.
+
+use crate::client::{ApiRequest, Client, Connection, Response, Transport, TransportError};
+use crate::config::Config;
+use crate::error::Error;
+use serde_json::{Value, json};
+
+/// The quota header Gorgias sends on every response.
+pub const QUOTA_HEADER: &str = "x-gorgias-account-api-call-limit";
+
+/// API calls used and allowed in the current window (`10/40`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Calls used.
+    pub used: u64,
+    /// Calls allowed.
+    pub limit: u64,
+}
+
+/// Reads `used/limit` from the quota header; absent or garbage → `None`.
+pub fn quota(headers: &[(String, String)]) -> Option<Quota> {
+    let v = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(QUOTA_HEADER))
+        .map(|(_, v)| v.trim())?;
+    let (used, limit) = v.split_once('/')?;
+    Some(Quota {
+        used: used.trim().parse().ok()?,
+        limit: limit.trim().parse().ok()?,
+    })
+}
+
+/// The request the check sends.
+pub fn request() -> ApiRequest {
+    ApiRequest::get("/api/account", Vec::new())
+}
+
+/// The status word and HTTP status for an upstream answer.
+pub fn classify(status: u16) -> (&'static str, u16) {
+    match status {
+        200..=299 => ("ok", 200),
+        401 => ("unauthorized", 503),
+        403 => ("forbidden", 503),
+        404 => ("unknown-account", 503),
+        429 => ("rate-limited", 503),
+        _ => ("upstream-error", 503),
+    }
+}
+
+/// Builds the report: `(HTTP status, body)`. 200 only when Gorgias accepted
+/// the credentials; 503 otherwise, with `status` saying why.
+pub fn report(account: Option<&str>, outcome: Result<&Response, &TransportError>) -> (u16, Value) {
+    match outcome {
+        Ok(resp) => {
+            let (word, http) = classify(resp.status);
+            let quota = quota(&resp.headers).map(|q| json!({"used": q.used, "limit": q.limit}));
+            let mut body = json!({
+                "status": word,
+                "account": account,
+                "upstreamStatus": resp.status,
+                "quota": quota,
+            });
+            if word != "ok" {
+                body["message"] = format!("GET /api/account answered {}", resp.status).into();
+            }
+            (http, body)
+        }
+        Err(e) => {
+            let (word, message) = match e {
+                TransportError::NotSent(m) => ("unreachable", format!("request not sent: {m}")),
+                TransportError::MaybeSent(m) => ("unreachable", format!("no response: {m}")),
+                TransportError::Body { message, .. } => ("upstream-error", message.clone()),
+            };
+            (
+                503,
+                json!({"status": word, "account": account, "quota": null, "message": message}),
+            )
+        }
+    }
+}
+
+/// Runs the check with `conn` (the route's credentials) over `transport`.
+pub fn check<T: Transport>(conn: Result<Connection, Error>, config: &Config, transport: &mut T) -> (u16, Value) {
+    let not_configured = |account: Option<&str>, e: &Error| {
+        (
+            503,
+            json!({"status": "not-configured", "account": account, "quota": null, "message": e.message()}),
+        )
+    };
+    let conn = match conn {
+        Ok(c) => c,
+        Err(e) => return not_configured(None, &e),
+    };
+    let out = match Client::new(transport, &conn, config.base_url.as_ref(), config.retry, "health") {
+        Ok(c) => c.outgoing(&request()),
+        // An invalid account never reaches the answer: it could carry anything.
+        Err(e) => return not_configured(None, &e),
+    };
+    let account = Some(conn.account.as_str());
+    match transport.send(&out) {
+        Ok(resp) => report(account, Ok(&resp)),
+        Err(e) => report(account, Err(&e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::tests::{Scripted, conn};
+
+    fn h(k: &str, v: &str) -> Vec<(String, String)> {
+        vec![(k.to_string(), v.to_string())]
+    }
+
+    #[test]
+    fn quota_parses_used_and_limit_and_ignores_garbage() {
+        assert_eq!(
+            quota(&h("X-Gorgias-Account-Api-Call-Limit", "10/40")),
+            Some(Quota { used: 10, limit: 40 })
+        );
+        assert_eq!(quota(&h(QUOTA_HEADER, " 4 / 80 ")), Some(Quota { used: 4, limit: 80 }));
+        for bad in ["", "10", "a/40", "10/", "/40", "-1/40", "10/40/2"] {
+            assert_eq!(quota(&h(QUOTA_HEADER, bad)), None, "{bad:?}");
+        }
+        assert_eq!(quota(&[]), None);
+    }
+
+    #[test]
+    fn ok_reports_account_and_quota() {
+        let mut t = Scripted::new(vec![Ok(Response {
+            status: 200,
+            headers: h("x-gorgias-account-api-call-limit", "3/40"),
+            body: br#"{"domain": "acme"}"#.to_vec(),
+        })]);
+        let (status, body) = check(Ok(conn()), &Config::default(), &mut t);
+        assert_eq!(status, 200);
+        assert_eq!(
+            body,
+            json!({"status": "ok", "account": "acme", "upstreamStatus": 200, "quota": {"used": 3, "limit": 40}})
+        );
+        assert_eq!(t.lines(), vec!["GET /api/account"]);
+    }
+
+    #[test]
+    fn failures_map_to_status_words_without_retry_or_secrets() {
+        for (code, word) in [
+            (401, "unauthorized"),
+            (403, "forbidden"),
+            (404, "unknown-account"),
+            (429, "rate-limited"),
+            (500, "upstream-error"),
+        ] {
+            let mut t = Scripted::new(vec![Scripted::json(code, "{}"), Scripted::json(200, "{}")]);
+            let (status, body) = check(Ok(conn()), &Config::default(), &mut t);
+            assert_eq!((status, body["status"].as_str()), (503, Some(word)), "{code}");
+            assert_eq!(body["quota"], Value::Null);
+            assert_eq!(t.sent.len(), 1, "a health check is not retried");
+            assert!(!body.to_string().contains(&conn().api_key));
+        }
+        let mut t = Scripted::new(vec![Err(TransportError::NotSent("ConnectionRefused".into()))]);
+        let (status, body) = check(Ok(conn()), &Config::default(), &mut t);
+        assert_eq!((status, body["status"].as_str()), (503, Some("unreachable")));
+    }
+
+    #[test]
+    fn missing_or_invalid_credentials_are_not_configured() {
+        let mut t = Scripted::default();
+        let (status, body) = check(
+            Err(Error::invalid("x-gorgias-account", "no Gorgias credentials configured")),
+            &Config::default(),
+            &mut t,
+        );
+        assert_eq!((status, body["status"].as_str()), (503, Some("not-configured")));
+        let mut bad = conn();
+        bad.account = "evil.com#".into();
+        let (_, body) = check(Ok(bad), &Config::default(), &mut t);
+        assert_eq!(body["status"], "not-configured");
+        assert_eq!(body["account"], Value::Null);
+        assert!(t.sent.is_empty());
+    }
+}

@@ -1,0 +1,288 @@
+//! MCP over Streamable HTTP end to end: JSON-RPC to `POST /mcp` of the
+//! component under wasmtime → the fake Gorgias.
+mod support;
+
+use bytes::Bytes;
+use gorgias_connector::catalog::{self, check_schema};
+use http_body_util::Full;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use support::config_for;
+use support::fake_gorgias::{self, FakeGorgias};
+use support::host::{Host, HttpResult};
+
+fn request(method: &str, body: &str, headers: &[(&str, &str)]) -> hyper::Request<Full<Bytes>> {
+    let mut b = hyper::Request::builder()
+        .method(method)
+        .uri("http://localhost/mcp")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream");
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(Full::new(Bytes::from(body.to_string()))).expect("request")
+}
+
+async fn mcp_raw(config: &HashMap<String, String>, body: &str, headers: &[(&str, &str)]) -> HttpResult {
+    let (r, logs) = Host::shared().http(config, request("POST", body, headers)).await;
+    assert!(!logs.stderr.contains("panicked"), "guest panicked: {}", logs.stderr);
+    r
+}
+
+/// Sends one JSON-RPC request and returns its response object.
+async fn rpc(config: &HashMap<String, String>, id: u64, method: &str, params: Value) -> Value {
+    let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string();
+    let r = mcp_raw(config, &body, &[("mcp-protocol-version", "2025-06-18")]).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let v = r.json();
+    assert_eq!((&v["jsonrpc"], &v["id"]), (&json!("2.0"), &json!(id)));
+    v
+}
+
+async fn call_tool(config: &HashMap<String, String>, name: &str, arguments: Value) -> Value {
+    let v = rpc(config, 42, "tools/call", json!({"name": name, "arguments": arguments})).await;
+    assert!(v.get("error").is_none(), "{v}");
+    v["result"].clone()
+}
+
+/// The successful result's structured content, checked against the tool's
+/// output schema and against its text twin.
+fn structured(name: &str, result: &Value) -> Value {
+    assert_eq!(result["isError"], false, "{result}");
+    let sc = result["structuredContent"].clone();
+    let text = result["content"][0]["text"].as_str().expect("a text content block");
+    let text: Value = serde_json::from_str(text).expect("the text is JSON");
+    assert_eq!(result["content"][0]["type"], "text");
+    assert_eq!(text, sc);
+    let schema = catalog::operation(name).expect("a catalog operation").output_schema();
+    check_schema(&sc, &schema, "$").unwrap_or_else(|e| panic!("{name}: output does not match its schema: {e}"));
+    sc
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn initialize_list_and_notifications() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let init = rpc(
+        &cfg,
+        1,
+        "initialize",
+        json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}),
+    )
+    .await;
+    let r = &init["result"];
+    assert_eq!(r["protocolVersion"], "2025-06-18");
+    assert_eq!(r["capabilities"], json!({"tools": {"listChanged": false}}));
+    assert_eq!(r["serverInfo"]["name"], "gorgias-connector");
+    assert!(r["instructions"].as_str().unwrap().contains("nextCursor"));
+
+    let n = mcp_raw(&cfg, r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, &[]).await;
+    assert_eq!((n.status, n.body.len()), (202, 0));
+
+    let list = rpc(&cfg, 2, "tools/list", json!({})).await;
+    let tools = list["result"]["tools"].as_array().unwrap();
+    let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = catalog::OPERATIONS.iter().map(|o| o.name).collect();
+    assert_eq!(names, expected);
+    for (t, op) in tools.iter().zip(catalog::OPERATIONS.iter()) {
+        assert_eq!(t["description"], op.description);
+        assert_eq!(t["inputSchema"], op.input_schema());
+        assert_eq!(t["outputSchema"], op.output_schema());
+        assert_eq!(t["annotations"]["readOnlyHint"], op.read_only);
+    }
+    let update = tools.iter().find(|t| t["name"] == "update-ticket").unwrap();
+    assert_eq!(
+        update["annotations"],
+        json!({"title": "Update Ticket", "readOnlyHint": false, "destructiveHint": false, "idempotentHint": true, "openWorldHint": true})
+    );
+    assert_eq!(
+        update["inputSchema"]["properties"]["priority"]["enum"],
+        json!(["critical", "high", "normal", "low"])
+    );
+    assert_eq!(rpc(&cfg, 3, "ping", json!({})).await["result"], json!({}));
+    assert!(fake.requests().is_empty(), "nothing but tools/call reaches Gorgias");
+
+    let get = Host::shared()
+        .http(&cfg, request("GET", "", &[("accept", "text/event-stream")]))
+        .await
+        .0;
+    assert_eq!((get.status, get.header("allow")), (405, Some("POST")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tools_call_get_ticket_example_is_the_route_answer() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let result = call_tool(&cfg, "get-ticket", json!({"ticketId": 12345})).await;
+    assert_eq!(
+        structured("get-ticket", &result),
+        json!({"ticket": {
+            "id": 12345, "subject": "Order hasn't shipped yet", "status": "open", "channel": "email", "priority": "normal",
+            "customer_id": 98765, "assignee_user_id": 4567, "assignee_team_id": 77,
+            "tags": [{"id": 13, "name": "shipping"}],
+            "created_datetime": "2024-11-14T13:56:16.494726+00:00", "updated_datetime": "2024-12-04T15:18:56+00:00"
+        }})
+    );
+    assert_eq!(fake.lines(), vec!["GET /api/tickets/12345"]);
+    let expected_auth = format!(
+        "Basic {}",
+        fake_gorgias::b64(format!("{}:{}", fake_gorgias::EMAIL, fake_gorgias::API_KEY).as_bytes())
+    );
+    assert_eq!(fake.requests()[0].header("authorization"), Some(expected_auth.as_str()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_spec_example_through_tools_call_matches_its_output_schema() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let examples = [
+        ("get-ticket", json!({"ticketId": 12345})),
+        (
+            "search-tickets",
+            json!({"customerId": 98765, "orderBy": "updated_datetime:desc", "limit": 50}),
+        ),
+        (
+            "create-ticket",
+            json!({"channel": "email", "customerId": 98765, "fromAgent": false, "subject": "Order hasn't shipped yet",
+                "bodyText": "Hi, I placed order #1042 five days ago and it still shows as processing. Can you check on this?",
+                "fromEmail": "customer@example.com", "toEmail": "support@yourstore.com"}),
+        ),
+        (
+            "update-ticket",
+            json!({"ticketId": 12345, "status": "closed", "priority": "high", "assigneeUserId": 4567}),
+        ),
+        (
+            "reply-to-ticket",
+            json!({"ticketId": 12345, "channel": "email", "senderUserId": 4567,
+                "bodyText": "Thanks for reaching out! I've located order #1042 and reshipped it with expedited delivery — you should receive it within 2 business days.",
+                "receiverCustomerId": 98765, "fromEmail": "support@yourstore.com", "toEmail": "customer@example.com"}),
+        ),
+        (
+            "add-internal-note",
+            json!({"ticketId": 12345, "senderUserId": 4567,
+                "bodyText": "Customer is a VIP — reshipped at no charge and flagged the account for follow-up next week."}),
+        ),
+        ("get-ticket-messages", json!({"ticketId": 12345, "limit": 50})),
+        ("list-ticket-tags", json!({"ticketId": 12345})),
+        (
+            "add-ticket-tags",
+            json!({"ticketId": 12345, "tagNames": ["vip", "reshipped"]}),
+        ),
+        ("find-customer-by-email", json!({"email": "customer@example.com"})),
+    ];
+    for (name, args) in examples {
+        let op = catalog::operation(name).unwrap();
+        check_schema(&args, &op.input_schema(), "$").unwrap_or_else(|e| panic!("{name} example: {e}"));
+        assert_eq!(
+            args,
+            op.example_args(),
+            "the catalog's example for {name} is the spec's"
+        );
+        let sc = structured(name, &call_tool(&cfg, name, args).await);
+        match name {
+            "update-ticket" => assert_eq!((&sc["status"], &sc["priority"]), (&json!("closed"), &json!("high"))),
+            "add-ticket-tags" => assert_eq!(sc, json!({"success": true})),
+            "find-customer-by-email" => assert_eq!(sc["customers"][0]["id"], 98765),
+            _ => {}
+        }
+    }
+    assert_eq!(fake.ticket_tag_names(12345).len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tool_errors_are_is_error_results_an_agent_can_act_on() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let error_of = |result: &Value| -> Value {
+        assert_eq!(result["isError"], true, "{result}");
+        assert!(result.get("structuredContent").is_none());
+        let e: Value = serde_json::from_str(result["content"][0]["text"].as_str().unwrap()).unwrap();
+        check_schema(&e, &catalog::error_schema(), "$").unwrap();
+        e["error"].clone()
+    };
+    let e = error_of(&call_tool(&cfg, "update-ticket", json!({"ticketId": 12345, "status": "resolved"})).await);
+    assert_eq!((&e["code"], &e["field"]), (&json!("invalid-input"), &json!("status")));
+    assert!(e["message"].as_str().unwrap().contains("open, closed"), "{e}");
+    let e = error_of(&call_tool(&cfg, "get-ticket", json!({"ticketID": 12345})).await);
+    assert_eq!(e["field"], "ticketID");
+    assert!(fake.requests().is_empty(), "invalid input is never sent");
+
+    let e = error_of(&call_tool(&cfg, "get-ticket", json!({"ticketId": 999})).await);
+    assert_eq!(
+        (&e["code"], &e["upstreamStatus"], &e["retryable"]),
+        (&json!("not-found"), &json!(404), &json!(false))
+    );
+
+    let v = rpc(&cfg, 5, "tools/call", json!({"name": "delete-ticket", "arguments": {}})).await;
+    assert_eq!(v["error"]["code"], -32602);
+    assert!(v["error"]["message"].as_str().unwrap().contains("delete-ticket"));
+    let v = rpc(&cfg, 6, "resources/list", json!({})).await;
+    assert_eq!(v["error"]["code"], -32601);
+
+    let r = mcp_raw(&cfg, r#"{"jsonrpc":"2.0","id":1,"method":"#, &[]).await;
+    assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32700)));
+    let r = mcp_raw(&cfg, r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, &[]).await;
+    assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32600)));
+    let r = mcp_raw(
+        &cfg,
+        r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
+        &[("mcp-protocol-version", "1999-01-01")],
+    )
+    .await;
+    assert_eq!(r.status, 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn same_auth_as_the_routes() {
+    let fake = FakeGorgias::start().await;
+    let mut cfg = config_for(&fake);
+    cfg.insert("connector_token".into(), "tok3n-for-mcp".into());
+    let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+    let r = mcp_raw(&cfg, ping, &[]).await;
+    assert_eq!((r.status, r.header("www-authenticate")), (401, Some("Bearer")));
+    assert!(!String::from_utf8_lossy(&r.body).contains("tok3n"));
+    let r = mcp_raw(&cfg, ping, &[("authorization", "Bearer tok3n-for-mcp")]).await;
+    assert_eq!(r.status, 200);
+
+    // Per-request credentials, no configured ones.
+    let bare = HashMap::from([("gorgias_base_url".to_string(), fake.base_url())]);
+    let body = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+        "params": {"name": "list-ticket-tags", "arguments": {"ticketId": 12345}}})
+    .to_string();
+    let r = mcp_raw(&bare, &body, &[]).await;
+    assert_eq!(
+        r.json()["result"]["isError"],
+        true,
+        "no credentials → an isError result"
+    );
+    let r = mcp_raw(
+        &bare,
+        &body,
+        &[
+            ("x-gorgias-account", fake_gorgias::ACCOUNT),
+            ("x-gorgias-email", fake_gorgias::EMAIL),
+            ("x-gorgias-api-key", fake_gorgias::API_KEY),
+        ],
+    )
+    .await;
+    let v = r.json();
+    assert_eq!(v["result"]["isError"], false, "{v}");
+    assert_eq!(v["result"]["structuredContent"]["tags"][0]["name"], "shipping");
+    assert!(
+        !r.body
+            .windows(fake_gorgias::API_KEY.len())
+            .any(|w| w == fake_gorgias::API_KEY.as_bytes())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_origins_must_match_the_host() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+    let same = mcp_raw(&cfg, ping, &[("origin", "http://localhost")]).await;
+    assert_eq!(same.status, 200, "{}", String::from_utf8_lossy(&same.body));
+    let other = mcp_raw(&cfg, ping, &[("origin", "https://evil.example")]).await;
+    assert_eq!((other.status, &other.json()["error"]["code"]), (403, &json!(-32600)));
+}

@@ -1,0 +1,198 @@
+//! Read-only mode (`read_only = true`) on every surface: the listing, the
+//! HTTP routes, MCP, OpenAPI and the typed exports. Mutations are neither
+//! listed nor callable, and nothing reaches Gorgias when one is attempted.
+mod support;
+
+use bytes::Bytes;
+use gorgias_connector::catalog;
+use http_body_util::Full;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use support::config_for;
+use support::fake_gorgias::{self, FakeGorgias};
+use support::host::{Host, HttpResult, post, wit};
+
+const MUTATIONS: [&str; 5] = [
+    "create-ticket",
+    "update-ticket",
+    "reply-to-ticket",
+    "add-internal-note",
+    "add-ticket-tags",
+];
+const QUERIES: [&str; 5] = [
+    "get-ticket",
+    "search-tickets",
+    "get-ticket-messages",
+    "list-ticket-tags",
+    "find-customer-by-email",
+];
+
+fn read_only(fake: &FakeGorgias) -> HashMap<String, String> {
+    let mut c = config_for(fake);
+    c.insert("read_only".into(), "true".into());
+    c
+}
+
+async fn get(config: &HashMap<String, String>, path: &str) -> HttpResult {
+    let req = hyper::Request::builder()
+        .method("GET")
+        .uri(format!("http://localhost{path}"))
+        .body(Full::new(Bytes::new()))
+        .expect("request");
+    Host::shared().http(config, req).await.0
+}
+
+async fn send(config: &HashMap<String, String>, path: &str, body: &str) -> HttpResult {
+    Host::shared().http(config, post(path, body)).await.0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routes_listing_and_openapi_offer_only_queries() {
+    let fake = FakeGorgias::start().await;
+    let cfg = read_only(&fake);
+    let listing = get(&cfg, "/operations").await.json();
+    assert_eq!(listing["readOnly"], true);
+    let names: Vec<&str> = listing["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, QUERIES);
+
+    for name in MUTATIONS {
+        let r = send(&cfg, &format!("/{name}"), r#"{"ticketId": 12345}"#).await;
+        assert_eq!(r.status, 403, "{name}");
+        let e = r.json()["error"].clone();
+        assert_eq!(
+            (&e["code"], &e["retryable"]),
+            (&json!("read-only"), &json!(false)),
+            "{name}"
+        );
+        assert!(e["message"].as_str().unwrap().starts_with(name));
+    }
+    assert!(fake.requests().is_empty(), "a refused mutation sends nothing");
+    let r = send(&cfg, "/get-ticket", r#"{"ticketId": 12345}"#).await;
+    assert_eq!((r.status, r.json()["ticket"]["id"].clone()), (200, json!(12345)));
+
+    let doc = get(&cfg, "/openapi.json").await.json();
+    for name in MUTATIONS {
+        assert!(doc["paths"].get(format!("/{name}")).is_none(), "{name}");
+    }
+    for name in QUERIES {
+        assert!(doc["paths"].get(format!("/{name}")).is_some(), "{name}");
+    }
+
+    // Off by default and with "false".
+    let mut off = config_for(&fake);
+    assert_eq!(
+        get(&off, "/operations").await.json()["operations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    off.insert("read_only".into(), "false".into());
+    assert_eq!(
+        get(&off, "/operations").await.json()["operations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    // A typo is a configuration error, not a silent "writable".
+    off.insert("read_only".into(), "ture".into());
+    let r = send(&off, "/get-ticket", r#"{"ticketId": 12345}"#).await;
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].clone()),
+        (500, json!("configuration"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_lists_and_calls_only_queries() {
+    let fake = FakeGorgias::start().await;
+    let cfg = read_only(&fake);
+    let rpc = async |method: &str, params: Value| -> Value {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+        let r = send(&cfg, "/mcp", &body).await;
+        assert_eq!(r.status, 200);
+        r.json()
+    };
+    let list = rpc("tools/list", json!({})).await;
+    let names: Vec<&str> = list["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, QUERIES);
+    for t in list["result"]["tools"].as_array().unwrap() {
+        assert_eq!(t["annotations"]["readOnlyHint"], true);
+    }
+    let init = rpc("initialize", json!({"protocolVersion": "2025-06-18"})).await;
+    assert!(init["result"]["instructions"].as_str().unwrap().contains("read-only"));
+    for name in MUTATIONS {
+        let v = rpc("tools/call", json!({"name": name, "arguments": {"ticketId": 12345}})).await;
+        assert_eq!(v["error"]["code"], -32602, "{name}: {v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("read-only"));
+    }
+    assert!(fake.requests().is_empty());
+    let v = rpc(
+        "tools/call",
+        json!({"name": "list-ticket-tags", "arguments": {"ticketId": 12345}}),
+    )
+    .await;
+    assert_eq!(v["result"]["isError"], false);
+    assert_eq!(catalog::available(true).count(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_mutations_fail_with_configuration() {
+    let fake = FakeGorgias::start().await;
+    let cfg = read_only(&fake);
+    let conn = wit::Connection {
+        account: fake_gorgias::ACCOUNT.into(),
+        email: fake_gorgias::EMAIL.into(),
+        api_key: fake_gorgias::API_KEY.into(),
+    };
+    let host = Host::shared();
+    let req = wit::UpdateTicketRequest {
+        status: Some("closed".into()),
+        priority: None,
+        assignee_user_id: None,
+        assignee_team_id: None,
+        subject: None,
+    };
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_update_ticket(s, &conn, 12345, &req)
+                .await
+        })
+        .await;
+    match e.unwrap_err() {
+        wit::Error::Configuration(m) => assert!(m.contains("update-ticket") && m.contains("read-only"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let tags = wit::AddTagsRequest {
+        tag_names: vec!["vip".into()],
+        tag_ids: vec![],
+    };
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_add_ticket_tags(s, &conn, 12345, &tags)
+                .await
+        })
+        .await;
+    assert!(matches!(e.unwrap_err(), wit::Error::Configuration(_)));
+    assert!(fake.requests().is_empty(), "a refused mutation sends nothing");
+
+    let (t, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets().call_get_ticket(s, &conn, 12345).await
+        })
+        .await;
+    assert_eq!(t.unwrap().id, 12345);
+}
