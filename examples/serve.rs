@@ -10,7 +10,8 @@
 //! sample data on 127.0.0.1:8081 and point the connector at it).
 //! Configuration comes from the environment: `GORGIAS_ACCOUNT`, `GORGIAS_EMAIL`,
 //! `GORGIAS_API_KEY`, `GORGIAS_BASE_URL`, `CONNECTOR_TOKEN`, `RETRY_MAX_ATTEMPTS`,
-//! `RETRY_MAX_WAIT_SECONDS`, handed to the component through `wasi:config`.
+//! `RETRY_MAX_WAIT_SECONDS`, `UPSTREAM_*_TIMEOUT_SECONDS` (every key of
+//! `config::keys::ALL`), handed to the component through `wasi:config`.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -23,15 +24,7 @@ use std::sync::Arc;
 use support::fake_gorgias::{self, FakeGorgias};
 use support::host::Host;
 
-const KEYS: [&str; 7] = [
-    "gorgias_account",
-    "gorgias_email",
-    "gorgias_api_key",
-    "gorgias_base_url",
-    "connector_token",
-    "retry_max_attempts",
-    "retry_max_wait_seconds",
-];
+const KEYS: [&str; 10] = gorgias_connector::config::keys::ALL;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
