@@ -747,3 +747,22 @@ pub fn b64(input: &[u8]) -> String {
 fn same_id(v: &Value, s: &str) -> bool {
     v.as_u64().is_some_and(|n| s.parse::<u64>() == Ok(n))
 }
+
+// Counters for the fault tests: did a write land, and how many times?
+impl FakeGorgias {
+    /// How many messages (replies, notes, first messages) a ticket has.
+    pub fn message_count(&self, ticket: u64) -> usize {
+        let s = self.state.lock().unwrap();
+        s.messages.iter().filter(|m| m["ticket_id"] == ticket).count()
+    }
+
+    /// How many tickets exist.
+    pub fn ticket_count(&self) -> usize {
+        self.state.lock().unwrap().tickets.len()
+    }
+
+    /// How many tags exist.
+    pub fn tag_count(&self) -> usize {
+        self.state.lock().unwrap().tags.len()
+    }
+}
