@@ -246,6 +246,14 @@ pub fn route_seed(op: usize, body: &str, answers: &[(u16, &str)]) -> Vec<u8> {
     v
 }
 
+/// Encodes a `route` input with a literal request path and no upstream answers.
+pub fn route_seed_path(path: &str, body: &str) -> Vec<u8> {
+    let mut v = vec![255, 0b0000_0100, u8::try_from(path.len()).unwrap_or(0)];
+    v.extend_from_slice(path.as_bytes());
+    push_long(&mut v, body.as_bytes());
+    v
+}
+
 /// Encodes an `upstream` input.
 pub fn upstream_seed(status: u16, retry_after: Option<&str>, body: &str) -> Vec<u8> {
     let mut v = status.to_be_bytes().to_vec();

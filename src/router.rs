@@ -304,7 +304,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
             _ => http_error(405, "method-not-allowed", "use GET").with_header("allow", "GET".into()),
         };
     }
-    let name = &path[1..];
+    let name = path.strip_prefix('/').unwrap_or(path);
     let Some(op) = operation(name) else {
         return http_error(
             404,

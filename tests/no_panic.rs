@@ -201,6 +201,8 @@ fn route_seeds() -> Vec<Vec<u8>> {
             r#"{"ticketId": 1}"#,
             &[(500, "<html>"), (503, ""), (404, "")],
         ),
+        harness::route_seed_path("/operations", ""),
+        harness::route_seed_path("/get-ticket/?x=1", "{}"),
     ]
 }
 
@@ -229,9 +231,10 @@ fn upstream_seeds() -> Vec<Vec<u8>> {
 #[test]
 fn route_handling_never_panics_or_leaks() {
     let seeds = route_seeds();
-    // The seeds are well-formed: each succeeds except the last (500, 503, then 404).
+    // The seeds are well-formed: the calls succeed except the one scripted to end in a
+    // 404; POST on the listing is a 405 and a literal path with an empty body a 400.
     let seen: Vec<u16> = seeds.iter().map(|s| harness::route(s)).collect();
-    assert_eq!(seen, [vec![200; 10], vec![404]].concat());
+    assert_eq!(seen, [vec![200; 10], vec![404, 405, 400]].concat());
     let statuses = run(&seeds, 6000, 0x5eed_0001, harness::route);
     // The mutations reach success, validation, routing and upstream error paths.
     for s in [200, 400, 404, 405, 413, 415, 502] {
