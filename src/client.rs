@@ -498,8 +498,9 @@ impl<'t, T: Transport> Client<'t, T> {
 
     /// Names the operation and removes the credentials from an error: an
     /// upstream body (a proxy's error page, a decode error quoting a value)
-    /// may echo what was sent.
-    fn finish(&self, e: Error) -> Error {
+    /// may echo what was sent. Operations that build an error from a response
+    /// themselves pass it through here.
+    pub fn finish(&self, e: Error) -> Error {
         e.in_operation(self.operation).redact(&self.secrets)
     }
 }
