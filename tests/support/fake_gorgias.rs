@@ -271,11 +271,18 @@ impl FakeGorgias {
             }
             let body: BoxBody<Bytes, std::io::Error> = if x.break_body {
                 let half = Bytes::from(x.body[..x.body.len() / 2].to_vec());
-                let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
-                    Ok(Frame::data(half)),
-                    Err(std::io::Error::other("connection reset by fake")),
-                ];
-                BoxBody::new(StreamBody::new(futures_util::stream::iter(frames)))
+                // Pause before failing so hyper flushes the headers and the
+                // first half: without it the client never sees a status line.
+                let frames = futures_util::stream::unfold(Some(half), |half| async move {
+                    match half {
+                        Some(h) => Some((Ok(Frame::data(h)), None)),
+                        None => {
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                            Some((Err(std::io::Error::other("connection reset by fake")), None))
+                        }
+                    }
+                });
+                BoxBody::new(StreamBody::new(frames))
             } else {
                 full(x.body.clone())
             };
