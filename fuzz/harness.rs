@@ -91,7 +91,7 @@ impl Transport for FuzzTransport<'_> {
                 let status = 100 + d.u16() % 500;
                 let mut headers = Vec::new();
                 for _ in 0..d.byte() % 3 {
-                    let name = if d.byte() % 2 == 0 {
+                    let name = if d.byte().is_multiple_of(2) {
                         "retry-after".to_string()
                     } else {
                         d.text()

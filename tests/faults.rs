@@ -6,6 +6,8 @@
 //! after an ambiguous failure, and a 429 (never processed) is safe to resend.
 //!
 //! Retry-After values of 1 s and a first-byte timeout of 1 s keep this quick.
+#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
+
 mod support;
 
 use serde_json::Value;
