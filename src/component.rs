@@ -184,21 +184,33 @@ impl Transport for WasiTransport {
         let _ = options.set_first_byte_timeout(Some(ms_to_ns(t.first_byte_ms)));
         let _ = options.set_between_bytes_timeout(Some(ms_to_ns(t.between_bytes_ms)));
         let future = wasi::http::outgoing_handler::handle(request, Some(options)).map_err(transport_error)?;
+        // The body is written while the host connects: when the connection is
+        // refused the body stream closes first, and only the response future
+        // says why. So a failed write waits for the future's error code before
+        // deciding whether anything may have been sent.
+        let mut write_failed = None;
         if let Some(bytes) = &req.body {
             let stream = body
                 .write()
                 .map_err(|()| TransportError::NotSent("request body stream unavailable".into()))?;
             for chunk in bytes.chunks(4096) {
-                stream
-                    .blocking_write_and_flush(chunk)
-                    .map_err(|e| TransportError::MaybeSent(format!("writing the request body failed: {e:?}")))?;
+                if let Err(e) = stream.blocking_write_and_flush(chunk) {
+                    write_failed = Some(format!("writing the request body failed: {e:?}"));
+                    break;
+                }
             }
             drop(stream);
         }
-        OutgoingBody::finish(body, None).map_err(transport_error)?;
+        match write_failed {
+            None => OutgoingBody::finish(body, None).map_err(transport_error)?,
+            Some(_) => drop(body),
+        }
         future.subscribe().block();
         let response = match future.get() {
-            Some(Ok(Ok(r))) => r,
+            Some(Ok(Ok(r))) => match write_failed {
+                Some(m) => return Err(TransportError::MaybeSent(m)),
+                None => r,
+            },
             Some(Ok(Err(code))) => return Err(transport_error(code)),
             Some(Err(())) | None => {
                 return Err(TransportError::MaybeSent("response future failed".into()));
