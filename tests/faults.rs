@@ -360,6 +360,37 @@ async fn slow_write_beyond_the_first_byte_timeout_is_not_resent() {
     assert_eq!(fake.lines(), ["POST /api/tickets/12345/messages"]);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn body_stalled_beyond_the_between_bytes_timeout() {
+    let fake = FakeGorgias::start().await;
+    let mut cfg = cfg(&fake);
+    cfg.insert("upstream_between_bytes_timeout_seconds".into(), "1".into());
+    // A read: the stalled answer is dropped and the read sent again.
+    fake.script(Scripted::new("GET", "/api/tickets/12345", 200, TICKET_BODY).stall_body(Duration::from_secs(3)));
+    let r = route(&cfg, "/get-ticket", r#"{"ticketId": 12345}"#).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["ticket"]["subject"], "Order hasn't shipped yet");
+    assert_eq!(fake.lines(), times("GET /api/tickets/12345", 2));
+
+    // A write: its status line arrived, so it is reported, not resent.
+    fake.clear_log();
+    fake.script(Scripted::new("POST", NOTE_PATH, 201, TICKET_BODY).stall_body(Duration::from_secs(3)));
+    let r = route(&cfg, "/add-internal-note", NOTE).await;
+    assert_eq!(r.status, 502, "{}", String::from_utf8_lossy(&r.body));
+    let e = error(&r);
+    assert_eq!(
+        (
+            e["code"].as_str(),
+            e["retryable"].as_bool(),
+            e["upstreamStatus"].as_u64()
+        ),
+        (Some("invalid-response"), Some(false), Some(201))
+    );
+    let m = e["message"].as_str().unwrap();
+    assert!(m.contains("broke off") && m.contains("may have been applied"), "{m}");
+    assert_eq!(fake.lines(), ["POST /api/tickets/12345/messages"]);
+}
+
 // ---- broken, garbage and oversized bodies --------------------------------------
 
 const TICKET_BODY: &str = r#"{"id": 12345, "subject": "Order hasn't shipped yet", "status": "open", "channel": "email", "tags": [], "created_datetime": "2024-11-14T13:56:16+00:00", "updated_datetime": null, "padding": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}"#;

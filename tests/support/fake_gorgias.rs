@@ -64,6 +64,8 @@ pub struct Scripted {
     pub delay: Duration,
     /// Send the first half of the body, then fail the stream.
     pub break_body: bool,
+    /// Send the first half of the body, wait this long, then send the rest.
+    pub body_pause: Duration,
 }
 
 impl Scripted {
@@ -77,6 +79,7 @@ impl Scripted {
             body: body.as_bytes().to_vec(),
             delay: Duration::ZERO,
             break_body: false,
+            body_pause: Duration::ZERO,
         }
     }
     /// Adds a header.
@@ -92,6 +95,11 @@ impl Scripted {
     /// Breaks the body off half way.
     pub fn broken(mut self) -> Self {
         self.break_body = true;
+        self
+    }
+    /// Stalls half way through the body for `d` (a between-bytes timeout).
+    pub fn stall_body(mut self, d: Duration) -> Self {
+        self.body_pause = d;
         self
     }
 }
@@ -281,6 +289,18 @@ impl FakeGorgias {
                             Some((Err(std::io::Error::other("connection reset by fake")), None))
                         }
                     }
+                });
+                BoxBody::new(StreamBody::new(frames))
+            } else if !x.body_pause.is_zero() {
+                let half = x.body.len() / 2;
+                let parts = vec![
+                    (Duration::ZERO, Bytes::from(x.body[..half].to_vec())),
+                    (x.body_pause, Bytes::from(x.body[half..].to_vec())),
+                ];
+                let frames = futures_util::stream::unfold(parts.into_iter(), |mut parts| async move {
+                    let (pause, bytes) = parts.next()?;
+                    tokio::time::sleep(pause).await;
+                    Some((Ok::<_, std::io::Error>(Frame::data(bytes)), parts))
                 });
                 BoxBody::new(StreamBody::new(frames))
             } else {
