@@ -560,11 +560,14 @@ async fn refused_connection_is_a_transport_error_safe_to_retry() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn write_refused_then_accepted_is_retried_and_applied_once() {
-    // Nothing listens at first; the fake comes up on that port shortly after.
-    // A refused connection means the note never left, so the connector retries it.
+    // Nothing listens at first; the fake comes up on that port 1 s later.
+    // A refused connection means the note never left, so the connector
+    // retries it (backoff 0.5 s, 1 s, 2 s). The component is compiled before
+    // the clock starts, so the first attempt meets the closed port.
+    Host::shared();
     let port = closed_port();
     let later = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
         FakeGorgias::start_on(port).await
     });
     let mut cfg = HashMap::new();
@@ -572,7 +575,8 @@ async fn write_refused_then_accepted_is_retried_and_applied_once() {
     cfg.insert("gorgias_email".to_string(), fake_gorgias::EMAIL.to_string());
     cfg.insert("gorgias_api_key".to_string(), fake_gorgias::API_KEY.to_string());
     cfg.insert("gorgias_base_url".to_string(), format!("http://127.0.0.1:{port}"));
-    cfg.insert("retry_max_wait_seconds".to_string(), "4".to_string());
+    cfg.insert("retry_max_attempts".to_string(), "4".to_string());
+    cfg.insert("retry_max_wait_seconds".to_string(), "8".to_string());
     let n = typed_note(&cfg).await;
     let fake = later.await.unwrap();
     assert_eq!(n.unwrap().ticket_id, 12345);
