@@ -10,7 +10,8 @@
 //! sample data on 127.0.0.1:8081 and point the connector at it).
 //! Configuration comes from the environment: `GORGIAS_ACCOUNT`, `GORGIAS_EMAIL`,
 //! `GORGIAS_API_KEY`, `GORGIAS_BASE_URL`, `CONNECTOR_TOKEN`, `RETRY_MAX_ATTEMPTS`,
-//! `RETRY_MAX_WAIT_SECONDS`, `READ_ONLY`, handed to the component through `wasi:config`.
+//! `RETRY_MAX_WAIT_SECONDS`, `READ_ONLY`, `UPSTREAM_*_TIMEOUT_SECONDS` (every key of
+//! `config::keys::ALL`), handed to the component through `wasi:config`.
 
 #[path = "../tests/support/mod.rs"]
 mod support;

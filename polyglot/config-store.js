@@ -22,6 +22,9 @@ export const KEYS = [
   'retry_max_attempts',
   'retry_max_wait_seconds',
   'read_only',
+  'upstream_connect_timeout_seconds',
+  'upstream_first_byte_timeout_seconds',
+  'upstream_between_bytes_timeout_seconds',
 ];
 
 function lookup(key) {

@@ -261,13 +261,39 @@ pub enum TransportError {
     NotSent(String),
     /// The request may have reached Gorgias (timeout waiting, connection reset).
     MaybeSent(String),
-    /// The response body was larger than [`MAX_RESPONSE_BYTES`] or broke off.
+    /// The response body broke off (reset, between-bytes timeout).
     Body {
         /// Status of the response whose body failed.
         status: u16,
         /// What failed.
         message: String,
     },
+    /// The response body was larger than [`MAX_RESPONSE_BYTES`]; reading stopped there.
+    TooLarge {
+        /// Status of the oversized response.
+        status: u16,
+    },
+}
+
+/// Per-request upstream timeouts, passed to the host with every outgoing request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Connecting (TCP and TLS).
+    pub connect_ms: u64,
+    /// From the request being sent to the response headers.
+    pub first_byte_ms: u64,
+    /// Between two chunks of the response body.
+    pub between_bytes_ms: u64,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect_ms: 5_000,
+            first_byte_ms: 20_000,
+            between_bytes_ms: 10_000,
+        }
+    }
 }
 
 /// Performs I/O for the client.
@@ -302,6 +328,8 @@ pub struct Client<'t, T: Transport> {
     endpoint: Endpoint,
     authorization: String,
     policy: RetryPolicy,
+    /// Strings that must never appear in an error: the key, `email:key`, its base64.
+    secrets: Vec<String>,
     /// The operation name used in error messages.
     pub operation: &'static str,
 }
@@ -329,15 +357,15 @@ impl<'t, T: Transport> Client<'t, T> {
         if conn.api_key.chars().any(char::is_control) {
             return Err(Error::invalid("apiKey", "must not contain control characters"));
         }
-        let authorization = format!(
-            "Basic {}",
-            base64(format!("{}:{}", conn.email, conn.api_key).as_bytes())
-        );
+        let credentials = format!("{}:{}", conn.email, conn.api_key);
+        let encoded = base64(credentials.as_bytes());
+        let authorization = format!("Basic {encoded}");
         Ok(Client {
             transport,
             endpoint,
             authorization,
             policy,
+            secrets: vec![encoded, credentials, conn.api_key.clone()],
             operation,
         })
     }
@@ -413,11 +441,32 @@ impl<'t, T: Transport> Client<'t, T> {
                         idempotent.then(|| backoff_ms(attempt)),
                     )
                 }
+                // A body that broke off is a connection failure: reads are
+                // retried like a reset; a write's status line already arrived.
                 Err(TransportError::Body { status, message }) => (
                     Error::InvalidResponse {
                         status,
-                        message,
+                        message: if idempotent {
+                            message
+                        } else {
+                            format!("{message}; the write may have been applied, so it was not resent")
+                        },
                         retryable: idempotent,
+                    },
+                    idempotent.then(|| backoff_ms(attempt)),
+                ),
+                // The same answer would come back: no retry.
+                Err(TransportError::TooLarge { status }) => (
+                    Error::InvalidResponse {
+                        status,
+                        message: if idempotent {
+                            format!("response body larger than {MAX_RESPONSE_BYTES} bytes")
+                        } else {
+                            format!(
+                                "response body larger than {MAX_RESPONSE_BYTES} bytes; the write may have been applied"
+                            )
+                        },
+                        retryable: false,
                     },
                     None,
                 ),
@@ -430,7 +479,7 @@ impl<'t, T: Transport> Client<'t, T> {
                     waited_ms += w;
                     attempt += 1;
                 }
-                None => return Err(error.in_operation(self.operation)),
+                None => return Err(self.finish(error)),
             }
         }
     }
@@ -439,13 +488,20 @@ impl<'t, T: Transport> Client<'t, T> {
     pub fn call<O>(&mut self, req: &ApiRequest, parse: impl FnOnce(&[u8]) -> Result<O, String>) -> Result<O, Error> {
         let resp = self.send(req)?;
         parse(&resp.body).map_err(|m| {
-            Error::InvalidResponse {
+            self.finish(Error::InvalidResponse {
                 status: resp.status,
                 message: format!("unexpected response from {} {}: {m}", req.method.as_str(), req.path),
                 retryable: req.idempotent(),
-            }
-            .in_operation(self.operation)
+            })
         })
+    }
+
+    /// Names the operation and removes the credentials from an error: an
+    /// upstream body (a proxy's error page, a decode error quoting a value)
+    /// may echo what was sent. Operations that build an error from a response
+    /// themselves pass it through here.
+    pub fn finish(&self, e: Error) -> Error {
+        e.in_operation(self.operation).redact(&self.secrets)
     }
 }
 
@@ -730,6 +786,74 @@ pub(crate) mod tests {
         assert!(request_sent && !retryable);
         assert!(message.contains("may have been applied"), "{message}");
         assert_eq!(t.sent.len(), 1);
+    }
+
+    #[test]
+    fn broken_body_is_retried_for_reads_only() {
+        let broke = || {
+            Err(TransportError::Body {
+                status: 200,
+                message: "response body broke off: reset".into(),
+            })
+        };
+        let mut t = Scripted::new(vec![broke(), Scripted::json(200, "{}")]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "get-ticket").unwrap();
+        assert!(c.send(&ApiRequest::get("/api/x", vec![])).is_ok());
+        assert_eq!((t.sent.len(), t.slept.clone()), (2, vec![500]));
+
+        let mut t = Scripted::new(vec![broke()]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "create-ticket").unwrap();
+        let e = c
+            .send(&ApiRequest::with_body(
+                Method::Post,
+                "/api/tickets",
+                serde_json::json!({}),
+            ))
+            .unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("invalid-response", false));
+        assert!(e.message().contains("may have been applied"), "{e}");
+        assert_eq!(t.sent.len(), 1);
+    }
+
+    #[test]
+    fn oversized_body_is_not_retried() {
+        let mut t = Scripted::new(vec![Err(TransportError::TooLarge { status: 200 })]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "get-ticket").unwrap();
+        let e = c.send(&ApiRequest::get("/api/x", vec![])).unwrap_err();
+        assert_eq!(
+            e,
+            Error::InvalidResponse {
+                status: 200,
+                message: format!("get-ticket: response body larger than {MAX_RESPONSE_BYTES} bytes"),
+                retryable: false
+            }
+        );
+        assert_eq!(t.sent.len(), 1);
+    }
+
+    #[test]
+    fn errors_never_echo_credentials() {
+        let creds = "agent@acme.com:s3cr3t-key";
+        let echo = format!(
+            r#"{{"error": {{"msg": "proxy saw Authorization: Basic {} user {creds}"}}}}"#,
+            base64(creds.as_bytes())
+        );
+        let mut t = Scripted::new(vec![
+            Scripted::json(400, &echo),
+            Scripted::json(200, r#"{"id": "s3cr3t-key"}"#),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "get-ticket").unwrap();
+        let e = c.send(&ApiRequest::get("/api/x", vec![])).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "get-ticket: gorgias answered 400: proxy saw Authorization: Basic <redacted> user <redacted>"
+        );
+        let e = c
+            .call(&ApiRequest::get("/api/tickets/1", vec![]), crate::model::parse_ticket)
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid-response");
+        assert!(!e.message().contains("s3cr3t"), "{e}");
+        assert!(e.message().contains("<redacted>"), "{e}");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! and moves bytes.
 
 use crate::client::{
-    Client, Connection, MAX_RESPONSE_BYTES, Method, Outgoing, Response, Scheme, Transport, TransportError,
+    Client, Connection, MAX_RESPONSE_BYTES, Method, Outgoing, Response, Scheme, Timeouts, Transport, TransportError,
 };
 use crate::config::Config;
 use crate::error::{self as core_error, Error};
@@ -61,12 +61,21 @@ fn load_config() -> Result<Config, Error> {
 
 // ---- transport ---------------------------------------------------------------
 
-const CONNECT_TIMEOUT_NS: u64 = 5_000_000_000;
-const FIRST_BYTE_TIMEOUT_NS: u64 = 20_000_000_000;
-const BETWEEN_BYTES_TIMEOUT_NS: u64 = 10_000_000_000;
+/// Sends requests with the host's `wasi:http/outgoing-handler`, with the
+/// operator's timeouts on every request.
+pub struct WasiTransport {
+    timeouts: Timeouts,
+}
 
-/// Sends requests with the host's `wasi:http/outgoing-handler`.
-pub struct WasiTransport;
+impl WasiTransport {
+    fn new(timeouts: Timeouts) -> Self {
+        WasiTransport { timeouts }
+    }
+}
+
+fn ms_to_ns(ms: u64) -> u64 {
+    ms.saturating_mul(1_000_000)
+}
 
 fn not_sent(code: &ErrorCode) -> bool {
     matches!(
@@ -142,10 +151,7 @@ impl WasiTransport {
             match stream.blocking_read(64 * 1024) {
                 Ok(chunk) => {
                     if out.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                        return Err(TransportError::Body {
-                            status,
-                            message: format!("response body larger than {MAX_RESPONSE_BYTES} bytes"),
-                        });
+                        return Err(TransportError::TooLarge { status });
                     }
                     out.extend_from_slice(&chunk);
                 }
@@ -172,25 +178,39 @@ impl Transport for WasiTransport {
             .map_err(|()| TransportError::NotSent("request body unavailable".into()))?;
         let options = RequestOptions::new();
         // Hosts that do not support a timeout refuse to set it; that is fine.
-        let _ = options.set_connect_timeout(Some(CONNECT_TIMEOUT_NS));
-        let _ = options.set_first_byte_timeout(Some(FIRST_BYTE_TIMEOUT_NS));
-        let _ = options.set_between_bytes_timeout(Some(BETWEEN_BYTES_TIMEOUT_NS));
+        // (wasmtime-wasi-http's default sender applies all three.)
+        let t = self.timeouts;
+        let _ = options.set_connect_timeout(Some(ms_to_ns(t.connect_ms)));
+        let _ = options.set_first_byte_timeout(Some(ms_to_ns(t.first_byte_ms)));
+        let _ = options.set_between_bytes_timeout(Some(ms_to_ns(t.between_bytes_ms)));
         let future = wasi::http::outgoing_handler::handle(request, Some(options)).map_err(transport_error)?;
+        // The body is written while the host connects: when the connection is
+        // refused the body stream closes first, and only the response future
+        // says why. So a failed write waits for the future's error code before
+        // deciding whether anything may have been sent.
+        let mut write_failed = None;
         if let Some(bytes) = &req.body {
             let stream = body
                 .write()
                 .map_err(|()| TransportError::NotSent("request body stream unavailable".into()))?;
             for chunk in bytes.chunks(4096) {
-                stream
-                    .blocking_write_and_flush(chunk)
-                    .map_err(|e| TransportError::MaybeSent(format!("writing the request body failed: {e:?}")))?;
+                if let Err(e) = stream.blocking_write_and_flush(chunk) {
+                    write_failed = Some(format!("writing the request body failed: {e:?}"));
+                    break;
+                }
             }
             drop(stream);
         }
-        OutgoingBody::finish(body, None).map_err(transport_error)?;
+        match write_failed {
+            None => OutgoingBody::finish(body, None).map_err(transport_error)?,
+            Some(_) => drop(body),
+        }
         future.subscribe().block();
         let response = match future.get() {
-            Some(Ok(Ok(r))) => r,
+            Some(Ok(Ok(r))) => match write_failed {
+                Some(m) => return Err(TransportError::MaybeSent(m)),
+                None => r,
+            },
             Some(Ok(Err(code))) => return Err(transport_error(code)),
             Some(Err(())) | None => {
                 return Err(TransportError::MaybeSent("response future failed".into()));
@@ -212,7 +232,7 @@ impl Transport for WasiTransport {
     }
 
     fn sleep_ms(&mut self, ms: u64) {
-        wasi::clocks::monotonic_clock::subscribe_duration(ms.saturating_mul(1_000_000)).block();
+        wasi::clocks::monotonic_clock::subscribe_duration(ms_to_ns(ms)).block();
     }
 }
 
@@ -291,7 +311,12 @@ impl wasi::exports::http::incoming_handler::Guest for Component {
             body,
             body_too_large,
         };
-        let resp = router::handle(&req, &load_config(), &mut WasiTransport);
+        let config = load_config();
+        let resp = router::handle(
+            &req,
+            &config,
+            &mut WasiTransport::new(config.as_ref().map(|c| c.timeouts).unwrap_or_default()),
+        );
         write_response(out, resp);
     }
 }
@@ -364,12 +389,12 @@ fn with_client<O>(
     if let Some(o) = crate::catalog::operation(op) {
         crate::catalog::check_allowed(o, config.read_only)?;
     }
+    let mut transport = WasiTransport::new(config.timeouts);
     let conn = Connection {
         account: conn.account,
         email: conn.email,
         api_key: conn.api_key,
     };
-    let mut transport = WasiTransport;
     let mut client = Client::new(&mut transport, &conn, config.base_url.as_ref(), config.retry, op)?;
     Ok(f(&mut client)?)
 }

@@ -1,6 +1,6 @@
 //! Operator configuration: Spin variables, `wasi:config`, or environment.
 
-use crate::client::{Endpoint, RetryPolicy};
+use crate::client::{Endpoint, RetryPolicy, Timeouts};
 use crate::error::Error;
 
 /// Configuration keys, as Spin variable names (`GORGIAS_ACCOUNT` etc. in the environment).
@@ -21,8 +21,14 @@ pub mod keys {
     pub const RETRY_MAX_WAIT_SECONDS: &str = "retry_max_wait_seconds";
     /// `true`: mutations are neither listed nor callable on any surface (default `false`).
     pub const READ_ONLY: &str = "read_only";
+    /// Seconds to connect to Gorgias, TLS included (default 5, 1-600).
+    pub const CONNECT_TIMEOUT_SECONDS: &str = "upstream_connect_timeout_seconds";
+    /// Seconds from sending a request to Gorgias's response headers (default 20, 1-600).
+    pub const FIRST_BYTE_TIMEOUT_SECONDS: &str = "upstream_first_byte_timeout_seconds";
+    /// Seconds of silence allowed inside a response body (default 10, 1-600).
+    pub const BETWEEN_BYTES_TIMEOUT_SECONDS: &str = "upstream_between_bytes_timeout_seconds";
     /// All keys, in order.
-    pub const ALL: [&str; 8] = [
+    pub const ALL: [&str; 11] = [
         ACCOUNT,
         EMAIL,
         API_KEY,
@@ -31,6 +37,9 @@ pub mod keys {
         RETRY_MAX_ATTEMPTS,
         RETRY_MAX_WAIT_SECONDS,
         READ_ONLY,
+        CONNECT_TIMEOUT_SECONDS,
+        FIRST_BYTE_TIMEOUT_SECONDS,
+        BETWEEN_BYTES_TIMEOUT_SECONDS,
     ];
 }
 
@@ -51,6 +60,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Read-only mode: only the five queries are offered.
     pub read_only: bool,
+    /// Upstream timeouts.
+    pub timeouts: Timeouts,
 }
 
 impl std::fmt::Debug for Config {
@@ -63,6 +74,7 @@ impl std::fmt::Debug for Config {
             .field("connector_token", &self.connector_token.as_ref().map(|_| "<redacted>"))
             .field("retry", &self.retry)
             .field("read_only", &self.read_only)
+            .field("timeouts", &self.timeouts)
             .finish()
     }
 }
@@ -71,17 +83,16 @@ impl Config {
     /// Reads every key through `get`; empty values count as unset.
     pub fn load(get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let number = |k: &str, default: u64, max: u64| -> Result<u64, Error> {
+        let number = |k: &str, default: u64, min: u64, max: u64| -> Result<u64, Error> {
             match get(k) {
                 None => Ok(default),
                 Some(v) => v
                     .parse::<u64>()
                     .ok()
-                    .filter(|n| *n <= max)
-                    .ok_or_else(|| Error::Configuration(format!("{k} must be a whole number between 0 and {max}"))),
+                    .filter(|n| (min..=max).contains(n))
+                    .ok_or_else(|| Error::Configuration(format!("{k} must be a whole number between {min} and {max}"))),
             }
         };
-        let attempts = number(keys::RETRY_MAX_ATTEMPTS, 3, 10)?.max(1);
         let read_only = match get(keys::READ_ONLY).map(|v| v.to_ascii_lowercase()).as_deref() {
             None | Some("false") => false,
             Some("true") => true,
@@ -92,6 +103,8 @@ impl Config {
                 )));
             }
         };
+        let attempts = number(keys::RETRY_MAX_ATTEMPTS, 3, 0, 10)?.max(1);
+        let seconds = |k: &str, default: u64| number(k, default, 1, 600).map(|s| s * 1000);
         Ok(Config {
             account: get(keys::ACCOUNT),
             email: get(keys::EMAIL),
@@ -100,7 +113,12 @@ impl Config {
             connector_token: get(keys::CONNECTOR_TOKEN),
             retry: RetryPolicy {
                 max_attempts: attempts as u32,
-                max_wait_ms: number(keys::RETRY_MAX_WAIT_SECONDS, 10, 600)? * 1000,
+                max_wait_ms: number(keys::RETRY_MAX_WAIT_SECONDS, 10, 0, 600)? * 1000,
+            },
+            timeouts: Timeouts {
+                connect_ms: seconds(keys::CONNECT_TIMEOUT_SECONDS, 5)?,
+                first_byte_ms: seconds(keys::FIRST_BYTE_TIMEOUT_SECONDS, 20)?,
+                between_bytes_ms: seconds(keys::BETWEEN_BYTES_TIMEOUT_SECONDS, 10)?,
             },
             read_only,
         })
@@ -150,6 +168,42 @@ mod tests {
         );
         let c = Config::load(|k| (k == "retry_max_wait_seconds").then(|| "0".into())).unwrap();
         assert_eq!(c.retry.max_wait_ms, 0);
+        for bad in ["0", "601", "1.5", "-1"] {
+            let e = Config::load(|k| (k == "upstream_first_byte_timeout_seconds").then(|| bad.into())).unwrap_err();
+            assert_eq!(
+                e.message(),
+                "upstream_first_byte_timeout_seconds must be a whole number between 1 and 600",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn timeouts_default_and_are_configurable() {
+        assert_eq!(Config::load(|_| None).unwrap().timeouts, Timeouts::default());
+        assert_eq!(
+            Timeouts::default(),
+            Timeouts {
+                connect_ms: 5_000,
+                first_byte_ms: 20_000,
+                between_bytes_ms: 10_000
+            }
+        );
+        let c = Config::load(|k| match k {
+            "upstream_connect_timeout_seconds" => Some("2".into()),
+            "upstream_first_byte_timeout_seconds" => Some(" 1 ".into()),
+            "upstream_between_bytes_timeout_seconds" => Some("600".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(
+            c.timeouts,
+            Timeouts {
+                connect_ms: 2_000,
+                first_byte_ms: 1_000,
+                between_bytes_ms: 600_000
+            }
+        );
     }
 
     #[test]

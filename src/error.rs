@@ -149,6 +149,51 @@ impl Error {
     }
 }
 
+/// Replaced for a secret found in an error.
+pub const REDACTED: &str = "<redacted>";
+
+/// Secrets shorter than this are not searched for (they would garble messages
+/// and reveal next to nothing).
+const MIN_SECRET_LEN: usize = 4;
+
+fn redact_str(s: &mut String, secrets: &[String]) {
+    for secret in secrets {
+        if secret.len() >= MIN_SECRET_LEN && s.contains(secret.as_str()) {
+            *s = s.replace(secret.as_str(), REDACTED);
+        }
+    }
+}
+
+impl Error {
+    /// Replaces every occurrence of each secret in every string of the error.
+    /// Pass longer secrets first when one contains another.
+    pub fn redact(mut self, secrets: &[String]) -> Self {
+        let api = |a: &mut ApiError| {
+            redact_str(&mut a.message, secrets);
+            for f in &mut a.field_errors {
+                redact_str(&mut f.field, secrets);
+                redact_str(&mut f.message, secrets);
+            }
+        };
+        match &mut self {
+            Error::InvalidInput(f) => {
+                redact_str(&mut f.field, secrets);
+                redact_str(&mut f.message, secrets);
+            }
+            Error::Unauthorized(a)
+            | Error::Forbidden(a)
+            | Error::NotFound(a)
+            | Error::Conflict(a)
+            | Error::Upstream(a) => api(a),
+            Error::Configuration(message)
+            | Error::RateLimited { message, .. }
+            | Error::Transport { message, .. }
+            | Error::InvalidResponse { message, .. } => redact_str(message, secrets),
+        }
+        self
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code(), self.message())
@@ -179,10 +224,13 @@ pub fn retry_after_seconds(headers: &[(String, String)]) -> Option<u32> {
 /// may have been applied, so it is not marked retryable.
 pub fn classify(status: u16, headers: &[(String, String)], body: &[u8], idempotent: bool) -> Error {
     let (msg, field_errors) = gorgias_error_body(body);
-    let message = match msg {
+    let mut message = match msg {
         Some(m) => format!("gorgias answered {status}: {m}"),
         None => format!("gorgias answered {status}"),
     };
+    if (500..=599).contains(&status) && !idempotent {
+        message.push_str("; the write may have been applied, so it was not resent");
+    }
     let api = |retryable| ApiError {
         status,
         message: message.clone(),
@@ -293,10 +341,13 @@ mod tests {
         );
         assert_eq!(classify(409, &[], b"", false).code(), "conflict");
         assert!(classify(503, &[], b"<html>oops</html>", true).retryable());
-        assert!(
-            !classify(503, &[], b"", false).retryable(),
-            "a write may have been applied"
+        let e = classify(503, &[], b"", false);
+        assert!(!e.retryable(), "a write may have been applied");
+        assert_eq!(
+            e.message(),
+            "gorgias answered 503; the write may have been applied, so it was not resent"
         );
+        assert_eq!(classify(503, &[], b"", true).message(), "gorgias answered 503");
     }
 
     #[test]
@@ -326,6 +377,41 @@ mod tests {
             panic!()
         };
         assert_eq!(a.message, "gorgias answered 502");
+    }
+
+    #[test]
+    fn redact_removes_every_secret_everywhere() {
+        let secrets = vec![
+            "YWdlbnQ6a2V5LTEyMzQ=".to_string(),
+            "agent:key-1234".into(),
+            "key-1234".into(),
+        ];
+        let body = br#"{"error": {"msg": "bad auth Basic YWdlbnQ6a2V5LTEyMzQ= for agent:key-1234", "data": {"key-1234": ["was key-1234"]}}}"#;
+        let e = classify(500, &[], body, true).redact(&secrets);
+        let Error::Upstream(a) = &e else { panic!("{e:?}") };
+        assert_eq!(
+            a.message,
+            "gorgias answered 500: bad auth Basic <redacted> for <redacted>"
+        );
+        assert_eq!(
+            a.field_errors,
+            vec![FieldError {
+                field: "<redacted>".into(),
+                message: "was <redacted>".into()
+            }]
+        );
+        let t = Error::Transport {
+            message: "echo key-1234".into(),
+            request_sent: true,
+            retryable: true,
+        }
+        .redact(&secrets);
+        assert_eq!(t.message(), "echo <redacted>");
+        // Too short to search for: left alone rather than garbling every message.
+        assert_eq!(
+            Error::Configuration("a b c".into()).redact(&["b".into()]).message(),
+            "a b c"
+        );
     }
 
     #[test]

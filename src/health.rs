@@ -75,6 +75,7 @@ pub fn report(account: Option<&str>, outcome: Result<&Response, &TransportError>
                 TransportError::NotSent(m) => ("unreachable", format!("request not sent: {m}")),
                 TransportError::MaybeSent(m) => ("unreachable", format!("no response: {m}")),
                 TransportError::Body { message, .. } => ("upstream-error", message.clone()),
+                TransportError::TooLarge { .. } => ("upstream-error", "the response body was too large".to_string()),
             };
             (
                 503,

@@ -393,7 +393,12 @@ fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 fn decode<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, String> {
     serde_json::from_slice(body).map_err(|e| {
         let mut m = e.to_string();
-        m.truncate(200);
+        // serde quotes values from the body: cut on a character boundary.
+        let mut end = m.len().min(200);
+        while !m.is_char_boundary(end) {
+            end -= 1;
+        }
+        m.truncate(end);
         m
     })
 }
@@ -590,6 +595,17 @@ mod tests {
         for body in [&b""[..], b"{", b"null", b"{\"id\":\"x\"}", b"[1,2]", b"\xff\xfe"] {
             assert!(parse_ticket(body).is_err());
             assert!(parse_ticket_page(body).is_err());
+        }
+    }
+
+    #[test]
+    fn long_multibyte_values_in_decode_errors_do_not_panic() {
+        // serde quotes the offending string; cutting its message at a byte
+        // count used to split a multi-byte character and panic (a trap in wasm).
+        for pad in 0..4 {
+            let body = format!(r#"{{"id": "{}{}"}}"#, "x".repeat(pad), "é".repeat(300));
+            let e = parse_ticket(body.as_bytes()).unwrap_err();
+            assert!(e.len() <= 200, "{e}");
         }
     }
 }

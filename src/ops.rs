@@ -443,13 +443,12 @@ impl UpdateTicket {
         let ticket = if body.iter().all(u8::is_ascii_whitespace) {
             get_ticket(c, self.ticket_id)?
         } else {
-            model::parse_ticket(&body).map_err(|m| Error::InvalidResponse {
-                status: 200,
-                message: format!(
-                    "{}: unexpected response from PUT /api/tickets/{}: {m}",
-                    c.operation, self.ticket_id
-                ),
-                retryable: false,
+            model::parse_ticket(&body).map_err(|m| {
+                c.finish(Error::InvalidResponse {
+                    status: 200,
+                    message: format!("unexpected response from PUT /api/tickets/{}: {m}", self.ticket_id),
+                    retryable: false,
+                })
             })?
         };
         Ok(model::updated_from(ticket))

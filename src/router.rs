@@ -223,7 +223,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
         }
         _ => {}
     }
-    let name = &path[1..];
+    let name = path.strip_prefix('/').unwrap_or(path);
     let Some(op) = operation(name) else {
         return http_error(
             404,

@@ -64,6 +64,8 @@ pub struct Scripted {
     pub delay: Duration,
     /// Send the first half of the body, then fail the stream.
     pub break_body: bool,
+    /// Send the first half of the body, wait this long, then send the rest.
+    pub body_pause: Duration,
 }
 
 impl Scripted {
@@ -77,6 +79,7 @@ impl Scripted {
             body: body.as_bytes().to_vec(),
             delay: Duration::ZERO,
             break_body: false,
+            body_pause: Duration::ZERO,
         }
     }
     /// Adds a header.
@@ -92,6 +95,11 @@ impl Scripted {
     /// Breaks the body off half way.
     pub fn broken(mut self) -> Self {
         self.break_body = true;
+        self
+    }
+    /// Stalls half way through the body for `d` (a between-bytes timeout).
+    pub fn stall_body(mut self, d: Duration) -> Self {
+        self.body_pause = d;
         self
     }
 }
@@ -271,11 +279,30 @@ impl FakeGorgias {
             }
             let body: BoxBody<Bytes, std::io::Error> = if x.break_body {
                 let half = Bytes::from(x.body[..x.body.len() / 2].to_vec());
-                let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
-                    Ok(Frame::data(half)),
-                    Err(std::io::Error::other("connection reset by fake")),
+                // Pause before failing so hyper flushes the headers and the
+                // first half: without it the client never sees a status line.
+                let frames = futures_util::stream::unfold(Some(half), |half| async move {
+                    match half {
+                        Some(h) => Some((Ok(Frame::data(h)), None)),
+                        None => {
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                            Some((Err(std::io::Error::other("connection reset by fake")), None))
+                        }
+                    }
+                });
+                BoxBody::new(StreamBody::new(frames))
+            } else if !x.body_pause.is_zero() {
+                let half = x.body.len() / 2;
+                let parts = vec![
+                    (Duration::ZERO, Bytes::from(x.body[..half].to_vec())),
+                    (x.body_pause, Bytes::from(x.body[half..].to_vec())),
                 ];
-                BoxBody::new(StreamBody::new(futures_util::stream::iter(frames)))
+                let frames = futures_util::stream::unfold(parts.into_iter(), |mut parts| async move {
+                    let (pause, bytes) = parts.next()?;
+                    tokio::time::sleep(pause).await;
+                    Some((Ok::<_, std::io::Error>(Frame::data(bytes)), parts))
+                });
+                BoxBody::new(StreamBody::new(frames))
             } else {
                 full(x.body.clone())
             };
@@ -746,4 +773,23 @@ pub fn b64(input: &[u8]) -> String {
 /// Whether a JSON id equals a decimal string from a path or query.
 fn same_id(v: &Value, s: &str) -> bool {
     v.as_u64().is_some_and(|n| s.parse::<u64>() == Ok(n))
+}
+
+// Counters for the fault tests: did a write land, and how many times?
+impl FakeGorgias {
+    /// How many messages (replies, notes, first messages) a ticket has.
+    pub fn message_count(&self, ticket: u64) -> usize {
+        let s = self.state.lock().unwrap();
+        s.messages.iter().filter(|m| m["ticket_id"] == ticket).count()
+    }
+
+    /// How many tickets exist.
+    pub fn ticket_count(&self) -> usize {
+        self.state.lock().unwrap().tickets.len()
+    }
+
+    /// How many tags exist.
+    pub fn tag_count(&self) -> usize {
+        self.state.lock().unwrap().tags.len()
+    }
 }
