@@ -63,30 +63,35 @@ impl wasi::exports::http::incoming_handler::Guest for Passthrough {
             .into_iter()
             .filter(|(k, _)| !HOP_BY_HOP.contains(&k.to_ascii_lowercase().as_str()))
             .collect();
-        let Ok(headers) = Fields::from_list(&forwarded) else { return fail(out, 400) };
+        let Ok(headers) = Fields::from_list(&forwarded) else {
+            return fail(out, 400);
+        };
         let req = OutgoingRequest::new(headers);
         let _ = req.set_method(&Method::Get);
         let _ = req.set_scheme(Some(&scheme));
         let _ = req.set_authority(Some(&authority));
         let _ = req.set_path_with_query(Some(&path));
-        let Ok(req_body) = req.body() else { return fail(out, 500) };
+        let Ok(req_body) = req.body() else {
+            return fail(out, 500);
+        };
         let Ok(future) = wasi::http::outgoing_handler::handle(req, None) else {
             return fail(out, 502);
         };
         let _ = OutgoingBody::finish(req_body, None);
         future.subscribe().block();
-        let Some(Ok(Ok(resp))) = future.get() else { return fail(out, 502) };
+        let Some(Ok(Ok(resp))) = future.get() else {
+            return fail(out, 502);
+        };
         let status = resp.status();
-        let Ok(body) = resp.consume() else { return fail(out, 502) };
+        let Ok(body) = resp.consume() else {
+            return fail(out, 502);
+        };
         let bytes = match body.stream() {
             Ok(stream) => read_all(&stream),
             Err(()) => Vec::new(),
         };
-        let headers = Fields::from_list(&[(
-            "content-length".to_string(),
-            bytes.len().to_string().into_bytes(),
-        )])
-        .unwrap_or_else(|_| Fields::new());
+        let headers = Fields::from_list(&[("content-length".to_string(), bytes.len().to_string().into_bytes())])
+            .unwrap_or_else(|_| Fields::new());
         let response = OutgoingResponse::new(headers);
         let _ = response.set_status_code(status);
         let Ok(out_body) = response.body() else { return };
