@@ -5,7 +5,10 @@
 //! flat or nested assignee ids, `null` attachments, timestamps with or without
 //! microseconds or offset (kept as Gorgias sent them), unknown fields.
 
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+use std::marker::PhantomData;
 
 /// A tag as it appears on a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -343,26 +346,64 @@ struct List<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape<T> {
-            Envelope {
-                #[serde(deserialize_with = "null_as_empty")]
-                data: Vec<T>,
-                #[serde(default)]
-                meta: Option<Meta>,
-            },
-            Bare(Vec<T>),
+        // Dispatch on the first token instead of `#[serde(untagged)]`: untagged
+        // buffers the whole page into serde's `Content` tree and deserializes it
+        // a second time (about twice the allocation, and a second copy of every
+        // item deserializer in the component).
+        d.deserialize_any(ListVisitor(PhantomData))
+    }
+}
+
+/// The envelope keys the connector reads; everything else is skipped.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum EnvelopeKey {
+    Data,
+    Meta,
+    #[serde(other)]
+    Other,
+}
+
+struct ListVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+    type Value = List<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list: {\"data\": [...], \"meta\": {...}} or a bare array")
+    }
+
+    /// A bare array.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(128));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
         }
-        Ok(match Shape::deserialize(d)? {
-            Shape::Envelope { data, meta } => List {
-                items: data,
-                next_cursor: meta.and_then(|m| m.next_cursor).filter(|c| !c.is_empty()),
-            },
-            Shape::Bare(items) => List {
-                items,
-                next_cursor: None,
-            },
+        Ok(List {
+            items,
+            next_cursor: None,
+        })
+    }
+
+    /// `{data, meta}`: `data` is required (`null` = empty), `meta` optional.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<List<T>, A::Error> {
+        let mut data: Option<Vec<T>> = None;
+        let mut meta: Option<Option<Meta>> = None;
+        while let Some(key) = map.next_key::<EnvelopeKey>()? {
+            match key {
+                EnvelopeKey::Data if data.is_some() => return Err(de::Error::duplicate_field("data")),
+                EnvelopeKey::Data => data = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default()),
+                EnvelopeKey::Meta if meta.is_some() => return Err(de::Error::duplicate_field("meta")),
+                EnvelopeKey::Meta => meta = Some(map.next_value()?),
+                EnvelopeKey::Other => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        let items = data.ok_or_else(|| de::Error::missing_field("data"))?;
+        Ok(List {
+            items,
+            next_cursor: meta.flatten().and_then(|m| m.next_cursor).filter(|c| !c.is_empty()),
         })
     }
 }
@@ -588,6 +629,26 @@ mod tests {
         let c = parse_customers(br#"{"object":"list","data":[{"id":98765,"name":"Jane Doe","firstname":"Jane","lastname":"Doe","email":"customer@example.com","external_id":null,"created_datetime":"2024-11-14T13:56:16+00:00","active":true}],"meta":{"next_cursor":null}}"#).unwrap();
         assert_eq!(c[0].id, 98765);
         assert!(parse_customers(br#"{"data": [], "object": "list", "uri": "/api/customers?email=nango%40example.com", "meta": {"prev_cursor": null, "next_cursor": null}}"#).unwrap().is_empty());
+    }
+
+    #[test]
+    fn list_envelope_rules() {
+        // `data: null` is an empty page; unknown keys and `meta: null` are ignored.
+        let p = parse_ticket_page(br#"{"object":"list","data":null,"meta":null,"uri":"/api/tickets"}"#).unwrap();
+        assert_eq!((p.tickets.len(), p.next_cursor), (0, None));
+        // An empty cursor is no cursor.
+        let p = parse_ticket_page(br#"{"meta":{"next_cursor":""},"data":[]}"#).unwrap();
+        assert_eq!(p.next_cursor, None);
+        // `data` is required, once; `meta` at most once; a bare array has no cursor.
+        assert!(parse_ticket_page(br#"{"meta":{"next_cursor":"x"}}"#).is_err());
+        assert!(parse_ticket_page(br#"{"data":[],"data":[]}"#).is_err());
+        assert!(parse_ticket_page(br#"{"data":[],"meta":null,"meta":null}"#).is_err());
+        assert!(parse_ticket_page(br#"{"data":[],"meta":5}"#).is_err());
+        assert!(parse_ticket_page(br#"{"data":[{"id":1}]}"#).is_err());
+        let p = parse_ticket_page(br#"[{"id":1,"status":"open","channel":"api"}]"#).unwrap();
+        assert_eq!((p.tickets[0].id, p.next_cursor), (1, None));
+        assert!(parse_ticket_page(b"[]").unwrap().tickets.is_empty());
+        assert!(parse_ticket_page(b"\"list\"").is_err());
     }
 
     #[test]
