@@ -210,10 +210,11 @@ pub fn retry_after_seconds(headers: &[(String, String)]) -> Option<u32> {
         .and_then(|(_, v)| {
             let v = v.trim();
             v.parse::<u32>().ok().or_else(|| {
-                v.parse::<f64>()
-                    .ok()
-                    .filter(|f| f.is_finite() && *f >= 0.0)
-                    .map(|f| f.ceil().min(u32::MAX as f64) as u32)
+                // As `parse::<f64>()`, finite, >= 0, `ceil`, clamped to u32,
+                // without linking the float parser.
+                crate::decimal::Decimal::parse(v)
+                    .filter(crate::decimal::Decimal::is_finite_f64)
+                    .and_then(|d| d.ceil_u32())
             })
         })
 }

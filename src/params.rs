@@ -4,6 +4,7 @@
 //! numeric strings (`"12345"`); fractions, negatives, wrong types and unknown
 //! fields are errors that name the field.
 
+use crate::decimal::Decimal;
 use crate::error::Error;
 use serde_json::{Map, Value};
 
@@ -159,7 +160,7 @@ fn to_uint(field: &str, v: &Value) -> Result<u64, Error> {
                 Err(Error::invalid(field, "must not be negative"))
             } else if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
                 t.parse().map_err(|_| Error::invalid(field, "is too large"))
-            } else if t.parse::<f64>().is_ok_and(|f| f.is_finite()) {
+            } else if Decimal::parse(t).is_some_and(|d| d.is_finite_f64()) {
                 Err(Error::invalid(field, "must be a whole number"))
             } else {
                 Err(Error::invalid(field, "must be an integer or a numeric string"))
