@@ -405,7 +405,8 @@ impl Operation {
 
     /// The spec's example arguments (an empty object if the table were wrong).
     pub fn example_args(&self) -> Value {
-        serde_json::from_str(self.example).unwrap_or_else(|_| json!({}))
+        // from_slice: the same deserializer as the request bodies (see openapi::template).
+        serde_json::from_slice(self.example.as_bytes()).unwrap_or_else(|_| json!({}))
     }
 
     /// JSON Schema of the `200` body (the MCP `structuredContent`).
