@@ -278,11 +278,15 @@ fn gorgias_error_body(body: &[u8]) -> (Option<String>, Vec<FieldError>) {
             let message = match msgs {
                 Value::Array(items) => items
                     .iter()
-                    .map(|m| m.as_str().map(str::to_string).unwrap_or_else(|| m.to_string()))
+                    .map(|m| {
+                        m.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| crate::router::json_text(m))
+                    })
                     .collect::<Vec<_>>()
                     .join("; "),
                 Value::String(s) => s.clone(),
-                other => other.to_string(),
+                other => crate::router::json_text(other),
             };
             fields.push(FieldError {
                 field: field.clone(),

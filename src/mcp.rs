@@ -88,12 +88,12 @@ fn accepted() -> HttpResponse {
 pub fn call_result(outcome: Result<Value, crate::error::Error>) -> Value {
     match outcome {
         Ok(v) => json!({
-            "content": [{"type": "text", "text": v.to_string()}],
+            "content": [{"type": "text", "text": router::json_text(&v)}],
             "structuredContent": v,
             "isError": false,
         }),
         Err(e) => json!({
-            "content": [{"type": "text", "text": router::error_json(&e).to_string()}],
+            "content": [{"type": "text", "text": router::json_text(&router::error_json(&e))}],
             "isError": true,
         }),
     }
@@ -254,7 +254,7 @@ fn call<T: Transport>(
         })?;
     let args = match params.get("arguments") {
         None | Some(Value::Null) => b"{}".to_vec(),
-        Some(a @ Value::Object(_)) => a.to_string().into_bytes(),
+        Some(a @ Value::Object(_)) => router::json_text(a).into_bytes(),
         Some(_) => return Err((INVALID_PARAMS, "params.arguments must be an object".into())),
     };
     let outcome = router::connection(req, config)

@@ -50,13 +50,20 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
+/// Compact JSON text of `value`, exactly what `Value`'s `Display` prints.
+/// Every JSON output goes through this one serializer instantiation: the
+/// `Display` impl would link a second (compact) and a third (pretty) one.
+pub(crate) fn json_text(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 impl HttpResponse {
     /// A JSON response.
     pub fn json(status: u16, value: &Value) -> Self {
         HttpResponse {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
-            body: value.to_string().into_bytes(),
+            body: json_text(value).into_bytes(),
         }
     }
 
