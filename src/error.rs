@@ -323,6 +323,22 @@ mod tests {
     }
 
     #[test]
+    fn several_field_messages_are_joined() {
+        let body =
+            br#"{"error": {"msg": "x", "data": {"a": ["one", 2, {"k": [true]}, "four"], "b": {"k": null}, "c": "s"}}}"#;
+        let (_, fields) = gorgias_error_body(body);
+        let got: Vec<(&str, &str)> = fields.iter().map(|f| (f.field.as_str(), f.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("a", r#"one; 2; {"k":[true]}; four"#),
+                ("b", r#"{"k":null}"#),
+                ("c", "s")
+            ]
+        );
+    }
+
+    #[test]
     fn error_msg_and_field_data_are_carried() {
         let body = br#"{"error": {"msg": "Failed to create ticket", "data": {"sender": ["Missing data for required field."]}}}"#;
         let e = classify(400, &[], body, false);
