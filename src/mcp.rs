@@ -52,14 +52,14 @@ pub fn tool(op: &Operation) -> Value {
         annotations.insert("idempotentHint".into(), op.idempotent.into());
     }
     annotations.insert("openWorldHint".into(), true.into());
-    json!({
-        "name": op.name,
-        "title": op.title,
-        "description": op.description,
-        "inputSchema": op.input_schema(),
-        "outputSchema": op.output_schema(),
-        "annotations": annotations,
-    })
+    let mut tool = Map::new();
+    tool.insert("name".into(), op.name.into());
+    tool.insert("title".into(), op.title.into());
+    tool.insert("description".into(), op.description.into());
+    tool.insert("inputSchema".into(), op.input_schema());
+    tool.insert("outputSchema".into(), op.output_schema());
+    tool.insert("annotations".into(), annotations.into());
+    tool.into()
 }
 
 /// The `tools/list` result.
@@ -219,16 +219,14 @@ fn initialize(params: &Value, config: &Config) -> Value {
     if config.read_only {
         instructions.push_str(" This connector is read-only: only the five query tools exist.");
     }
-    json!({
-        "protocolVersion": version,
-        "capabilities": {"tools": {"listChanged": false}},
-        "serverInfo": {
-            "name": "gorgias-connector",
-            "title": "Gorgias helpdesk connector",
-            "version": env!("CARGO_PKG_VERSION"),
-        },
-        "instructions": instructions,
-    })
+    let mut result = crate::openapi::template(concat!(
+        r#"{"capabilities": {"tools": {"listChanged": false}}, "serverInfo": {"name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": ""#,
+        env!("CARGO_PKG_VERSION"),
+        r#""}}"#
+    ));
+    result["protocolVersion"] = version.into();
+    result["instructions"] = instructions.into();
+    result
 }
 
 fn call<T: Transport>(
@@ -295,6 +293,28 @@ mod tests {
             serde_json::from_slice(&r.body).unwrap()
         };
         (r.status, v)
+    }
+
+    #[test]
+    fn initialize_result_is_complete() {
+        let (_, v) = send(
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}"#,
+            &cfg(),
+            &mut Scripted::default(),
+        );
+        assert_eq!(
+            v["result"],
+            json!({
+                "protocolVersion": "2025-06-18",
+                "capabilities": {"tools": {"listChanged": false}},
+                "serverInfo": {
+                    "name": "gorgias-connector",
+                    "title": "Gorgias helpdesk connector",
+                    "version": env!("CARGO_PKG_VERSION"),
+                },
+                "instructions": INSTRUCTIONS,
+            })
+        );
     }
 
     #[test]

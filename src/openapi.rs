@@ -14,7 +14,7 @@ const ERROR_REF: &str = "#/components/schemas/Error";
 /// the code the macro expands to (the unit tests parse every template).
 /// `from_slice`, not `from_str`: it shares the deserializer the request
 /// bodies use (a `from_str` one is ~8 KB more).
-fn template(text: &str) -> Value {
+pub(crate) fn template(text: &str) -> Value {
     serde_json::from_slice(text.as_bytes()).unwrap_or_default()
 }
 
