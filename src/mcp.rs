@@ -68,8 +68,20 @@ pub fn tools_list(read_only: bool) -> Value {
     json!({ "tools": tools })
 }
 
+/// A JSON-RPC response: `{"jsonrpc": "2.0", "id": id, key: value}`.
+fn envelope(id: &Value, key: &str, value: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("jsonrpc".into(), "2.0".into());
+    m.insert("id".into(), id.clone());
+    m.insert(key.into(), value);
+    m.into()
+}
+
 fn rpc_error(id: &Value, code: i64, message: &str) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
+    let mut e = Map::new();
+    e.insert("code".into(), code.into());
+    e.insert("message".into(), message.into());
+    envelope(id, "error", e.into())
 }
 
 fn reply(status: u16, v: &Value) -> HttpResponse {
@@ -86,17 +98,20 @@ fn accepted() -> HttpResponse {
 
 /// The `tools/call` result for a route's answer.
 pub fn call_result(outcome: Result<Value, crate::error::Error>) -> Value {
-    match outcome {
-        Ok(v) => json!({
-            "content": [{"type": "text", "text": router::json_text(&v)}],
-            "structuredContent": v,
-            "isError": false,
-        }),
-        Err(e) => json!({
-            "content": [{"type": "text", "text": router::json_text(&router::error_json(&e))}],
-            "isError": true,
-        }),
+    let (text, structured, is_error) = match outcome {
+        Ok(v) => (router::json_text(&v), Some(v), false),
+        Err(e) => (router::json_text(&router::error_json(&e)), None, true),
+    };
+    let mut content = Map::new();
+    content.insert("type".into(), "text".into());
+    content.insert("text".into(), text.into());
+    let mut r = Map::new();
+    r.insert("content".into(), Value::Array(vec![content.into()]));
+    if let Some(v) = structured {
+        r.insert("structuredContent".into(), v);
     }
+    r.insert("isError".into(), is_error.into());
+    r.into()
 }
 
 /// Whether a browser `Origin` header names the host the request was sent to.
@@ -205,7 +220,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut 
         )),
     };
     match result {
-        Ok(r) => reply(200, &json!({"jsonrpc": "2.0", "id": echo, "result": r})),
+        Ok(r) => reply(200, &envelope(&echo, "result", r)),
         Err((code, message)) => reply(200, &rpc_error(&echo, code, &message)),
     }
 }
