@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::params::Args;
 use crate::{catalog, health, mcp, openapi, ops};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// Largest accepted inbound body; more is a 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -113,37 +113,46 @@ pub fn error_response(e: &Error) -> HttpResponse {
 /// The JSON body of an operation error: `{"error": {"code", "message", "retryable", …}}`
 /// (the shape of [`catalog::error_schema`]).
 pub fn error_json(e: &Error) -> Value {
-    let mut body = json!({"code": e.code(), "message": e.message(), "retryable": e.retryable()});
-    let o = body.as_object_mut().expect("object literal");
+    let mut body = Map::new();
+    body.insert("code".into(), e.code().into());
+    body.insert("message".into(), e.message().into());
+    body.insert("retryable".into(), e.retryable().into());
     match e {
         Error::InvalidInput(f) => {
-            o.insert("field".into(), f.field.clone().into());
+            body.insert("field".into(), f.field.clone().into());
         }
         Error::Unauthorized(a) | Error::Forbidden(a) | Error::NotFound(a) | Error::Conflict(a) | Error::Upstream(a) => {
-            o.insert("upstreamStatus".into(), a.status.into());
+            body.insert("upstreamStatus".into(), a.status.into());
             if !a.field_errors.is_empty() {
                 let fe: Vec<Value> = a
                     .field_errors
                     .iter()
-                    .map(|f| json!({"field": f.field, "message": f.message}))
+                    .map(|f| {
+                        let mut m = Map::new();
+                        m.insert("field".into(), f.field.as_str().into());
+                        m.insert("message".into(), f.message.as_str().into());
+                        Value::Object(m)
+                    })
                     .collect();
-                o.insert("fieldErrors".into(), fe.into());
+                body.insert("fieldErrors".into(), fe.into());
             }
         }
         Error::RateLimited {
             retry_after_seconds, ..
         } => {
-            o.insert("retryAfterSeconds".into(), (*retry_after_seconds).into());
+            body.insert("retryAfterSeconds".into(), (*retry_after_seconds).into());
         }
         Error::Transport { request_sent, .. } => {
-            o.insert("requestSent".into(), (*request_sent).into());
+            body.insert("requestSent".into(), (*request_sent).into());
         }
         Error::InvalidResponse { status, .. } => {
-            o.insert("upstreamStatus".into(), (*status).into());
+            body.insert("upstreamStatus".into(), (*status).into());
         }
         Error::Configuration(_) => {}
     }
-    json!({"error": body})
+    let mut wrapped = Map::new();
+    wrapped.insert("error".into(), body.into());
+    wrapped.into()
 }
 
 /// Compares in time that depends only on the lengths, not on where bytes differ.
@@ -161,9 +170,23 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// mutations in read-only mode).
 fn listing(read_only: bool) -> Value {
     let ops: Vec<Value> = catalog::available(read_only)
-        .map(|o| json!({"name": o.name, "route": format!("POST /{}", o.name), "description": o.description, "readOnly": o.read_only, "gorgias": o.endpoint, "parameters": o.param_names()}))
+        .map(|o| {
+            let mut m = Map::new();
+            m.insert("name".into(), o.name.into());
+            m.insert("route".into(), format!("POST /{}", o.name).into());
+            m.insert("description".into(), o.description.into());
+            m.insert("readOnly".into(), o.read_only.into());
+            m.insert("gorgias".into(), o.endpoint.into());
+            m.insert("parameters".into(), o.param_names().into());
+            Value::Object(m)
+        })
         .collect();
-    json!({"name": "gorgias-connector", "version": env!("CARGO_PKG_VERSION"), "readOnly": read_only, "operations": ops})
+    let mut m = Map::new();
+    m.insert("name".into(), "gorgias-connector".into());
+    m.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+    m.insert("readOnly".into(), read_only.into());
+    m.insert("operations".into(), ops.into());
+    m.into()
 }
 
 /// Handles one inbound request. `config` is `Err` when the operator's
