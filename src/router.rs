@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::params::Args;
 use crate::{catalog, health, mcp, openapi, ops};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 /// Largest accepted inbound body; more is a 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -78,7 +78,13 @@ impl HttpResponse {
 fn http_error(status: u16, code: &str, message: &str) -> HttpResponse {
     HttpResponse::json(
         status,
-        &json!({"error": {"code": code, "message": message, "retryable": false}}),
+        &single("error", {
+            let mut e = Map::new();
+            e.insert("code".into(), code.into());
+            e.insert("message".into(), message.into());
+            e.insert("retryable".into(), false.into());
+            e.into()
+        }),
     )
 }
 
@@ -150,9 +156,7 @@ pub fn error_json(e: &Error) -> Value {
         }
         Error::Configuration(_) => {}
     }
-    let mut wrapped = Map::new();
-    wrapped.insert("error".into(), body.into());
-    wrapped.into()
+    single("error", body.into())
 }
 
 /// Compares in time that depends only on the lengths, not on where bytes differ.
@@ -356,7 +360,7 @@ pub fn run<T: Transport>(
             let id = e.ok(a.id("ticketId"));
             e.check()?;
             let t = ops::get_ticket(&mut c, id)?;
-            json!({"ticket": t})
+            single("ticket", to_json(&t))
         }
         "search-tickets" => {
             let input = ops::SearchTickets {
@@ -439,7 +443,7 @@ pub fn run<T: Transport>(
             let id = e.ok(a.id("ticketId"));
             e.check()?;
             let tags = ops::list_ticket_tags(&mut c, id)?;
-            json!({"tags": tags})
+            single("tags", to_json(&tags))
         }
         "add-ticket-tags" => {
             let input = ops::AddTicketTags {
@@ -449,13 +453,13 @@ pub fn run<T: Transport>(
             };
             e.check()?;
             let success = input.run(&mut c)?;
-            json!({"success": success})
+            single("success", success.into())
         }
         "find-customer-by-email" => {
             let email = e.ok(a.string("email"));
             e.check()?;
             let customers = ops::find_customer_by_email(&mut c, &email)?;
-            json!({"customers": customers})
+            single("customers", to_json(&customers))
         }
         other => {
             return Err(Error::invalid("operation", format!("unknown operation {other}")));
@@ -481,6 +485,13 @@ impl FirstError {
     }
 }
 
+/// `{key: value}`.
+fn single(key: &str, value: Value) -> Value {
+    let mut m = Map::new();
+    m.insert(key.into(), value);
+    m.into()
+}
+
 fn to_json<S: serde::Serialize>(s: &S) -> Value {
     serde_json::to_value(s).unwrap_or(Value::Null)
 }
@@ -489,6 +500,7 @@ fn to_json<S: serde::Serialize>(s: &S) -> Value {
 mod tests {
     use super::*;
     use crate::client::tests::Scripted;
+    use serde_json::json;
 
     fn cfg() -> Result<Config, Error> {
         Ok(Config {
