@@ -395,12 +395,12 @@ impl Operation {
             props.insert(p.name.into(), p.schema());
         }
         let required: Vec<&str> = self.params.iter().filter(|p| p.required).map(|p| p.name).collect();
-        json!({
-            "type": "object",
-            "properties": props,
-            "required": required,
-            "additionalProperties": false,
-        })
+        let mut s = Map::new();
+        s.insert("type".into(), "object".into());
+        s.insert("properties".into(), props.into());
+        s.insert("required".into(), required.into());
+        s.insert("additionalProperties".into(), false.into());
+        s.into()
     }
 
     /// The spec's example arguments (an empty object if the table were wrong).
@@ -413,6 +413,13 @@ impl Operation {
     pub fn output_schema(&self) -> Value {
         self.output.schema()
     }
+}
+
+/// `{"type": ty}`.
+fn typed_only(ty: &str) -> Value {
+    let mut s = Map::new();
+    s.insert("type".into(), ty.into());
+    s.into()
 }
 
 impl Param {
@@ -440,7 +447,7 @@ impl Param {
             }
             Ty::StringArray => {
                 s.insert("type".into(), "array".into());
-                s.insert("items".into(), json!({"type": "string"}));
+                s.insert("items".into(), typed_only("string"));
             }
             Ty::IntegerArray => {
                 let mut items = Map::new();
