@@ -395,23 +395,31 @@ impl Operation {
             props.insert(p.name.into(), p.schema());
         }
         let required: Vec<&str> = self.params.iter().filter(|p| p.required).map(|p| p.name).collect();
-        json!({
-            "type": "object",
-            "properties": props,
-            "required": required,
-            "additionalProperties": false,
-        })
+        let mut s = Map::new();
+        s.insert("type".into(), "object".into());
+        s.insert("properties".into(), props.into());
+        s.insert("required".into(), required.into());
+        s.insert("additionalProperties".into(), false.into());
+        s.into()
     }
 
     /// The spec's example arguments (an empty object if the table were wrong).
     pub fn example_args(&self) -> Value {
-        serde_json::from_str(self.example).unwrap_or_else(|_| json!({}))
+        // from_slice: the same deserializer as the request bodies (see openapi::template).
+        serde_json::from_slice(self.example.as_bytes()).unwrap_or_else(|_| json!({}))
     }
 
     /// JSON Schema of the `200` body (the MCP `structuredContent`).
     pub fn output_schema(&self) -> Value {
         self.output.schema()
     }
+}
+
+/// `{"type": ty}`.
+fn typed_only(ty: &str) -> Value {
+    let mut s = Map::new();
+    s.insert("type".into(), ty.into());
+    s.into()
 }
 
 impl Param {
@@ -439,7 +447,7 @@ impl Param {
             }
             Ty::StringArray => {
                 s.insert("type".into(), "array".into());
-                s.insert("items".into(), json!({"type": "string"}));
+                s.insert("items".into(), typed_only("string"));
             }
             Ty::IntegerArray => {
                 let mut items = Map::new();
@@ -458,199 +466,202 @@ impl Param {
 }
 
 // ---- output schemas ------------------------------------------------------------
+//
+// Tables rather than `json!` trees: one loop over data is a fraction of the
+// code the nested macro calls compiled to.
+
+/// One property of a closed output object (every property always present).
+enum Prop {
+    /// `{"type": ty, "description": d}`.
+    Field(&'static str, &'static str, &'static str),
+    /// `{"type": [ty, "null"], "description": d}`.
+    Nullable(&'static str, &'static str, &'static str),
+    /// `{"type": "array", "items": <object>, "description": d}`.
+    Array(&'static str, &'static [Prop], &'static str),
+    /// A nested object, without description.
+    Object(&'static str, &'static [Prop]),
+}
+
+use Prop::{Array, Field, Nullable, Object};
 
 /// A closed object whose every property is always present.
-fn object(props: &[(&str, Value)]) -> Value {
+fn object(props: &[Prop]) -> Value {
     let mut m = Map::new();
-    for (k, v) in props {
-        m.insert((*k).into(), v.clone());
+    let mut required = Vec::new();
+    for p in props {
+        let (name, schema) = match p {
+            Field(n, ty, d) => (n, typed((*ty).into(), d)),
+            Nullable(n, ty, d) => (n, typed(Value::Array(vec![(*ty).into(), "null".into()]), d)),
+            Array(n, items, d) => {
+                let mut s = typed("array".into(), d);
+                s["items"] = object(items);
+                (n, s)
+            }
+            Object(n, props) => (n, object(props)),
+        };
+        required.push(Value::from(*name));
+        m.insert((*name).into(), schema);
     }
-    let required: Vec<&str> = props.iter().map(|(k, _)| *k).collect();
-    json!({"type": "object", "properties": m, "required": required, "additionalProperties": false})
+    let mut s = Map::new();
+    s.insert("type".into(), "object".into());
+    s.insert("properties".into(), m.into());
+    s.insert("required".into(), required.into());
+    s.insert("additionalProperties".into(), false.into());
+    s.into()
 }
 
-fn field(ty: &str, description: &str) -> Value {
-    json!({"type": ty, "description": description})
+fn typed(ty: Value, description: &str) -> Value {
+    let mut s = Map::new();
+    s.insert("type".into(), ty);
+    s.insert("description".into(), description.into());
+    s.into()
 }
 
-fn nullable(ty: &str, description: &str) -> Value {
-    json!({"type": [ty, "null"], "description": description})
-}
+const TAG: &[Prop] = &[
+    Field("id", "integer", "The tag ID"),
+    Field("name", "string", "The tag name"),
+];
 
-fn array(items: Value, description: &str) -> Value {
-    json!({"type": "array", "items": items, "description": description})
-}
+const TICKET: &[Prop] = &[
+    Field("id", "integer", "The ticket ID"),
+    Nullable("subject", "string", "The ticket subject"),
+    Field("status", "string", "The ticket status"),
+    Field("channel", "string", "The channel the ticket came in on"),
+    Nullable("priority", "string", "The ticket priority"),
+    Nullable("customer_id", "integer", "The ID of the requesting customer"),
+    Nullable("assignee_user_id", "integer", "The ID of the assigned agent"),
+    Nullable("assignee_team_id", "integer", "The ID of the assigned team"),
+    Array("tags", TAG, "Tags applied to the ticket"),
+    Nullable("created_datetime", "string", "When the ticket was created"),
+    Nullable("updated_datetime", "string", "When the ticket was last updated"),
+];
 
-fn ticket_schema() -> Value {
-    let tag = object(&[
-        ("id", field("integer", "The tag ID")),
-        ("name", field("string", "The tag name")),
-    ]);
-    object(&[
-        ("id", field("integer", "The ticket ID")),
-        ("subject", nullable("string", "The ticket subject")),
-        ("status", field("string", "The ticket status")),
-        ("channel", field("string", "The channel the ticket came in on")),
-        ("priority", nullable("string", "The ticket priority")),
-        ("customer_id", nullable("integer", "The ID of the requesting customer")),
-        ("assignee_user_id", nullable("integer", "The ID of the assigned agent")),
-        ("assignee_team_id", nullable("integer", "The ID of the assigned team")),
-        ("tags", array(tag, "Tags applied to the ticket")),
-        ("created_datetime", nullable("string", "When the ticket was created")),
-        (
-            "updated_datetime",
-            nullable("string", "When the ticket was last updated"),
-        ),
-    ])
-}
+const ATTACHMENT: &[Prop] = &[
+    Nullable("url", "string", "The attachment URL"),
+    Nullable("name", "string", "The attachment file name"),
+    Nullable("content_type", "string", "The MIME type of the attachment"),
+    Nullable("size", "integer", "The attachment size in bytes"),
+    Nullable("public", "boolean", "Whether the attachment is customer-facing"),
+];
 
-fn message_schema() -> Value {
-    let attachment = object(&[
-        ("url", nullable("string", "The attachment URL")),
-        ("name", nullable("string", "The attachment file name")),
-        ("content_type", nullable("string", "The MIME type of the attachment")),
-        ("size", nullable("integer", "The attachment size in bytes")),
-        (
-            "public",
-            nullable("boolean", "Whether the attachment is customer-facing"),
-        ),
-    ]);
-    object(&[
-        ("id", field("integer", "The message ID")),
-        ("ticket_id", field("integer", "The ID of the parent ticket")),
-        ("channel", field("string", "The channel the message was sent on")),
-        ("via", nullable("string", "How the message was created")),
-        (
-            "from_agent",
-            field("boolean", "Whether the message was authored by an agent"),
-        ),
-        ("public", field("boolean", "Whether the message is customer-facing")),
-        ("body_text", nullable("string", "Plain-text body of the message")),
-        ("body_html", nullable("string", "HTML body of the message")),
-        ("sender_id", nullable("integer", "The ID of the sender")),
-        ("sender_type", nullable("string", "The type of sender")),
-        ("created_datetime", nullable("string", "When the message was created")),
-        ("attachments", array(attachment, "Files attached to the message")),
-    ])
-}
+const MESSAGE: &[Prop] = &[
+    Field("id", "integer", "The message ID"),
+    Field("ticket_id", "integer", "The ID of the parent ticket"),
+    Field("channel", "string", "The channel the message was sent on"),
+    Nullable("via", "string", "How the message was created"),
+    Field("from_agent", "boolean", "Whether the message was authored by an agent"),
+    Field("public", "boolean", "Whether the message is customer-facing"),
+    Nullable("body_text", "string", "Plain-text body of the message"),
+    Nullable("body_html", "string", "HTML body of the message"),
+    Nullable("sender_id", "integer", "The ID of the sender"),
+    Nullable("sender_type", "string", "The type of sender"),
+    Nullable("created_datetime", "string", "When the message was created"),
+    Array("attachments", ATTACHMENT, "Files attached to the message"),
+];
 
 const NEXT_CURSOR: &str = "Cursor for the next page of results";
+
+const TICKET_TAG: &[Prop] = &[
+    Field("id", "integer", "The tag ID"),
+    Field("name", "string", "The tag name"),
+    Nullable("description", "string", "The tag description"),
+    Nullable("color", "string", "The tag color"),
+];
+
+const CUSTOMER: &[Prop] = &[
+    Field("id", "integer", "The customer ID"),
+    Nullable("name", "string", "The customer's full name"),
+    Nullable("firstname", "string", "The customer's first name"),
+    Nullable("lastname", "string", "The customer's last name"),
+    Nullable("email", "string", "The customer's email address"),
+    Nullable("external_id", "string", "The customer's external ID"),
+    Nullable("created_datetime", "string", "When the customer was created"),
+];
 
 impl Output {
     /// JSON Schema of this output, exactly what the route returns.
     pub fn schema(self) -> Value {
-        match self {
-            Output::Ticket => object(&[("ticket", ticket_schema())]),
-            Output::TicketPage => object(&[
-                ("tickets", array(ticket_schema(), "The matching tickets")),
-                ("nextCursor", nullable("string", NEXT_CURSOR)),
-            ]),
-            Output::CreatedTicket => object(&[
-                ("ticketId", field("integer", "The ID of the created ticket")),
-                ("status", field("string", "The ticket status")),
-                ("channel", field("string", "The channel of the initial message")),
-                ("createdDatetime", nullable("string", "When the ticket was created")),
-            ]),
-            Output::UpdatedTicket => object(&[
-                ("ticketId", field("integer", "The ID of the updated ticket")),
-                ("status", field("string", "The ticket status")),
-                ("priority", nullable("string", "The ticket priority")),
-                ("assignee_user_id", nullable("integer", "The ID of the assigned agent")),
-                ("assignee_team_id", nullable("integer", "The ID of the assigned team")),
-                (
-                    "updated_datetime",
-                    nullable("string", "When the ticket was last updated"),
-                ),
-            ]),
-            Output::Reply => object(&[
-                ("messageId", field("integer", "The ID of the created message")),
-                ("ticketId", field("integer", "The ID of the ticket")),
-                ("channel", field("string", "The channel of the reply")),
-                ("public", field("boolean", "Whether the message is customer-facing")),
-                ("createdDatetime", nullable("string", "When the reply was created")),
-            ]),
-            Output::Note => object(&[
-                ("messageId", field("integer", "The ID of the created note")),
-                ("ticketId", field("integer", "The ID of the ticket")),
-                ("createdDatetime", nullable("string", "When the note was created")),
-            ]),
-            Output::MessagePage => object(&[
-                ("messages", array(message_schema(), "The messages in the ticket thread")),
-                ("nextCursor", nullable("string", NEXT_CURSOR)),
-            ]),
-            Output::Tags => object(&[(
-                "tags",
-                array(
-                    object(&[
-                        ("id", field("integer", "The tag ID")),
-                        ("name", field("string", "The tag name")),
-                        ("description", nullable("string", "The tag description")),
-                        ("color", nullable("string", "The tag color")),
-                    ]),
-                    "The tags applied to the ticket",
-                ),
-            )]),
-            Output::Success => object(&[(
+        let props: &[Prop] = match self {
+            Output::Ticket => &[Object("ticket", TICKET)],
+            Output::TicketPage => &[
+                Array("tickets", TICKET, "The matching tickets"),
+                Nullable("nextCursor", "string", NEXT_CURSOR),
+            ],
+            Output::CreatedTicket => &[
+                Field("ticketId", "integer", "The ID of the created ticket"),
+                Field("status", "string", "The ticket status"),
+                Field("channel", "string", "The channel of the initial message"),
+                Nullable("createdDatetime", "string", "When the ticket was created"),
+            ],
+            Output::UpdatedTicket => &[
+                Field("ticketId", "integer", "The ID of the updated ticket"),
+                Field("status", "string", "The ticket status"),
+                Nullable("priority", "string", "The ticket priority"),
+                Nullable("assignee_user_id", "integer", "The ID of the assigned agent"),
+                Nullable("assignee_team_id", "integer", "The ID of the assigned team"),
+                Nullable("updated_datetime", "string", "When the ticket was last updated"),
+            ],
+            Output::Reply => &[
+                Field("messageId", "integer", "The ID of the created message"),
+                Field("ticketId", "integer", "The ID of the ticket"),
+                Field("channel", "string", "The channel of the reply"),
+                Field("public", "boolean", "Whether the message is customer-facing"),
+                Nullable("createdDatetime", "string", "When the reply was created"),
+            ],
+            Output::Note => &[
+                Field("messageId", "integer", "The ID of the created note"),
+                Field("ticketId", "integer", "The ID of the ticket"),
+                Nullable("createdDatetime", "string", "When the note was created"),
+            ],
+            Output::MessagePage => &[
+                Array("messages", MESSAGE, "The messages in the ticket thread"),
+                Nullable("nextCursor", "string", NEXT_CURSOR),
+            ],
+            Output::Tags => &[Array("tags", TICKET_TAG, "The tags applied to the ticket")],
+            Output::Success => &[Field(
                 "success",
-                field(
-                    "boolean",
-                    "Whether the tags were added successfully. Use List Ticket Tags to fetch the resulting tag set if needed",
-                ),
-            )]),
-            Output::Customers => object(&[(
-                "customers",
-                array(
-                    object(&[
-                        ("id", field("integer", "The customer ID")),
-                        ("name", nullable("string", "The customer's full name")),
-                        ("firstname", nullable("string", "The customer's first name")),
-                        ("lastname", nullable("string", "The customer's last name")),
-                        ("email", nullable("string", "The customer's email address")),
-                        ("external_id", nullable("string", "The customer's external ID")),
-                        ("created_datetime", nullable("string", "When the customer was created")),
-                    ]),
-                    "The matching customers",
-                ),
-            )]),
-        }
+                "boolean",
+                "Whether the tags were added successfully. Use List Ticket Tags to fetch the resulting tag set if needed",
+            )],
+            Output::Customers => &[Array("customers", CUSTOMER, "The matching customers")],
+        };
+        object(props)
     }
 }
 
+const FIELD_ERROR: &[Prop] = &[
+    Field("field", "string", "The field Gorgias names"),
+    Field("message", "string", "What Gorgias says about it"),
+];
+
+const ERROR_DETAIL: &[Prop] = &[
+    Field(
+        "code",
+        "string",
+        "Stable machine-readable case: invalid-input, configuration, unauthorized, forbidden, not-found, conflict, rate-limited, upstream, transport, invalid-response (operation errors), or unauthenticated, read-only, unknown-operation, method-not-allowed, payload-too-large, unsupported-media-type (request errors)",
+    ),
+    Field("message", "string", "What happened, naming the operation"),
+    Field(
+        "retryable",
+        "boolean",
+        "Whether sending the same call again can succeed",
+    ),
+    Field("field", "string", "invalid-input: the parameter at fault"),
+    Field("upstreamStatus", "integer", "The HTTP status Gorgias answered"),
+    Array("fieldErrors", FIELD_ERROR, "Gorgias's per-field messages"),
+    Field("retryAfterSeconds", "integer", "rate-limited: seconds to wait"),
+    Field(
+        "requestSent",
+        "boolean",
+        "transport: false when the request certainly never left",
+    ),
+];
+
 /// JSON Schema of every error body: `{"error": {"code", "message", "retryable", …}}`.
 pub fn error_schema() -> Value {
-    let mut detail = object(&[
-        (
-            "code",
-            field(
-                "string",
-                "Stable machine-readable case: invalid-input, configuration, unauthorized, forbidden, not-found, conflict, rate-limited, upstream, transport, invalid-response (operation errors), or unauthenticated, read-only, unknown-operation, method-not-allowed, payload-too-large, unsupported-media-type (request errors)",
-            ),
-        ),
-        ("message", field("string", "What happened, naming the operation")),
-        (
-            "retryable",
-            field("boolean", "Whether sending the same call again can succeed"),
-        ),
-        ("field", field("string", "invalid-input: the parameter at fault")),
-        ("upstreamStatus", field("integer", "The HTTP status Gorgias answered")),
-        (
-            "fieldErrors",
-            array(
-                object(&[
-                    ("field", field("string", "The field Gorgias names")),
-                    ("message", field("string", "What Gorgias says about it")),
-                ]),
-                "Gorgias's per-field messages",
-            ),
-        ),
-        ("retryAfterSeconds", field("integer", "rate-limited: seconds to wait")),
-        (
-            "requestSent",
-            field("boolean", "transport: false when the request certainly never left"),
-        ),
-    ]);
-    detail["required"] = json!(["code", "message", "retryable"]);
-    object(&[("error", detail)])
+    let mut s = object(&[Object("error", ERROR_DETAIL)]);
+    s["properties"]["error"]["required"] = json!(["code", "message", "retryable"]);
+    s
 }
 
 /// Checks `value` against `schema`, for the JSON Schema subset the catalog

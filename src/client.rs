@@ -379,7 +379,7 @@ impl<'t, T: Transport> Client<'t, T> {
         ];
         let body = req.body.as_ref().map(|b| {
             headers.push(("content-type".to_string(), "application/json".to_string()));
-            b.to_string().into_bytes()
+            crate::router::json_text(b).into_bytes()
         });
         Outgoing {
             method: req.method,
@@ -487,12 +487,16 @@ impl<'t, T: Transport> Client<'t, T> {
     /// Sends `req` and decodes the 2xx JSON body with `parse`.
     pub fn call<O>(&mut self, req: &ApiRequest, parse: impl FnOnce(&[u8]) -> Result<O, String>) -> Result<O, Error> {
         let resp = self.send(req)?;
-        parse(&resp.body).map_err(|m| {
-            self.finish(Error::InvalidResponse {
-                status: resp.status,
-                message: format!("unexpected response from {} {}: {m}", req.method.as_str(), req.path),
-                retryable: req.idempotent(),
-            })
+        parse(&resp.body).map_err(|m| self.invalid_response(req, resp.status, &m))
+    }
+
+    /// The error for a 2xx body `call`'s parser refused. Not generic, so the
+    /// ten instantiations of `call` share it.
+    fn invalid_response(&self, req: &ApiRequest, status: u16, m: &str) -> Error {
+        self.finish(Error::InvalidResponse {
+            status,
+            message: format!("unexpected response from {} {}: {m}", req.method.as_str(), req.path),
+            retryable: req.idempotent(),
         })
     }
 

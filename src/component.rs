@@ -30,8 +30,8 @@ bindings::export!(Component with_types_in bindings);
 
 use bindings::exports::gorgias::connector::{customers, tickets, types as wit};
 use wasi::http::types::{
-    ErrorCode, Fields, IncomingBody, IncomingRequest, Method as WasiMethod, OutgoingBody, OutgoingRequest,
-    OutgoingResponse, RequestOptions, ResponseOutparam, Scheme as WasiScheme,
+    ErrorCode, FieldSizePayload, Fields, IncomingBody, IncomingRequest, Method as WasiMethod, OutgoingBody,
+    OutgoingRequest, OutgoingResponse, RequestOptions, ResponseOutparam, Scheme as WasiScheme,
 };
 use wasi::io::streams::StreamError;
 
@@ -99,10 +99,80 @@ fn not_sent(code: &ErrorCode) -> bool {
     )
 }
 
+/// The `Debug` text of `code` without its `ErrorCode::` prefix (it carries
+/// no request data: no headers, no URL), spelled out here because the
+/// derived `Debug` of the whole enum costs several KB of the component.
 fn describe(code: &ErrorCode) -> String {
-    // Debug of ErrorCode carries no request data (no headers, no URL).
-    let s = format!("{code:?}");
-    s.strip_prefix("ErrorCode::").unwrap_or(&s).to_string()
+    use ErrorCode as E;
+    let field_size = |p: &FieldSizePayload| {
+        format!(
+            "FieldSizePayload {{ field-name: {:?}, field-size: {:?} }}",
+            p.field_name, p.field_size
+        )
+    };
+    let (name, payload) = match code {
+        E::DnsTimeout => ("DnsTimeout", None),
+        E::DnsError(p) => (
+            "DnsError",
+            Some(format!(
+                "DnsErrorPayload {{ rcode: {:?}, info-code: {:?} }}",
+                p.rcode, p.info_code
+            )),
+        ),
+        E::DestinationNotFound => ("DestinationNotFound", None),
+        E::DestinationUnavailable => ("DestinationUnavailable", None),
+        E::DestinationIpProhibited => ("DestinationIpProhibited", None),
+        E::DestinationIpUnroutable => ("DestinationIpUnroutable", None),
+        E::ConnectionRefused => ("ConnectionRefused", None),
+        E::ConnectionTerminated => ("ConnectionTerminated", None),
+        E::ConnectionTimeout => ("ConnectionTimeout", None),
+        E::ConnectionReadTimeout => ("ConnectionReadTimeout", None),
+        E::ConnectionWriteTimeout => ("ConnectionWriteTimeout", None),
+        E::ConnectionLimitReached => ("ConnectionLimitReached", None),
+        E::TlsProtocolError => ("TlsProtocolError", None),
+        E::TlsCertificateError => ("TlsCertificateError", None),
+        E::TlsAlertReceived(p) => (
+            "TlsAlertReceived",
+            Some(format!(
+                "TlsAlertReceivedPayload {{ alert-id: {:?}, alert-message: {:?} }}",
+                p.alert_id, p.alert_message
+            )),
+        ),
+        E::HttpRequestDenied => ("HttpRequestDenied", None),
+        E::HttpRequestLengthRequired => ("HttpRequestLengthRequired", None),
+        E::HttpRequestBodySize(n) => ("HttpRequestBodySize", Some(format!("{n:?}"))),
+        E::HttpRequestMethodInvalid => ("HttpRequestMethodInvalid", None),
+        E::HttpRequestUriInvalid => ("HttpRequestUriInvalid", None),
+        E::HttpRequestUriTooLong => ("HttpRequestUriTooLong", None),
+        E::HttpRequestHeaderSectionSize(n) => ("HttpRequestHeaderSectionSize", Some(format!("{n:?}"))),
+        E::HttpRequestHeaderSize(p) => (
+            "HttpRequestHeaderSize",
+            Some(match p {
+                Some(p) => format!("Some({})", field_size(p)),
+                None => "None".to_string(),
+            }),
+        ),
+        E::HttpRequestTrailerSectionSize(n) => ("HttpRequestTrailerSectionSize", Some(format!("{n:?}"))),
+        E::HttpRequestTrailerSize(p) => ("HttpRequestTrailerSize", Some(field_size(p))),
+        E::HttpResponseIncomplete => ("HttpResponseIncomplete", None),
+        E::HttpResponseHeaderSectionSize(n) => ("HttpResponseHeaderSectionSize", Some(format!("{n:?}"))),
+        E::HttpResponseHeaderSize(p) => ("HttpResponseHeaderSize", Some(field_size(p))),
+        E::HttpResponseBodySize(n) => ("HttpResponseBodySize", Some(format!("{n:?}"))),
+        E::HttpResponseTrailerSectionSize(n) => ("HttpResponseTrailerSectionSize", Some(format!("{n:?}"))),
+        E::HttpResponseTrailerSize(p) => ("HttpResponseTrailerSize", Some(field_size(p))),
+        E::HttpResponseTransferCoding(s) => ("HttpResponseTransferCoding", Some(format!("{s:?}"))),
+        E::HttpResponseContentCoding(s) => ("HttpResponseContentCoding", Some(format!("{s:?}"))),
+        E::HttpResponseTimeout => ("HttpResponseTimeout", None),
+        E::HttpUpgradeFailed => ("HttpUpgradeFailed", None),
+        E::HttpProtocolError => ("HttpProtocolError", None),
+        E::LoopDetected => ("LoopDetected", None),
+        E::ConfigurationError => ("ConfigurationError", None),
+        E::InternalError(s) => ("InternalError", Some(format!("{s:?}"))),
+    };
+    match payload {
+        None => name.to_string(),
+        Some(p) => format!("{name}({p})"),
+    }
 }
 
 fn transport_error(code: ErrorCode) -> TransportError {

@@ -24,6 +24,7 @@
 pub mod catalog;
 pub mod client;
 pub mod config;
+mod decimal;
 pub mod error;
 pub mod health;
 pub mod mcp;

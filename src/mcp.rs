@@ -52,14 +52,14 @@ pub fn tool(op: &Operation) -> Value {
         annotations.insert("idempotentHint".into(), op.idempotent.into());
     }
     annotations.insert("openWorldHint".into(), true.into());
-    json!({
-        "name": op.name,
-        "title": op.title,
-        "description": op.description,
-        "inputSchema": op.input_schema(),
-        "outputSchema": op.output_schema(),
-        "annotations": annotations,
-    })
+    let mut tool = Map::new();
+    tool.insert("name".into(), op.name.into());
+    tool.insert("title".into(), op.title.into());
+    tool.insert("description".into(), op.description.into());
+    tool.insert("inputSchema".into(), op.input_schema());
+    tool.insert("outputSchema".into(), op.output_schema());
+    tool.insert("annotations".into(), annotations.into());
+    tool.into()
 }
 
 /// The `tools/list` result.
@@ -68,8 +68,20 @@ pub fn tools_list(read_only: bool) -> Value {
     json!({ "tools": tools })
 }
 
+/// A JSON-RPC response: `{"jsonrpc": "2.0", "id": id, key: value}`.
+fn envelope(id: &Value, key: &str, value: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("jsonrpc".into(), "2.0".into());
+    m.insert("id".into(), id.clone());
+    m.insert(key.into(), value);
+    m.into()
+}
+
 fn rpc_error(id: &Value, code: i64, message: &str) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
+    let mut e = Map::new();
+    e.insert("code".into(), code.into());
+    e.insert("message".into(), message.into());
+    envelope(id, "error", e.into())
 }
 
 fn reply(status: u16, v: &Value) -> HttpResponse {
@@ -86,17 +98,20 @@ fn accepted() -> HttpResponse {
 
 /// The `tools/call` result for a route's answer.
 pub fn call_result(outcome: Result<Value, crate::error::Error>) -> Value {
-    match outcome {
-        Ok(v) => json!({
-            "content": [{"type": "text", "text": v.to_string()}],
-            "structuredContent": v,
-            "isError": false,
-        }),
-        Err(e) => json!({
-            "content": [{"type": "text", "text": router::error_json(&e).to_string()}],
-            "isError": true,
-        }),
+    let (text, structured, is_error) = match outcome {
+        Ok(v) => (router::json_text(&v), Some(v), false),
+        Err(e) => (router::json_text(&router::error_json(&e)), None, true),
+    };
+    let mut content = Map::new();
+    content.insert("type".into(), "text".into());
+    content.insert("text".into(), text.into());
+    let mut r = Map::new();
+    r.insert("content".into(), Value::Array(vec![content.into()]));
+    if let Some(v) = structured {
+        r.insert("structuredContent".into(), v);
     }
+    r.insert("isError".into(), is_error.into());
+    r.into()
 }
 
 /// Whether a browser `Origin` header names the host the request was sent to.
@@ -205,7 +220,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut 
         )),
     };
     match result {
-        Ok(r) => reply(200, &json!({"jsonrpc": "2.0", "id": echo, "result": r})),
+        Ok(r) => reply(200, &envelope(&echo, "result", r)),
         Err((code, message)) => reply(200, &rpc_error(&echo, code, &message)),
     }
 }
@@ -219,16 +234,14 @@ fn initialize(params: &Value, config: &Config) -> Value {
     if config.read_only {
         instructions.push_str(" This connector is read-only: only the five query tools exist.");
     }
-    json!({
-        "protocolVersion": version,
-        "capabilities": {"tools": {"listChanged": false}},
-        "serverInfo": {
-            "name": "gorgias-connector",
-            "title": "Gorgias helpdesk connector",
-            "version": env!("CARGO_PKG_VERSION"),
-        },
-        "instructions": instructions,
-    })
+    let mut result = crate::openapi::template(concat!(
+        r#"{"capabilities": {"tools": {"listChanged": false}}, "serverInfo": {"name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": ""#,
+        env!("CARGO_PKG_VERSION"),
+        r#""}}"#
+    ));
+    result["protocolVersion"] = version.into();
+    result["instructions"] = instructions.into();
+    result
 }
 
 fn call<T: Transport>(
@@ -254,7 +267,7 @@ fn call<T: Transport>(
         })?;
     let args = match params.get("arguments") {
         None | Some(Value::Null) => b"{}".to_vec(),
-        Some(a @ Value::Object(_)) => a.to_string().into_bytes(),
+        Some(a @ Value::Object(_)) => router::json_text(a).into_bytes(),
         Some(_) => return Err((INVALID_PARAMS, "params.arguments must be an object".into())),
     };
     let outcome = router::connection(req, config)
@@ -295,6 +308,28 @@ mod tests {
             serde_json::from_slice(&r.body).unwrap()
         };
         (r.status, v)
+    }
+
+    #[test]
+    fn initialize_result_is_complete() {
+        let (_, v) = send(
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}"#,
+            &cfg(),
+            &mut Scripted::default(),
+        );
+        assert_eq!(
+            v["result"],
+            json!({
+                "protocolVersion": "2025-06-18",
+                "capabilities": {"tools": {"listChanged": false}},
+                "serverInfo": {
+                    "name": "gorgias-connector",
+                    "title": "Gorgias helpdesk connector",
+                    "version": env!("CARGO_PKG_VERSION"),
+                },
+                "instructions": INSTRUCTIONS,
+            })
+        );
     }
 
     #[test]

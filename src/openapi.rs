@@ -9,169 +9,174 @@ pub const OPENAPI_VERSION: &str = "3.1.0";
 
 const ERROR_REF: &str = "#/components/schemas/Error";
 
-fn error_response(description: &str) -> Value {
-    json!({"description": description, "content": {"application/json": {"schema": {"$ref": ERROR_REF}}}})
+/// Parses one of the constant templates below. The document's fixed parts
+/// are JSON text rather than `json!` expressions: the text is a fraction of
+/// the code the macro expands to (the unit tests parse every template).
+/// `from_slice`, not `from_str`: it shares the deserializer the request
+/// bodies use (a `from_str` one is ~8 KB more).
+pub(crate) fn template(text: &str) -> Value {
+    serde_json::from_slice(text.as_bytes()).unwrap_or_default()
 }
 
 fn json_response(description: &str, schema: Value) -> Value {
-    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+    let mut r = template(r#"{"content": {"application/json": {}}}"#);
+    r["description"] = description.into();
+    r["content"]["application/json"]["schema"] = schema;
+    r
 }
 
-/// The credential headers a caller may send instead of the configured ones.
-fn credential_parameters() -> Vec<Value> {
-    [
-        ("X-Gorgias-Account", "Gorgias account subdomain (overrides the configured gorgias_account)"),
-        ("X-Gorgias-Email", "Email of the API key's user (overrides gorgias_email)"),
-        ("X-Gorgias-Api-Key", "Gorgias API key (overrides gorgias_api_key)"),
-    ]
-    .iter()
-    .map(|(name, description)| {
-        json!({"name": name, "in": "header", "required": false, "description": description, "schema": {"type": "string"}})
-    })
-    .collect()
-}
+/// What every operation answers besides 200, and why.
+const ERROR_RESPONSES: &[(&str, &str)] = &[
+    (
+        "400",
+        "invalid-input: a parameter is missing or invalid (nothing was sent)",
+    ),
+    (
+        "401",
+        "unauthenticated (connector token) or unauthorized (Gorgias rejected the credentials)",
+    ),
+    ("403", "forbidden by Gorgias, or read-only mode"),
+    ("404", "not-found in Gorgias"),
+    ("409", "conflict in Gorgias"),
+    ("413", "payload-too-large"),
+    ("415", "unsupported-media-type"),
+    ("422", "upstream: Gorgias refused the request"),
+    ("429", "rate-limited: retry after Retry-After seconds"),
+    ("500", "configuration: the connector lacks configuration"),
+    ("502", "upstream, transport or invalid-response"),
+    ("504", "transport: no response after the request was sent"),
+];
 
-fn operation_path(op: &Operation) -> Value {
+fn operation_path(op: &Operation, credential_parameters: &Value) -> Value {
     let mut responses = Map::new();
     responses.insert("200".into(), json_response("The spec's Returns", op.output_schema()));
-    for (code, what) in [
-        (
-            "400",
-            "invalid-input: a parameter is missing or invalid (nothing was sent)",
-        ),
-        (
-            "401",
-            "unauthenticated (connector token) or unauthorized (Gorgias rejected the credentials)",
-        ),
-        ("403", "forbidden by Gorgias, or read-only mode"),
-        ("404", "not-found in Gorgias"),
-        ("409", "conflict in Gorgias"),
-        ("413", "payload-too-large"),
-        ("415", "unsupported-media-type"),
-        ("422", "upstream: Gorgias refused the request"),
-        ("429", "rate-limited: retry after Retry-After seconds"),
-        ("500", "configuration: the connector lacks configuration"),
-        ("502", "upstream, transport or invalid-response"),
-        ("504", "transport: no response after the request was sent"),
-    ] {
-        responses.insert(code.into(), error_response(what));
+    for (code, what) in ERROR_RESPONSES {
+        responses.insert((*code).into(), json_response(what, json!({"$ref": ERROR_REF})));
     }
-    json!({"post": {
-        "operationId": op.name,
-        "summary": op.title,
-        "description": format!("{}\n\nGorgias: `{}`.", op.description, op.endpoint),
-        "tags": [if op.read_only { "queries" } else { "mutations" }],
-        "parameters": credential_parameters(),
-        "requestBody": {
-            "required": true,
-            "content": {"application/json": {"schema": op.input_schema(), "example": op.example_args()}},
-        },
-        "responses": responses,
-    }})
+    let mut body = template(r#"{"required": true, "content": {"application/json": {}}}"#);
+    body["content"]["application/json"]["schema"] = op.input_schema();
+    body["content"]["application/json"]["example"] = op.example_args();
+    let mut post = Map::new();
+    post.insert("operationId".into(), op.name.into());
+    post.insert("summary".into(), op.title.into());
+    post.insert(
+        "description".into(),
+        format!("{}\n\nGorgias: `{}`.", op.description, op.endpoint).into(),
+    );
+    let tag = if op.read_only { "queries" } else { "mutations" };
+    post.insert("tags".into(), Value::Array(vec![tag.into()]));
+    post.insert("parameters".into(), credential_parameters.clone());
+    post.insert("requestBody".into(), body);
+    post.insert("responses".into(), responses.into());
+    let mut path = Map::new();
+    path.insert("post".into(), post.into());
+    path.into()
 }
+
+/// Everything but the operations' paths, the `Error` schema and security.
+const SKELETON: &str = concat!(
+    r##"{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "gorgias-connector",
+    "version": ""##,
+    env!("CARGO_PKG_VERSION"),
+    r##"",
+    "description": "A Gorgias helpdesk connector: each operation is POST /<operation> with a JSON body of the spec's camelCase parameters. IDs also accept numeric strings; optional parameters also accept null (same as absent)."
+  },
+  "tags": [
+    {"name": "queries", "description": "Read-only operations"},
+    {"name": "mutations", "description": "Operations that change Gorgias (absent in read-only mode)"}
+  ],
+  "paths": {
+    "/operations": {"get": {
+      "operationId": "list-operations",
+      "summary": "List the operations",
+      "responses": {"200": {"description": "The operations this connector offers", "content": {"application/json": {"schema": {
+        "type": "object",
+        "properties": {
+          "name": {"type": "string"},
+          "version": {"type": "string"},
+          "readOnly": {"type": "boolean"},
+          "operations": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+              "name": {"type": "string"},
+              "route": {"type": "string"},
+              "description": {"type": "string"},
+              "readOnly": {"type": "boolean"},
+              "gorgias": {"type": "string"},
+              "parameters": {"type": "array", "items": {"type": "string"}}
+            },
+            "required": ["name", "route", "description", "readOnly", "gorgias", "parameters"]
+          }}
+        },
+        "required": ["name", "version", "operations"]
+      }}}}}
+    }},
+    "/health": {"get": {
+      "operationId": "health",
+      "summary": "Check the Gorgias credentials",
+      "description": "Calls GET /api/account once with the configured (or X-Gorgias-*) credentials and reports the API quota.",
+      "parameters": [
+        {"name": "X-Gorgias-Account", "in": "header", "required": false, "description": "Gorgias account subdomain (overrides the configured gorgias_account)", "schema": {"type": "string"}},
+        {"name": "X-Gorgias-Email", "in": "header", "required": false, "description": "Email of the API key's user (overrides gorgias_email)", "schema": {"type": "string"}},
+        {"name": "X-Gorgias-Api-Key", "in": "header", "required": false, "description": "Gorgias API key (overrides gorgias_api_key)", "schema": {"type": "string"}}
+      ],
+      "responses": {
+        "200": {"description": "Gorgias accepted the credentials", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+        "503": {"description": "Not configured, unauthorized, unknown account, unreachable, or another upstream problem", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}
+      }
+    }},
+    "/mcp": {"post": {
+      "operationId": "mcp",
+      "summary": "Model Context Protocol (Streamable HTTP, JSON responses)",
+      "description": "JSON-RPC 2.0 messages of MCP 2025-06-18: initialize, ping, tools/list, tools/call. One tool per operation below.",
+      "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+      "responses": {
+        "200": {"description": "A JSON-RPC response", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "202": {"description": "A notification or response was accepted"},
+        "400": {"description": "Unparseable or invalid JSON-RPC, or an unsupported MCP-Protocol-Version", "content": {"application/json": {"schema": {"type": "object"}}}}
+      }
+    }}
+  },
+  "components": {
+    "schemas": {
+      "Health": {
+        "type": "object",
+        "properties": {
+          "status": {"type": "string", "enum": ["ok", "unauthorized", "forbidden", "unknown-account", "rate-limited", "upstream-error", "unreachable", "not-configured"]},
+          "account": {"type": ["string", "null"], "description": "The account subdomain checked"},
+          "upstreamStatus": {"type": "integer"},
+          "quota": {
+            "type": ["object", "null"],
+            "properties": {"used": {"type": "integer"}, "limit": {"type": "integer"}},
+            "required": ["used", "limit"]
+          },
+          "message": {"type": "string"}
+        },
+        "required": ["status", "account", "quota"]
+      }
+    }
+  }
+}"##
+);
 
 /// The document. `read_only` leaves the mutations out; `token` adds the
 /// bearer security scheme the connector then requires on every route.
 pub fn document(read_only: bool, token: bool) -> Value {
-    let mut paths = Map::new();
-    let listing_item = json!({
-        "type": "object",
-        "properties": {
-            "name": {"type": "string"},
-            "route": {"type": "string"},
-            "description": {"type": "string"},
-            "readOnly": {"type": "boolean"},
-            "gorgias": {"type": "string"},
-            "parameters": {"type": "array", "items": {"type": "string"}},
-        },
-        "required": ["name", "route", "description", "readOnly", "gorgias", "parameters"],
-    });
-    paths.insert(
-        "/operations".into(),
-        json!({"get": {
-            "operationId": "list-operations",
-            "summary": "List the operations",
-            "responses": {"200": json_response("The operations this connector offers", json!({
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "version": {"type": "string"},
-                    "readOnly": {"type": "boolean"},
-                    "operations": {"type": "array", "items": listing_item},
-                },
-                "required": ["name", "version", "operations"],
-            }))},
-        }}),
-    );
-    let health = json!({"$ref": "#/components/schemas/Health"});
-    paths.insert(
-        "/health".into(),
-        json!({"get": {
-            "operationId": "health",
-            "summary": "Check the Gorgias credentials",
-            "description": "Calls GET /api/account once with the configured (or X-Gorgias-*) credentials and reports the API quota.",
-            "parameters": credential_parameters(),
-            "responses": {
-                "200": json_response("Gorgias accepted the credentials", health.clone()),
-                "503": json_response("Not configured, unauthorized, unknown account, unreachable, or another upstream problem", health),
-            },
-        }}),
-    );
-    paths.insert(
-        "/mcp".into(),
-        json!({"post": {
-            "operationId": "mcp",
-            "summary": "Model Context Protocol (Streamable HTTP, JSON responses)",
-            "description": "JSON-RPC 2.0 messages of MCP 2025-06-18: initialize, ping, tools/list, tools/call. One tool per operation below.",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
-            "responses": {
-                "200": json_response("A JSON-RPC response", json!({"type": "object"})),
-                "202": {"description": "A notification or response was accepted"},
-                "400": json_response("Unparseable or invalid JSON-RPC, or an unsupported MCP-Protocol-Version", json!({"type": "object"})),
-            },
-        }}),
-    );
+    let mut doc = template(SKELETON);
+    doc["openapi"] = OPENAPI_VERSION.into();
+    let credential_parameters = doc["paths"]["/health"]["get"]["parameters"].clone();
     for op in catalog::available(read_only) {
-        paths.insert(format!("/{}", op.name), operation_path(op));
+        doc["paths"][format!("/{}", op.name).as_str()] = operation_path(op, &credential_parameters);
     }
-    let mut doc = json!({
-        "openapi": OPENAPI_VERSION,
-        "info": {
-            "title": "gorgias-connector",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": "A Gorgias helpdesk connector: each operation is POST /<operation> with a JSON body of the spec's camelCase parameters. IDs also accept numeric strings; optional parameters also accept null (same as absent).",
-        },
-        "tags": [
-            {"name": "queries", "description": "Read-only operations"},
-            {"name": "mutations", "description": "Operations that change Gorgias (absent in read-only mode)"},
-        ],
-        "paths": paths,
-        "components": {
-            "schemas": {
-                "Error": catalog::error_schema(),
-                "Health": {
-                    "type": "object",
-                    "properties": {
-                        "status": {"type": "string", "enum": ["ok", "unauthorized", "forbidden", "unknown-account", "rate-limited", "upstream-error", "unreachable", "not-configured"]},
-                        "account": {"type": ["string", "null"], "description": "The account subdomain checked"},
-                        "upstreamStatus": {"type": "integer"},
-                        "quota": {
-                            "type": ["object", "null"],
-                            "properties": {"used": {"type": "integer"}, "limit": {"type": "integer"}},
-                            "required": ["used", "limit"],
-                        },
-                        "message": {"type": "string"},
-                    },
-                    "required": ["status", "account", "quota"],
-                },
-            },
-        },
-    });
+    doc["components"]["schemas"]["Error"] = catalog::error_schema();
     if token {
-        doc["components"]["securitySchemes"] = json!({
-            "connectorToken": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <connector_token>"},
-        });
-        doc["security"] = json!([{"connectorToken": []}]);
+        doc["components"]["securitySchemes"] = template(
+            r#"{"connectorToken": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <connector_token>"}}"#,
+        );
+        doc["security"] = template(r#"[{"connectorToken": []}]"#);
     }
     doc
 }
@@ -208,6 +213,26 @@ mod tests {
             );
         }
         assert!(doc.get("security").is_none());
+    }
+
+    #[test]
+    fn the_fixed_parts_parse() {
+        let skeleton: Value = serde_json::from_str(SKELETON).unwrap();
+        assert_eq!(skeleton["info"]["version"], env!("CARGO_PKG_VERSION"));
+        let doc = document(false, true);
+        assert_eq!(
+            doc["paths"]["/health"]["get"]["parameters"].as_array().unwrap().len(),
+            3
+        );
+        assert_eq!(
+            doc["paths"]["/get-ticket"]["post"]["parameters"],
+            doc["paths"]["/health"]["get"]["parameters"]
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["Health"]["required"],
+            json!(["status", "account", "quota"])
+        );
+        assert_eq!(doc["paths"]["/get-ticket"]["post"]["requestBody"]["required"], true);
     }
 
     #[test]

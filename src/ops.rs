@@ -7,7 +7,7 @@
 use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
 use crate::model::{self, CreatedTicket, Customer, MessagePage, Note, Reply, Tag, Ticket, TicketPage, UpdatedTicket};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 /// Filters for search-tickets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -251,7 +251,7 @@ fn source(
         s.insert("from".into(), party(from.0, from.1));
     }
     if to.0.is_some() {
-        s.insert("to".into(), json!([party(to.0, to.1)]));
+        s.insert("to".into(), Value::Array(vec![party(to.0, to.1)]));
     }
     Some(Value::Object(s))
 }
@@ -355,11 +355,11 @@ impl CreateTicket {
         put(&mut msg, "body_html", self.body_html.clone());
         match (self.from_agent, self.sender_user_id) {
             (true, Some(agent)) => {
-                msg.insert("sender".into(), json!({"id": agent}));
-                msg.insert("receiver".into(), json!({"id": self.customer_id}));
+                msg.insert("sender".into(), id_ref(agent));
+                msg.insert("receiver".into(), id_ref(self.customer_id));
             }
             _ => {
-                msg.insert("sender".into(), json!({"id": self.customer_id}));
+                msg.insert("sender".into(), id_ref(self.customer_id));
             }
         }
         put(
@@ -375,10 +375,10 @@ impl CreateTicket {
         body.insert("channel".into(), self.channel.clone().into());
         body.insert("via".into(), "api".into());
         body.insert("from_agent".into(), self.from_agent.into());
-        body.insert("customer".into(), json!({"id": self.customer_id}));
+        body.insert("customer".into(), id_ref(self.customer_id));
         put(&mut body, "subject", self.subject.clone());
         put(&mut body, "status", self.status.clone());
-        body.insert("messages".into(), json!([msg]));
+        body.insert("messages".into(), Value::Array(vec![Value::Object(msg)]));
         Ok(ApiRequest::with_body(Method::Post, "/api/tickets", Value::Object(body)))
     }
 
@@ -419,16 +419,8 @@ impl UpdateTicket {
         let mut body = Map::new();
         put(&mut body, "status", self.status.clone());
         put(&mut body, "priority", self.priority.clone());
-        put(
-            &mut body,
-            "assignee_user",
-            self.assignee_user_id.map(|id| json!({"id": id})),
-        );
-        put(
-            &mut body,
-            "assignee_team",
-            self.assignee_team_id.map(|id| json!({"id": id})),
-        );
+        put(&mut body, "assignee_user", self.assignee_user_id.map(id_ref));
+        put(&mut body, "assignee_team", self.assignee_team_id.map(id_ref));
         put(&mut body, "subject", self.subject.clone());
         Ok(ApiRequest::with_body(
             Method::Put,
@@ -482,12 +474,8 @@ impl ReplyToTicket {
         m.insert("via".into(), "api".into());
         m.insert("from_agent".into(), true.into());
         m.insert("public".into(), true.into());
-        m.insert("sender".into(), json!({"id": self.sender_user_id}));
-        put(
-            &mut m,
-            "receiver",
-            self.receiver_customer_id.map(|id| json!({"id": id})),
-        );
+        m.insert("sender".into(), id_ref(self.sender_user_id));
+        put(&mut m, "receiver", self.receiver_customer_id.map(id_ref));
         put(&mut m, "body_text", self.body_text.clone());
         put(&mut m, "body_html", self.body_html.clone());
         put(
@@ -537,7 +525,7 @@ impl AddInternalNote {
         m.insert("via".into(), "api".into());
         m.insert("from_agent".into(), true.into());
         m.insert("public".into(), false.into());
-        m.insert("sender".into(), json!({"id": self.sender_user_id}));
+        m.insert("sender".into(), id_ref(self.sender_user_id));
         put(&mut m, "body_text", self.body_text.clone());
         put(&mut m, "body_html", self.body_html.clone());
         Ok(ApiRequest::with_body(
@@ -685,15 +673,19 @@ pub fn search_tags_request(name: &str) -> ApiRequest {
 
 /// `POST /api/tags {"name": …}`.
 pub fn create_tag_request(name: &str) -> ApiRequest {
-    ApiRequest::with_body(Method::Post, "/api/tags", json!({"name": name}))
+    let mut body = Map::new();
+    body.insert("name".into(), name.into());
+    ApiRequest::with_body(Method::Post, "/api/tags", Value::Object(body))
 }
 
 /// `POST /api/tickets/{id}/tags {"ids": […]}` (additive).
 pub fn apply_tags_request(ticket_id: u64, ids: &[u64]) -> ApiRequest {
+    let mut body = Map::new();
+    body.insert("ids".into(), ids.iter().map(|&id| Value::from(id)).collect());
     ApiRequest::with_body(
         Method::Post,
         format!("/api/tickets/{ticket_id}/tags"),
-        json!({"ids": ids}),
+        Value::Object(body),
     )
 }
 
@@ -721,11 +713,20 @@ pub fn find_customer_by_email<T: Transport>(c: &mut Client<T>, email: &str) -> R
     c.call(&find_customer_request(email)?, model::parse_customers)
 }
 
+/// `{"id": id}`: how Gorgias refers to a user, customer or team (one
+/// function instead of a `json!` expansion at every use).
+fn id_ref(id: u64) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), id.into());
+    Value::Object(m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::client::RetryPolicy;
     use crate::client::tests::{Scripted, conn};
+    use serde_json::json;
 
     fn client<'a>(t: &'a mut Scripted, op: &'static str) -> Client<'a, Scripted> {
         Client::new(t, &conn(), None, RetryPolicy::default(), op).unwrap()

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::params::Args;
 use crate::{catalog, health, mcp, openapi, ops};
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 
 /// Largest accepted inbound body; more is a 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -50,13 +50,20 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
+/// Compact JSON text of `value`, exactly what `Value`'s `Display` prints.
+/// Every JSON output goes through this one serializer instantiation: the
+/// `Display` impl would link a second (compact) and a third (pretty) one.
+pub(crate) fn json_text(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 impl HttpResponse {
     /// A JSON response.
     pub fn json(status: u16, value: &Value) -> Self {
         HttpResponse {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
-            body: value.to_string().into_bytes(),
+            body: json_text(value).into_bytes(),
         }
     }
 
@@ -71,7 +78,13 @@ impl HttpResponse {
 fn http_error(status: u16, code: &str, message: &str) -> HttpResponse {
     HttpResponse::json(
         status,
-        &json!({"error": {"code": code, "message": message, "retryable": false}}),
+        &single("error", {
+            let mut e = Map::new();
+            e.insert("code".into(), code.into());
+            e.insert("message".into(), message.into());
+            e.insert("retryable".into(), false.into());
+            e.into()
+        }),
     )
 }
 
@@ -106,37 +119,44 @@ pub fn error_response(e: &Error) -> HttpResponse {
 /// The JSON body of an operation error: `{"error": {"code", "message", "retryable", …}}`
 /// (the shape of [`catalog::error_schema`]).
 pub fn error_json(e: &Error) -> Value {
-    let mut body = json!({"code": e.code(), "message": e.message(), "retryable": e.retryable()});
-    let o = body.as_object_mut().expect("object literal");
+    let mut body = Map::new();
+    body.insert("code".into(), e.code().into());
+    body.insert("message".into(), e.message().into());
+    body.insert("retryable".into(), e.retryable().into());
     match e {
         Error::InvalidInput(f) => {
-            o.insert("field".into(), f.field.clone().into());
+            body.insert("field".into(), f.field.clone().into());
         }
         Error::Unauthorized(a) | Error::Forbidden(a) | Error::NotFound(a) | Error::Conflict(a) | Error::Upstream(a) => {
-            o.insert("upstreamStatus".into(), a.status.into());
+            body.insert("upstreamStatus".into(), a.status.into());
             if !a.field_errors.is_empty() {
                 let fe: Vec<Value> = a
                     .field_errors
                     .iter()
-                    .map(|f| json!({"field": f.field, "message": f.message}))
+                    .map(|f| {
+                        let mut m = Map::new();
+                        m.insert("field".into(), f.field.as_str().into());
+                        m.insert("message".into(), f.message.as_str().into());
+                        Value::Object(m)
+                    })
                     .collect();
-                o.insert("fieldErrors".into(), fe.into());
+                body.insert("fieldErrors".into(), fe.into());
             }
         }
         Error::RateLimited {
             retry_after_seconds, ..
         } => {
-            o.insert("retryAfterSeconds".into(), (*retry_after_seconds).into());
+            body.insert("retryAfterSeconds".into(), (*retry_after_seconds).into());
         }
         Error::Transport { request_sent, .. } => {
-            o.insert("requestSent".into(), (*request_sent).into());
+            body.insert("requestSent".into(), (*request_sent).into());
         }
         Error::InvalidResponse { status, .. } => {
-            o.insert("upstreamStatus".into(), (*status).into());
+            body.insert("upstreamStatus".into(), (*status).into());
         }
         Error::Configuration(_) => {}
     }
-    json!({"error": body})
+    single("error", body.into())
 }
 
 /// Compares in time that depends only on the lengths, not on where bytes differ.
@@ -154,9 +174,23 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// mutations in read-only mode).
 fn listing(read_only: bool) -> Value {
     let ops: Vec<Value> = catalog::available(read_only)
-        .map(|o| json!({"name": o.name, "route": format!("POST /{}", o.name), "description": o.description, "readOnly": o.read_only, "gorgias": o.endpoint, "parameters": o.param_names()}))
+        .map(|o| {
+            let mut m = Map::new();
+            m.insert("name".into(), o.name.into());
+            m.insert("route".into(), format!("POST /{}", o.name).into());
+            m.insert("description".into(), o.description.into());
+            m.insert("readOnly".into(), o.read_only.into());
+            m.insert("gorgias".into(), o.endpoint.into());
+            m.insert("parameters".into(), o.param_names().into());
+            Value::Object(m)
+        })
         .collect();
-    json!({"name": "gorgias-connector", "version": env!("CARGO_PKG_VERSION"), "readOnly": read_only, "operations": ops})
+    let mut m = Map::new();
+    m.insert("name".into(), "gorgias-connector".into());
+    m.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+    m.insert("readOnly".into(), read_only.into());
+    m.insert("operations".into(), ops.into());
+    m.into()
 }
 
 /// Handles one inbound request. `config` is `Err` when the operator's
@@ -320,104 +354,142 @@ pub fn run<T: Transport>(
     catalog::check_allowed(op, config.read_only)?;
     let mut a = Args::parse(body, &op.param_names())?;
     let mut c = Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?;
+    let mut e = FirstError(None);
     let v = match op.name {
         "get-ticket" => {
-            let t = ops::get_ticket(&mut c, a.id("ticketId")?)?;
-            json!({"ticket": t})
+            let id = e.ok(a.id("ticketId"));
+            e.check()?;
+            let t = ops::get_ticket(&mut c, id)?;
+            single("ticket", to_json(&t))
         }
-        "search-tickets" => to_json(
-            &ops::SearchTickets {
-                customer_id: a.opt_id("customerId")?,
-                view_id: a.opt_id("viewId")?,
-                external_id: a.opt_string("externalId")?,
-                order_by: a.opt_string("orderBy")?,
-                limit: a.opt_u32("limit")?,
-                cursor: a.opt_string("cursor")?,
-            }
-            .run(&mut c)?,
-        ),
-        "create-ticket" => to_json(
-            &ops::CreateTicket {
-                channel: a.string("channel")?,
-                customer_id: a.id("customerId")?,
-                from_agent: a.bool("fromAgent")?,
-                subject: a.opt_string("subject")?,
-                body_text: a.opt_string("bodyText")?,
-                body_html: a.opt_string("bodyHtml")?,
-                sender_user_id: a.opt_id("senderUserId")?,
-                status: a.opt_string("status")?,
-                from_email: a.opt_string("fromEmail")?,
-                from_name: a.opt_string("fromName")?,
-                to_email: a.opt_string("toEmail")?,
-                to_name: a.opt_string("toName")?,
-            }
-            .run(&mut c)?,
-        ),
-        "update-ticket" => to_json(
-            &ops::UpdateTicket {
-                ticket_id: a.id("ticketId")?,
-                status: a.opt_string("status")?,
-                priority: a.opt_string("priority")?,
-                assignee_user_id: a.opt_id("assigneeUserId")?,
-                assignee_team_id: a.opt_id("assigneeTeamId")?,
-                subject: a.opt_string("subject")?,
-            }
-            .run(&mut c)?,
-        ),
-        "reply-to-ticket" => to_json(
-            &ops::ReplyToTicket {
-                ticket_id: a.id("ticketId")?,
-                channel: a.string("channel")?,
-                sender_user_id: a.id("senderUserId")?,
-                body_text: a.opt_string("bodyText")?,
-                body_html: a.opt_string("bodyHtml")?,
-                receiver_customer_id: a.opt_id("receiverCustomerId")?,
-                from_email: a.opt_string("fromEmail")?,
-                from_name: a.opt_string("fromName")?,
-                to_email: a.opt_string("toEmail")?,
-                to_name: a.opt_string("toName")?,
-            }
-            .run(&mut c)?,
-        ),
-        "add-internal-note" => to_json(
-            &ops::AddInternalNote {
-                ticket_id: a.id("ticketId")?,
-                sender_user_id: a.id("senderUserId")?,
-                body_text: a.opt_string("bodyText")?,
-                body_html: a.opt_string("bodyHtml")?,
-            }
-            .run(&mut c)?,
-        ),
-        "get-ticket-messages" => to_json(
-            &ops::GetTicketMessages {
-                ticket_id: a.id("ticketId")?,
-                limit: a.opt_u32("limit")?,
-                cursor: a.opt_string("cursor")?,
-            }
-            .run(&mut c)?,
-        ),
+        "search-tickets" => {
+            let input = ops::SearchTickets {
+                customer_id: e.ok(a.opt_id("customerId")),
+                view_id: e.ok(a.opt_id("viewId")),
+                external_id: e.ok(a.opt_string("externalId")),
+                order_by: e.ok(a.opt_string("orderBy")),
+                limit: e.ok(a.opt_u32("limit")),
+                cursor: e.ok(a.opt_string("cursor")),
+            };
+            e.check()?;
+            to_json(&input.run(&mut c)?)
+        }
+        "create-ticket" => {
+            let input = ops::CreateTicket {
+                channel: e.ok(a.string("channel")),
+                customer_id: e.ok(a.id("customerId")),
+                from_agent: e.ok(a.bool("fromAgent")),
+                subject: e.ok(a.opt_string("subject")),
+                body_text: e.ok(a.opt_string("bodyText")),
+                body_html: e.ok(a.opt_string("bodyHtml")),
+                sender_user_id: e.ok(a.opt_id("senderUserId")),
+                status: e.ok(a.opt_string("status")),
+                from_email: e.ok(a.opt_string("fromEmail")),
+                from_name: e.ok(a.opt_string("fromName")),
+                to_email: e.ok(a.opt_string("toEmail")),
+                to_name: e.ok(a.opt_string("toName")),
+            };
+            e.check()?;
+            to_json(&input.run(&mut c)?)
+        }
+        "update-ticket" => {
+            let input = ops::UpdateTicket {
+                ticket_id: e.ok(a.id("ticketId")),
+                status: e.ok(a.opt_string("status")),
+                priority: e.ok(a.opt_string("priority")),
+                assignee_user_id: e.ok(a.opt_id("assigneeUserId")),
+                assignee_team_id: e.ok(a.opt_id("assigneeTeamId")),
+                subject: e.ok(a.opt_string("subject")),
+            };
+            e.check()?;
+            to_json(&input.run(&mut c)?)
+        }
+        "reply-to-ticket" => {
+            let input = ops::ReplyToTicket {
+                ticket_id: e.ok(a.id("ticketId")),
+                channel: e.ok(a.string("channel")),
+                sender_user_id: e.ok(a.id("senderUserId")),
+                body_text: e.ok(a.opt_string("bodyText")),
+                body_html: e.ok(a.opt_string("bodyHtml")),
+                receiver_customer_id: e.ok(a.opt_id("receiverCustomerId")),
+                from_email: e.ok(a.opt_string("fromEmail")),
+                from_name: e.ok(a.opt_string("fromName")),
+                to_email: e.ok(a.opt_string("toEmail")),
+                to_name: e.ok(a.opt_string("toName")),
+            };
+            e.check()?;
+            to_json(&input.run(&mut c)?)
+        }
+        "add-internal-note" => {
+            let input = ops::AddInternalNote {
+                ticket_id: e.ok(a.id("ticketId")),
+                sender_user_id: e.ok(a.id("senderUserId")),
+                body_text: e.ok(a.opt_string("bodyText")),
+                body_html: e.ok(a.opt_string("bodyHtml")),
+            };
+            e.check()?;
+            to_json(&input.run(&mut c)?)
+        }
+        "get-ticket-messages" => {
+            let input = ops::GetTicketMessages {
+                ticket_id: e.ok(a.id("ticketId")),
+                limit: e.ok(a.opt_u32("limit")),
+                cursor: e.ok(a.opt_string("cursor")),
+            };
+            e.check()?;
+            to_json(&input.run(&mut c)?)
+        }
         "list-ticket-tags" => {
-            let tags = ops::list_ticket_tags(&mut c, a.id("ticketId")?)?;
-            json!({"tags": tags})
+            let id = e.ok(a.id("ticketId"));
+            e.check()?;
+            let tags = ops::list_ticket_tags(&mut c, id)?;
+            single("tags", to_json(&tags))
         }
         "add-ticket-tags" => {
-            let success = ops::AddTicketTags {
-                ticket_id: a.id("ticketId")?,
-                tag_names: a.string_list("tagNames")?,
-                tag_ids: a.id_list("tagIds")?,
-            }
-            .run(&mut c)?;
-            json!({"success": success})
+            let input = ops::AddTicketTags {
+                ticket_id: e.ok(a.id("ticketId")),
+                tag_names: e.ok(a.string_list("tagNames")),
+                tag_ids: e.ok(a.id_list("tagIds")),
+            };
+            e.check()?;
+            let success = input.run(&mut c)?;
+            single("success", success.into())
         }
         "find-customer-by-email" => {
-            let customers = ops::find_customer_by_email(&mut c, &a.string("email")?)?;
-            json!({"customers": customers})
+            let email = e.ok(a.string("email"));
+            e.check()?;
+            let customers = ops::find_customer_by_email(&mut c, &email)?;
+            single("customers", to_json(&customers))
         }
         other => {
             return Err(Error::invalid("operation", format!("unknown operation {other}")));
         }
     };
     Ok(v)
+}
+
+/// The first of several argument errors; later arguments are still read
+/// (with defaults) so that `run` has one error exit instead of one per field.
+struct FirstError(Option<Error>);
+
+impl FirstError {
+    fn ok<V: Default>(&mut self, r: Result<V, Error>) -> V {
+        r.unwrap_or_else(|err| {
+            self.0.get_or_insert(err);
+            V::default()
+        })
+    }
+
+    fn check(&mut self) -> Result<(), Error> {
+        self.0.take().map_or(Ok(()), Err)
+    }
+}
+
+/// `{key: value}`.
+fn single(key: &str, value: Value) -> Value {
+    let mut m = Map::new();
+    m.insert(key.into(), value);
+    m.into()
 }
 
 fn to_json<S: serde::Serialize>(s: &S) -> Value {
@@ -428,6 +500,7 @@ fn to_json<S: serde::Serialize>(s: &S) -> Value {
 mod tests {
     use super::*;
     use crate::client::tests::Scripted;
+    use serde_json::json;
 
     fn cfg() -> Result<Config, Error> {
         Ok(Config {
@@ -496,6 +569,89 @@ mod tests {
         assert_eq!(handle(&form, &cfg(), &mut t).status, 415);
         let r = handle(&post("/get-ticket", r#"{"ticketId": 1.5}"#), &cfg(), &mut t);
         assert_eq!((r.status, body(&r)["error"]["field"].as_str()), (400, Some("ticketId")));
+        assert!(t.sent.is_empty(), "no upstream request for bad input");
+    }
+
+    #[test]
+    fn the_first_bad_argument_is_reported_and_nothing_is_sent() {
+        let mut t = Scripted::default();
+        for (path, args, field, message) in [
+            ("/get-ticket", r#"{}"#, "ticketId", "is required"),
+            (
+                "/search-tickets",
+                r#"{"viewId": "x", "limit": -1}"#,
+                "viewId",
+                "must be an integer or a numeric string",
+            ),
+            (
+                "/search-tickets",
+                r#"{"limit": 5000000000, "cursor": 3}"#,
+                "limit",
+                "is too large",
+            ),
+            (
+                "/create-ticket",
+                r#"{"customerId": 0, "fromAgent": 1}"#,
+                "channel",
+                "is required",
+            ),
+            (
+                "/create-ticket",
+                r#"{"channel": "email", "customerId": 0, "fromAgent": 1}"#,
+                "customerId",
+                "must be a positive integer",
+            ),
+            (
+                "/create-ticket",
+                r#"{"channel": "email", "customerId": 5, "fromAgent": 1, "toName": 2}"#,
+                "fromAgent",
+                "must be true or false, got a number",
+            ),
+            ("/update-ticket", r#"{"status": 1}"#, "ticketId", "is required"),
+            (
+                "/reply-to-ticket",
+                r#"{"ticketId": 1, "senderUserId": "a"}"#,
+                "channel",
+                "is required",
+            ),
+            (
+                "/add-internal-note",
+                r#"{"ticketId": 1, "senderUserId": -2, "bodyText": 3}"#,
+                "senderUserId",
+                "must not be negative",
+            ),
+            (
+                "/get-ticket-messages",
+                r#"{"ticketId": 1, "limit": 1.5, "cursor": 2}"#,
+                "limit",
+                "must be a whole number",
+            ),
+            (
+                "/list-ticket-tags",
+                r#"{"ticketId": true}"#,
+                "ticketId",
+                "must be an integer, got a boolean",
+            ),
+            (
+                "/add-ticket-tags",
+                r#"{"ticketId": 1, "tagNames": [1], "tagIds": [0]}"#,
+                "tagNames[0]",
+                "must be a string, got a number",
+            ),
+            ("/find-customer-by-email", r#"{}"#, "email", "is required"),
+        ] {
+            let r = handle(&post(path, args), &cfg(), &mut t);
+            let e = &body(&r)["error"];
+            assert_eq!(
+                (
+                    r.status,
+                    e["field"].as_str(),
+                    e["message"].as_str().map(|m| m.ends_with(message))
+                ),
+                (400, Some(field), Some(true)),
+                "{path} {args}: {e}"
+            );
+        }
         assert!(t.sent.is_empty(), "no upstream request for bad input");
     }
 
