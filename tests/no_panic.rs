@@ -250,3 +250,13 @@ fn upstream_mapping_never_panics() {
         assert!(statuses.contains(&s), "no case answered {s}: {statuses:?}");
     }
 }
+
+/// Inputs the fuzzers once failed on, replayed on every `cargo test`.
+#[test]
+fn fuzz_regressions_replay() {
+    // An upstream error message holding "\x0fuzz-api-key-…": its JSON escape
+    // `\u000f` spelled the key in the serialized text, though the decoded
+    // message never contained it. The leak check now reads decoded strings.
+    let input = include_bytes!("../fuzz/regressions/route/json-escape-spells-key");
+    assert_eq!(harness::route(input), 422);
+}
