@@ -4,7 +4,7 @@
 //! which the edge implements with `wasi:http` and `wasi:clocks` (and tests with
 //! a script).
 
-use crate::error::{Error, classify, retry_after_seconds};
+use crate::error::{Error, classify, note_unsent_write, retry_after_seconds};
 use serde_json::Value;
 
 /// The `User-Agent` sent with every request (Gorgias's WAF blocks some defaults).
@@ -426,31 +426,20 @@ impl<'t, T: Transport> Client<'t, T> {
                     },
                     Some(backoff_ms(attempt)),
                 ),
-                Err(TransportError::MaybeSent(m)) => {
-                    let message = if idempotent {
-                        format!("no response: {m}")
-                    } else {
-                        format!("no response: {m}; the write may have been applied, so it was not resent")
-                    };
-                    (
-                        Error::Transport {
-                            message,
-                            request_sent: true,
-                            retryable: idempotent,
-                        },
-                        idempotent.then(|| backoff_ms(attempt)),
-                    )
-                }
+                Err(TransportError::MaybeSent(m)) => (
+                    Error::Transport {
+                        message: note_unsent_write(format!("no response: {m}"), idempotent),
+                        request_sent: true,
+                        retryable: idempotent,
+                    },
+                    idempotent.then(|| backoff_ms(attempt)),
+                ),
                 // A body that broke off is a connection failure: reads are
                 // retried like a reset; a write's status line already arrived.
                 Err(TransportError::Body { status, message }) => (
                     Error::InvalidResponse {
                         status,
-                        message: if idempotent {
-                            message
-                        } else {
-                            format!("{message}; the write may have been applied, so it was not resent")
-                        },
+                        message: note_unsent_write(message, idempotent),
                         retryable: idempotent,
                     },
                     idempotent.then(|| backoff_ms(attempt)),
@@ -459,13 +448,10 @@ impl<'t, T: Transport> Client<'t, T> {
                 Err(TransportError::TooLarge { status }) => (
                     Error::InvalidResponse {
                         status,
-                        message: if idempotent {
-                            format!("response body larger than {MAX_RESPONSE_BYTES} bytes")
-                        } else {
-                            format!(
-                                "response body larger than {MAX_RESPONSE_BYTES} bytes; the write may have been applied"
-                            )
-                        },
+                        message: note_unsent_write(
+                            format!("response body larger than {MAX_RESPONSE_BYTES} bytes"),
+                            idempotent,
+                        ),
                         retryable: false,
                     },
                     None,

@@ -219,19 +219,25 @@ pub fn retry_after_seconds(headers: &[(String, String)]) -> Option<u32> {
         })
 }
 
+/// Adds, for a write, that it may have been applied and was not resent.
+pub fn note_unsent_write(mut message: String, idempotent: bool) -> String {
+    if !idempotent {
+        message.push_str("; the write may have been applied, so it was not resent");
+    }
+    message
+}
+
 /// Builds the error for a non-2xx answer from Gorgias.
 ///
 /// `idempotent` says whether the request may be resent: a 5xx after a write
 /// may have been applied, so it is not marked retryable.
 pub fn classify(status: u16, headers: &[(String, String)], body: &[u8], idempotent: bool) -> Error {
     let (msg, field_errors) = gorgias_error_body(body);
-    let mut message = match msg {
+    let message = match msg {
         Some(m) => format!("gorgias answered {status}: {m}"),
         None => format!("gorgias answered {status}"),
     };
-    if (500..=599).contains(&status) && !idempotent {
-        message.push_str("; the write may have been applied, so it was not resent");
-    }
+    let message = note_unsent_write(message, idempotent || !(500..=599).contains(&status));
     let api = |retryable| ApiError {
         status,
         message: message.clone(),
