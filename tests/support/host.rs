@@ -5,6 +5,7 @@
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -82,7 +83,11 @@ pub fn build_component() -> PathBuf {
     PATH.get_or_init(|| build_variant(&[], "component")).clone()
 }
 
-/// Builds the component with extra cargo `features` into `target/<dir>`.
+/// Builds the component with extra cargo `features` into `target/<dir>` and
+/// optimises it as `spin.toml` ships it (`tools/optimize.sh`, Binaryen's
+/// wasm-opt) into `target/<dir>/dist/gorgias_connector.wasm`: the path returned.
+/// Without Node/npm the unoptimised build is returned (one line on stderr), or,
+/// with `CI` set, this panics.
 pub fn build_variant(features: &[&str], dir: &str) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     ensure_wasm_target();
@@ -115,10 +120,88 @@ pub fn build_variant(features: &[&str], dir: &str) -> PathBuf {
     }
     let status = cmd.status().expect("run cargo build for the component");
     assert!(status.success(), "building the component failed");
-    target_dir
+    let built = target_dir
         .join("wasm32-wasip2")
         .join("release")
-        .join("gorgias_connector.wasm")
+        .join("gorgias_connector.wasm");
+    optimize(&root, &built, &target_dir.join("dist").join("gorgias_connector.wasm"))
+}
+
+/// Runs `tools/optimize.sh built shipped` (as spin.toml's build command does) and
+/// returns `shipped`; see [`build_variant`] for a machine without Node.
+fn optimize(root: &std::path::Path, built: &std::path::Path, shipped: &std::path::Path) -> PathBuf {
+    if let Some(why) = optimizer_missing() {
+        assert!(
+            std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+            "CI is set, but {why}: tools/optimize.sh (Binaryen wasm-opt) needs Node >= 20 and npm, \
+             and the tests must run against the shipped, optimised component"
+        );
+        // Straight to stderr: libtest captures `eprintln!` of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOT OPTIMISED: {why}; testing the unoptimised {} instead of what spin.toml ships \
+             (tools/optimize.sh needs Node >= 20 and npm; with CI set this is a failure)",
+            built.display()
+        );
+        return built.to_path_buf();
+    }
+    // Every test binary builds the component once; optimise only when the build
+    // or the optimizer changed since `shipped` was written (~6 s a run).
+    let tools = root.join("tools");
+    let inputs = [
+        built.to_path_buf(),
+        tools.join("optimize.sh"),
+        tools.join("optimize").join("optimize.mjs"),
+        tools.join("optimize").join("package-lock.json"),
+    ];
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let Some(written) = modified(shipped)
+        && inputs.iter().all(|p| modified(p).is_some_and(|t| t <= written))
+    {
+        return shipped.to_path_buf();
+    }
+    let out = Command::new("bash")
+        .arg(root.join("tools").join("optimize.sh"))
+        .arg(built)
+        .arg(shipped)
+        .current_dir(root)
+        .output()
+        .expect("run tools/optimize.sh");
+    assert!(
+        out.status.success(),
+        "tools/optimize.sh {} {} failed ({}):\n{}{}",
+        built.display(),
+        shipped.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    shipped.to_path_buf()
+}
+
+/// Why `tools/optimize.sh` cannot run here (no `node` >= 20 or no `npm`), if so.
+fn optimizer_missing() -> Option<String> {
+    let version = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let Some(node) = version("node") else {
+        return Some("`node` is not on the PATH".into());
+    };
+    let major = node
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok());
+    if major.is_none_or(|m| m < 20) {
+        return Some(format!("node {node} is older than 20"));
+    }
+    version("npm").is_none().then(|| "`npm` is not on the PATH".into())
 }
 
 /// Installs the `wasm32-wasip2` target through rustup when it is missing,
