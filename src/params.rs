@@ -6,7 +6,7 @@
 
 use crate::decimal::Decimal;
 use crate::error::Error;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// A JSON object whose fields are taken one by one.
 #[derive(Debug)]
@@ -23,7 +23,7 @@ impl Args {
         let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Map::new())
         } else {
-            serde_json::from_slice(body).map_err(|e| Error::invalid("body", format!("is not valid JSON: {e}")))?
+            crate::json::parse(body).map_err(|e| Error::invalid("body", format!("is not valid JSON: {e}")))?
         };
         let Value::Object(map) = value else {
             return Err(Error::invalid(
@@ -148,12 +148,13 @@ fn to_uint(field: &str, v: &Value) -> Result<u64, Error> {
             if let Some(u) = n.as_u64() {
                 return Ok(u);
             }
-            if n.as_i64().is_some_and(|i| i < 0) || n.as_f64().is_some_and(|f| f < 0.0) {
-                return Err(Error::invalid(field, "must not be negative"));
-            }
-            match n.as_f64() {
-                Some(f) if f.fract() == 0.0 && f <= 9_007_199_254_740_991.0 => Ok(f as u64),
-                Some(f) if f.fract() != 0.0 => Err(Error::invalid(field, "must be a whole number")),
+            // Not plain digits: `-3`, `7.0`, `1.5`, `1e30`. Judged on the
+            // decimal digits as written (a JSON number is always a decimal).
+            match Decimal::parse(n.as_str()) {
+                Some(d) if d.is_negative() => Err(Error::invalid(field, "must not be negative")),
+                Some(d) if d.has_fraction() => Err(Error::invalid(field, "must be a whole number")),
+                // Beyond 2^53 - 1 a float-written ID cannot be exact in JavaScript.
+                Some(d) if d.integer_part() <= 9_007_199_254_740_991 => Ok(d.integer_part()),
                 _ => Err(Error::invalid(field, "is too large")),
             }
         }
