@@ -460,19 +460,22 @@ fn write_value(v: &Value, out: &mut String) {
         }
         Value::Object(m) => {
             // Sorted by key, each key once (its last value), as serde_json's
-            // BTreeMap-backed `Map` writes them.
-            let mut fields: Vec<&(String, Value)> = Vec::with_capacity(m.len());
-            for (i, field) in m.0.iter().enumerate() {
-                if !m.0[i + 1..].iter().any(|(k, _)| *k == field.0) {
-                    fields.push(field);
-                }
-            }
-            fields.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            // BTreeMap-backed `Map` writes them. Sorting positions by (key,
+            // position) keeps this O(n log n) for any object a body holds.
+            let fields = &m.0;
+            let mut order: Vec<usize> = (0..fields.len()).collect();
+            order.sort_unstable_by(|&a, &b| fields[a].0.cmp(&fields[b].0).then(a.cmp(&b)));
             out.push('{');
-            for (i, (k, v)) in fields.into_iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            for (n, &i) in order.iter().enumerate() {
+                let (k, v) = &fields[i];
+                if order.get(n + 1).is_some_and(|&next| fields[next].0 == *k) {
+                    continue;
+                }
+                if !first {
                     out.push(',');
                 }
+                first = false;
                 write_string(k, out);
                 out.push(':');
                 write_value(v, out);

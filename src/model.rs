@@ -546,26 +546,25 @@ fn customer(v: Value) -> Result<Customer, String> {
     })
 }
 
-/// A list answer: `{data: [...], meta: {next_cursor}}` or a bare array.
-/// `data` is required once (`null` = empty), `meta` optional (at most once);
-/// an empty cursor is no cursor.
-fn list_answer<T>(body: &[u8], item: fn(Value) -> Result<T, String>) -> Result<(Vec<T>, Option<String>), String> {
+/// A list answer: `{data: [...], meta: {next_cursor}}` or a bare array, as
+/// its items and cursor. `data` is required once (`null` = empty), `meta`
+/// optional (at most once); an empty cursor is no cursor. Not generic over
+/// the item type, so the component holds one copy of it.
+fn list_answer(body: &[u8]) -> Result<(Vec<Value>, Option<String>), String> {
     match decode(body)? {
-        array @ Value::Array(_) => {
-            let mut wrapper = Map::new();
-            wrapper.insert("data".into(), array);
-            Ok((list(&mut wrapper, "data", item)?, None))
-        }
+        Value::Array(items) => Ok((items, None)),
         Value::Object(mut m) => {
             for key in ["data", "meta"] {
                 if m.keys().filter(|k| *k == key).count() > 1 {
                     return Err(format!("duplicate field `{key}`"));
                 }
             }
-            if m.get("data").is_none() {
-                return Err("missing field `data`".into());
-            }
-            let items = list(&mut m, "data", item)?;
+            let items = match m.remove("data") {
+                None => return Err("missing field `data`".into()),
+                Some(Value::Null) => Vec::new(),
+                Some(Value::Array(items)) => items,
+                Some(v) => return Err(wrong("data", "an array", &v)),
+            };
             let cursor = nested(&mut m, "meta", |meta| opt_string(meta, "next_cursor"))?;
             Ok((items, cursor.filter(|c| !c.is_empty())))
         }
@@ -574,6 +573,15 @@ fn list_answer<T>(body: &[u8], item: fn(Value) -> Result<T, String>) -> Result<(
             type_name(&other)
         )),
     }
+}
+
+/// Maps list items, naming the failing one.
+fn items<T>(items: Vec<Value>, item: fn(Value) -> Result<T, String>) -> Result<Vec<T>, String> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| item(v).map_err(|e| format!("data[{i}]: {e}")))
+        .collect()
 }
 
 /// The parsed body; a parse error's message (it never quotes the body).
@@ -590,8 +598,11 @@ pub fn parse_ticket(body: &[u8]) -> Result<Ticket, String> {
 
 /// `GET /api/tickets` → [`TicketPage`].
 pub fn parse_ticket_page(body: &[u8]) -> Result<TicketPage, String> {
-    let (tickets, next_cursor) = list_answer(body, ticket)?;
-    Ok(TicketPage { tickets, next_cursor })
+    let (list, next_cursor) = list_answer(body)?;
+    Ok(TicketPage {
+        tickets: items(list, ticket)?,
+        next_cursor,
+    })
 }
 
 /// `POST /api/tickets` → [`CreatedTicket`].
@@ -624,13 +635,16 @@ pub fn parse_message(body: &[u8]) -> Result<Message, String> {
 
 /// `GET /api/messages` → [`MessagePage`].
 pub fn parse_message_page(body: &[u8]) -> Result<MessagePage, String> {
-    let (messages, next_cursor) = list_answer(body, message)?;
-    Ok(MessagePage { messages, next_cursor })
+    let (list, next_cursor) = list_answer(body)?;
+    Ok(MessagePage {
+        messages: items(list, message)?,
+        next_cursor,
+    })
 }
 
 /// `GET /api/tickets/{id}/tags` or `GET /api/tags` → tags (either list shape).
 pub fn parse_tags(body: &[u8]) -> Result<Vec<Tag>, String> {
-    list_answer(body, tag).map(|(tags, _)| tags)
+    items(list_answer(body)?.0, tag)
 }
 
 /// `POST /api/tags` → [`Tag`].
@@ -640,7 +654,7 @@ pub fn parse_tag(body: &[u8]) -> Result<Tag, String> {
 
 /// `GET /api/customers` → customers.
 pub fn parse_customers(body: &[u8]) -> Result<Vec<Customer>, String> {
-    list_answer(body, customer).map(|(customers, _)| customers)
+    items(list_answer(body)?.0, customer)
 }
 
 #[cfg(test)]
