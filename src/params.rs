@@ -11,9 +11,9 @@ use crate::json::{Map, Value};
 /// A JSON object whose fields are taken one by one.
 #[derive(Debug)]
 pub struct Args {
-    /// The body's fields (keys are unique). A `Vec` rather than the parsed
-    /// `Map`: taking from it by key links far less code than `BTreeMap::remove`.
-    fields: Vec<(String, Value)>,
+    /// The body's fields. A repeated key reads as its last value, as
+    /// everywhere in [`crate::json`].
+    fields: Map,
     known: Vec<&'static str>,
 }
 
@@ -43,15 +43,14 @@ impl Args {
             ));
         }
         Ok(Args {
-            fields: map.into_iter().collect(),
+            fields: map,
             known: known.to_vec(),
         })
     }
 
     fn take(&mut self, field: &str) -> Option<Value> {
         debug_assert!(self.known.contains(&field), "{field} not declared");
-        let i = self.fields.iter().position(|(k, _)| k == field)?;
-        Some(self.fields.swap_remove(i).1).filter(|v| !v.is_null())
+        self.fields.remove(field).filter(|v| !v.is_null())
     }
 
     /// A required positive integer ID.
@@ -232,6 +231,13 @@ mod tests {
         assert_eq!(f, "tagIds[1]");
         let (f, m) = err_field(Args::parse(br#"{"limit": 5000000000}"#, K).unwrap().opt_u32("limit"));
         assert_eq!((f.as_str(), m.as_str()), ("limit", "is too large"));
+    }
+
+    #[test]
+    fn a_repeated_field_reads_as_its_last_value() {
+        let mut a = Args::parse(br#"{"ticketId": 1, "limit": 5, "ticketId": "2"}"#, K).unwrap();
+        assert_eq!((a.id("ticketId").unwrap(), a.opt_u32("limit").unwrap()), (2, Some(5)));
+        assert_eq!(a.opt_id("ticketId").unwrap(), None);
     }
 
     #[test]
