@@ -436,18 +436,18 @@ fn mapping_native(iters: usize, tickets: &[u8], messages: &[u8]) {
         &format!("parse_ticket_page, 100 tickets ({} KB)", tickets.len() / 1000),
         &|| model::parse_ticket_page(tickets).unwrap().tickets.len(),
     );
-    run("parse_ticket_page + serde_json::to_vec (route output)", &|| {
-        serde_json::to_vec(&model::parse_ticket_page(tickets).unwrap())
-            .unwrap()
+    run("parse_ticket_page + JSON text (route output)", &|| {
+        gorgias_connector::json::Value::from(model::parse_ticket_page(tickets).unwrap())
+            .to_json()
             .len()
     });
     run(
         &format!("parse_message_page, 100 messages ({} KB)", messages.len() / 1000),
         &|| model::parse_message_page(messages).unwrap().messages.len(),
     );
-    run("parse_message_page + serde_json::to_vec (route output)", &|| {
-        serde_json::to_vec(&model::parse_message_page(messages).unwrap())
-            .unwrap()
+    run("parse_message_page + JSON text (route output)", &|| {
+        gorgias_connector::json::Value::from(model::parse_message_page(messages).unwrap())
+            .to_json()
             .len()
     });
 }

@@ -7,7 +7,7 @@
 //! from it. Descriptions are the spec's text.
 
 use crate::error::Error;
-use serde_json::{Map, Value, json};
+use crate::json::{Map, Value};
 
 /// JSON type of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -405,8 +405,7 @@ impl Operation {
 
     /// The spec's example arguments (an empty object if the table were wrong).
     pub fn example_args(&self) -> Value {
-        // from_slice: the same deserializer as the request bodies (see openapi::template).
-        serde_json::from_slice(self.example.as_bytes()).unwrap_or_else(|_| json!({}))
+        crate::json::parse(self.example.as_bytes()).unwrap_or_else(|_| Map::new().into())
     }
 
     /// JSON Schema of the `200` body (the MCP `structuredContent`).
@@ -425,7 +424,7 @@ fn typed_only(ty: &str) -> Value {
 impl Param {
     /// JSON Schema of this parameter.
     pub fn schema(&self) -> Value {
-        let bounds = |s: &mut Map<String, Value>| {
+        let bounds = |s: &mut Map| {
             if let Some(m) = self.minimum {
                 s.insert("minimum".into(), m.into());
             }
@@ -486,6 +485,10 @@ use Prop::{Array, Field, Nullable, Object};
 
 /// A closed object whose every property is always present.
 fn object(props: &[Prop]) -> Value {
+    object_map(props).into()
+}
+
+fn object_map(props: &[Prop]) -> Map {
     let mut m = Map::new();
     let mut required = Vec::new();
     for p in props {
@@ -493,9 +496,11 @@ fn object(props: &[Prop]) -> Value {
             Field(n, ty, d) => (n, typed((*ty).into(), d)),
             Nullable(n, ty, d) => (n, typed(Value::Array(vec![(*ty).into(), "null".into()]), d)),
             Array(n, items, d) => {
-                let mut s = typed("array".into(), d);
-                s["items"] = object(items);
-                (n, s)
+                let mut s = Map::new();
+                s.insert("type".into(), "array".into());
+                s.insert("description".into(), (*d).into());
+                s.insert("items".into(), object(items));
+                (n, s.into())
             }
             Object(n, props) => (n, object(props)),
         };
@@ -507,7 +512,7 @@ fn object(props: &[Prop]) -> Value {
     s.insert("properties".into(), m.into());
     s.insert("required".into(), required.into());
     s.insert("additionalProperties".into(), false.into());
-    s.into()
+    s
 }
 
 fn typed(ty: Value, description: &str) -> Value {
@@ -659,9 +664,16 @@ const ERROR_DETAIL: &[Prop] = &[
 
 /// JSON Schema of every error body: `{"error": {"code", "message", "retryable", …}}`.
 pub fn error_schema() -> Value {
-    let mut s = object(&[Object("error", ERROR_DETAIL)]);
-    s["properties"]["error"]["required"] = json!(["code", "message", "retryable"]);
-    s
+    let mut detail = object_map(ERROR_DETAIL);
+    detail.insert("required".into(), (&["code", "message", "retryable"][..]).into());
+    let mut properties = Map::new();
+    properties.insert("error".into(), detail.into());
+    let mut s = Map::new();
+    s.insert("type".into(), "object".into());
+    s.insert("properties".into(), properties.into());
+    s.insert("required".into(), (&["error"][..]).into());
+    s.insert("additionalProperties".into(), false.into());
+    s.into()
 }
 
 /// Checks `value` against `schema`, for the JSON Schema subset the catalog
@@ -694,11 +706,16 @@ pub fn check_schema(value: &Value, schema: &Value, path: &str) -> Result<(), Str
     {
         return Err(format!("{path}: {value} is not one of {allowed:?}"));
     }
-    if let Some(n) = value.as_f64() {
-        if schema.get("minimum").and_then(Value::as_f64).is_some_and(|m| n < m) {
+    // Only tests call this, so the float parser it links stays out of the component.
+    let as_f64 = |v: &Value| match v {
+        Value::Number(n) => n.as_str().parse::<f64>().ok(),
+        _ => None,
+    };
+    if let Some(n) = as_f64(value) {
+        if schema.get("minimum").and_then(as_f64).is_some_and(|m| n < m) {
             return Err(format!("{path}: {n} is below the minimum"));
         }
-        if schema.get("maximum").and_then(Value::as_f64).is_some_and(|m| n > m) {
+        if schema.get("maximum").and_then(as_f64).is_some_and(|m| n > m) {
             return Err(format!("{path}: {n} is above the maximum"));
         }
     }
@@ -732,6 +749,7 @@ pub fn check_schema(value: &Value, schema: &Value, path: &str) -> Result<(), Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::json;
 
     #[test]
     fn names_are_unique_and_kebab_case() {
@@ -847,7 +865,7 @@ mod tests {
     #[test]
     fn spec_examples_fit_the_schemas_and_the_parser() {
         for o in OPERATIONS {
-            let v: Value = serde_json::from_str(o.example).unwrap_or_else(|e| panic!("{}: {e}", o.name));
+            let v: Value = crate::json::parse(o.example.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", o.name));
             check_schema(&v, &o.input_schema(), "$").unwrap_or_else(|e| panic!("{}: {e}", o.name));
             crate::params::Args::parse(o.example.as_bytes(), &o.param_names()).unwrap();
             assert_eq!(o.example_args(), v);

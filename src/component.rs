@@ -30,8 +30,8 @@ bindings::export!(Component with_types_in bindings);
 
 use bindings::exports::gorgias::connector::{customers, tickets, types as wit};
 use wasi::http::types::{
-    ErrorCode, FieldSizePayload, Fields, IncomingBody, IncomingRequest, Method as WasiMethod, OutgoingBody,
-    OutgoingRequest, OutgoingResponse, RequestOptions, ResponseOutparam, Scheme as WasiScheme,
+    ErrorCode, FieldSizePayload, Fields, HeaderError, IncomingBody, IncomingRequest, Method as WasiMethod,
+    OutgoingBody, OutgoingRequest, OutgoingResponse, RequestOptions, ResponseOutparam, Scheme as WasiScheme,
 };
 use wasi::io::streams::StreamError;
 
@@ -104,10 +104,19 @@ fn not_sent(code: &ErrorCode) -> bool {
 /// derived `Debug` of the whole enum costs several KB of the component.
 fn describe(code: &ErrorCode) -> String {
     use ErrorCode as E;
+    // `Debug`-like text, written out: `{:?}` of the payloads would link core's
+    // string escaping and the `Debug` builders (several KB).
+    fn opt<T: std::fmt::Display>(o: &Option<T>, quote: &str) -> String {
+        match o {
+            Some(v) => format!("Some({quote}{v}{quote})"),
+            None => "None".to_string(),
+        }
+    }
     let field_size = |p: &FieldSizePayload| {
         format!(
-            "FieldSizePayload {{ field-name: {:?}, field-size: {:?} }}",
-            p.field_name, p.field_size
+            "FieldSizePayload {{ field-name: {}, field-size: {} }}",
+            opt(&p.field_name, "\""),
+            opt(&p.field_size, "")
         )
     };
     let (name, payload) = match code {
@@ -115,8 +124,9 @@ fn describe(code: &ErrorCode) -> String {
         E::DnsError(p) => (
             "DnsError",
             Some(format!(
-                "DnsErrorPayload {{ rcode: {:?}, info-code: {:?} }}",
-                p.rcode, p.info_code
+                "DnsErrorPayload {{ rcode: {}, info-code: {} }}",
+                opt(&p.rcode, "\""),
+                opt(&p.info_code, "")
             )),
         ),
         E::DestinationNotFound => ("DestinationNotFound", None),
@@ -134,17 +144,18 @@ fn describe(code: &ErrorCode) -> String {
         E::TlsAlertReceived(p) => (
             "TlsAlertReceived",
             Some(format!(
-                "TlsAlertReceivedPayload {{ alert-id: {:?}, alert-message: {:?} }}",
-                p.alert_id, p.alert_message
+                "TlsAlertReceivedPayload {{ alert-id: {}, alert-message: {} }}",
+                opt(&p.alert_id, ""),
+                opt(&p.alert_message, "\"")
             )),
         ),
         E::HttpRequestDenied => ("HttpRequestDenied", None),
         E::HttpRequestLengthRequired => ("HttpRequestLengthRequired", None),
-        E::HttpRequestBodySize(n) => ("HttpRequestBodySize", Some(format!("{n:?}"))),
+        E::HttpRequestBodySize(n) => ("HttpRequestBodySize", Some(opt(n, ""))),
         E::HttpRequestMethodInvalid => ("HttpRequestMethodInvalid", None),
         E::HttpRequestUriInvalid => ("HttpRequestUriInvalid", None),
         E::HttpRequestUriTooLong => ("HttpRequestUriTooLong", None),
-        E::HttpRequestHeaderSectionSize(n) => ("HttpRequestHeaderSectionSize", Some(format!("{n:?}"))),
+        E::HttpRequestHeaderSectionSize(n) => ("HttpRequestHeaderSectionSize", Some(opt(n, ""))),
         E::HttpRequestHeaderSize(p) => (
             "HttpRequestHeaderSize",
             Some(match p {
@@ -152,26 +163,43 @@ fn describe(code: &ErrorCode) -> String {
                 None => "None".to_string(),
             }),
         ),
-        E::HttpRequestTrailerSectionSize(n) => ("HttpRequestTrailerSectionSize", Some(format!("{n:?}"))),
+        E::HttpRequestTrailerSectionSize(n) => ("HttpRequestTrailerSectionSize", Some(opt(n, ""))),
         E::HttpRequestTrailerSize(p) => ("HttpRequestTrailerSize", Some(field_size(p))),
         E::HttpResponseIncomplete => ("HttpResponseIncomplete", None),
-        E::HttpResponseHeaderSectionSize(n) => ("HttpResponseHeaderSectionSize", Some(format!("{n:?}"))),
+        E::HttpResponseHeaderSectionSize(n) => ("HttpResponseHeaderSectionSize", Some(opt(n, ""))),
         E::HttpResponseHeaderSize(p) => ("HttpResponseHeaderSize", Some(field_size(p))),
-        E::HttpResponseBodySize(n) => ("HttpResponseBodySize", Some(format!("{n:?}"))),
-        E::HttpResponseTrailerSectionSize(n) => ("HttpResponseTrailerSectionSize", Some(format!("{n:?}"))),
+        E::HttpResponseBodySize(n) => ("HttpResponseBodySize", Some(opt(n, ""))),
+        E::HttpResponseTrailerSectionSize(n) => ("HttpResponseTrailerSectionSize", Some(opt(n, ""))),
         E::HttpResponseTrailerSize(p) => ("HttpResponseTrailerSize", Some(field_size(p))),
-        E::HttpResponseTransferCoding(s) => ("HttpResponseTransferCoding", Some(format!("{s:?}"))),
-        E::HttpResponseContentCoding(s) => ("HttpResponseContentCoding", Some(format!("{s:?}"))),
+        E::HttpResponseTransferCoding(s) => ("HttpResponseTransferCoding", Some(opt(s, "\""))),
+        E::HttpResponseContentCoding(s) => ("HttpResponseContentCoding", Some(opt(s, "\""))),
         E::HttpResponseTimeout => ("HttpResponseTimeout", None),
         E::HttpUpgradeFailed => ("HttpUpgradeFailed", None),
         E::HttpProtocolError => ("HttpProtocolError", None),
         E::LoopDetected => ("LoopDetected", None),
         E::ConfigurationError => ("ConfigurationError", None),
-        E::InternalError(s) => ("InternalError", Some(format!("{s:?}"))),
+        E::InternalError(s) => ("InternalError", Some(opt(s, "\""))),
     };
     match payload {
         None => name.to_string(),
         Some(p) => format!("{name}({p})"),
+    }
+}
+
+/// The name of a header error (no `Debug`: see [`describe`]).
+fn header_error(e: &HeaderError) -> &'static str {
+    match e {
+        HeaderError::InvalidSyntax => "InvalidSyntax",
+        HeaderError::Forbidden => "Forbidden",
+        HeaderError::Immutable => "Immutable",
+    }
+}
+
+/// What a stream error says (no `Debug`: see [`describe`]).
+fn stream_error(e: &StreamError) -> String {
+    match e {
+        StreamError::Closed => "Closed".to_string(),
+        StreamError::LastOperationFailed(e) => format!("LastOperationFailed({})", e.to_debug_string()),
     }
 }
 
@@ -190,8 +218,8 @@ impl WasiTransport {
             .iter()
             .map(|(k, v)| (k.clone(), v.as_bytes().to_vec()))
             .collect();
-        let headers =
-            Fields::from_list(&entries).map_err(|e| TransportError::NotSent(format!("invalid header: {e:?}")))?;
+        let headers = Fields::from_list(&entries)
+            .map_err(|e| TransportError::NotSent(format!("invalid header: {}", header_error(&e))))?;
         let r = OutgoingRequest::new(headers);
         let method = match req.method {
             Method::Get => WasiMethod::Get,
@@ -265,7 +293,7 @@ impl Transport for WasiTransport {
                 .map_err(|()| TransportError::NotSent("request body stream unavailable".into()))?;
             for chunk in bytes.chunks(4096) {
                 if let Err(e) = stream.blocking_write_and_flush(chunk) {
-                    write_failed = Some(format!("writing the request body failed: {e:?}"));
+                    write_failed = Some(format!("writing the request body failed: {}", stream_error(&e)));
                     break;
                 }
             }

@@ -134,6 +134,37 @@ impl Decimal {
     }
 }
 
+impl Decimal {
+    /// Whether the value is below zero (`-0` is not).
+    pub(crate) fn is_negative(&self) -> bool {
+        self.negative && !self.digits.is_empty()
+    }
+
+    /// Whether digits remain after the decimal point (`7.0` and `1.5e1` have none).
+    pub(crate) fn has_fraction(&self) -> bool {
+        i64::try_from(self.digits.len()).unwrap_or(i64::MAX) > self.exp
+    }
+
+    /// The integer part of the magnitude, saturating at `u64::MAX`.
+    pub(crate) fn integer_part(&self) -> u64 {
+        if self.exp <= 0 {
+            return 0;
+        }
+        if self.exp > 20 {
+            return u64::MAX;
+        }
+        let exp = self.exp as usize;
+        let int_len = exp.min(self.digits.len());
+        let mut n = self.digits[..int_len]
+            .iter()
+            .try_fold(0u64, |acc, &d| acc.checked_mul(10)?.checked_add(u64::from(d)));
+        for _ in int_len..exp {
+            n = n.and_then(|v| v.checked_mul(10));
+        }
+        n.unwrap_or(u64::MAX)
+    }
+}
+
 /// Whether `0.frac × 2^n <= 1` (`frac` holds digit values 0-9).
 fn times_pow2_at_most_one(mut frac: Vec<u8>, n: u32) -> bool {
     let mut int = 0u32;
@@ -278,6 +309,34 @@ mod tests {
             }
         }
         all
+    }
+
+    #[test]
+    fn integer_parts_and_fractions() {
+        let d = |s: &str| Decimal::parse(s).unwrap();
+        let cases = [
+            ("7", false, false, 7),
+            ("7.0", false, false, 7),
+            ("1.5e1", false, false, 15),
+            ("1.5", false, true, 1),
+            ("0.001", false, true, 0),
+            ("-0", false, false, 0),
+            ("-0.0e5", false, false, 0),
+            ("-3", true, false, 3),
+            ("1e19", false, false, 10_000_000_000_000_000_000),
+            ("1e20", false, false, u64::MAX),
+            ("18446744073709551616", false, false, u64::MAX),
+            ("1e400", false, false, u64::MAX),
+            ("12.7", false, true, 12),
+        ];
+        for (s, negative, fraction, int) in cases {
+            let v = d(s);
+            assert_eq!(
+                (v.is_negative(), v.has_fraction(), v.integer_part()),
+                (negative, fraction, int),
+                "{s}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Mirrors the WIT `variant error`: each case tells the caller what happened and
 //! whether sending the same call again can help. Messages never carry secrets.
 
-use serde_json::Value;
+use crate::json::Value;
 
 /// A problem with one input field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,7 +261,7 @@ pub fn classify(status: u16, headers: &[(String, String)], body: &[u8], idempote
 /// Extracts `error.msg` and `error.data` from Gorgias's error envelope.
 /// Falls back to a short, single-line excerpt of a non-JSON body.
 fn gorgias_error_body(body: &[u8]) -> (Option<String>, Vec<FieldError>) {
-    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+    let Ok(v) = crate::json::parse(body) else {
         let text = String::from_utf8_lossy(body);
         let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() || text.starts_with('<') {

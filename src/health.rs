@@ -8,7 +8,7 @@
 use crate::client::{ApiRequest, Client, Connection, Response, Transport, TransportError};
 use crate::config::Config;
 use crate::error::Error;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// The quota header Gorgias sends on every response.
 pub const QUOTA_HEADER: &str = "x-gorgias-account-api-call-limit";
@@ -118,7 +118,7 @@ pub fn check<T: Transport>(conn: Result<Connection, Error>, config: &Config, tra
 mod tests {
     use super::*;
     use crate::client::tests::{Scripted, conn};
-    use serde_json::json;
+    use crate::json::json;
 
     fn h(k: &str, v: &str) -> Vec<(String, String)> {
         vec![(k.to_string(), v.to_string())]

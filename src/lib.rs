@@ -27,6 +27,7 @@ pub mod config;
 mod decimal;
 pub mod error;
 pub mod health;
+pub mod json;
 pub mod mcp;
 pub mod model;
 pub mod openapi;

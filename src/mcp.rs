@@ -21,8 +21,8 @@
 use crate::catalog::{self, Operation};
 use crate::client::Transport;
 use crate::config::Config;
+use crate::json::{Map, Value};
 use crate::router::{self, HttpRequest, HttpResponse};
-use serde_json::{Map, Value, json};
 
 /// The protocol version this server implements (and answers with when the
 /// client asks for one it does not know).
@@ -65,7 +65,7 @@ pub fn tool(op: &Operation) -> Value {
 /// The `tools/list` result.
 pub fn tools_list(read_only: bool) -> Value {
     let tools: Vec<Value> = catalog::available(read_only).map(tool).collect();
-    json!({ "tools": tools })
+    Value::object(vec![("tools", tools.into())])
 }
 
 /// A JSON-RPC response: `{"jsonrpc": "2.0", "id": id, key: value}`.
@@ -142,7 +142,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut 
             ),
         );
     }
-    let msg: Value = match serde_json::from_slice(&req.body) {
+    let msg: Value = match crate::json::parse(&req.body) {
         Ok(v) => v,
         Err(e) => return reply(400, &rpc_error(&null, PARSE_ERROR, &format!("parse error: {e}"))),
     };
@@ -208,7 +208,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut 
     };
     let result = match method {
         "initialize" => Ok(initialize(params, config)),
-        "ping" => Ok(json!({})),
+        "ping" => Ok(Map::new().into()),
         "tools/list" => Ok(tools_list(config.read_only)),
         "tools/call" => call(params, req, config, transport),
         other => Err((
@@ -280,6 +280,7 @@ fn call<T: Transport>(
 mod tests {
     use super::*;
     use crate::client::tests::Scripted;
+    use crate::json::json;
 
     fn cfg() -> Config {
         Config {
@@ -305,7 +306,7 @@ mod tests {
         let v = if r.body.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&r.body).unwrap()
+            crate::json::parse(&r.body).unwrap()
         };
         (r.status, v)
     }
@@ -389,7 +390,7 @@ mod tests {
         let expected = json!({"tags": [{"id": 13, "name": "vip", "description": null, "color": null}]});
         assert_eq!(v["result"]["structuredContent"], expected);
         assert_eq!(v["result"]["isError"], false);
-        let text: Value = serde_json::from_str(v["result"]["content"][0]["text"].as_str().unwrap()).unwrap();
+        let text: Value = crate::json::parse(v["result"]["content"][0]["text"].as_str().unwrap().as_bytes()).unwrap();
         assert_eq!(text, expected);
         assert_eq!(t.lines(), vec!["GET /api/tickets/12345/tags"]);
     }
@@ -405,7 +406,7 @@ mod tests {
         assert_eq!(s, 200);
         assert_eq!(v["result"]["isError"], true);
         assert!(v["result"].get("structuredContent").is_none());
-        let err: Value = serde_json::from_str(v["result"]["content"][0]["text"].as_str().unwrap()).unwrap();
+        let err: Value = crate::json::parse(v["result"]["content"][0]["text"].as_str().unwrap().as_bytes()).unwrap();
         assert_eq!(err["error"]["code"], "invalid-input");
         assert_eq!(err["error"]["field"], "priority");
         assert!(t.sent.is_empty());

@@ -5,13 +5,11 @@
 //! flat or nested assignee ids, `null` attachments, timestamps with or without
 //! microseconds or offset (kept as Gorgias sent them), unknown fields.
 
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
-use std::fmt;
-use std::marker::PhantomData;
+use crate::decimal::Decimal;
+use crate::json::{self, Map, Value};
 
 /// A tag as it appears on a ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketTag {
     /// The tag ID.
     pub id: u64,
@@ -20,7 +18,7 @@ pub struct TicketTag {
 }
 
 /// A ticket, flattened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
     /// The ticket ID.
     pub id: u64,
@@ -47,18 +45,16 @@ pub struct Ticket {
 }
 
 /// A page of tickets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketPage {
     /// The tickets.
     pub tickets: Vec<Ticket>,
     /// `meta.next_cursor`.
-    #[serde(rename = "nextCursor")]
     pub next_cursor: Option<String>,
 }
 
 /// What create-ticket returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedTicket {
     /// The new ticket's ID.
     pub ticket_id: u64,
@@ -71,10 +67,9 @@ pub struct CreatedTicket {
 }
 
 /// What update-ticket returns (key names as the spec gives them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdatedTicket {
     /// The ticket ID.
-    #[serde(rename = "ticketId")]
     pub ticket_id: u64,
     /// Status.
     pub status: String,
@@ -89,8 +84,7 @@ pub struct UpdatedTicket {
 }
 
 /// What reply-to-ticket returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     /// The message ID.
     pub message_id: u64,
@@ -105,8 +99,7 @@ pub struct Reply {
 }
 
 /// What add-internal-note returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
     /// The note's message ID.
     pub message_id: u64,
@@ -117,27 +110,22 @@ pub struct Note {
 }
 
 /// A message attachment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
     /// URL.
-    #[serde(default)]
     pub url: Option<String>,
     /// File name.
-    #[serde(default)]
     pub name: Option<String>,
     /// MIME type.
-    #[serde(default)]
     pub content_type: Option<String>,
     /// Size in bytes.
-    #[serde(default, deserialize_with = "lenient_u64")]
     pub size: Option<u64>,
     /// Customer-facing.
-    #[serde(default)]
     pub public: Option<bool>,
 }
 
 /// A thread message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     /// Message ID.
     pub id: u64,
@@ -166,17 +154,16 @@ pub struct Message {
 }
 
 /// A page of messages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessagePage {
     /// The messages.
     pub messages: Vec<Message>,
     /// `meta.next_cursor`.
-    #[serde(rename = "nextCursor")]
     pub next_cursor: Option<String>,
 }
 
 /// A tag with details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
     /// Tag ID.
     pub id: u64,
@@ -189,274 +176,432 @@ pub struct Tag {
 }
 
 /// A customer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
     /// Customer ID.
     pub id: u64,
     /// Full name.
-    #[serde(default)]
     pub name: Option<String>,
     /// First name.
-    #[serde(default)]
     pub firstname: Option<String>,
     /// Last name.
-    #[serde(default)]
     pub lastname: Option<String>,
     /// Primary email.
-    #[serde(default)]
     pub email: Option<String>,
     /// External ID.
-    #[serde(default, deserialize_with = "lenient_string")]
     pub external_id: Option<String>,
     /// Creation time.
-    #[serde(default)]
     pub created_datetime: Option<String>,
 }
 
-// ---- wire shapes -------------------------------------------------------------
+// ---- records → JSON (the routes' answers) --------------------------------------
 
-#[derive(Deserialize)]
-struct IdOnly {
-    id: Option<u64>,
+/// Key names are the spec's: snake_case fields, camelCase where the spec
+/// Returns say so. `None` is written as `null`.
+impl From<TicketTag> for Value {
+    fn from(t: TicketTag) -> Value {
+        Value::object(vec![("id", t.id.into()), ("name", t.name.into())])
+    }
 }
 
-#[derive(Deserialize, Default)]
-struct Decoration {
-    #[serde(default)]
-    color: Option<String>,
+impl From<Ticket> for Value {
+    fn from(t: Ticket) -> Value {
+        Value::object(vec![
+            ("id", t.id.into()),
+            ("subject", t.subject.into()),
+            ("status", t.status.into()),
+            ("channel", t.channel.into()),
+            ("priority", t.priority.into()),
+            ("customer_id", t.customer_id.into()),
+            ("assignee_user_id", t.assignee_user_id.into()),
+            ("assignee_team_id", t.assignee_team_id.into()),
+            ("tags", t.tags.into_iter().map(Value::from).collect()),
+            ("created_datetime", t.created_datetime.into()),
+            ("updated_datetime", t.updated_datetime.into()),
+        ])
+    }
 }
 
-#[derive(Deserialize)]
-struct WireTag {
-    id: u64,
-    name: String,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    decoration: Option<Decoration>,
+impl From<TicketPage> for Value {
+    fn from(p: TicketPage) -> Value {
+        Value::object(vec![
+            ("tickets", p.tickets.into_iter().map(Value::from).collect()),
+            ("nextCursor", p.next_cursor.into()),
+        ])
+    }
 }
+
+impl From<CreatedTicket> for Value {
+    fn from(t: CreatedTicket) -> Value {
+        Value::object(vec![
+            ("ticketId", t.ticket_id.into()),
+            ("status", t.status.into()),
+            ("channel", t.channel.into()),
+            ("createdDatetime", t.created_datetime.into()),
+        ])
+    }
+}
+
+impl From<UpdatedTicket> for Value {
+    fn from(t: UpdatedTicket) -> Value {
+        Value::object(vec![
+            ("ticketId", t.ticket_id.into()),
+            ("status", t.status.into()),
+            ("priority", t.priority.into()),
+            ("assignee_user_id", t.assignee_user_id.into()),
+            ("assignee_team_id", t.assignee_team_id.into()),
+            ("updated_datetime", t.updated_datetime.into()),
+        ])
+    }
+}
+
+impl From<Reply> for Value {
+    fn from(r: Reply) -> Value {
+        Value::object(vec![
+            ("messageId", r.message_id.into()),
+            ("ticketId", r.ticket_id.into()),
+            ("channel", r.channel.into()),
+            ("public", r.public.into()),
+            ("createdDatetime", r.created_datetime.into()),
+        ])
+    }
+}
+
+impl From<Note> for Value {
+    fn from(n: Note) -> Value {
+        Value::object(vec![
+            ("messageId", n.message_id.into()),
+            ("ticketId", n.ticket_id.into()),
+            ("createdDatetime", n.created_datetime.into()),
+        ])
+    }
+}
+
+impl From<Attachment> for Value {
+    fn from(a: Attachment) -> Value {
+        Value::object(vec![
+            ("url", a.url.into()),
+            ("name", a.name.into()),
+            ("content_type", a.content_type.into()),
+            ("size", a.size.into()),
+            ("public", a.public.into()),
+        ])
+    }
+}
+
+impl From<Message> for Value {
+    fn from(m: Message) -> Value {
+        Value::object(vec![
+            ("id", m.id.into()),
+            ("ticket_id", m.ticket_id.into()),
+            ("channel", m.channel.into()),
+            ("via", m.via.into()),
+            ("from_agent", m.from_agent.into()),
+            ("public", m.public.into()),
+            ("body_text", m.body_text.into()),
+            ("body_html", m.body_html.into()),
+            ("sender_id", m.sender_id.into()),
+            ("sender_type", m.sender_type.into()),
+            ("created_datetime", m.created_datetime.into()),
+            ("attachments", m.attachments.into_iter().map(Value::from).collect()),
+        ])
+    }
+}
+
+impl From<MessagePage> for Value {
+    fn from(p: MessagePage) -> Value {
+        Value::object(vec![
+            ("messages", p.messages.into_iter().map(Value::from).collect()),
+            ("nextCursor", p.next_cursor.into()),
+        ])
+    }
+}
+
+impl From<Tag> for Value {
+    fn from(t: Tag) -> Value {
+        Value::object(vec![
+            ("id", t.id.into()),
+            ("name", t.name.into()),
+            ("description", t.description.into()),
+            ("color", t.color.into()),
+        ])
+    }
+}
+
+impl From<Customer> for Value {
+    fn from(c: Customer) -> Value {
+        Value::object(vec![
+            ("id", c.id.into()),
+            ("name", c.name.into()),
+            ("firstname", c.firstname.into()),
+            ("lastname", c.lastname.into()),
+            ("email", c.email.into()),
+            ("external_id", c.external_id.into()),
+            ("created_datetime", c.created_datetime.into()),
+        ])
+    }
+}
+
+// ---- JSON → wire fields --------------------------------------------------------
+//
+// Gorgias objects are read field by field from the parsed tree, leniently
+// where Gorgias has been seen to vary (absent = `null`, lists may be `null`,
+// sizes and external ids as numbers or strings) and strictly where a wrong
+// type means the body is not what the connector thinks it is.
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn wrong(field: &str, expected: &str, got: &Value) -> String {
+    format!("field `{field}`: expected {expected}, got {}", type_name(got))
+}
+
+/// `v` as an object (`what` names it in the error).
+fn object(v: Value, what: &str) -> Result<Map, String> {
+    match v {
+        Value::Object(m) => Ok(m),
+        other => Err(format!("expected {what} object, got {}", type_name(&other))),
+    }
+}
+
+/// The field's value; absent and `null` are `None`.
+fn take(m: &mut Map, field: &str) -> Option<Value> {
+    m.remove(field).filter(|v| !v.is_null())
+}
+
+fn opt_u64(m: &mut Map, field: &str) -> Result<Option<u64>, String> {
+    match take(m, field) {
+        None => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| wrong(field, "a non-negative integer", &v)),
+    }
+}
+
+fn req_u64(m: &mut Map, field: &str) -> Result<u64, String> {
+    opt_u64(m, field)?.ok_or_else(|| format!("missing field `{field}`"))
+}
+
+fn opt_string(m: &mut Map, field: &str) -> Result<Option<String>, String> {
+    match take(m, field) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(v) => Err(wrong(field, "a string", &v)),
+    }
+}
+
+fn req_string(m: &mut Map, field: &str) -> Result<String, String> {
+    opt_string(m, field)?.ok_or_else(|| format!("missing field `{field}`"))
+}
+
+fn opt_bool(m: &mut Map, field: &str) -> Result<Option<bool>, String> {
+    match take(m, field) {
+        None => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(b)),
+        Some(v) => Err(wrong(field, "true or false", &v)),
+    }
+}
+
+/// A nested object's field: `decoration.color`, `customer.id`, ...
+fn nested<T>(
+    m: &mut Map,
+    field: &str,
+    read: impl FnOnce(&mut Map) -> Result<Option<T>, String>,
+) -> Result<Option<T>, String> {
+    match take(m, field) {
+        None => Ok(None),
+        Some(Value::Object(mut inner)) => read(&mut inner).map_err(|e| format!("{field}: {e}")),
+        Some(v) => Err(wrong(field, "an object", &v)),
+    }
+}
+
+/// `{"id": ...}` objects (customer, assignee_user, sender, ...).
+fn nested_id(m: &mut Map, field: &str) -> Result<Option<u64>, String> {
+    nested(m, field, |o| opt_u64(o, "id"))
+}
+
+/// A list field; `null` is empty.
+fn list<T>(m: &mut Map, field: &str, item: fn(Value) -> Result<T, String>) -> Result<Vec<T>, String> {
+    match take(m, field) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| item(v).map_err(|e| format!("{field}[{i}]: {e}")))
+            .collect(),
+        Some(v) => Err(wrong(field, "an array", &v)),
+    }
+}
+
+/// Sizes have been seen as numbers and as strings; a fraction is cut.
+fn lenient_u64(m: &mut Map, field: &str) -> Option<u64> {
+    match take(m, field)? {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            Decimal::parse(n.as_str())
+                .filter(|d| !d.is_negative())
+                .map(|d| d.integer_part())
+        }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// External ids have been seen as strings and as numbers (kept as written).
+fn lenient_string(m: &mut Map, field: &str) -> Option<String> {
+    match take(m, field)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.as_str().to_string()),
+        _ => None,
+    }
+}
+
+// ---- wire objects → records ------------------------------------------------------
 
 /// A ticket as `GET /api/tickets/{id}` or a list item gives it.
-#[derive(Deserialize)]
-struct WireTicket {
-    id: u64,
-    #[serde(default)]
-    subject: Option<String>,
-    status: String,
-    channel: String,
-    #[serde(default)]
-    priority: Option<String>,
-    #[serde(default)]
-    customer: Option<IdOnly>,
-    #[serde(default)]
-    customer_id: Option<u64>,
-    #[serde(default)]
-    assignee_user_id: Option<u64>,
-    #[serde(default)]
-    assignee_user: Option<IdOnly>,
-    #[serde(default)]
-    assignee_team_id: Option<u64>,
-    #[serde(default)]
-    assignee_team: Option<IdOnly>,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    tags: Vec<WireTag>,
-    #[serde(default)]
-    created_datetime: Option<String>,
-    #[serde(default)]
-    updated_datetime: Option<String>,
+fn ticket(v: Value) -> Result<Ticket, String> {
+    let mut m = object(v, "a ticket")?;
+    let customer_id = nested_id(&mut m, "customer")?;
+    let flat_customer_id = opt_u64(&mut m, "customer_id")?;
+    let assignee_user_id = opt_u64(&mut m, "assignee_user_id")?;
+    let nested_user_id = nested_id(&mut m, "assignee_user")?;
+    let assignee_team_id = opt_u64(&mut m, "assignee_team_id")?;
+    let nested_team_id = nested_id(&mut m, "assignee_team")?;
+    Ok(Ticket {
+        id: req_u64(&mut m, "id")?,
+        subject: opt_string(&mut m, "subject")?,
+        status: req_string(&mut m, "status")?,
+        channel: req_string(&mut m, "channel")?,
+        priority: opt_string(&mut m, "priority")?,
+        customer_id: customer_id.or(flat_customer_id),
+        assignee_user_id: assignee_user_id.or(nested_user_id),
+        assignee_team_id: assignee_team_id.or(nested_team_id),
+        tags: list(&mut m, "tags", |v| tag(v).map(|t| TicketTag { id: t.id, name: t.name }))?,
+        created_datetime: opt_string(&mut m, "created_datetime")?,
+        updated_datetime: opt_string(&mut m, "updated_datetime")?,
+    })
 }
 
-impl From<WireTicket> for Ticket {
-    fn from(w: WireTicket) -> Self {
-        Ticket {
-            id: w.id,
-            subject: w.subject,
-            status: w.status,
-            channel: w.channel,
-            priority: w.priority,
-            customer_id: w.customer.and_then(|c| c.id).or(w.customer_id),
-            assignee_user_id: w.assignee_user_id.or(w.assignee_user.and_then(|u| u.id)),
-            assignee_team_id: w.assignee_team_id.or(w.assignee_team.and_then(|t| t.id)),
-            tags: w
-                .tags
-                .into_iter()
-                .map(|t| TicketTag { id: t.id, name: t.name })
-                .collect(),
-            created_datetime: w.created_datetime,
-            updated_datetime: w.updated_datetime,
-        }
-    }
+fn tag(v: Value) -> Result<Tag, String> {
+    let mut m = object(v, "a tag")?;
+    Ok(Tag {
+        id: req_u64(&mut m, "id")?,
+        name: req_string(&mut m, "name")?,
+        description: opt_string(&mut m, "description")?,
+        color: nested(&mut m, "decoration", |d| opt_string(d, "color"))?,
+    })
 }
 
-#[derive(Deserialize)]
-struct WireMessage {
-    id: u64,
-    ticket_id: u64,
-    channel: String,
-    #[serde(default)]
-    via: Option<String>,
-    #[serde(default)]
-    from_agent: bool,
-    #[serde(default)]
-    public: Option<bool>,
-    #[serde(default)]
-    body_text: Option<String>,
-    #[serde(default)]
-    body_html: Option<String>,
-    #[serde(default)]
-    sender: Option<IdOnly>,
-    #[serde(default)]
-    created_datetime: Option<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    attachments: Vec<Attachment>,
+fn attachment(v: Value) -> Result<Attachment, String> {
+    let mut m = object(v, "an attachment")?;
+    Ok(Attachment {
+        url: opt_string(&mut m, "url")?,
+        name: opt_string(&mut m, "name")?,
+        content_type: opt_string(&mut m, "content_type")?,
+        size: lenient_u64(&mut m, "size"),
+        public: opt_bool(&mut m, "public")?,
+    })
 }
 
-impl From<WireMessage> for Message {
-    fn from(w: WireMessage) -> Self {
-        let sender_id = w.sender.and_then(|s| s.id);
-        Message {
-            id: w.id,
-            ticket_id: w.ticket_id,
-            // Internal notes are never public, whatever the field says.
-            public: w.public.unwrap_or(w.channel != "internal-note"),
-            channel: w.channel,
-            via: w.via,
-            from_agent: w.from_agent,
-            body_text: w.body_text,
-            body_html: w.body_html,
-            sender_type: sender_id.map(|_| if w.from_agent { "user" } else { "customer" }.to_string()),
-            sender_id,
-            created_datetime: w.created_datetime,
-            attachments: w.attachments,
-        }
-    }
+fn message(v: Value) -> Result<Message, String> {
+    let mut m = object(v, "a message")?;
+    let channel = req_string(&mut m, "channel")?;
+    let from_agent = opt_bool(&mut m, "from_agent")?.unwrap_or(false);
+    let sender_id = nested_id(&mut m, "sender")?;
+    Ok(Message {
+        id: req_u64(&mut m, "id")?,
+        ticket_id: req_u64(&mut m, "ticket_id")?,
+        // Internal notes are never public, whatever the field says.
+        public: opt_bool(&mut m, "public")?.unwrap_or(channel != "internal-note"),
+        channel,
+        via: opt_string(&mut m, "via")?,
+        from_agent,
+        body_text: opt_string(&mut m, "body_text")?,
+        body_html: opt_string(&mut m, "body_html")?,
+        sender_type: sender_id.map(|_| if from_agent { "user" } else { "customer" }.to_string()),
+        sender_id,
+        created_datetime: opt_string(&mut m, "created_datetime")?,
+        attachments: list(&mut m, "attachments", attachment)?,
+    })
 }
 
-#[derive(Deserialize, Default)]
-struct Meta {
-    #[serde(default)]
-    next_cursor: Option<String>,
+fn customer(v: Value) -> Result<Customer, String> {
+    let mut m = object(v, "a customer")?;
+    Ok(Customer {
+        id: req_u64(&mut m, "id")?,
+        name: opt_string(&mut m, "name")?,
+        firstname: opt_string(&mut m, "firstname")?,
+        lastname: opt_string(&mut m, "lastname")?,
+        email: opt_string(&mut m, "email")?,
+        external_id: lenient_string(&mut m, "external_id"),
+        created_datetime: opt_string(&mut m, "created_datetime")?,
+    })
 }
 
-/// A list answer: `{data: [...], meta: {next_cursor}}` or a bare array.
-struct List<T> {
-    items: Vec<T>,
-    next_cursor: Option<String>,
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Dispatch on the first token instead of `#[serde(untagged)]`: untagged
-        // buffers the whole page into serde's `Content` tree and deserializes it
-        // a second time (about twice the allocation, and a second copy of every
-        // item deserializer in the component).
-        d.deserialize_any(ListVisitor(PhantomData))
-    }
-}
-
-/// The envelope keys the connector reads; everything else is skipped.
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "lowercase")]
-enum EnvelopeKey {
-    Data,
-    Meta,
-    #[serde(other)]
-    Other,
-}
-
-struct ListVisitor<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
-    type Value = List<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list: {\"data\": [...], \"meta\": {...}} or a bare array")
-    }
-
-    /// A bare array.
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(128));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(List {
-            items,
-            next_cursor: None,
-        })
-    }
-
-    /// `{data, meta}`: `data` is required (`null` = empty), `meta` optional.
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<List<T>, A::Error> {
-        let mut data: Option<Vec<T>> = None;
-        let mut meta: Option<Option<Meta>> = None;
-        while let Some(key) = map.next_key::<EnvelopeKey>()? {
-            match key {
-                EnvelopeKey::Data if data.is_some() => return Err(de::Error::duplicate_field("data")),
-                EnvelopeKey::Data => data = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default()),
-                EnvelopeKey::Meta if meta.is_some() => return Err(de::Error::duplicate_field("meta")),
-                EnvelopeKey::Meta => meta = Some(map.next_value()?),
-                EnvelopeKey::Other => {
-                    map.next_value::<de::IgnoredAny>()?;
+/// A list answer: `{data: [...], meta: {next_cursor}}` or a bare array, as
+/// its items and cursor. `data` is required once (`null` = empty), `meta`
+/// optional (at most once); an empty cursor is no cursor. Not generic over
+/// the item type, so the component holds one copy of it.
+fn list_answer(body: &[u8]) -> Result<(Vec<Value>, Option<String>), String> {
+    match decode(body)? {
+        Value::Array(items) => Ok((items, None)),
+        Value::Object(mut m) => {
+            for key in ["data", "meta"] {
+                if m.keys().filter(|k| *k == key).count() > 1 {
+                    return Err(format!("duplicate field `{key}`"));
                 }
             }
+            let items = match m.remove("data") {
+                None => return Err("missing field `data`".into()),
+                Some(Value::Null) => Vec::new(),
+                Some(Value::Array(items)) => items,
+                Some(v) => return Err(wrong("data", "an array", &v)),
+            };
+            let cursor = nested(&mut m, "meta", |meta| opt_string(meta, "next_cursor"))?;
+            Ok((items, cursor.filter(|c| !c.is_empty())))
         }
-        let items = data.ok_or_else(|| de::Error::missing_field("data"))?;
-        Ok(List {
-            items,
-            next_cursor: meta.flatten().and_then(|m| m.next_cursor).filter(|c| !c.is_empty()),
-        })
+        other => Err(format!(
+            "expected a list ({{\"data\": [...], \"meta\": {{...}}}} or a bare array), got {}",
+            type_name(&other)
+        )),
     }
 }
 
-fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+/// Maps list items, naming the failing one.
+fn items<T>(items: Vec<Value>, item: fn(Value) -> Result<T, String>) -> Result<Vec<T>, String> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| item(v).map_err(|e| format!("data[{i}]: {e}")))
+        .collect()
 }
 
-/// Sizes and external ids have been seen as numbers and as strings.
-fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        Some(serde_json::Value::Number(n)) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
-        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    })
-}
-
-fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    })
-}
-
-fn decode<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, String> {
-    serde_json::from_slice(body).map_err(|e| {
-        let mut m = e.to_string();
-        // serde quotes values from the body: cut on a character boundary.
-        let mut end = m.len().min(200);
-        while !m.is_char_boundary(end) {
-            end -= 1;
-        }
-        m.truncate(end);
-        m
-    })
+/// The parsed body; a parse error's message (it never quotes the body).
+fn decode(body: &[u8]) -> Result<Value, String> {
+    json::parse(body).map_err(|e| e.to_string())
 }
 
 // ---- parsers (body → record) -------------------------------------------------
 
 /// `GET /api/tickets/{id}` → [`Ticket`].
 pub fn parse_ticket(body: &[u8]) -> Result<Ticket, String> {
-    decode::<WireTicket>(body).map(Ticket::from)
+    ticket(decode(body)?)
 }
 
 /// `GET /api/tickets` → [`TicketPage`].
 pub fn parse_ticket_page(body: &[u8]) -> Result<TicketPage, String> {
-    let list: List<WireTicket> = decode(body)?;
+    let (list, next_cursor) = list_answer(body)?;
     Ok(TicketPage {
-        tickets: list.items.into_iter().map(Ticket::from).collect(),
-        next_cursor: list.next_cursor,
+        tickets: items(list, ticket)?,
+        next_cursor,
     })
 }
 
@@ -485,41 +630,31 @@ pub fn updated_from(t: Ticket) -> UpdatedTicket {
 
 /// `POST /api/tickets/{id}/messages` → [`Message`].
 pub fn parse_message(body: &[u8]) -> Result<Message, String> {
-    decode::<WireMessage>(body).map(Message::from)
+    message(decode(body)?)
 }
 
 /// `GET /api/messages` → [`MessagePage`].
 pub fn parse_message_page(body: &[u8]) -> Result<MessagePage, String> {
-    let list: List<WireMessage> = decode(body)?;
+    let (list, next_cursor) = list_answer(body)?;
     Ok(MessagePage {
-        messages: list.items.into_iter().map(Message::from).collect(),
-        next_cursor: list.next_cursor,
+        messages: items(list, message)?,
+        next_cursor,
     })
-}
-
-fn tag_from(w: WireTag) -> Tag {
-    Tag {
-        id: w.id,
-        name: w.name,
-        description: w.description,
-        color: w.decoration.and_then(|d| d.color),
-    }
 }
 
 /// `GET /api/tickets/{id}/tags` or `GET /api/tags` → tags (either list shape).
 pub fn parse_tags(body: &[u8]) -> Result<Vec<Tag>, String> {
-    let list: List<WireTag> = decode(body)?;
-    Ok(list.items.into_iter().map(tag_from).collect())
+    items(list_answer(body)?.0, tag)
 }
 
 /// `POST /api/tags` → [`Tag`].
 pub fn parse_tag(body: &[u8]) -> Result<Tag, String> {
-    decode::<WireTag>(body).map(tag_from)
+    tag(decode(body)?)
 }
 
 /// `GET /api/customers` → customers.
 pub fn parse_customers(body: &[u8]) -> Result<Vec<Customer>, String> {
-    decode::<List<Customer>>(body).map(|l| l.items)
+    items(list_answer(body)?.0, customer)
 }
 
 #[cfg(test)]
@@ -661,8 +796,9 @@ mod tests {
 
     #[test]
     fn long_multibyte_values_in_decode_errors_do_not_panic() {
-        // serde quotes the offending string; cutting its message at a byte
-        // count used to split a multi-byte character and panic (a trap in wasm).
+        // serde_json quoted the offending string and cutting its message at a
+        // byte count once split a multi-byte character (a trap in wasm). Our
+        // messages name fields and types, never values.
         for pad in 0..4 {
             let body = format!(r#"{{"id": "{}{}"}}"#, "x".repeat(pad), "é".repeat(300));
             let e = parse_ticket(body.as_bytes()).unwrap_err();

@@ -2,7 +2,7 @@
 //! generated from [`crate::catalog`] (the same table as the MCP tools).
 
 use crate::catalog::{self, Operation};
-use serde_json::{Map, Value, json};
+use crate::json::{Map, Value};
 
 /// The OpenAPI version the document declares.
 pub const OPENAPI_VERSION: &str = "3.1.0";
@@ -11,11 +11,10 @@ const ERROR_REF: &str = "#/components/schemas/Error";
 
 /// Parses one of the constant templates below. The document's fixed parts
 /// are JSON text rather than `json!` expressions: the text is a fraction of
-/// the code the macro expands to (the unit tests parse every template).
-/// `from_slice`, not `from_str`: it shares the deserializer the request
-/// bodies use (a `from_str` one is ~8 KB more).
+/// the code a tree of builder calls would be (the unit tests parse every
+/// template).
 pub(crate) fn template(text: &str) -> Value {
-    serde_json::from_slice(text.as_bytes()).unwrap_or_default()
+    crate::json::parse(text.as_bytes()).unwrap_or_default()
 }
 
 fn json_response(description: &str, schema: Value) -> Value {
@@ -51,7 +50,10 @@ fn operation_path(op: &Operation, credential_parameters: &Value) -> Value {
     let mut responses = Map::new();
     responses.insert("200".into(), json_response("The spec's Returns", op.output_schema()));
     for (code, what) in ERROR_RESPONSES {
-        responses.insert((*code).into(), json_response(what, json!({"$ref": ERROR_REF})));
+        responses.insert(
+            (*code).into(),
+            json_response(what, Value::object(vec![("$ref", ERROR_REF.into())])),
+        );
     }
     let mut body = template(r#"{"required": true, "content": {"application/json": {}}}"#);
     body["content"]["application/json"]["schema"] = op.input_schema();
@@ -184,13 +186,14 @@ pub fn document(read_only: bool, token: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::json;
 
     #[test]
     fn every_operation_has_its_catalog_parameters_and_output() {
         let doc = document(false, false);
         assert_eq!(doc["openapi"], "3.1.0");
         for op in catalog::OPERATIONS {
-            let post = &doc["paths"][format!("/{}", op.name)]["post"];
+            let post = &doc["paths"][format!("/{}", op.name).as_str()]["post"];
             assert_eq!(post["operationId"], op.name);
             let schema = &post["requestBody"]["content"]["application/json"]["schema"];
             let mut names: Vec<&str> = schema["properties"]
@@ -217,7 +220,7 @@ mod tests {
 
     #[test]
     fn the_fixed_parts_parse() {
-        let skeleton: Value = serde_json::from_str(SKELETON).unwrap();
+        let skeleton: Value = crate::json::parse(SKELETON.as_bytes()).unwrap();
         assert_eq!(skeleton["info"]["version"], env!("CARGO_PKG_VERSION"));
         let doc = document(false, true);
         assert_eq!(

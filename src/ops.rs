@@ -6,8 +6,8 @@
 
 use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
+use crate::json::{Map, Value};
 use crate::model::{self, CreatedTicket, Customer, MessagePage, Note, Reply, Tag, Ticket, TicketPage, UpdatedTicket};
-use serde_json::{Map, Value};
 
 /// Filters for search-tickets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -224,7 +224,7 @@ fn truncated(s: &str) -> String {
 }
 
 /// Inserts `key: value` when `value` is `Some`.
-fn put<V: Into<Value>>(m: &mut Map<String, Value>, key: &str, value: Option<V>) {
+fn put<V: Into<Value>>(m: &mut Map, key: &str, value: Option<V>) {
     if let Some(v) = value {
         m.insert(key.to_string(), v.into());
     }
@@ -726,7 +726,7 @@ mod tests {
     use super::*;
     use crate::client::RetryPolicy;
     use crate::client::tests::{Scripted, conn};
-    use serde_json::json;
+    use crate::json::json;
 
     fn client<'a>(t: &'a mut Scripted, op: &'static str) -> Client<'a, Scripted> {
         Client::new(t, &conn(), None, RetryPolicy::default(), op).unwrap()

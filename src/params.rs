@@ -6,14 +6,14 @@
 
 use crate::decimal::Decimal;
 use crate::error::Error;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// A JSON object whose fields are taken one by one.
 #[derive(Debug)]
 pub struct Args {
-    /// The body's fields (keys are unique). A `Vec` rather than the parsed
-    /// `Map`: taking from it by key links far less code than `BTreeMap::remove`.
-    fields: Vec<(String, Value)>,
+    /// The body's fields. A repeated key reads as its last value, as
+    /// everywhere in [`crate::json`].
+    fields: Map,
     known: Vec<&'static str>,
 }
 
@@ -23,7 +23,7 @@ impl Args {
         let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Map::new())
         } else {
-            serde_json::from_slice(body).map_err(|e| Error::invalid("body", format!("is not valid JSON: {e}")))?
+            crate::json::parse(body).map_err(|e| Error::invalid("body", format!("is not valid JSON: {e}")))?
         };
         let Value::Object(map) = value else {
             return Err(Error::invalid(
@@ -43,15 +43,14 @@ impl Args {
             ));
         }
         Ok(Args {
-            fields: map.into_iter().collect(),
+            fields: map,
             known: known.to_vec(),
         })
     }
 
     fn take(&mut self, field: &str) -> Option<Value> {
         debug_assert!(self.known.contains(&field), "{field} not declared");
-        let i = self.fields.iter().position(|(k, _)| k == field)?;
-        Some(self.fields.swap_remove(i).1).filter(|v| !v.is_null())
+        self.fields.remove(field).filter(|v| !v.is_null())
     }
 
     /// A required positive integer ID.
@@ -148,12 +147,13 @@ fn to_uint(field: &str, v: &Value) -> Result<u64, Error> {
             if let Some(u) = n.as_u64() {
                 return Ok(u);
             }
-            if n.as_i64().is_some_and(|i| i < 0) || n.as_f64().is_some_and(|f| f < 0.0) {
-                return Err(Error::invalid(field, "must not be negative"));
-            }
-            match n.as_f64() {
-                Some(f) if f.fract() == 0.0 && f <= 9_007_199_254_740_991.0 => Ok(f as u64),
-                Some(f) if f.fract() != 0.0 => Err(Error::invalid(field, "must be a whole number")),
+            // Not plain digits: `-3`, `7.0`, `1.5`, `1e30`. Judged on the
+            // decimal digits as written (a JSON number is always a decimal).
+            match Decimal::parse(n.as_str()) {
+                Some(d) if d.is_negative() => Err(Error::invalid(field, "must not be negative")),
+                Some(d) if d.has_fraction() => Err(Error::invalid(field, "must be a whole number")),
+                // Beyond 2^53 - 1 a float-written ID cannot be exact in JavaScript.
+                Some(d) if d.integer_part() <= 9_007_199_254_740_991 => Ok(d.integer_part()),
                 _ => Err(Error::invalid(field, "is too large")),
             }
         }
@@ -231,6 +231,13 @@ mod tests {
         assert_eq!(f, "tagIds[1]");
         let (f, m) = err_field(Args::parse(br#"{"limit": 5000000000}"#, K).unwrap().opt_u32("limit"));
         assert_eq!((f.as_str(), m.as_str()), ("limit", "is too large"));
+    }
+
+    #[test]
+    fn a_repeated_field_reads_as_its_last_value() {
+        let mut a = Args::parse(br#"{"ticketId": 1, "limit": 5, "ticketId": "2"}"#, K).unwrap();
+        assert_eq!((a.id("ticketId").unwrap(), a.opt_u32("limit").unwrap()), (2, Some(5)));
+        assert_eq!(a.opt_id("ticketId").unwrap(), None);
     }
 
     #[test]

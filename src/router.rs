@@ -7,9 +7,9 @@ pub use crate::catalog::{OPERATIONS, Operation, operation};
 use crate::client::{Client, Connection, Transport};
 use crate::config::Config;
 use crate::error::Error;
+use crate::json::{Map, Value};
 use crate::params::Args;
 use crate::{catalog, health, mcp, openapi, ops};
-use serde_json::{Map, Value};
 
 /// Largest accepted inbound body; more is a 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -50,11 +50,9 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
-/// Compact JSON text of `value`, exactly what `Value`'s `Display` prints.
-/// Every JSON output goes through this one serializer instantiation: the
-/// `Display` impl would link a second (compact) and a third (pretty) one.
+/// Compact JSON text of `value`.
 pub(crate) fn json_text(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    value.to_json()
 }
 
 impl HttpResponse {
@@ -360,7 +358,7 @@ pub fn run<T: Transport>(
             let id = e.ok(a.id("ticketId"));
             e.check()?;
             let t = ops::get_ticket(&mut c, id)?;
-            single("ticket", to_json(&t))
+            single("ticket", to_json(t))
         }
         "search-tickets" => {
             let input = ops::SearchTickets {
@@ -372,7 +370,7 @@ pub fn run<T: Transport>(
                 cursor: e.ok(a.opt_string("cursor")),
             };
             e.check()?;
-            to_json(&input.run(&mut c)?)
+            to_json(input.run(&mut c)?)
         }
         "create-ticket" => {
             let input = ops::CreateTicket {
@@ -390,7 +388,7 @@ pub fn run<T: Transport>(
                 to_name: e.ok(a.opt_string("toName")),
             };
             e.check()?;
-            to_json(&input.run(&mut c)?)
+            to_json(input.run(&mut c)?)
         }
         "update-ticket" => {
             let input = ops::UpdateTicket {
@@ -402,7 +400,7 @@ pub fn run<T: Transport>(
                 subject: e.ok(a.opt_string("subject")),
             };
             e.check()?;
-            to_json(&input.run(&mut c)?)
+            to_json(input.run(&mut c)?)
         }
         "reply-to-ticket" => {
             let input = ops::ReplyToTicket {
@@ -418,7 +416,7 @@ pub fn run<T: Transport>(
                 to_name: e.ok(a.opt_string("toName")),
             };
             e.check()?;
-            to_json(&input.run(&mut c)?)
+            to_json(input.run(&mut c)?)
         }
         "add-internal-note" => {
             let input = ops::AddInternalNote {
@@ -428,7 +426,7 @@ pub fn run<T: Transport>(
                 body_html: e.ok(a.opt_string("bodyHtml")),
             };
             e.check()?;
-            to_json(&input.run(&mut c)?)
+            to_json(input.run(&mut c)?)
         }
         "get-ticket-messages" => {
             let input = ops::GetTicketMessages {
@@ -437,13 +435,13 @@ pub fn run<T: Transport>(
                 cursor: e.ok(a.opt_string("cursor")),
             };
             e.check()?;
-            to_json(&input.run(&mut c)?)
+            to_json(input.run(&mut c)?)
         }
         "list-ticket-tags" => {
             let id = e.ok(a.id("ticketId"));
             e.check()?;
             let tags = ops::list_ticket_tags(&mut c, id)?;
-            single("tags", to_json(&tags))
+            single("tags", to_json(tags))
         }
         "add-ticket-tags" => {
             let input = ops::AddTicketTags {
@@ -459,7 +457,7 @@ pub fn run<T: Transport>(
             let email = e.ok(a.string("email"));
             e.check()?;
             let customers = ops::find_customer_by_email(&mut c, &email)?;
-            single("customers", to_json(&customers))
+            single("customers", to_json(customers))
         }
         other => {
             return Err(Error::invalid("operation", format!("unknown operation {other}")));
@@ -492,15 +490,15 @@ fn single(key: &str, value: Value) -> Value {
     m.into()
 }
 
-fn to_json<S: serde::Serialize>(s: &S) -> Value {
-    serde_json::to_value(s).unwrap_or(Value::Null)
+fn to_json<S: Into<Value>>(s: S) -> Value {
+    s.into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::client::tests::Scripted;
-    use serde_json::json;
+    use crate::json::json;
 
     fn cfg() -> Result<Config, Error> {
         Ok(Config {
@@ -522,7 +520,7 @@ mod tests {
     }
 
     fn body(r: &HttpResponse) -> Value {
-        serde_json::from_slice(&r.body).unwrap()
+        crate::json::parse(&r.body).unwrap()
     }
 
     #[test]
