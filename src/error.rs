@@ -301,7 +301,7 @@ fn gorgias_error_body(body: &[u8]) -> (Option<String>, Vec<FieldError>) {
                 other => crate::router::json_text(other),
             };
             fields.push(FieldError {
-                field: field.clone(),
+                field: field.to_string(),
                 message,
             });
         }

@@ -13,6 +13,7 @@
 //! is compact with object keys sorted (as `serde_json::Map` without
 //! `preserve_order` gives them) and `/` and non-ASCII characters unescaped.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Nesting depth at which parsing stops (as `serde_json`), so a deep body
@@ -45,7 +46,12 @@ pub struct Number(String);
 /// take the last field of a name, so a parsed object with duplicate keys
 /// reads as `serde_json` reads it (the last one wins).
 #[derive(Debug, Clone, Default)]
-pub struct Map(Vec<(String, Value)>);
+pub struct Map(Vec<(Key, Value)>);
+
+/// An object key: borrowed for the names the connector spells out (records,
+/// schemas, the fields it reads from Gorgias), owned for any other.
+/// `"key".into()` and `string.into()` both give one.
+pub type Key = Cow<'static, str>;
 
 /// Why a body is not JSON, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +118,7 @@ impl Map {
     }
 
     /// Sets `key` (replacing an earlier value of that name).
-    pub fn insert(&mut self, key: String, value: Value) {
+    pub fn insert(&mut self, key: Key, value: Value) {
         match self.0.iter_mut().rev().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => self.0.push((key, value)),
@@ -129,11 +135,21 @@ impl Map {
         let i = match self.0.iter().rposition(|(k, _)| k == key) {
             Some(i) => i,
             None => {
-                self.0.push((key.to_string(), Value::Null));
+                self.0.push((Cow::Owned(key.to_string()), Value::Null));
                 self.0.len() - 1
             }
         };
         &mut self.0[i].1
+    }
+
+    /// Takes the value of `key` (the last one, if repeated), leaving `null`
+    /// in its place: no shifting, for reading many fields of one object.
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        self.0
+            .iter_mut()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| std::mem::take(v))
     }
 
     /// Removes every field named `key`, giving the last one's value.
@@ -151,13 +167,13 @@ impl Map {
     }
 
     /// The fields, in order (repeated keys included).
-    pub fn iter(&self) -> std::slice::Iter<'_, (String, Value)> {
+    pub fn iter(&self) -> std::slice::Iter<'_, (Key, Value)> {
         self.0.iter()
     }
 
     /// The field names, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| &**k)
     }
 
     /// Whether the object has a field `key`.
@@ -185,16 +201,16 @@ impl PartialEq for Map {
 }
 
 impl IntoIterator for Map {
-    type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type Item = (Key, Value);
+    type IntoIter = std::vec::IntoIter<(Key, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
 }
 
 impl<'a> IntoIterator for &'a Map {
-    type Item = &'a (String, Value);
-    type IntoIter = std::slice::Iter<'a, (String, Value)>;
+    type Item = &'a (Key, Value);
+    type IntoIter = std::slice::Iter<'a, (Key, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
     }
@@ -207,10 +223,10 @@ static NULL: Value = Value::Null;
 impl Value {
     /// An object from `(key, value)` pairs (one function for every size:
     /// less code than a macro or an array per size).
-    pub fn object(fields: Vec<(&str, Value)>) -> Value {
+    pub fn object(fields: Vec<(&'static str, Value)>) -> Value {
         let mut m = Map::new();
         for (k, v) in fields {
-            m.insert(k.to_string(), v);
+            m.insert(Cow::Borrowed(k), v);
         }
         Value::Object(m)
     }
@@ -220,6 +236,19 @@ impl Value {
         match self {
             Value::Object(m) => m.get(key),
             _ => None,
+        }
+    }
+
+    /// What kind of value this is, for messages: "null", "a boolean",
+    /// "a number", "a string", "an array" or "an object".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
         }
     }
 
@@ -464,7 +493,10 @@ fn write_value(v: &Value, out: &mut String) {
             // position) keeps this O(n log n) for any object a body holds.
             let fields = &m.0;
             let mut order: Vec<usize> = (0..fields.len()).collect();
-            order.sort_unstable_by(|&a, &b| fields[a].0.cmp(&fields[b].0).then(a.cmp(&b)));
+            // The connector's own objects are built in key order: no sort.
+            if !fields.windows(2).all(|w| w[0].0 < w[1].0) {
+                order.sort_unstable_by(|&a, &b| fields[a].0.cmp(&fields[b].0).then(a.cmp(&b)));
+            }
             out.push('{');
             let mut first = true;
             for (n, &i) in order.iter().enumerate() {
@@ -521,22 +553,56 @@ pub fn write_string(s: &str, out: &mut String) {
 
 /// Parses one JSON value (surrounding whitespace allowed).
 pub fn parse(input: &[u8]) -> Result<Value, ParseError> {
-    let mut p = Parser { s: input, i: 0 };
-    let v = p.value(0)?;
-    p.skip_ws();
-    if p.i < p.s.len() {
-        p.i += 1;
-        return Err(p.error("trailing characters"));
-    }
-    Ok(v)
+    Parser::new(input, None).document()
 }
 
-struct Parser<'a> {
+/// Parses like [`parse`] (same grammar, same errors), but keeps only the
+/// object fields whose key `keep` accepts, at any depth, under the `'static`
+/// name it gives back (no allocation for the key): the others are checked and
+/// skipped without allocating (their strings are not UTF-8-checked, as
+/// serde_json does not check ignored ones). For reading a few fields of large
+/// Gorgias bodies, where building the whole tree would cost several times more.
+pub fn parse_only(input: &[u8], keep: &KeyFilter) -> Result<Value, ParseError> {
+    Parser::new(input, Some(keep)).document()
+}
+
+/// Which object keys [`parse_only`] keeps, and under what `'static` name.
+pub type KeyFilter = dyn Fn(&str) -> Option<&'static str>;
+
+/// The bytes that end the plain run of a string: `"`, `\` and control characters.
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+struct Parser<'a, 'k> {
     s: &'a [u8],
     i: usize,
+    keep: Option<&'k KeyFilter>,
 }
 
-impl Parser<'_> {
+impl<'a, 'k> Parser<'a, 'k> {
+    fn new(s: &'a [u8], keep: Option<&'k KeyFilter>) -> Self {
+        Parser { s, i: 0, keep }
+    }
+
+    fn document(&mut self) -> Result<Value, ParseError> {
+        let v = self.value(0, true)?;
+        self.skip_ws();
+        if self.i < self.s.len() {
+            self.i += 1;
+            return Err(self.error("trailing characters"));
+        }
+        Ok(v)
+    }
+
     /// An error at the current position: line and column of the last byte
     /// read, as serde_json counts them.
     fn error(&self, message: &'static str) -> ParseError {
@@ -552,12 +618,15 @@ impl Parser<'_> {
     }
 
     fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
-            self.i += 1;
-        }
+        self.i += self.s[self.i.min(self.s.len())..]
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+            .unwrap_or(self.s.len().saturating_sub(self.i));
     }
 
-    fn value(&mut self, depth: u32) -> Result<Value, ParseError> {
+    /// The next value; with `build` false it is checked but not stored
+    /// (`Null` comes back).
+    fn value(&mut self, depth: u32, build: bool) -> Result<Value, ParseError> {
         self.skip_ws();
         let Some(c) = self.peek() else {
             return Err(self.error("EOF while parsing a value"));
@@ -568,20 +637,32 @@ impl Parser<'_> {
             b'f' => self.literal(b"false", Value::Bool(false)),
             b'"' => {
                 self.i += 1;
-                self.string().map(Value::String)
+                let s = self.string(build)?;
+                Ok(if build {
+                    Value::String(s.into_owned())
+                } else {
+                    Value::Null
+                })
             }
-            b'-' | b'0'..=b'9' => self.number(),
+            b'-' | b'0'..=b'9' => {
+                let text = self.number()?;
+                Ok(if build {
+                    Value::Number(Number(text.to_string()))
+                } else {
+                    Value::Null
+                })
+            }
             b'[' | b'{' if depth >= MAX_DEPTH => {
                 self.i += 1;
                 Err(self.error("recursion limit exceeded"))
             }
             b'[' => {
                 self.i += 1;
-                self.array(depth + 1)
+                self.array(depth + 1, build)
             }
             b'{' => {
                 self.i += 1;
-                self.object(depth + 1)
+                self.object(depth + 1, build)
             }
             _ => {
                 self.i += 1;
@@ -606,14 +687,16 @@ impl Parser<'_> {
     }
 
     fn digits(&mut self) -> usize {
-        let start = self.i;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.i += 1;
-        }
-        self.i - start
+        let n = self.s[self.i.min(self.s.len())..]
+            .iter()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(self.s.len().saturating_sub(self.i));
+        self.i += n;
+        n
     }
 
-    fn number(&mut self) -> Result<Value, ParseError> {
+    /// A number's text (checked against the JSON grammar).
+    fn number(&mut self) -> Result<&'a str, ParseError> {
         let start = self.i;
         if self.peek() == Some(b'-') {
             self.i += 1;
@@ -650,9 +733,8 @@ impl Parser<'_> {
                 return Err(self.eof_or("invalid number"));
             }
         }
-        // Only ASCII was consumed.
-        let text = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
-        Ok(Value::Number(Number(text)))
+        // Only ASCII digits and signs were consumed.
+        Ok(std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default())
     }
 
     /// `message` at the next byte, or the EOF error at the end of input.
@@ -682,15 +764,30 @@ impl Parser<'_> {
         Ok(n)
     }
 
-    /// The rest of a string whose opening quote was read.
-    fn string(&mut self) -> Result<String, ParseError> {
-        let mut buf: Vec<u8> = Vec::new();
-        loop {
-            let start = self.i;
-            while self.peek().is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20) {
-                self.i += 1;
+    /// The rest of a string whose opening quote was read: borrowed from the
+    /// input when it has no escapes (the common case), else decoded.
+    fn string(&mut self, check: bool) -> Result<Cow<'a, str>, ParseError> {
+        let start = self.i;
+        // One pass over the slice to the first quote, backslash or control
+        // character (no per-byte bounds check: the hot loop of a parse).
+        self.i += self.s[start..]
+            .iter()
+            .position(|&b| STRING_STOP[usize::from(b)])
+            .unwrap_or(self.s.len() - start);
+        if self.peek() == Some(b'"') {
+            let raw = &self.s[start..self.i];
+            self.i += 1;
+            if !check {
+                // A skipped string: its grammar is checked, its bytes are not
+                // decoded (serde_json does not check ignored strings either).
+                return Ok(Cow::Borrowed(""));
             }
-            buf.extend_from_slice(&self.s[start..self.i]);
+            return std::str::from_utf8(raw)
+                .map(Cow::Borrowed)
+                .map_err(|_| self.error("invalid unicode code point"));
+        }
+        let mut buf: Vec<u8> = self.s[start..self.i].to_vec();
+        loop {
             let Some(b) = self.peek() else {
                 return Err(self.error("EOF while parsing a string"));
             };
@@ -718,10 +815,16 @@ impl Parser<'_> {
                     let mut tmp = [0u8; 4];
                     buf.extend_from_slice(ch.encode_utf8(&mut tmp).as_bytes());
                 }
-                _ => return Err(self.error("control character (\\u0000-\\u001F) found while parsing a string")),
+                0..=0x1f => return Err(self.error("control character (\\u0000-\\u001F) found while parsing a string")),
+                _ => buf.push(b),
             }
         }
-        String::from_utf8(buf).map_err(|_| self.error("invalid unicode code point"))
+        if !check {
+            return Ok(Cow::Borrowed(""));
+        }
+        String::from_utf8(buf)
+            .map(Cow::Owned)
+            .map_err(|_| self.error("invalid unicode code point"))
     }
 
     /// The code point of `\uXXXX` (the `\u` read), joining a surrogate pair.
@@ -745,7 +848,7 @@ impl Parser<'_> {
         }
     }
 
-    /// After `,` or at the start: the next item, or `None` at `close`.
+    /// At the start or after `,`: whether an item follows (`false` at `close`).
     fn next_item(&mut self, close: u8, first: bool) -> Result<bool, ParseError> {
         self.skip_ws();
         match self.peek() {
@@ -791,21 +894,26 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: u32) -> Result<Value, ParseError> {
+    fn array(&mut self, depth: u32, build: bool) -> Result<Value, ParseError> {
         let mut items = Vec::new();
         let mut first = true;
         while self.next_item(b']', first)? {
-            items.push(self.value(depth)?);
+            let item = self.value(depth, build)?;
+            if build {
+                items.push(item);
+            }
             first = false;
             if !self.after_item(b']')? {
                 break;
             }
         }
-        Ok(Value::Array(items))
+        Ok(if build { Value::Array(items) } else { Value::Null })
     }
 
-    fn object(&mut self, depth: u32) -> Result<Value, ParseError> {
-        let mut fields = Vec::new();
+    fn object(&mut self, depth: u32, build: bool) -> Result<Value, ParseError> {
+        // Objects in Gorgias bodies mostly keep a handful of fields: start
+        // with room for them rather than growing 1, 4, 8.
+        let mut fields = Vec::with_capacity(if build { 8 } else { 0 });
         let mut first = true;
         while self.next_item(b'}', first)? {
             if self.peek() != Some(b'"') {
@@ -813,7 +921,7 @@ impl Parser<'_> {
                 return Err(self.error("key must be a string"));
             }
             self.i += 1;
-            let key = self.string()?;
+            let key = self.string(build)?;
             self.skip_ws();
             match self.peek() {
                 Some(b':') => self.i += 1,
@@ -823,14 +931,21 @@ impl Parser<'_> {
                     return Err(self.error("expected `:`"));
                 }
             }
-            let value = self.value(depth)?;
-            fields.push((key, value));
+            let name: Option<Key> = match self.keep {
+                _ if !build => None,
+                None => Some(Cow::Owned(key.into_owned())),
+                Some(keep) => keep(&key).map(Cow::Borrowed),
+            };
+            let value = self.value(depth, name.is_some())?;
+            if let Some(name) = name {
+                fields.push((name, value));
+            }
             first = false;
             if !self.after_item(b'}')? {
                 break;
             }
         }
-        Ok(Value::Object(Map(fields)))
+        Ok(if build { Value::Object(Map(fields)) } else { Value::Null })
     }
 }
 

@@ -69,7 +69,7 @@ pub fn tools_list(read_only: bool) -> Value {
 }
 
 /// A JSON-RPC response: `{"jsonrpc": "2.0", "id": id, key: value}`.
-fn envelope(id: &Value, key: &str, value: Value) -> Value {
+fn envelope(id: &Value, key: &'static str, value: Value) -> Value {
     let mut m = Map::new();
     m.insert("jsonrpc".into(), "2.0".into());
     m.insert("id".into(), id.clone());

@@ -196,12 +196,7 @@ mod tests {
             let post = &doc["paths"][format!("/{}", op.name).as_str()]["post"];
             assert_eq!(post["operationId"], op.name);
             let schema = &post["requestBody"]["content"]["application/json"]["schema"];
-            let mut names: Vec<&str> = schema["properties"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .map(String::as_str)
-                .collect();
+            let mut names: Vec<&str> = schema["properties"].as_object().unwrap().keys().collect();
             let mut expected = op.param_names();
             names.sort_unstable();
             expected.sort_unstable();

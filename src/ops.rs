@@ -224,9 +224,9 @@ fn truncated(s: &str) -> String {
 }
 
 /// Inserts `key: value` when `value` is `Some`.
-fn put<V: Into<Value>>(m: &mut Map, key: &str, value: Option<V>) {
+fn put<V: Into<Value>>(m: &mut Map, key: &'static str, value: Option<V>) {
     if let Some(v) = value {
-        m.insert(key.to_string(), v.into());
+        m.insert(key.into(), v.into());
     }
 }
 

@@ -31,7 +31,7 @@ impl Args {
                 "must be a JSON object of the operation's parameters",
             ));
         };
-        if let Some(unknown) = map.keys().find(|k| !known.contains(&k.as_str())) {
+        if let Some(unknown) = map.keys().find(|k| !known.contains(k)) {
             let expected = if known.is_empty() {
                 "none".to_string()
             } else {
@@ -126,19 +126,8 @@ impl Args {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn wrong_type(field: &str, expected: &str, got: &Value) -> Error {
-    Error::invalid(field, format!("must be {expected}, got {}", type_name(got)))
+    Error::invalid(field, format!("must be {expected}, got {}", got.kind()))
 }
 
 fn to_uint(field: &str, v: &Value) -> Result<u64, Error> {

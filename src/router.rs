@@ -484,7 +484,7 @@ impl FirstError {
 }
 
 /// `{key: value}`.
-fn single(key: &str, value: Value) -> Value {
+fn single(key: &'static str, value: Value) -> Value {
     let mut m = Map::new();
     m.insert(key.into(), value);
     m.into()
