@@ -507,10 +507,15 @@ fn object_map(props: &[Prop]) -> Map {
         required.push(Value::from(*name));
         m.insert((*name).into(), schema);
     }
+    closed(m, required.into())
+}
+
+/// `{"type": "object", "properties", "required", "additionalProperties": false}`.
+fn closed(properties: Map, required: Value) -> Map {
     let mut s = Map::new();
     s.insert("type".into(), "object".into());
-    s.insert("properties".into(), m.into());
-    s.insert("required".into(), required.into());
+    s.insert("properties".into(), properties.into());
+    s.insert("required".into(), required);
     s.insert("additionalProperties".into(), false.into());
     s
 }
@@ -668,12 +673,7 @@ pub fn error_schema() -> Value {
     detail.insert("required".into(), (&["code", "message", "retryable"][..]).into());
     let mut properties = Map::new();
     properties.insert("error".into(), detail.into());
-    let mut s = Map::new();
-    s.insert("type".into(), "object".into());
-    s.insert("properties".into(), properties.into());
-    s.insert("required".into(), (&["error"][..]).into());
-    s.insert("additionalProperties".into(), false.into());
-    s.into()
+    closed(properties, (&["error"][..]).into()).into()
 }
 
 /// Checks `value` against `schema`, for the JSON Schema subset the catalog

@@ -379,7 +379,7 @@ impl<'t, T: Transport> Client<'t, T> {
         ];
         let body = req.body.as_ref().map(|b| {
             headers.push(("content-type".to_string(), "application/json".to_string()));
-            crate::router::json_text(b).into_bytes()
+            b.to_json().into_bytes()
         });
         Outgoing {
             method: req.method,

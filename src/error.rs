@@ -292,13 +292,13 @@ fn gorgias_error_body(body: &[u8]) -> (Option<String>, Vec<FieldError>) {
                         }
                         match m.as_str() {
                             Some(s) => joined.push_str(s),
-                            None => joined.push_str(&crate::router::json_text(m)),
+                            None => joined.push_str(&m.to_json()),
                         }
                     }
                     joined
                 }
                 Value::String(s) => s.clone(),
-                other => crate::router::json_text(other),
+                other => other.to_json(),
             };
             fields.push(FieldError {
                 field: field.to_string(),

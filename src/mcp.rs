@@ -99,8 +99,8 @@ fn accepted() -> HttpResponse {
 /// The `tools/call` result for a route's answer.
 pub fn call_result(outcome: Result<Value, crate::error::Error>) -> Value {
     let (text, structured, is_error) = match outcome {
-        Ok(v) => (router::json_text(&v), Some(v), false),
-        Err(e) => (router::json_text(&router::error_json(&e)), None, true),
+        Ok(v) => (v.to_json(), Some(v), false),
+        Err(e) => (router::error_json(&e).to_json(), None, true),
     };
     let mut content = Map::new();
     content.insert("type".into(), "text".into());
@@ -267,7 +267,7 @@ fn call<T: Transport>(
         })?;
     let args = match params.get("arguments") {
         None | Some(Value::Null) => b"{}".to_vec(),
-        Some(a @ Value::Object(_)) => router::json_text(a).into_bytes(),
+        Some(a @ Value::Object(_)) => a.to_json().into_bytes(),
         Some(_) => return Err((INVALID_PARAMS, "params.arguments must be an object".into())),
     };
     let outcome = router::connection(req, config)

@@ -50,18 +50,13 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
-/// Compact JSON text of `value`.
-pub(crate) fn json_text(value: &Value) -> String {
-    value.to_json()
-}
-
 impl HttpResponse {
     /// A JSON response.
     pub fn json(status: u16, value: &Value) -> Self {
         HttpResponse {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
-            body: json_text(value).into_bytes(),
+            body: value.to_json().into_bytes(),
         }
     }
 
@@ -358,7 +353,7 @@ pub fn run<T: Transport>(
             let id = e.ok(a.id("ticketId"));
             e.check()?;
             let t = ops::get_ticket(&mut c, id)?;
-            single("ticket", to_json(t))
+            single("ticket", Value::from(t))
         }
         "search-tickets" => {
             let input = ops::SearchTickets {
@@ -370,7 +365,7 @@ pub fn run<T: Transport>(
                 cursor: e.ok(a.opt_string("cursor")),
             };
             e.check()?;
-            to_json(input.run(&mut c)?)
+            Value::from(input.run(&mut c)?)
         }
         "create-ticket" => {
             let input = ops::CreateTicket {
@@ -388,7 +383,7 @@ pub fn run<T: Transport>(
                 to_name: e.ok(a.opt_string("toName")),
             };
             e.check()?;
-            to_json(input.run(&mut c)?)
+            Value::from(input.run(&mut c)?)
         }
         "update-ticket" => {
             let input = ops::UpdateTicket {
@@ -400,7 +395,7 @@ pub fn run<T: Transport>(
                 subject: e.ok(a.opt_string("subject")),
             };
             e.check()?;
-            to_json(input.run(&mut c)?)
+            Value::from(input.run(&mut c)?)
         }
         "reply-to-ticket" => {
             let input = ops::ReplyToTicket {
@@ -416,7 +411,7 @@ pub fn run<T: Transport>(
                 to_name: e.ok(a.opt_string("toName")),
             };
             e.check()?;
-            to_json(input.run(&mut c)?)
+            Value::from(input.run(&mut c)?)
         }
         "add-internal-note" => {
             let input = ops::AddInternalNote {
@@ -426,7 +421,7 @@ pub fn run<T: Transport>(
                 body_html: e.ok(a.opt_string("bodyHtml")),
             };
             e.check()?;
-            to_json(input.run(&mut c)?)
+            Value::from(input.run(&mut c)?)
         }
         "get-ticket-messages" => {
             let input = ops::GetTicketMessages {
@@ -435,13 +430,13 @@ pub fn run<T: Transport>(
                 cursor: e.ok(a.opt_string("cursor")),
             };
             e.check()?;
-            to_json(input.run(&mut c)?)
+            Value::from(input.run(&mut c)?)
         }
         "list-ticket-tags" => {
             let id = e.ok(a.id("ticketId"));
             e.check()?;
             let tags = ops::list_ticket_tags(&mut c, id)?;
-            single("tags", to_json(tags))
+            single("tags", Value::from(tags))
         }
         "add-ticket-tags" => {
             let input = ops::AddTicketTags {
@@ -457,7 +452,7 @@ pub fn run<T: Transport>(
             let email = e.ok(a.string("email"));
             e.check()?;
             let customers = ops::find_customer_by_email(&mut c, &email)?;
-            single("customers", to_json(customers))
+            single("customers", Value::from(customers))
         }
         other => {
             return Err(Error::invalid("operation", format!("unknown operation {other}")));
@@ -488,10 +483,6 @@ fn single(key: &'static str, value: Value) -> Value {
     let mut m = Map::new();
     m.insert(key.into(), value);
     m.into()
-}
-
-fn to_json<S: Into<Value>>(s: S) -> Value {
-    s.into()
 }
 
 #[cfg(test)]
