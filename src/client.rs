@@ -4,6 +4,7 @@
 //! which the edge implements with `wasi:http` and `wasi:clocks` (and tests with
 //! a script).
 
+use crate::config::Config;
 use crate::error::{Error, classify, note_unsent_write, retry_after_seconds};
 use crate::json::Value;
 
@@ -328,7 +329,8 @@ pub struct Client<'t, T: Transport> {
     endpoint: Endpoint,
     authorization: String,
     policy: RetryPolicy,
-    /// Strings that must never appear in an error: the key, `email:key`, its base64.
+    /// Strings that must never appear in an error: the key, `email:key`, its
+    /// base64; with [`Client::redacting`], the operator's configured ones too.
     secrets: Vec<String>,
     /// The operation name used in error messages.
     pub operation: &'static str,
@@ -357,17 +359,29 @@ impl<'t, T: Transport> Client<'t, T> {
         if conn.api_key.chars().any(char::is_control) {
             return Err(Error::invalid("apiKey", "must not contain control characters"));
         }
-        let credentials = format!("{}:{}", conn.email, conn.api_key);
-        let encoded = base64(credentials.as_bytes());
-        let authorization = format!("Basic {encoded}");
+        let secrets = credential_secrets(&conn.email, &conn.api_key);
+        let authorization = format!("Basic {}", secrets[0]);
         Ok(Client {
             transport,
             endpoint,
             authorization,
             policy,
-            secrets: vec![encoded, credentials, conn.api_key.clone()],
+            secrets: secrets.to_vec(),
             operation,
         })
+    }
+
+    /// Also keeps the operator's configured secrets out of every error, when
+    /// this call uses other credentials too: a caller who sends its own key
+    /// must not learn the operator's from an upstream answer that echoes it.
+    pub fn redacting(mut self, config: &Config) -> Self {
+        // Longer first, so a secret inside another one does not split it
+        // (an insertion, not a sort: the sort code would cost 5 KB).
+        for s in config.secrets() {
+            let at = self.secrets.iter().position(|x| x.len() < s.len());
+            self.secrets.insert(at.unwrap_or(self.secrets.len()), s);
+        }
+        self
     }
 
     /// Builds the wire request for `req`.
@@ -497,6 +511,13 @@ impl<'t, T: Transport> Client<'t, T> {
 
 fn backoff_ms(attempt: u32) -> u64 {
     250u64 << attempt.min(6)
+}
+
+/// The forms a Gorgias key takes on the wire and in echoes: the base64 of
+/// `email:key` (the Basic credentials), `email:key` itself, and the key.
+pub fn credential_secrets(email: &str, api_key: &str) -> [String; 3] {
+    let credentials = format!("{email}:{api_key}");
+    [base64(credentials.as_bytes()), credentials, api_key.to_string()]
 }
 
 /// Standard base64 with padding.

@@ -493,7 +493,7 @@ fn with_client<O>(
         email: conn.email,
         api_key: conn.api_key,
     };
-    let mut client = Client::new(&mut transport, &conn, config.base_url.as_ref(), config.retry, op)?;
+    let mut client = Client::new(&mut transport, &conn, config.base_url.as_ref(), config.retry, op)?.redacting(&config);
     Ok(f(&mut client)?)
 }
 

@@ -1,6 +1,6 @@
 //! Operator configuration: Spin variables, `wasi:config`, or environment.
 
-use crate::client::{Endpoint, RetryPolicy, Timeouts};
+use crate::client::{Endpoint, RetryPolicy, Timeouts, credential_secrets};
 use crate::error::Error;
 
 /// Configuration keys, as Spin variable names (`GORGIAS_ACCOUNT` etc. in the environment).
@@ -123,11 +123,43 @@ impl Config {
             read_only,
         })
     }
+
+    /// Every secret the operator configured, in the forms errors are cleaned
+    /// of: the key with its Basic credentials, and the connector token.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut s = match (&self.email, &self.api_key) {
+            (Some(email), Some(key)) => credential_secrets(email, key).to_vec(),
+            (None, Some(key)) => vec![key.clone()],
+            _ => Vec::new(),
+        };
+        s.extend(self.connector_token.clone());
+        s
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_are_the_key_in_every_form_and_the_token() {
+        let c = Config {
+            email: Some("a@b.co".into()),
+            api_key: Some("k3y-123".into()),
+            connector_token: Some("tok-456".into()),
+            ..Config::default()
+        };
+        assert_eq!(
+            c.secrets(),
+            ["YUBiLmNvOmszeS0xMjM=", "a@b.co:k3y-123", "k3y-123", "tok-456"]
+        );
+        let key_only = Config {
+            api_key: Some("k3y-123".into()),
+            ..Config::default()
+        };
+        assert_eq!(key_only.secrets(), ["k3y-123"]);
+        assert!(Config::default().secrets().is_empty());
+    }
 
     #[test]
     fn loads_defaults_and_redacts_secrets() {

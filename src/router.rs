@@ -346,7 +346,7 @@ pub fn run<T: Transport>(
 ) -> Result<Value, Error> {
     catalog::check_allowed(op, config.read_only)?;
     let mut a = Args::parse(body, &op.param_names())?;
-    let mut c = Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?;
+    let mut c = Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?.redacting(config);
     let mut e = FirstError(None);
     let v = match op.name {
         "get-ticket" => {
@@ -660,6 +660,24 @@ mod tests {
         let mut right = post("/list-ticket-tags", r#"{"ticketId": 1}"#);
         right.headers.push(("Authorization".into(), "Bearer tok3n".into()));
         assert_eq!(handle(&right, &c, &mut t).status, 200);
+    }
+
+    #[test]
+    fn errors_never_echo_the_operators_secrets_even_with_the_callers_own_key() {
+        let mut c = cfg().unwrap();
+        c.connector_token = Some("tok3n-Kp3x".into());
+        let c = Ok(c);
+        // agent@acme.com:s3cr3t-key in base64
+        let echo = r#"{"error": {"msg": "key s3cr3t-key, Basic YWdlbnRAYWNtZS5jb206czNjcjN0LWtleQ==, token tok3n-Kp3x; yours: own-key-123"}}"#;
+        let mut t = Scripted::new(vec![Scripted::json(400, echo)]);
+        let mut r = post("/get-ticket", r#"{"ticketId": 1}"#);
+        r.headers.push(("Authorization".into(), "Bearer tok3n-Kp3x".into()));
+        r.headers.push(("X-Gorgias-Api-Key".into(), "own-key-123".into()));
+        let resp = handle(&r, &c, &mut t);
+        assert_eq!(
+            body(&resp)["error"]["message"],
+            "get-ticket: gorgias answered 400: key <redacted>, Basic <redacted>, token <redacted>; yours: <redacted>"
+        );
     }
 
     #[test]

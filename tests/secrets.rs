@@ -290,8 +290,13 @@ async fn no_route_error_path_leaks_a_secret() {
     let (s, _) = http(&mut w, &cfg, "401", request("/get-ticket", ticket, &[])).await;
     assert_eq!(s, 401);
 
-    // Scripted upstream errors and echoes, with the configured key and with a key from headers.
-    for (key, headers) in [(KEY, vec![]), (HEADER_KEY, vec![("x-gorgias-api-key", HEADER_KEY)])] {
+    // Scripted upstream errors and echoes, with the configured key and with a key from
+    // headers; and an echo of the configured key on a call that sent its own.
+    for (key, headers) in [
+        (KEY, vec![]),
+        (HEADER_KEY, vec![("x-gorgias-api-key", HEADER_KEY)]),
+        (KEY, vec![("x-gorgias-api-key", HEADER_KEY)]),
+    ] {
         for (status, body) in echoes(key) {
             fake.script(Scripted::new("GET", "/api/tickets/12345", status, &body));
             let (s, v) = http(
@@ -459,6 +464,9 @@ async fn no_typed_error_path_leaks_a_secret() {
     for (status, body) in echoes(KEY) {
         fake.script(Scripted::new("GET", "/api/tickets/12345", status, &body));
         typed_get(&mut w, &cfg, &format!("echo {status}"), conn(KEY), 12345).await;
+        // The operator's key, echoed to a caller that passed its own.
+        fake.script(Scripted::new("GET", "/api/tickets/12345", status, &body));
+        typed_get(&mut w, &cfg, &format!("other {status}"), conn(HEADER_KEY), 12345).await;
     }
     fake.script(Scripted::new(
         "POST",
