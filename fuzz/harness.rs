@@ -8,9 +8,10 @@
 //! - [`upstream`]: one upstream answer through `error::classify` and every
 //!   `model::parse_*`.
 //!
-//! Besides "no panic", both check what must hold for any input: the answer is
-//! JSON with an error code or a result, and the configured API key, Basic
-//! credentials and connector token never appear in it unless the caller sent them.
+//! Besides "no panic", both check what must hold for any input: the answer
+//! keeps its route's contract (see `answer_shape`), and no error carries the
+//! configured API key, Basic credentials or connector token unless the caller
+//! sent them (data read from Gorgias may repeat what the upstream answers said).
 
 use gorgias_connector::client::{Outgoing, Response, RetryPolicy, Transport, TransportError, base64};
 use gorgias_connector::config::Config;
@@ -70,6 +71,9 @@ pub struct FuzzTransport<'a> {
     data: Cursor<'a>,
     /// Requests sent so far.
     pub sent: usize,
+    /// What the answers said: each body as text and, when it is JSON, its
+    /// decoded strings. Data read from Gorgias may hold anything.
+    pub said: String,
 }
 
 impl Transport for FuzzTransport<'_> {
@@ -98,11 +102,12 @@ impl Transport for FuzzTransport<'_> {
                     };
                     headers.push((name, d.text()));
                 }
-                Ok(Response {
-                    status,
-                    headers,
-                    body: d.long().to_vec(),
-                })
+                let body = d.long().to_vec();
+                self.said.push_str(&String::from_utf8_lossy(&body));
+                if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) {
+                    decoded_strings(&v, &mut self.said);
+                }
+                Ok(Response { status, headers, body })
             }
         }
     }
@@ -171,32 +176,36 @@ pub fn route(data: &[u8]) -> u16 {
         retry: RetryPolicy::default(),
         ..Config::default()
     };
-    let mut transport = FuzzTransport { data: d, sent: 0 };
+    let mut transport = FuzzTransport {
+        data: d,
+        sent: 0,
+        said: String::new(),
+    };
     let resp = router::handle(&req, &Ok(config), &mut transport);
 
     assert!((200..=599).contains(&resp.status), "status {}", resp.status);
-    let v: serde_json::Value = serde_json::from_slice(&resp.body).expect("every answer is JSON");
-    if resp.status != 200 {
-        assert!(v["error"]["code"].is_string(), "an error without a code: {v}");
-    }
+    let v = answer_shape(&req, resp.status, &resp.body);
     if resp.status == 429 {
         assert!(
             resp.headers.iter().any(|(k, _)| k == "retry-after"),
             "429 without Retry-After"
         );
     }
-    // A secret may come back only if the caller sent it. The connector token
-    // never goes upstream, so an upstream answer holding it is the fuzzer's
-    // invention, not an echo: it does not count either.
+    // A secret may come back only if the caller sent it. Errors (any status
+    // but 200, an MCP tool result with isError) never carry one: the
+    // connector cleans them of every secret it holds, even one an upstream
+    // answer echoes. Data (a 200 result) is what Gorgias holds and may also
+    // repeat what the upstream answers said.
     let inbound = format!("{} {:?} {}", req.path, req.headers, String::from_utf8_lossy(&req.body));
     // Compare with what the caller reads: the decoded strings, not the JSON
     // text, whose escapes can spell a secret by accident ("\x0fuzz-…" is
     // serialized as "\u000fuzz-…").
     let mut outbound = format!("{:?}", resp.headers);
     decoded_strings(&v, &mut outbound);
-    let anywhere = String::from_utf8_lossy(data);
-    for s in secrets() {
-        let given = inbound.contains(&s) || (s == TOKEN && anywhere.contains(TOKEN));
+    let is_data = resp.status == 200 && v["result"]["isError"] != true;
+    // The token is a secret of this run only when the connector holds it.
+    for s in secrets().into_iter().filter(|s| token_required || s != TOKEN) {
+        let given = inbound.contains(&s) || (is_data && transport.said.contains(&s));
         assert!(
             given || !outbound.contains(&s),
             "a secret leaked into the answer: {outbound}"
@@ -205,13 +214,58 @@ pub fn route(data: &[u8]) -> u16 {
     resp.status
 }
 
-/// Appends every object key and string value of `v`, one per line.
+/// Checks the answer against its route's contract and returns its JSON
+/// (`null` for an empty 202):
+/// - `POST /mcp`: a JSON-RPC envelope (`jsonrpc` "2.0", a `result` with 200,
+///   or an `error` with an integer code and a message, with 200, 400 or
+///   403), or `202 Accepted` with an empty body for notifications;
+/// - `GET /health`: a report (`status` word, 200 exactly when "ok", else 503);
+/// - everything else, and the router's own refusals on those two routes
+///   (401, 405, 413, 415): a non-200 answer is `{"error": {"code": "…"}}`.
+fn answer_shape(req: &HttpRequest, status: u16, body: &[u8]) -> serde_json::Value {
+    let route = req.path.split('?').next().unwrap_or("").trim_end_matches('/');
+    if status == 202 {
+        assert!(
+            route == "/mcp" && body.is_empty(),
+            "202 on {route:?} with {} bytes",
+            body.len()
+        );
+        return serde_json::Value::Null;
+    }
+    let v: serde_json::Value = serde_json::from_slice(body).expect("every answer is JSON");
+    if route == "/mcp" && v.get("jsonrpc").is_some() {
+        assert_eq!(v["jsonrpc"], "2.0", "{v}");
+        let error = &v["error"];
+        if error.is_null() {
+            assert!(status == 200 && v["result"].is_object(), "{status} {v}");
+        } else {
+            assert!(
+                matches!(status, 200 | 400 | 403) && v.get("result").is_none(),
+                "{status} {v}"
+            );
+            assert!(error["code"].is_i64() && error["message"].is_string(), "{v}");
+        }
+    } else if route == "/health" && v.get("status").is_some() {
+        let word = v["status"].as_str().expect("health status is a word");
+        assert_eq!(status, if word == "ok" { 200 } else { 503 }, "{v}");
+    } else if status != 200 {
+        assert!(v["error"]["code"].is_string(), "an error without a code: {v}");
+    }
+    v
+}
+
+/// Appends every object key and string value of `v`, one per line. A string
+/// that is itself a JSON document (an MCP tool result's `text`) is decoded
+/// instead, for the same reason as the answer itself.
 fn decoded_strings(v: &serde_json::Value, out: &mut String) {
     match v {
-        serde_json::Value::String(s) => {
-            out.push('\n');
-            out.push_str(s);
-        }
+        serde_json::Value::String(s) => match serde_json::from_str::<serde_json::Value>(s) {
+            Ok(inner @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => decoded_strings(&inner, out),
+            _ => {
+                out.push('\n');
+                out.push_str(s);
+            }
+        },
         serde_json::Value::Array(items) => items.iter().for_each(|i| decoded_strings(i, out)),
         serde_json::Value::Object(m) => {
             for (k, i) in m {
@@ -265,21 +319,37 @@ pub fn upstream(data: &[u8]) -> u16 {
 pub fn route_seed(op: usize, body: &str, answers: &[(u16, &str)]) -> Vec<u8> {
     let mut v = vec![u8::try_from(op).unwrap_or(0), 0b0000_0100];
     push_long(&mut v, body.as_bytes());
-    for (status, b) in answers {
-        v.push(4);
-        v.extend_from_slice(&(status - 100).to_be_bytes());
-        v.push(0);
-        push_long(&mut v, b.as_bytes());
-    }
+    push_answers(&mut v, answers);
     v
 }
 
 /// Encodes a `route` input with a literal request path and no upstream answers.
 pub fn route_seed_path(path: &str, body: &str) -> Vec<u8> {
-    let mut v = vec![255, 0b0000_0100, u8::try_from(path.len()).unwrap_or(0)];
+    route_seed_to("POST", path, body, &[])
+}
+
+/// Encodes a `route` input: `method` (POST, GET, PUT or HEAD) on a literal
+/// `path` with a JSON content type, `body` and upstream answers.
+pub fn route_seed_to(method: &str, path: &str, body: &str, answers: &[(u16, &str)]) -> Vec<u8> {
+    let m = ["POST", "GET", "PUT", "HEAD"]
+        .iter()
+        .position(|&m| m == method)
+        .unwrap_or(0);
+    let mut v = vec![255, 0b0000_0100 | u8::try_from(m).unwrap_or(0)];
+    v.push(u8::try_from(path.len()).unwrap_or(0));
     v.extend_from_slice(path.as_bytes());
     push_long(&mut v, body.as_bytes());
+    push_answers(&mut v, answers);
     v
+}
+
+fn push_answers(v: &mut Vec<u8>, answers: &[(u16, &str)]) {
+    for (status, b) in answers {
+        v.push(4);
+        v.extend_from_slice(&(status - 100).to_be_bytes());
+        v.push(0);
+        push_long(v, b.as_bytes());
+    }
 }
 
 /// Encodes an `upstream` input.

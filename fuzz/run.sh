@@ -24,6 +24,8 @@ export RUSTC_BOOTSTRAP=1
 for target in route upstream; do
   echo "== fuzz $target for ${secs}s"
   mkdir -p "corpus/$target"
+  # Start from the inputs that once failed, so they are replayed here too.
+  if [ -d "regressions/$target" ]; then cp -n "regressions/$target"/* "corpus/$target/"; fi
   cargo fuzz run -O "$target" "corpus/$target" -- \
     -max_total_time="$secs" -max_len=8192 -rss_limit_mb=2048 -print_final_stats=1
 done

@@ -1,7 +1,7 @@
 //! The fuzz harness (`fuzz/harness.rs`) run deterministically: a small PRNG
 //! mutates valid seed inputs into some thousands of cases for the route
 //! handler and the upstream response mapping. No input may panic, leak a
-//! credential or produce a non-JSON answer. `fuzz/run.sh` runs the same
+//! credential or break its route's answer contract. `fuzz/run.sh` runs the same
 //! entry points under libFuzzer.
 #![allow(missing_docs, clippy::unwrap_used, reason = "test code")]
 
@@ -203,6 +203,26 @@ fn route_seeds() -> Vec<Vec<u8>> {
         ),
         harness::route_seed_path("/operations", ""),
         harness::route_seed_path("/get-ticket/?x=1", "{}"),
+        harness::route_seed_to(
+            "POST",
+            "/mcp",
+            r#"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "get-ticket", "arguments": {"ticketId": 12345}}}"#,
+            &[(200, TICKET)],
+        ),
+        harness::route_seed_to(
+            "POST",
+            "/mcp",
+            r#"{"jsonrpc": "2.0", "id": "a", "method": "initialize", "params": {"protocolVersion": "2025-06-18"}}"#,
+            &[],
+        ),
+        harness::route_seed_to(
+            "POST",
+            "/mcp",
+            r#"{"jsonrpc": "2.0", "method": "notifications/initialized"}"#,
+            &[],
+        ),
+        harness::route_seed_to("GET", "/health", "", &[(200, r#"{"domain": "acme"}"#)]),
+        harness::route_seed_to("GET", "/health", "", &[(401, r#"{"error": "Authentication failed"}"#)]),
     ]
 }
 
@@ -233,11 +253,15 @@ fn route_handling_never_panics_or_leaks() {
     let seeds = route_seeds();
     // The seeds are well-formed: the calls succeed except the one scripted to end in a
     // 404; POST on the listing is a 405 and a literal path with an empty body a 400.
+    // Then MCP (tools/call, initialize, a notification) and /health (up, refused).
     let seen: Vec<u16> = seeds.iter().map(|s| harness::route(s)).collect();
-    assert_eq!(seen, [vec![200; 10], vec![404, 405, 400]].concat());
-    let statuses = run(&seeds, 6000, 0x5eed_0001, harness::route);
-    // The mutations reach success, validation, routing and upstream error paths.
-    for s in [200, 400, 404, 405, 413, 415, 502] {
+    assert_eq!(
+        seen,
+        [vec![200; 10], vec![404, 405, 400, 200, 200, 202, 200, 503]].concat()
+    );
+    let statuses = run(&seeds, 8000, 0x5eed_0001, harness::route);
+    // The mutations reach success, validation, routing, MCP, health and upstream error paths.
+    for s in [200, 202, 400, 404, 405, 413, 415, 502, 503] {
         assert!(statuses.contains(&s), "no case answered {s}: {statuses:?}");
     }
 }
@@ -258,5 +282,19 @@ fn fuzz_regressions_replay() {
     // `\u000f` spelled the key in the serialized text, though the decoded
     // message never contained it. The leak check now reads decoded strings.
     let input = include_bytes!("../fuzz/regressions/route/json-escape-spells-key");
+    assert_eq!(harness::route(input), 422);
+    // An empty POST /mcp: a JSON-RPC parse error, whose code is an integer
+    // (-32700), not the connector's string code. The harness now checks each
+    // route against its own contract (JSON-RPC on /mcp, a report on /health).
+    let input = include_bytes!("../fuzz/regressions/route/mcp-parse-error-has-integer-code");
+    assert_eq!(harness::route(input), 400);
+    // search-tickets with the caller's own key; the upstream error echoes the
+    // operator's configured key, which this call never sent. Errors are now
+    // cleaned of the configured secrets too, not only of the call's own.
+    let input = include_bytes!("../fuzz/regressions/route/echo-of-configured-key-with-own-key");
+    assert_eq!(harness::route(input), 422);
+    // No connector token configured, and an upstream error that happens to
+    // hold the harness's token string: not a secret of that run.
+    let input = include_bytes!("../fuzz/regressions/route/token-echo-when-no-token-is-configured");
     assert_eq!(harness::route(input), 422);
 }
