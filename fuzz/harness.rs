@@ -26,6 +26,9 @@ pub const EMAIL: &str = "agent@fuzz.example";
 /// The configured inbound token.
 pub const TOKEN: &str = "fuzz-token-Kp3x";
 
+/// Request methods, chosen by the low two bits of a `route` input's flags byte.
+const METHODS: [&str; 4] = ["POST", "GET", "PUT", "HEAD"];
+
 /// Reads the fuzz input front to back; past the end everything is zero/empty.
 pub struct Cursor<'a>(&'a [u8]);
 
@@ -136,7 +139,7 @@ pub fn route(data: &[u8]) -> u16 {
     } else {
         d.text()
     };
-    let method = ["POST", "GET", "PUT", "HEAD"][usize::from(flags & 3)].to_string();
+    let method = METHODS[usize::from(flags & 3)].to_string();
     let mut headers = Vec::new();
     match (flags >> 2) & 3 {
         0 => {}
@@ -328,13 +331,10 @@ pub fn route_seed_path(path: &str, body: &str) -> Vec<u8> {
     route_seed_to("POST", path, body, &[])
 }
 
-/// Encodes a `route` input: `method` (POST, GET, PUT or HEAD) on a literal
+/// Encodes a `route` input: `method` (one of [`METHODS`]) on a literal
 /// `path` with a JSON content type, `body` and upstream answers.
 pub fn route_seed_to(method: &str, path: &str, body: &str, answers: &[(u16, &str)]) -> Vec<u8> {
-    let m = ["POST", "GET", "PUT", "HEAD"]
-        .iter()
-        .position(|&m| m == method)
-        .unwrap_or(0);
+    let m = METHODS.iter().position(|&m| m == method).unwrap_or(0);
     let mut v = vec![255, 0b0000_0100 | u8::try_from(m).unwrap_or(0)];
     v.push(u8::try_from(path.len()).unwrap_or(0));
     v.extend_from_slice(path.as_bytes());
