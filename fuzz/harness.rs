@@ -74,9 +74,23 @@ pub struct FuzzTransport<'a> {
     data: Cursor<'a>,
     /// Requests sent so far.
     pub sent: usize,
+    /// The bodies of the answers given, read only when a check needs them.
+    pub bodies: Vec<Vec<u8>>,
+}
+
+impl FuzzTransport<'_> {
     /// What the answers said: each body as text and, when it is JSON, its
     /// decoded strings. Data read from Gorgias may hold anything.
-    pub said: String,
+    pub fn said(&self) -> String {
+        let mut said = String::new();
+        for body in &self.bodies {
+            said.push_str(&String::from_utf8_lossy(body));
+            if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+                decoded_strings(&v, &mut said);
+            }
+        }
+        said
+    }
 }
 
 impl Transport for FuzzTransport<'_> {
@@ -106,10 +120,7 @@ impl Transport for FuzzTransport<'_> {
                     headers.push((name, d.text()));
                 }
                 let body = d.long().to_vec();
-                self.said.push_str(&String::from_utf8_lossy(&body));
-                if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) {
-                    decoded_strings(&v, &mut self.said);
-                }
+                self.bodies.push(body.clone());
                 Ok(Response { status, headers, body })
             }
         }
@@ -182,7 +193,7 @@ pub fn route(data: &[u8]) -> u16 {
     let mut transport = FuzzTransport {
         data: d,
         sent: 0,
-        said: String::new(),
+        bodies: Vec::new(),
     };
     let resp = router::handle(&req, &Ok(config), &mut transport);
 
@@ -208,11 +219,10 @@ pub fn route(data: &[u8]) -> u16 {
     let is_data = resp.status == 200 && v["result"]["isError"] != true;
     // The token is a secret of this run only when the connector holds it.
     for s in secrets().into_iter().filter(|s| token_required || s != TOKEN) {
-        let given = inbound.contains(&s) || (is_data && transport.said.contains(&s));
-        assert!(
-            given || !outbound.contains(&s),
-            "a secret leaked into the answer: {outbound}"
-        );
+        if outbound.contains(&s) {
+            let given = inbound.contains(&s) || (is_data && transport.said().contains(&s));
+            assert!(given, "a secret leaked into the answer: {outbound}");
+        }
     }
     resp.status
 }
