@@ -16,7 +16,8 @@ use crate::config::Config;
 use crate::error::{self as core_error, Error};
 use crate::model;
 use crate::ops;
-use crate::router::{self, HttpRequest, HttpResponse, MAX_BODY_BYTES};
+use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
+use crate::router;
 
 #[allow(missing_docs, unsafe_code, clippy::all, reason = "generated bindings")]
 mod bindings {

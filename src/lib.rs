@@ -27,6 +27,7 @@ pub mod config;
 mod decimal;
 pub mod error;
 pub mod health;
+pub mod http;
 pub mod json;
 pub mod mcp;
 pub mod model;
@@ -34,6 +35,7 @@ pub mod openapi;
 pub mod ops;
 pub mod params;
 pub mod router;
+pub mod tools;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

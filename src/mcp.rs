@@ -22,7 +22,8 @@ use crate::catalog::{self, Operation};
 use crate::client::Transport;
 use crate::config::Config;
 use crate::json::{Map, Value};
-use crate::router::{self, HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::router;
 
 /// The protocol version this server implements (and answers with when the
 /// client asks for one it does not know).

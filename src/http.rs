@@ -1,0 +1,60 @@
+//! Inbound HTTP as the pure surfaces see it: the edge (`component`) reads the
+//! request into an [`HttpRequest`] and writes the [`HttpResponse`] out.
+
+use crate::json::Value;
+
+/// Largest accepted inbound body; more is a 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// An inbound HTTP request.
+#[derive(Debug, Clone, Default)]
+pub struct HttpRequest {
+    /// Method, upper case.
+    pub method: String,
+    /// Path with query.
+    pub path: String,
+    /// Headers (any case).
+    pub headers: Vec<(String, String)>,
+    /// Body (at most [`MAX_BODY_BYTES`]).
+    pub body: Vec<u8>,
+    /// Whether the body was longer than [`MAX_BODY_BYTES`].
+    pub body_too_large: bool,
+}
+
+impl HttpRequest {
+    /// A header's value (first match, any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An HTTP response to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A JSON response.
+    pub fn json(status: u16, value: &Value) -> Self {
+        HttpResponse {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: value.to_json().into_bytes(),
+        }
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, k: &str, v: String) -> Self {
+        self.headers.push((k.to_string(), v));
+        self
+    }
+}
