@@ -14,9 +14,9 @@ use crate::client::{
 };
 use crate::config::Config;
 use crate::error::{self as core_error, Error};
+use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
 use crate::model;
 use crate::ops;
-use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
 use crate::router;
 
 #[allow(missing_docs, unsafe_code, clippy::all, reason = "generated bindings")]

@@ -21,8 +21,8 @@
 use crate::catalog::{self, Operation};
 use crate::client::Transport;
 use crate::config::Config;
-use crate::json::{Map, Value};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::json::{Map, Value};
 use crate::router;
 
 /// The protocol version this server implements (and answers with when the

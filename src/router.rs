@@ -7,10 +7,10 @@ pub use crate::catalog::{OPERATIONS, Operation, operation};
 use crate::client::{Client, Connection, Transport};
 use crate::config::Config;
 use crate::error::Error;
+pub use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
 use crate::json::{Map, Value};
 use crate::params::Args;
 use crate::{catalog, health, mcp, openapi, ops};
-pub use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
 
 /// An error answer for a request that never reached an operation.
 fn http_error(status: u16, code: &str, message: &str) -> HttpResponse {
