@@ -48,16 +48,17 @@ use bindings::wasi::config0_2_0_draft_2024_09_27::store as config_store;
 #[cfg(feature = "wasmtime-serve")]
 use bindings::wasi::config0_2_0_rc_1::store as config_store;
 
-/// A key from `wasi:config`, else from the environment in upper case.
-fn config_value(key: &str) -> Option<String> {
-    match config_store::get(key) {
-        Ok(Some(v)) => Some(v),
-        _ => std::env::var(key.to_ascii_uppercase()).ok(),
-    }
-}
-
+/// The operator's configuration: every key from one `wasi:config` `get-all`,
+/// else from the environment in upper case.
+///
+/// One host call instead of one `get` per key (eleven): under Spin that is
+/// ~27 us instead of ~42 us per request (BENCHMARKS.md, "Real runtimes").
 fn load_config() -> Result<Config, Error> {
-    Config::load(config_value)
+    let all = config_store::get_all().unwrap_or_default();
+    Config::load(|key| match all.iter().find(|(k, _)| k == key) {
+        Some((_, v)) => Some(v.clone()),
+        None => std::env::var(key.to_ascii_uppercase()).ok(),
+    })
 }
 
 // ---- transport ---------------------------------------------------------------
