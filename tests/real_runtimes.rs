@@ -5,6 +5,10 @@
 //! runtimes"), against the fake Gorgias on 127.0.0.1.
 //!
 //! A missing runtime skips its test with a notice, or fails it when `CI` is set.
+#![expect(
+    clippy::unwrap_used,
+    reason = "the helpers below are test code: a failed unwrap is a failed test"
+)]
 #[allow(
     dead_code,
     missing_docs,
@@ -67,7 +71,7 @@ const README_ADDRS: [&str; 2] = ["127.0.0.1:3000", "127.0.0.1:8080"];
 
 /// Rewrites one argument: the nested target dir, listen address.
 fn arg(a: &str, target_dir: &std::path::Path, addr: SocketAddr) -> String {
-    if README_ADDRS.iter().any(|r| a == *r) {
+    if README_ADDRS.contains(&a) {
         return addr.to_string();
     }
     match a.strip_prefix("target/wasm32-wasip2/") {
