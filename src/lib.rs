@@ -30,6 +30,7 @@ pub mod health;
 pub mod http;
 pub mod json;
 pub mod mcp;
+pub mod mcp_bridge;
 pub mod model;
 pub mod openapi;
 pub mod ops;
