@@ -19,7 +19,10 @@
 //!   the operator's configuration, the same for every caller).
 //! - A failed tool call is an `isError: true` result whose text and
 //!   `structuredContent` are the route's error body
-//!   `{"error": {"code", "message", "retryable", "field"?, …}}`.
+//!   `{"error": {"code", "message", "retryable", "field"?, …}}`; each tool's
+//!   `outputSchema` is `anyOf` its answer and [`tool_error_schema`], because
+//!   clients (MCP Inspector 2.12) validate structuredContent against it even
+//!   on `isError` results.
 //!
 //! **Legacy, handshake era** (`initialize` → 2025-11-25, 2025-06-18,
 //! 2025-03-26, 2024-11-05): `initialize`, `ping`, `tools/list`, `tools/call`
@@ -329,19 +332,61 @@ fn instructions(tools: &dyn Tools) -> String {
     s
 }
 
-fn tool_json(t: &Tool) -> Value {
+/// JSON Schema of a tool error body, `{"error": {"code", "message", "retryable", "field"?, …}}`:
+/// what a failed call's `structuredContent` holds under 2026-07-28.
+pub fn tool_error_schema() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["error"],
+        "properties": {"error": {
+            "type": "object",
+            "required": ["code", "message", "retryable"],
+            "properties": {
+                "code": {"type": "string", "description": "What went wrong (invalid-input, not-found, rate-limited, ...)"},
+                "message": {"type": "string"},
+                "retryable": {"type": "boolean", "description": "Whether the same call may succeed later"},
+                "field": {"type": "string", "description": "For invalid-input: the argument to fix"}
+            }
+        }}
+    })
+}
+
+/// Whether `v` matches [`tool_error_schema`] (only then is it sent as structuredContent).
+fn is_tool_error(v: &Value) -> bool {
+    let Some(top) = v.as_object() else {
+        return false;
+    };
+    let Some(e) = top.get("error").and_then(Value::as_object) else {
+        return false;
+    };
+    top.len() == 1
+        && e.get("code").is_some_and(Value::is_string)
+        && e.get("message").is_some_and(Value::is_string)
+        && e.get("retryable").is_some_and(Value::is_boolean)
+        && e.get("field").is_none_or(Value::is_string)
+}
+
+fn tool_json(t: &Tool, era: Era) -> Value {
+    // Under 2026-07-28 a failed call's structuredContent is the error body,
+    // and clients (Inspector 2.12) validate it against outputSchema even on
+    // isError results: the schema is the tool's answer or an error.
+    let output_schema = match era {
+        Era::Modern => json!({"type": "object", "anyOf": [t.output_schema, tool_error_schema()]}),
+        Era::Legacy => t.output_schema.clone(),
+    };
     json!({
         "name": t.name,
         "title": t.title,
         "description": t.description,
         "inputSchema": t.input_schema,
-        "outputSchema": t.output_schema,
+        "outputSchema": output_schema,
         "annotations": t.annotations,
     })
 }
 
-fn tools_list(tools: &dyn Tools) -> Map<String, Value> {
-    let list: Vec<Value> = tools.list().iter().map(tool_json).collect();
+fn tools_list(tools: &dyn Tools, era: Era) -> Map<String, Value> {
+    let list: Vec<Value> = tools.list().iter().map(|t| tool_json(t, era)).collect();
     let mut m = Map::new();
     m.insert("tools".into(), list.into());
     m
@@ -480,7 +525,7 @@ fn modern(
                     "params.cursor: this server lists every tool on one page and issues no cursors",
                 ));
             }
-            let mut m = tools_list(tools);
+            let mut m = tools_list(tools, Era::Modern);
             m.insert("ttlMs".into(), TTL_MS.into());
             m.insert("cacheScope".into(), "public".into());
             m
@@ -522,7 +567,7 @@ fn legacy(
     match method {
         "initialize" => Ok(initialize(params, tools)),
         "ping" => Ok(Map::new()),
-        "tools/list" => Ok(tools_list(tools)),
+        "tools/list" => Ok(tools_list(tools, Era::Legacy)),
         "tools/call" => call(tool_name(params)?, params, tools, Era::Legacy),
         other => Err(RpcError::new(
             200,
@@ -583,9 +628,9 @@ fn call(
     };
     let mut r = Map::new();
     r.insert("content".into(), json!([{"type": "text", "text": body.to_string()}]));
-    // An error body does not match the tool's outputSchema: only 2026-07-28
-    // clients get it as structuredContent (see the module docs).
-    if !is_error || era == Era::Modern {
+    // Legacy outputSchemas describe the answer only, and the TypeScript SDK
+    // validates any structuredContent against them: errors go as text there.
+    if !is_error || (era == Era::Modern && is_tool_error(&body)) {
         r.insert("structuredContent".into(), body);
     }
     r.insert("isError".into(), is_error.into());
@@ -637,8 +682,9 @@ mod tests {
             self.calls.push((name.to_string(), arguments.clone()));
             match arguments.get("id").and_then(Value::as_i64) {
                 Some(id) if id > 0 => Ok(Ok(json!({"thing": {"id": id}}))),
+                Some(-9) => Ok(Err(json!({"oops": true}))),
                 _ => Ok(Err(
-                    json!({"error": {"code": "invalid-input", "field": "id", "retryable": false}}),
+                    json!({"error": {"code": "invalid-input", "field": "id", "message": "id: must be positive", "retryable": false}}),
                 )),
             }
         }
@@ -739,7 +785,7 @@ mod tests {
             r["tools"][0],
             json!({"name": "get-thing", "title": "Get thing", "description": "Gets a thing.",
                 "inputSchema": {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]},
-                "outputSchema": {"type": "object", "required": ["thing"]},
+                "outputSchema": {"type": "object", "anyOf": [{"type": "object", "required": ["thing"]}, tool_error_schema()]},
                 "annotations": {"readOnlyHint": true}})
         );
         assert_eq!((&r["ttlMs"], &r["cacheScope"]), (&json!(300000), &json!("public")));
@@ -779,11 +825,34 @@ mod tests {
             json!({"name": "get-thing", "arguments": {"id": 0}}),
         );
         assert_eq!(s, 200);
-        let err = json!({"error": {"code": "invalid-input", "field": "id", "retryable": false}});
+        let err = json!({"error": {"code": "invalid-input", "field": "id", "message": "id: must be positive", "retryable": false}});
         assert_eq!(v["result"]["isError"], true);
         assert_eq!(v["result"]["structuredContent"], err);
         let text: Value = serde_json::from_str(v["result"]["content"][0]["text"].as_str().unwrap()).unwrap();
         assert_eq!(text, err);
+        assert!(is_tool_error(&err));
+    }
+
+    #[test]
+    fn modern_error_bodies_outside_the_error_schema_go_as_text_only() {
+        let (_, v) = modern_send(
+            &mut Fake::default(),
+            4,
+            "tools/call",
+            json!({"name": "get-thing", "arguments": {"id": -9}}),
+        );
+        assert_eq!(
+            v["result"],
+            json!({"resultType": "complete", "content": [{"type": "text", "text": "{\"oops\":true}"}], "isError": true, "_meta": server_meta()})
+        );
+        for bad in [
+            json!({"error": {"code": "x", "message": "m"}}),
+            json!({"error": {"code": "x", "message": "m", "retryable": false, "field": 3}}),
+            json!({"error": {"code": "x", "message": "m", "retryable": false}, "extra": 1}),
+            json!([]),
+        ] {
+            assert!(!is_tool_error(&bad), "{bad}");
+        }
     }
 
     #[test]
@@ -797,7 +866,7 @@ mod tests {
         assert_eq!(s, 200);
         assert_eq!(
             v["result"],
-            json!({"content": [{"type": "text", "text": "{\"error\":{\"code\":\"invalid-input\",\"field\":\"id\",\"retryable\":false}}"}], "isError": true})
+            json!({"content": [{"type": "text", "text": "{\"error\":{\"code\":\"invalid-input\",\"field\":\"id\",\"message\":\"id: must be positive\",\"retryable\":false}}"}], "isError": true})
         );
     }
 
@@ -984,6 +1053,10 @@ mod tests {
         let (_, v) = send_with(&mut t, r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#, &h);
         assert_eq!(v["result"].as_object().unwrap().keys().collect::<Vec<_>>(), ["tools"]);
         assert_eq!(v["result"]["tools"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            v["result"]["tools"][0]["outputSchema"],
+            json!({"type": "object", "required": ["thing"]})
+        );
         let (_, v) = send_with(
             &mut t,
             r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-thing","arguments":{"id":5}}}"#,

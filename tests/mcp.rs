@@ -222,15 +222,36 @@ async fn tool_errors_are_is_error_results_an_agent_can_act_on() {
 
     let r = mcp_raw(&cfg, r#"{"jsonrpc":"2.0","id":1,"method":"#, &[]).await;
     assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32700)));
-    let r = mcp_raw(&cfg, r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, &[]).await;
+    // Batches belong to 2025-03-26 only.
+    let r = mcp_raw(
+        &cfg,
+        r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#,
+        &[("mcp-protocol-version", "2025-06-18")],
+    )
+    .await;
     assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32600)));
+    let r = mcp_raw(
+        &cfg,
+        r#"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list-ticket-tags","arguments":{"ticketId":12345}}}]"#,
+        &[("mcp-protocol-version", "2025-03-26")],
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v[0], json!({"jsonrpc": "2.0", "id": 1, "result": {}}));
+    assert_eq!(
+        (&v[1]["id"], &v[1]["result"]["structuredContent"]["tags"][0]["name"]),
+        (&json!(2), &json!("shipping"))
+    );
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
     let r = mcp_raw(
         &cfg,
         r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
         &[("mcp-protocol-version", "1999-01-01")],
     )
     .await;
-    assert_eq!(r.status, 400);
+    assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32022)));
+    assert_eq!(r.json()["error"]["data"]["supported"][0], "2026-07-28");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
