@@ -39,7 +39,7 @@
 
 use crate::http::{HttpRequest, HttpResponse};
 use crate::tools::{NoSuchTool, Tool, Tools};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 /// The stateless revision served per request.
 pub const MODERN_VERSION: &str = "2026-07-28";
@@ -69,6 +69,7 @@ pub const MAX_BATCH: usize = 16;
 /// the tool set changes only when the operator redeploys.
 pub const TTL_MS: u64 = 300_000;
 
+const CAPABILITIES: &str = r#"{"tools": {"listChanged": false}}"#;
 const META_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
 const META_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
@@ -123,8 +124,37 @@ impl RpcError {
         if let Some(d) = self.data {
             e.insert("data".into(), d);
         }
-        Outcome::Reply(self.status, json!({"jsonrpc": "2.0", "id": id, "error": e}))
+        Outcome::Reply(
+            self.status,
+            obj(vec![
+                ("jsonrpc", "2.0".into()),
+                ("id", id.clone()),
+                ("error", Value::Object(e)),
+            ]),
+        )
     }
+}
+
+/// A JSON object of `pairs`. (Plain inserts instead of `json!`: its
+/// per-leaf `to_value` calls cost the component kilobytes.)
+fn obj(pairs: Vec<(&str, Value)>) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// A JSON array of strings.
+fn strings(items: &[&str]) -> Value {
+    Value::Array(items.iter().map(|s| Value::from(*s)).collect())
+}
+
+/// Parses JSON this module wrote itself.
+fn parse_own(text: &str) -> Value {
+    serde_json::from_slice(text.as_bytes()).unwrap_or(Value::Null)
+}
+
+/// Compact JSON text of `v`.
+fn text_of(v: &Value) -> String {
+    // Serialising a Value cannot fail, and its output is UTF-8.
+    String::from_utf8(serde_json::to_vec(v).unwrap_or_default()).unwrap_or_default()
 }
 
 /// At most `n` characters of client-supplied `s`, for error messages.
@@ -276,7 +306,14 @@ fn message(msg: &Map<String, Value>, req: &HttpRequest, tools: &mut dyn Tools) -
         Era::Legacy => legacy(method, params, req, tools),
     };
     match result {
-        Ok(r) => Outcome::Reply(200, json!({"jsonrpc": "2.0", "id": id, "result": r})),
+        Ok(r) => Outcome::Reply(
+            200,
+            obj(vec![
+                ("jsonrpc", "2.0".into()),
+                ("id", id.clone()),
+                ("result", Value::Object(r)),
+            ]),
+        ),
         Err(e) => e.into_reply(id),
     }
 }
@@ -309,12 +346,19 @@ fn unsupported_version(requested: &str) -> RpcError {
             clip(requested, 32),
             SUPPORTED_VERSIONS.join(", ")
         ),
-        data: Some(json!({"supported": SUPPORTED_VERSIONS, "requested": clip(requested, 64)})),
+        data: Some(obj(vec![
+            ("supported", strings(&SUPPORTED_VERSIONS)),
+            ("requested", clip(requested, 64).into()),
+        ])),
     }
 }
 
 fn server_info(with_description: bool) -> Value {
-    let mut v = json!({"name": SERVER_NAME, "title": SERVER_TITLE, "version": env!("CARGO_PKG_VERSION")});
+    let mut v = obj(vec![
+        ("name", SERVER_NAME.into()),
+        ("title", SERVER_TITLE.into()),
+        ("version", env!("CARGO_PKG_VERSION").into()),
+    ]);
     if with_description {
         v["description"] = SERVER_DESCRIPTION.into();
     }
@@ -335,22 +379,15 @@ fn instructions(tools: &dyn Tools) -> String {
 /// JSON Schema of a tool error body, `{"error": {"code", "message", "retryable", "field"?, …}}`:
 /// what a failed call's `structuredContent` holds under 2026-07-28.
 pub fn tool_error_schema() -> Value {
-    json!({
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["error"],
-        "properties": {"error": {
-            "type": "object",
-            "required": ["code", "message", "retryable"],
-            "properties": {
-                "code": {"type": "string", "description": "What went wrong (invalid-input, not-found, rate-limited, ...)"},
-                "message": {"type": "string"},
-                "retryable": {"type": "boolean", "description": "Whether the same call may succeed later"},
-                "field": {"type": "string", "description": "For invalid-input: the argument to fix"}
-            }
-        }}
-    })
+    parse_own(TOOL_ERROR_SCHEMA)
 }
+
+const TOOL_ERROR_SCHEMA: &str = r#"{"type": "object", "additionalProperties": false, "required": ["error"],
+  "properties": {"error": {"type": "object", "required": ["code", "message", "retryable"], "properties": {
+    "code": {"type": "string", "description": "What went wrong (invalid-input, not-found, rate-limited, ...)"},
+    "message": {"type": "string"},
+    "retryable": {"type": "boolean", "description": "Whether the same call may succeed later"},
+    "field": {"type": "string", "description": "For invalid-input: the argument to fix"}}}}}"#;
 
 /// Whether `v` matches [`tool_error_schema`] (only then is it sent as structuredContent).
 fn is_tool_error(v: &Value) -> bool {
@@ -372,17 +409,23 @@ fn tool_json(t: &Tool, era: Era) -> Value {
     // and clients (Inspector 2.12) validate it against outputSchema even on
     // isError results: the schema is the tool's answer or an error.
     let output_schema = match era {
-        Era::Modern => json!({"type": "object", "anyOf": [t.output_schema, tool_error_schema()]}),
+        Era::Modern => obj(vec![
+            ("type", "object".into()),
+            (
+                "anyOf",
+                Value::Array(vec![t.output_schema.clone(), tool_error_schema()]),
+            ),
+        ]),
         Era::Legacy => t.output_schema.clone(),
     };
-    json!({
-        "name": t.name,
-        "title": t.title,
-        "description": t.description,
-        "inputSchema": t.input_schema,
-        "outputSchema": output_schema,
-        "annotations": t.annotations,
-    })
+    obj(vec![
+        ("name", t.name.into()),
+        ("title", t.title.into()),
+        ("description", t.description.into()),
+        ("inputSchema", t.input_schema.clone()),
+        ("outputSchema", output_schema),
+        ("annotations", t.annotations.clone()),
+    ])
 }
 
 fn tools_list(tools: &dyn Tools, era: Era) -> Map<String, Value> {
@@ -510,8 +553,8 @@ fn modern(
     let mut result = match method {
         "server/discover" => {
             let mut m = Map::new();
-            m.insert("supportedVersions".into(), json!(SUPPORTED_VERSIONS));
-            m.insert("capabilities".into(), json!({"tools": {"listChanged": false}}));
+            m.insert("supportedVersions".into(), strings(&SUPPORTED_VERSIONS));
+            m.insert("capabilities".into(), parse_own(CAPABILITIES));
             m.insert("instructions".into(), instructions(tools).into());
             m.insert("ttlMs".into(), TTL_MS.into());
             m.insert("cacheScope".into(), "public".into());
@@ -547,7 +590,7 @@ fn modern(
         }
     };
     result.insert("resultType".into(), "complete".into());
-    result.insert("_meta".into(), json!({ META_SERVER_INFO: server_info(true) }));
+    result.insert("_meta".into(), obj(vec![(META_SERVER_INFO, server_info(true))]));
     Ok(result)
 }
 
@@ -588,7 +631,7 @@ fn initialize(params: &Map<String, Value>, tools: &dyn Tools) -> Map<String, Val
         .unwrap_or(HANDSHAKE_VERSIONS[0]);
     let mut m = Map::new();
     m.insert("protocolVersion".into(), version.into());
-    m.insert("capabilities".into(), json!({"tools": {"listChanged": false}}));
+    m.insert("capabilities".into(), parse_own(CAPABILITIES));
     // `Implementation.description` is new in 2025-11-25.
     m.insert("serverInfo".into(), server_info(version == "2025-11-25"));
     m.insert("instructions".into(), instructions(tools).into());
@@ -627,7 +670,8 @@ fn call(
         Err(v) => (v, true),
     };
     let mut r = Map::new();
-    r.insert("content".into(), json!([{"type": "text", "text": body.to_string()}]));
+    let text = obj(vec![("type", "text".into()), ("text", text_of(&body).into())]);
+    r.insert("content".into(), Value::Array(vec![text]));
     // Legacy outputSchemas describe the answer only, and the TypeScript SDK
     // validates any structuredContent against them: errors go as text there.
     if !is_error || (era == Era::Modern && is_tool_error(&body)) {
@@ -640,6 +684,7 @@ fn call(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// Two tools (one query, one mutation) and a log of the calls made.
     #[derive(Default)]

@@ -23,7 +23,7 @@ pub struct CatalogTools<'a, T: Transport> {
 
 fn to_serde(v: &json::Value) -> Value {
     // Our own serialiser always writes valid JSON; Null is unreachable in practice.
-    serde_json::from_str(&v.to_json()).unwrap_or(Value::Null)
+    serde_json::from_slice(v.to_json().as_bytes()).unwrap_or(Value::Null)
 }
 
 fn tool(op: &Operation) -> Tool {
@@ -60,7 +60,8 @@ impl<T: Transport> Tools for CatalogTools<'_, T> {
             Some(op) if self.config.read_only && !op.read_only => return Err(NoSuchTool::ReadOnly),
             Some(op) => op,
         };
-        let args = arguments.to_string().into_bytes();
+        // Serialising a Value cannot fail.
+        let args = serde_json::to_vec(&arguments).unwrap_or_default();
         let outcome = router::connection(self.req, self.config)
             .map_err(|e| e.in_operation(op.name))
             .and_then(|conn| router::run(op, &args, &conn, self.config, self.transport));

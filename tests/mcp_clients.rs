@@ -521,20 +521,20 @@ async fn python_sdk_discover_first_client_speaks_2026_07_28() {
     .await;
 }
 
-/// The README's MCP section: the shell block after `<!-- mcp-curl -->`.
-fn readme_curl() -> String {
+/// The README's MCP section: the shell block after `<!-- {marker} -->`.
+fn readme_block(marker: &str) -> String {
     let readme = std::fs::read_to_string(manifest_dir().join("README.md")).expect("README.md");
     let after = readme
-        .split("<!-- mcp-curl -->")
+        .split(&format!("<!-- {marker} -->"))
         .nth(1)
-        .expect("README has a <!-- mcp-curl --> block");
+        .unwrap_or_else(|| panic!("README has a <!-- {marker} --> block"));
     let block = after.split("```sh\n").nth(1).expect("a ```sh block");
     block.split("\n```").next().expect("a closed block").to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_readme_2026_07_28_curl_line_answers_as_documented() {
-    let cmd = readme_curl();
+    let cmd = readme_block("mcp-curl");
     assert!(cmd.starts_with("curl "), "{cmd}");
     assert!(cmd.contains("http://127.0.0.1:8080/mcp"), "{cmd}");
     if !available("curl", "--version") {
@@ -571,5 +571,44 @@ async fn the_readme_2026_07_28_curl_line_answers_as_documented() {
         }})
     );
     assert_eq!(text, ticket, "the text block is the structured content as JSON");
+    assert_eq!(fake.lines(), vec!["GET /api/tickets/12345"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_handshake_curl_lines_initialize_list_and_call() {
+    let cmd = readme_block("mcp-curl-handshake");
+    assert_eq!(cmd.matches("curl -s localhost:8080/mcp").count(), 3, "{cmd}");
+    if !available("curl", "--version") {
+        return skip("`curl` is not on the PATH");
+    }
+    let fake = FakeGorgias::start().await;
+    let served = serve(config_for(&fake)).await;
+    let cmd = cmd.replace("localhost:8080/mcp", &served.url);
+    let out =
+        tokio::task::spawn_blocking(move || run_ok("the README's curl lines", Command::new("sh").arg("-c").arg(cmd)))
+            .await
+            .expect("join curl");
+    // Three JSON bodies, back to back.
+    let answers: Vec<Value> = serde_json::Deserializer::from_slice(&out.stdout)
+        .into_iter::<Value>()
+        .collect::<Result<_, _>>()
+        .expect("curl printed JSON");
+    assert_eq!(answers.len(), 3, "{answers:?}");
+    assert_eq!(answers[0]["result"]["protocolVersion"], "2025-11-25");
+    assert_eq!(answers[0]["result"]["serverInfo"]["name"], "gorgias-connector");
+    let names: Vec<&str> = catalog::OPERATIONS.iter().map(|o| o.name).collect();
+    let listed: Vec<&str> = answers[1]["result"]["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .map(|t| t["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(listed, names);
+    assert_eq!(answers[2]["result"]["isError"], false);
+    assert_eq!(answers[2]["result"]["structuredContent"]["ticket"]["id"], 12345);
+    assert!(
+        answers[2]["result"].get("resultType").is_none(),
+        "no 2026-07-28 fields in the handshake era"
+    );
     assert_eq!(fake.lines(), vec!["GET /api/tickets/12345"]);
 }
