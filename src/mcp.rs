@@ -212,7 +212,14 @@ pub fn handle(req: &HttpRequest, tools: &mut dyn Tools) -> HttpResponse {
     let msg: Value = match serde_json::from_slice(&req.body) {
         Ok(v) => v,
         Err(e) => {
-            return respond(RpcError::new(400, PARSE_ERROR, format!("parse error: {e}")).into_reply(&Value::Null));
+            // Position and class only: serde_json's `Display` for errors pulls
+            // serde's `Unexpected` and core's float formatting into the component.
+            let what = match e.classify() {
+                serde_json::error::Category::Eof => "the body ends inside a JSON value",
+                _ => "the body is not valid JSON",
+            };
+            let why = format!("parse error: {what} (line {}, column {})", e.line(), e.column());
+            return respond(RpcError::new(400, PARSE_ERROR, why).into_reply(&Value::Null));
         }
     };
     match msg {
