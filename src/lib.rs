@@ -20,6 +20,10 @@
 //! - **One catalog** ([`catalog`]) of operations with parameter and output
 //!   schemas feeds the route parameters, the MCP tools ([`mcp`]) and the
 //!   OpenAPI document ([`openapi`]); [`health`] checks credentials.
+//! - **MCP speaks both protocol eras over one trait.** [`mcp`] answers the
+//!   stateless 2026-07-28 revision and the `initialize` revisions on serde_json
+//!   and sees the operations only through [`tools::Tools`]; [`mcp_bridge`]
+//!   implements that trait over today's [`catalog`] and [`router`].
 
 pub mod catalog;
 pub mod client;
@@ -30,6 +34,7 @@ pub mod health;
 pub mod http;
 pub mod json;
 pub mod mcp;
+pub mod mcp_bridge;
 pub mod model;
 pub mod openapi;
 pub mod ops;

@@ -1,36 +1,54 @@
-//! `POST /mcp`: the Model Context Protocol over Streamable HTTP, answered
-//! with single JSON responses (no SSE stream, no session).
+//! `POST /mcp`: the Model Context Protocol over Streamable HTTP, one JSON
+//! answer per POST (no SSE stream, no session), for both eras of the protocol.
 //!
-//! JSON-RPC 2.0, protocol version [`PROTOCOL_VERSION`]: `initialize`, `ping`,
-//! `tools/list` and `tools/call`, one tool per [`catalog`] operation, run by
-//! [`router::run`] exactly as the HTTP route runs it.
+//! **Modern, stateless 2026-07-28.** A request whose `params._meta` carries
+//! `io.modelcontextprotocol/protocolVersion` (or whose `MCP-Protocol-Version`
+//! header names a modern revision, or whose method is `server/discover`) is
+//! served on its own: `server/discover`, `tools/list`, `tools/call`.
+//! - `_meta` must carry `protocolVersion` (a string) and `clientCapabilities`
+//!   (an object): else -32602 and HTTP 400.
+//! - A version this server does not serve per request → -32022
+//!   `UnsupportedProtocolVersion` with `data: {supported, requested}`, 400.
+//! - The `MCP-Protocol-Version`, `Mcp-Method` and (for `tools/call`)
+//!   `Mcp-Name` headers must be present and equal to the body (`Mcp-Name`
+//!   may use the `=?base64?…?=` form) → else -32020 `HeaderMismatch`, 400.
+//! - Unknown methods, `ping` and `initialize`-era methods → -32601 and 404.
+//! - Every result has `resultType: "complete"` and the server's identity in
+//!   `_meta["io.modelcontextprotocol/serverInfo"]`; `server/discover` and
+//!   `tools/list` carry `ttlMs` / `cacheScope: "public"` (the tool set is
+//!   the operator's configuration, the same for every caller).
+//! - A failed tool call is an `isError: true` result whose text and
+//!   `structuredContent` are the route's error body
+//!   `{"error": {"code", "message", "retryable", "field"?, …}}`; each tool's
+//!   `outputSchema` is `anyOf` its answer and [`tool_error_schema`], because
+//!   clients (MCP Inspector 2.12) validate structuredContent against it even
+//!   on `isError` results.
 //!
-//! - Notifications and client responses → `202 Accepted`, empty body.
-//! - Unparseable JSON (-32700), a batch or a malformed message (-32600), or an
-//!   unsupported `MCP-Protocol-Version` header → `400` with a JSON-RPC error;
-//!   a browser `Origin` other than the `Host` → `403`.
-//! - Unknown method → -32601; params not an object, unknown tool (including a
-//!   mutation in read-only mode, which `tools/list` does not list) or
-//!   arguments not an object → -32602.
-//! - A tool that fails (invalid input, Gorgias errors, missing credentials) →
-//!   a result with `isError: true` whose text is the route's error body
-//!   `{"error": {"code", "message", "retryable", "field"?, …}}`. It carries no
-//!   `structuredContent`: that must conform to the tool's `outputSchema`,
-//!   and some clients validate it even on errors.
+//! **Legacy, handshake era** (`initialize` → 2025-11-25, 2025-06-18,
+//! 2025-03-26, 2024-11-05): `initialize`, `ping`, `tools/list`, `tools/call`
+//! as before; JSON-RPC errors go out with 200 except malformed messages
+//! (400). A failed tool call carries no `structuredContent`: the TypeScript
+//! SDK 1.32 client validates any `structuredContent` against `outputSchema`,
+//! even on `isError` results. A batch (a JSON array) is accepted only for
+//! 2025-03-26, the one revision that has them: no `MCP-Protocol-Version`
+//! header, or that version in it; at most [`MAX_BATCH`] messages.
+//!
+//! Both eras: notifications and client responses → 202 with no body; a
+//! browser `Origin` that is not the `Host` → 403; unparseable JSON → -32700,
+//! 400.
 
-use crate::catalog::{self, Operation};
-use crate::client::Transport;
-use crate::config::Config;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::json::{Map, Value};
-use crate::router;
+use crate::tools::{NoSuchTool, Tool, Tools};
+use serde_json::{Map, Value};
 
-/// The protocol version this server implements (and answers with when the
-/// client asks for one it does not know).
-pub const PROTOCOL_VERSION: &str = "2025-06-18";
-
-/// Versions accepted from clients (`initialize` and `MCP-Protocol-Version`).
-pub const SUPPORTED_VERSIONS: [&str; 3] = ["2025-06-18", "2025-03-26", "2024-11-05"];
+/// The stateless revision served per request.
+pub const MODERN_VERSION: &str = "2026-07-28";
+/// Revisions negotiated through `initialize`, newest first; `initialize`
+/// answers the first when asked for one it does not know.
+pub const HANDSHAKE_VERSIONS: [&str; 4] = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+/// Every revision this server speaks, newest first (`server/discover`'s
+/// `supportedVersions` and -32022's `data.supported`).
+pub const SUPPORTED_VERSIONS: [&str; 5] = [MODERN_VERSION, "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
 /// Invalid JSON.
 pub const PARSE_ERROR: i64 = -32700;
@@ -38,81 +56,130 @@ pub const PARSE_ERROR: i64 = -32700;
 pub const INVALID_REQUEST: i64 = -32600;
 /// Unknown method.
 pub const METHOD_NOT_FOUND: i64 = -32601;
-/// Invalid method parameters (including unknown tools).
+/// Invalid method parameters (including unknown tools and missing `_meta`).
 pub const INVALID_PARAMS: i64 = -32602;
+/// HTTP headers missing, malformed or not matching the body (2026-07-28).
+pub const HEADER_MISMATCH: i64 = -32020;
+/// The requested protocol version is not served (2026-07-28).
+pub const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
+
+/// Most messages in one 2025-03-26 batch: each may call Gorgias.
+pub const MAX_BATCH: usize = 16;
+/// How long a client may cache `server/discover` and `tools/list` (5 minutes):
+/// the tool set changes only when the operator redeploys.
+pub const TTL_MS: u64 = 300_000;
+
+const CAPABILITIES: &str = r#"{"tools": {"listChanged": false}}"#;
+const META_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
+const META_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
+const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
+
+const SERVER_NAME: &str = "gorgias-connector";
+const SERVER_TITLE: &str = "Gorgias helpdesk connector";
+const SERVER_DESCRIPTION: &str = "Tickets, messages, tags and customers of one Gorgias helpdesk account.";
 
 const INSTRUCTIONS: &str = "Tools for one Gorgias helpdesk account: read tickets, their messages and tags, find customers by email, and (unless the connector is read-only) create and update tickets, reply to customers, add internal notes and add tags. IDs are positive integers. Paginated tools return nextCursor: pass it back as cursor for the next page. A failed call returns isError with {\"error\": {\"code\", \"message\", \"retryable\", \"field\"}}: for invalid-input fix the named field; retry unchanged only when retryable is true.";
 
-/// The MCP tool definition of `op`.
-pub fn tool(op: &Operation) -> Value {
-    let mut annotations = Map::new();
-    annotations.insert("title".into(), op.title.into());
-    annotations.insert("readOnlyHint".into(), op.read_only.into());
-    if !op.read_only {
-        annotations.insert("destructiveHint".into(), false.into());
-        annotations.insert("idempotentHint".into(), op.idempotent.into());
+/// The protocol era a request is served in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Era {
+    /// Stateless 2026-07-28: everything from the request itself.
+    Modern,
+    /// `initialize`-negotiated revisions.
+    Legacy,
+}
+
+/// What one JSON-RPC message gets back.
+#[derive(Debug)]
+enum Outcome {
+    /// A notification or a client response: 202, no body.
+    Accepted,
+    /// A JSON-RPC response with its HTTP status.
+    Reply(u16, Value),
+}
+
+/// A JSON-RPC error (`code`, `message`, optional `data`) with its HTTP status.
+#[derive(Debug)]
+struct RpcError {
+    status: u16,
+    code: i64,
+    message: String,
+    data: Option<Value>,
+}
+
+impl RpcError {
+    fn new(status: u16, code: i64, message: impl Into<String>) -> Self {
+        RpcError {
+            status,
+            code,
+            message: message.into(),
+            data: None,
+        }
     }
-    annotations.insert("openWorldHint".into(), true.into());
-    let mut tool = Map::new();
-    tool.insert("name".into(), op.name.into());
-    tool.insert("title".into(), op.title.into());
-    tool.insert("description".into(), op.description.into());
-    tool.insert("inputSchema".into(), op.input_schema());
-    tool.insert("outputSchema".into(), op.output_schema());
-    tool.insert("annotations".into(), annotations.into());
-    tool.into()
+
+    fn into_reply(self, id: &Value) -> Outcome {
+        let mut e = Map::new();
+        e.insert("code".into(), self.code.into());
+        e.insert("message".into(), self.message.into());
+        if let Some(d) = self.data {
+            e.insert("data".into(), d);
+        }
+        Outcome::Reply(
+            self.status,
+            obj(vec![
+                ("jsonrpc", "2.0".into()),
+                ("id", id.clone()),
+                ("error", Value::Object(e)),
+            ]),
+        )
+    }
 }
 
-/// The `tools/list` result.
-pub fn tools_list(read_only: bool) -> Value {
-    let tools: Vec<Value> = catalog::available(read_only).map(tool).collect();
-    Value::object(vec![("tools", tools.into())])
+/// A JSON object of `pairs`. (Plain inserts instead of `json!`: its
+/// per-leaf `to_value` calls cost the component kilobytes.)
+fn obj(pairs: Vec<(&str, Value)>) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
-/// A JSON-RPC response: `{"jsonrpc": "2.0", "id": id, key: value}`.
-fn envelope(id: &Value, key: &'static str, value: Value) -> Value {
-    let mut m = Map::new();
-    m.insert("jsonrpc".into(), "2.0".into());
-    m.insert("id".into(), id.clone());
-    m.insert(key.into(), value);
-    m.into()
+/// A JSON array of strings.
+fn strings(items: &[&str]) -> Value {
+    Value::Array(items.iter().map(|s| Value::from(*s)).collect())
 }
 
-fn rpc_error(id: &Value, code: i64, message: &str) -> Value {
-    let mut e = Map::new();
-    e.insert("code".into(), code.into());
-    e.insert("message".into(), message.into());
-    envelope(id, "error", e.into())
+/// Parses JSON this module wrote itself.
+fn parse_own(text: &str) -> Value {
+    serde_json::from_slice(text.as_bytes()).unwrap_or(Value::Null)
 }
 
-fn reply(status: u16, v: &Value) -> HttpResponse {
-    HttpResponse::json(status, v)
+/// Compact JSON text of `v`.
+fn text_of(v: &Value) -> String {
+    // Serialising a Value cannot fail, and its output is UTF-8.
+    String::from_utf8(serde_json::to_vec(v).unwrap_or_default()).unwrap_or_default()
 }
 
-fn accepted() -> HttpResponse {
+/// At most `n` characters of client-supplied `s`, for error messages.
+fn clip(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+fn json_response(status: u16, v: &Value) -> HttpResponse {
     HttpResponse {
-        status: 202,
-        headers: Vec::new(),
-        body: Vec::new(),
+        status,
+        headers: vec![("content-type".into(), "application/json".into())],
+        // Serialising a Value built from maps, strings and numbers cannot fail.
+        body: serde_json::to_vec(v).unwrap_or_default(),
     }
 }
 
-/// The `tools/call` result for a route's answer.
-pub fn call_result(outcome: Result<Value, crate::error::Error>) -> Value {
-    let (text, structured, is_error) = match outcome {
-        Ok(v) => (v.to_json(), Some(v), false),
-        Err(e) => (router::error_json(&e).to_json(), None, true),
-    };
-    let mut content = Map::new();
-    content.insert("type".into(), "text".into());
-    content.insert("text".into(), text.into());
-    let mut r = Map::new();
-    r.insert("content".into(), Value::Array(vec![content.into()]));
-    if let Some(v) = structured {
-        r.insert("structuredContent".into(), v);
+fn respond(o: Outcome) -> HttpResponse {
+    match o {
+        Outcome::Accepted => HttpResponse {
+            status: 202,
+            headers: Vec::new(),
+            body: Vec::new(),
+        },
+        Outcome::Reply(status, v) => json_response(status, &v),
     }
-    r.insert("isError".into(), is_error.into());
-    r.into()
 }
 
 /// Whether a browser `Origin` header names the host the request was sent to.
@@ -130,398 +197,1091 @@ pub fn origin_allowed(req: &HttpRequest) -> bool {
         .is_some_and(|h| !authority.is_empty() && h.trim().eq_ignore_ascii_case(authority))
 }
 
-/// Handles one POST to `/mcp` (auth and body checks already done).
-pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut T) -> HttpResponse {
-    let null = Value::Null;
+/// Handles one POST to `/mcp` (auth and body-size checks already done).
+pub fn handle(req: &HttpRequest, tools: &mut dyn Tools) -> HttpResponse {
     if !origin_allowed(req) {
-        return reply(
-            403,
-            &rpc_error(
-                &null,
+        return respond(
+            RpcError::new(
+                403,
                 INVALID_REQUEST,
                 "Origin does not match Host: cross-origin MCP requests are refused",
-            ),
+            )
+            .into_reply(&Value::Null),
         );
     }
-    let msg: Value = match crate::json::parse(&req.body) {
+    let msg: Value = match serde_json::from_slice(&req.body) {
         Ok(v) => v,
-        Err(e) => return reply(400, &rpc_error(&null, PARSE_ERROR, &format!("parse error: {e}"))),
+        Err(e) => {
+            // Position and class only: serde_json's `Display` for errors pulls
+            // serde's `Unexpected` and core's float formatting into the component.
+            let what = match e.classify() {
+                serde_json::error::Category::Eof => "the body ends inside a JSON value",
+                _ => "the body is not valid JSON",
+            };
+            let why = format!("parse error: {what} (line {}, column {})", e.line(), e.column());
+            return respond(RpcError::new(400, PARSE_ERROR, why).into_reply(&Value::Null));
+        }
     };
-    let Value::Object(msg) = msg else {
-        let why = if msg.is_array() {
-            "batches are not supported (MCP 2025-06-18 sends one message per request)"
-        } else {
-            "a JSON-RPC message must be an object"
+    match msg {
+        Value::Object(m) => respond(message(&m, req, tools)),
+        Value::Array(items) => batch(&items, req, tools),
+        _ => respond(
+            RpcError::new(400, INVALID_REQUEST, "a JSON-RPC message must be an object").into_reply(&Value::Null),
+        ),
+    }
+}
+
+/// A 2025-03-26 batch: each message answered in order, notifications left out.
+fn batch(items: &[Value], req: &HttpRequest, tools: &mut dyn Tools) -> HttpResponse {
+    let null = Value::Null;
+    let header = req.header("mcp-protocol-version").map(str::trim);
+    if header.is_some_and(|v| v != "2025-03-26") {
+        return respond(
+            RpcError::new(
+                400,
+                INVALID_REQUEST,
+                "batches are part of MCP 2025-03-26 only; send one message per POST",
+            )
+            .into_reply(&null),
+        );
+    }
+    if items.is_empty() || items.len() > MAX_BATCH {
+        let why = format!("a batch holds 1 to {MAX_BATCH} messages, not {}", items.len());
+        return respond(RpcError::new(400, INVALID_REQUEST, why).into_reply(&null));
+    }
+    let mut out = Vec::new();
+    for item in items {
+        let o = match item {
+            Value::Object(m) if m.get("method").and_then(Value::as_str) == Some("initialize") => {
+                let id = m.get("id").filter(|i| valid_id(i)).cloned().unwrap_or(Value::Null);
+                RpcError::new(400, INVALID_REQUEST, "initialize must not be part of a batch").into_reply(&id)
+            }
+            Value::Object(m) => message(m, req, tools),
+            _ => RpcError::new(400, INVALID_REQUEST, "a JSON-RPC message must be an object").into_reply(&null),
         };
-        return reply(400, &rpc_error(&null, INVALID_REQUEST, why));
-    };
-    let id = msg.get("id").cloned();
-    let id_ok = matches!(&id, Some(Value::String(_))) || id.as_ref().is_some_and(|i| i.is_i64() || i.is_u64());
-    let echo = if id_ok {
-        id.clone().unwrap_or(Value::Null)
-    } else {
-        Value::Null
-    };
+        if let Outcome::Reply(_, v) = o {
+            out.push(v);
+        }
+    }
+    if out.is_empty() {
+        return respond(Outcome::Accepted);
+    }
+    json_response(200, &Value::Array(out))
+}
+
+fn valid_id(id: &Value) -> bool {
+    id.is_string() || id.is_i64() || id.is_u64()
+}
+
+/// One JSON-RPC message: envelope checks, then the era's dispatch.
+fn message(msg: &Map<String, Value>, req: &HttpRequest, tools: &mut dyn Tools) -> Outcome {
+    let null = Value::Null;
+    let id = msg.get("id");
+    let echo = id.filter(|i| valid_id(i)).unwrap_or(&null);
     if msg.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
-        return reply(400, &rpc_error(&echo, INVALID_REQUEST, "jsonrpc must be \"2.0\""));
+        return RpcError::new(400, INVALID_REQUEST, "jsonrpc must be \"2.0\"").into_reply(echo);
     }
     let Some(method) = msg.get("method") else {
         // A client's response to a server request (we send none): accept it.
         if id.is_some() && (msg.contains_key("result") || msg.contains_key("error")) {
-            return accepted();
+            return Outcome::Accepted;
         }
-        return reply(400, &rpc_error(&echo, INVALID_REQUEST, "method is required"));
+        return RpcError::new(400, INVALID_REQUEST, "method is required").into_reply(echo);
     };
     let Some(method) = method.as_str() else {
-        return reply(400, &rpc_error(&echo, INVALID_REQUEST, "method must be a string"));
+        return RpcError::new(400, INVALID_REQUEST, "method must be a string").into_reply(echo);
     };
-    if id.is_none() {
-        return accepted();
+    let Some(id) = id else {
+        return Outcome::Accepted;
+    };
+    if !valid_id(id) {
+        return RpcError::new(400, INVALID_REQUEST, "id must be a string or an integer").into_reply(&null);
     }
-    if !id_ok {
-        return reply(
-            400,
-            &rpc_error(&null, INVALID_REQUEST, "id must be a string or an integer"),
-        );
-    }
-    if method != "initialize"
-        && let Some(v) = req.header("mcp-protocol-version")
-        && !SUPPORTED_VERSIONS.contains(&v.trim())
-    {
-        return reply(
-            400,
-            &rpc_error(
-                &echo,
-                INVALID_REQUEST,
-                &format!(
-                    "unsupported MCP-Protocol-Version {:?}; supported: {}",
-                    v.chars().take(32).collect::<String>(),
-                    SUPPORTED_VERSIONS.join(", ")
-                ),
-            ),
-        );
-    }
-    let empty = Value::Object(Map::new());
+    let empty = Map::new();
     let params = match msg.get("params") {
-        None | Some(Value::Null) => &empty,
-        Some(p @ Value::Object(_)) => p,
-        Some(_) => return reply(200, &rpc_error(&echo, INVALID_PARAMS, "params must be an object")),
+        None | Some(Value::Null) => Ok(&empty),
+        Some(Value::Object(p)) => Ok(p),
+        Some(_) => Err(()),
     };
-    let result = match method {
-        "initialize" => Ok(initialize(params, config)),
-        "ping" => Ok(Map::new().into()),
-        "tools/list" => Ok(tools_list(config.read_only)),
-        "tools/call" => call(params, req, config, transport),
-        other => Err((
-            METHOD_NOT_FOUND,
-            format!(
-                "method not found: {:?} (this server offers initialize, ping, tools/list, tools/call)",
-                other.chars().take(64).collect::<String>()
-            ),
-        )),
+    let era = era(method, params.ok(), req);
+    let Ok(params) = params else {
+        let status = if era == Era::Modern { 400 } else { 200 };
+        return RpcError::new(status, INVALID_PARAMS, "params must be an object").into_reply(id);
+    };
+    let result = match era {
+        Era::Modern => modern(method, params, req, tools),
+        Era::Legacy => legacy(method, params, req, tools),
     };
     match result {
-        Ok(r) => reply(200, &envelope(&echo, "result", r)),
-        Err((code, message)) => reply(200, &rpc_error(&echo, code, &message)),
+        Ok(r) => Outcome::Reply(
+            200,
+            obj(vec![
+                ("jsonrpc", "2.0".into()),
+                ("id", id.clone()),
+                ("result", Value::Object(r)),
+            ]),
+        ),
+        Err(e) => e.into_reply(id),
     }
 }
 
-fn initialize(params: &Value, config: &Config) -> Value {
+/// Which era serves this request: `initialize` is always the handshake;
+/// per-request `_meta`, a modern `MCP-Protocol-Version` header or
+/// `server/discover` select 2026-07-28.
+fn era(method: &str, params: Option<&Map<String, Value>>, req: &HttpRequest) -> Era {
+    if method == "initialize" {
+        return Era::Legacy;
+    }
+    let meta_version = params
+        .and_then(|p| p.get("_meta"))
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.contains_key(META_VERSION));
+    let header_modern = req.header("mcp-protocol-version").map(str::trim) == Some(MODERN_VERSION);
+    if meta_version || header_modern || method == "server/discover" {
+        Era::Modern
+    } else {
+        Era::Legacy
+    }
+}
+
+fn unsupported_version(requested: &str) -> RpcError {
+    RpcError {
+        status: 400,
+        code: UNSUPPORTED_PROTOCOL_VERSION,
+        message: format!(
+            "Unsupported protocol version {:?}: this server supports {}",
+            clip(requested, 32),
+            SUPPORTED_VERSIONS.join(", ")
+        ),
+        data: Some(obj(vec![
+            ("supported", strings(&SUPPORTED_VERSIONS)),
+            ("requested", clip(requested, 64).into()),
+        ])),
+    }
+}
+
+fn server_info(with_description: bool) -> Value {
+    let mut v = obj(vec![
+        ("name", SERVER_NAME.into()),
+        ("title", SERVER_TITLE.into()),
+        ("version", env!("CARGO_PKG_VERSION").into()),
+    ]);
+    if with_description {
+        v["description"] = SERVER_DESCRIPTION.into();
+    }
+    v
+}
+
+fn instructions(tools: &dyn Tools) -> String {
+    let mut s = INSTRUCTIONS.to_string();
+    if tools.read_only() {
+        s.push_str(&format!(
+            " This connector is read-only: only the {} query tools exist.",
+            tools.list().len()
+        ));
+    }
+    s
+}
+
+/// JSON Schema of a tool error body, `{"error": {"code", "message", "retryable", "field"?, …}}`:
+/// what a failed call's `structuredContent` holds under 2026-07-28.
+pub fn tool_error_schema() -> Value {
+    parse_own(TOOL_ERROR_SCHEMA)
+}
+
+const TOOL_ERROR_SCHEMA: &str = r#"{"type": "object", "additionalProperties": false, "required": ["error"],
+  "properties": {"error": {"type": "object", "required": ["code", "message", "retryable"], "properties": {
+    "code": {"type": "string", "description": "What went wrong (invalid-input, not-found, rate-limited, ...)"},
+    "message": {"type": "string"},
+    "retryable": {"type": "boolean", "description": "Whether the same call may succeed later"},
+    "field": {"type": "string", "description": "For invalid-input: the argument to fix"}}}}}"#;
+
+/// Whether `v` matches [`tool_error_schema`] (only then is it sent as structuredContent).
+fn is_tool_error(v: &Value) -> bool {
+    let Some(top) = v.as_object() else {
+        return false;
+    };
+    let Some(e) = top.get("error").and_then(Value::as_object) else {
+        return false;
+    };
+    top.len() == 1
+        && e.get("code").is_some_and(Value::is_string)
+        && e.get("message").is_some_and(Value::is_string)
+        && e.get("retryable").is_some_and(Value::is_boolean)
+        && e.get("field").is_none_or(Value::is_string)
+}
+
+fn tool_json(t: &Tool, era: Era) -> Value {
+    // Under 2026-07-28 a failed call's structuredContent is the error body,
+    // and clients (Inspector 2.12) validate it against outputSchema even on
+    // isError results: the schema is the tool's answer or an error.
+    let output_schema = match era {
+        Era::Modern => obj(vec![
+            ("type", "object".into()),
+            (
+                "anyOf",
+                Value::Array(vec![t.output_schema.clone(), tool_error_schema()]),
+            ),
+        ]),
+        Era::Legacy => t.output_schema.clone(),
+    };
+    obj(vec![
+        ("name", t.name.into()),
+        ("title", t.title.into()),
+        ("description", t.description.into()),
+        ("inputSchema", t.input_schema.clone()),
+        ("outputSchema", output_schema),
+        ("annotations", t.annotations.clone()),
+    ])
+}
+
+fn tools_list(tools: &dyn Tools, era: Era) -> Map<String, Value> {
+    let list: Vec<Value> = tools.list().iter().map(|t| tool_json(t, era)).collect();
+    let mut m = Map::new();
+    m.insert("tools".into(), list.into());
+    m
+}
+
+/// Decodes a header value that may use the `=?base64?…?=` sentinel form.
+/// `None` when it is not a valid header value or not valid base64/UTF-8.
+fn decode_header_value(v: &str) -> Option<String> {
+    if !v.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
+        return None;
+    }
+    match v.strip_prefix("=?base64?").and_then(|r| r.strip_suffix("?=")) {
+        Some(b64) => String::from_utf8(base64_decode(b64)?).ok(),
+        None => Some(v.to_string()),
+    }
+}
+
+/// Standard base64 (RFC 4648, `=` padding optional).
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let d = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(d);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    (bits < 6).then_some(out)
+}
+
+fn header_mismatch(message: String) -> RpcError {
+    RpcError::new(400, HEADER_MISMATCH, message)
+}
+
+/// Checks a required header against the body's value.
+fn check_header(req: &HttpRequest, name: &str, body: &str, base64_allowed: bool) -> Result<(), RpcError> {
+    let Some(raw) = req.header(name) else {
+        return Err(header_mismatch(format!(
+            "Header mismatch: the {name} header is required (the body says {:?})",
+            clip(body, 64)
+        )));
+    };
+    let value = if base64_allowed {
+        decode_header_value(raw)
+    } else {
+        decode_header_value(raw).filter(|v| !v.starts_with("=?base64?"))
+    };
+    let Some(value) = value else {
+        return Err(header_mismatch(format!(
+            "Header mismatch: the {name} header is not a valid header value"
+        )));
+    };
+    if value.trim() != body {
+        return Err(header_mismatch(format!(
+            "Header mismatch: {name} header value {:?} does not match body value {:?}",
+            clip(value.trim(), 64),
+            clip(body, 64)
+        )));
+    }
+    Ok(())
+}
+
+/// A 2026-07-28 request.
+fn modern(
+    method: &str,
+    params: &Map<String, Value>,
+    req: &HttpRequest,
+    tools: &mut dyn Tools,
+) -> Result<Map<String, Value>, RpcError> {
+    let missing = |what: &str| {
+        RpcError::new(
+            400,
+            INVALID_PARAMS,
+            format!("params._meta[{what:?}] is required under MCP {MODERN_VERSION}"),
+        )
+    };
+    let meta = match params.get("_meta") {
+        None => return Err(missing(META_VERSION)),
+        Some(Value::Object(m)) => m,
+        Some(_) => return Err(RpcError::new(400, INVALID_PARAMS, "params._meta must be an object")),
+    };
+    let version = match meta.get(META_VERSION) {
+        None => return Err(missing(META_VERSION)),
+        Some(Value::String(v)) => v.as_str(),
+        Some(_) => {
+            return Err(RpcError::new(
+                400,
+                INVALID_PARAMS,
+                format!("params._meta[{META_VERSION:?}] must be a string"),
+            ));
+        }
+    };
+    match meta.get(META_CAPABILITIES) {
+        Some(Value::Object(_)) => {}
+        None => return Err(missing(META_CAPABILITIES)),
+        Some(_) => {
+            return Err(RpcError::new(
+                400,
+                INVALID_PARAMS,
+                format!("params._meta[{META_CAPABILITIES:?}] must be an object"),
+            ));
+        }
+    }
+    if version != MODERN_VERSION {
+        return Err(unsupported_version(version));
+    }
+    check_header(req, "MCP-Protocol-Version", version, false)?;
+    check_header(req, "Mcp-Method", method, false)?;
+    let mut result = match method {
+        "server/discover" => {
+            let mut m = Map::new();
+            m.insert("supportedVersions".into(), strings(&SUPPORTED_VERSIONS));
+            m.insert("capabilities".into(), parse_own(CAPABILITIES));
+            m.insert("instructions".into(), instructions(tools).into());
+            m.insert("ttlMs".into(), TTL_MS.into());
+            m.insert("cacheScope".into(), "public".into());
+            m
+        }
+        "tools/list" => {
+            if params.get("cursor").is_some_and(|c| !c.is_null()) {
+                return Err(RpcError::new(
+                    200,
+                    INVALID_PARAMS,
+                    "params.cursor: this server lists every tool on one page and issues no cursors",
+                ));
+            }
+            let mut m = tools_list(tools, Era::Modern);
+            m.insert("ttlMs".into(), TTL_MS.into());
+            m.insert("cacheScope".into(), "public".into());
+            m
+        }
+        "tools/call" => {
+            let name = tool_name(params)?;
+            check_header(req, "Mcp-Name", name, true)?;
+            call(name, params, tools, Era::Modern)?
+        }
+        other => {
+            return Err(RpcError::new(
+                404,
+                METHOD_NOT_FOUND,
+                format!(
+                    "method not found: {:?} (under MCP {MODERN_VERSION} this server offers server/discover, tools/list, tools/call)",
+                    clip(other, 64)
+                ),
+            ));
+        }
+    };
+    result.insert("resultType".into(), "complete".into());
+    result.insert("_meta".into(), obj(vec![(META_SERVER_INFO, server_info(true))]));
+    Ok(result)
+}
+
+/// A request in the handshake era.
+fn legacy(
+    method: &str,
+    params: &Map<String, Value>,
+    req: &HttpRequest,
+    tools: &mut dyn Tools,
+) -> Result<Map<String, Value>, RpcError> {
+    if method != "initialize"
+        && let Some(v) = req.header("mcp-protocol-version").map(str::trim)
+        && !HANDSHAKE_VERSIONS.contains(&v)
+    {
+        return Err(unsupported_version(v));
+    }
+    match method {
+        "initialize" => Ok(initialize(params, tools)),
+        "ping" => Ok(Map::new()),
+        "tools/list" => Ok(tools_list(tools, Era::Legacy)),
+        "tools/call" => call(tool_name(params)?, params, tools, Era::Legacy),
+        other => Err(RpcError::new(
+            200,
+            METHOD_NOT_FOUND,
+            format!(
+                "method not found: {:?} (this server offers initialize, ping, tools/list, tools/call; server/discover for MCP {MODERN_VERSION})",
+                clip(other, 64)
+            ),
+        )),
+    }
+}
+
+fn initialize(params: &Map<String, Value>, tools: &dyn Tools) -> Map<String, Value> {
     let asked = params.get("protocolVersion").and_then(Value::as_str);
     let version = asked
-        .filter(|v| SUPPORTED_VERSIONS.contains(v))
-        .unwrap_or(PROTOCOL_VERSION);
-    let mut instructions = INSTRUCTIONS.to_string();
-    if config.read_only {
-        instructions.push_str(" This connector is read-only: only the five query tools exist.");
-    }
-    let mut result = crate::openapi::template(concat!(
-        r#"{"capabilities": {"tools": {"listChanged": false}}, "serverInfo": {"name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": ""#,
-        env!("CARGO_PKG_VERSION"),
-        r#""}}"#
-    ));
-    result["protocolVersion"] = version.into();
-    result["instructions"] = instructions.into();
-    result
+        .and_then(|a| HANDSHAKE_VERSIONS.iter().find(|v| **v == a))
+        .copied()
+        .unwrap_or(HANDSHAKE_VERSIONS[0]);
+    let mut m = Map::new();
+    m.insert("protocolVersion".into(), version.into());
+    m.insert("capabilities".into(), parse_own(CAPABILITIES));
+    // `Implementation.description` is new in 2025-11-25.
+    m.insert("serverInfo".into(), server_info(version == "2025-11-25"));
+    m.insert("instructions".into(), instructions(tools).into());
+    m
 }
 
-fn call<T: Transport>(
-    params: &Value,
-    req: &HttpRequest,
-    config: &Config,
-    transport: &mut T,
-) -> Result<Value, (i64, String)> {
-    let Some(name) = params.get("name").and_then(Value::as_str) else {
-        return Err((INVALID_PARAMS, "params.name (the tool name) is required".into()));
+fn tool_name(params: &Map<String, Value>) -> Result<&str, RpcError> {
+    params
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| RpcError::new(200, INVALID_PARAMS, "params.name (the tool name) is required"))
+}
+
+/// Runs a tool: its answer as a `CallToolResult`, or -32602 for an unknown
+/// tool or arguments that are not an object.
+fn call(
+    name: &str,
+    params: &Map<String, Value>,
+    tools: &mut dyn Tools,
+    era: Era,
+) -> Result<Map<String, Value>, RpcError> {
+    let arguments = match params.get("arguments") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(a @ Value::Object(_)) => a.clone(),
+        Some(_) => return Err(RpcError::new(200, INVALID_PARAMS, "params.arguments must be an object")),
     };
-    let op = catalog::operation(name)
-        .filter(|o| o.read_only || !config.read_only)
-        .ok_or_else(|| {
-            let mut m = format!(
-                "unknown tool: {:?}; tools/list lists them",
-                name.chars().take(64).collect::<String>()
-            );
-            if catalog::operation(name).is_some() {
-                m.push_str(" (mutations are disabled: the connector is read-only)");
-            }
-            (INVALID_PARAMS, m)
-        })?;
-    let args = match params.get("arguments") {
-        None | Some(Value::Null) => b"{}".to_vec(),
-        Some(a @ Value::Object(_)) => a.to_json().into_bytes(),
-        Some(_) => return Err((INVALID_PARAMS, "params.arguments must be an object".into())),
+    let outcome = tools.call(name, arguments).map_err(|why| {
+        let mut m = format!("unknown tool: {:?}; tools/list lists them", clip(name, 64));
+        if why == NoSuchTool::ReadOnly {
+            m.push_str(" (mutations are disabled: the connector is read-only)");
+        }
+        RpcError::new(200, INVALID_PARAMS, m)
+    })?;
+    let (body, is_error) = match outcome {
+        Ok(v) => (v, false),
+        Err(v) => (v, true),
     };
-    let outcome = router::connection(req, config)
-        .map_err(|e| e.in_operation(op.name))
-        .and_then(|conn| router::run(op, &args, &conn, config, transport));
-    Ok(call_result(outcome))
+    let mut r = Map::new();
+    let text = obj(vec![("type", "text".into()), ("text", text_of(&body).into())]);
+    r.insert("content".into(), Value::Array(vec![text]));
+    // Legacy outputSchemas describe the answer only, and the TypeScript SDK
+    // validates any structuredContent against them: errors go as text there.
+    if !is_error || (era == Era::Modern && is_tool_error(&body)) {
+        r.insert("structuredContent".into(), body);
+    }
+    r.insert("isError".into(), is_error.into());
+    Ok(r)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::tests::Scripted;
-    use crate::json::json;
+    use serde_json::json;
 
-    fn cfg() -> Config {
-        Config {
-            account: Some("acme".into()),
-            email: Some("agent@acme.com".into()),
-            api_key: Some("s3cr3t-key".into()),
-            ..Default::default()
+    /// Two tools (one query, one mutation) and a log of the calls made.
+    #[derive(Default)]
+    struct Fake {
+        read_only: bool,
+        calls: Vec<(String, Value)>,
+    }
+
+    impl Tools for Fake {
+        fn read_only(&self) -> bool {
+            self.read_only
+        }
+        fn list(&self) -> Vec<Tool> {
+            let q = Tool {
+                name: "get-thing",
+                title: "Get thing",
+                description: "Gets a thing.",
+                input_schema: json!({"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]}),
+                output_schema: json!({"type": "object", "required": ["thing"]}),
+                annotations: json!({"readOnlyHint": true}),
+            };
+            let m = Tool {
+                name: "set-thing",
+                title: "Set thing",
+                description: "Sets a thing.",
+                input_schema: json!({"type": "object"}),
+                output_schema: json!({"type": "object"}),
+                annotations: json!({"readOnlyHint": false}),
+            };
+            if self.read_only { vec![q] } else { vec![q, m] }
+        }
+        fn call(&mut self, name: &str, arguments: Value) -> Result<Result<Value, Value>, NoSuchTool> {
+            match name {
+                "get-thing" | "set-thing" => {}
+                _ => return Err(NoSuchTool::Unknown),
+            }
+            if name == "set-thing" && self.read_only {
+                return Err(NoSuchTool::ReadOnly);
+            }
+            self.calls.push((name.to_string(), arguments.clone()));
+            match arguments.get("id").and_then(Value::as_i64) {
+                Some(id) if id > 0 => Ok(Ok(json!({"thing": {"id": id}}))),
+                Some(-9) => Ok(Err(json!({"oops": true}))),
+                _ => Ok(Err(
+                    json!({"error": {"code": "invalid-input", "field": "id", "message": "id: must be positive", "retryable": false}}),
+                )),
+            }
         }
     }
 
-    fn rpc(body: &str) -> HttpRequest {
+    fn post(body: &str, headers: &[(&str, &str)]) -> HttpRequest {
+        let mut h = vec![("content-type".to_string(), "application/json".to_string())];
+        h.extend(headers.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         HttpRequest {
             method: "POST".into(),
             path: "/mcp".into(),
-            headers: vec![("content-type".into(), "application/json".into())],
+            headers: h,
             body: body.as_bytes().to_vec(),
             body_too_large: false,
         }
     }
 
-    fn send(body: &str, config: &Config, t: &mut Scripted) -> (u16, Value) {
-        let r = handle(&rpc(body), config, t);
-        let v = if r.body.is_empty() {
-            Value::Null
-        } else {
-            crate::json::parse(&r.body).unwrap()
-        };
-        (r.status, v)
+    fn send_with(t: &mut Fake, body: &str, headers: &[(&str, &str)]) -> (u16, Value) {
+        let r = handle(&post(body, headers), t);
+        if r.body.is_empty() {
+            return (r.status, Value::Null);
+        }
+        assert_eq!(
+            r.headers,
+            vec![("content-type".to_string(), "application/json".to_string())]
+        );
+        (r.status, serde_json::from_slice(&r.body).unwrap())
+    }
+
+    fn send(body: &str) -> (u16, Value) {
+        send_with(&mut Fake::default(), body, &[])
+    }
+
+    fn meta() -> Value {
+        json!({META_VERSION: MODERN_VERSION, META_CAPABILITIES: {}, "io.modelcontextprotocol/clientInfo": {"name": "t", "version": "1"}})
+    }
+
+    /// A 2026-07-28 request with `_meta` and the matching headers.
+    fn modern_send(t: &mut Fake, id: u64, method: &str, mut params: Value) -> (u16, Value) {
+        params["_meta"] = meta();
+        let name = params["name"].as_str().map(str::to_string);
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string();
+        let mut h = vec![("MCP-Protocol-Version", MODERN_VERSION), ("Mcp-Method", method)];
+        if let Some(n) = name.as_deref() {
+            h.push(("Mcp-Name", n));
+        }
+        send_with(t, &body, &h)
+    }
+
+    fn server_meta() -> Value {
+        json!({META_SERVER_INFO: {"name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": env!("CARGO_PKG_VERSION"), "description": SERVER_DESCRIPTION}})
     }
 
     #[test]
-    fn initialize_result_is_complete() {
-        let (_, v) = send(
-            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}"#,
-            &cfg(),
-            &mut Scripted::default(),
+    fn server_discover_lists_versions_capabilities_identity_and_cache_hints() {
+        let (s, v) = modern_send(&mut Fake::default(), 1, "server/discover", json!({}));
+        assert_eq!(s, 200);
+        assert_eq!(
+            v,
+            json!({"jsonrpc": "2.0", "id": 1, "result": {
+                "resultType": "complete",
+                "supportedVersions": ["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"],
+                "capabilities": {"tools": {"listChanged": false}},
+                "instructions": INSTRUCTIONS,
+                "ttlMs": 300000,
+                "cacheScope": "public",
+                "_meta": server_meta(),
+            }})
+        );
+    }
+
+    #[test]
+    fn read_only_instructions_count_the_query_tools() {
+        let mut t = Fake {
+            read_only: true,
+            ..Fake::default()
+        };
+        let (_, v) = modern_send(&mut t, 1, "server/discover", json!({}));
+        assert_eq!(
+            v["result"]["instructions"],
+            format!("{INSTRUCTIONS} This connector is read-only: only the 1 query tools exist.")
+        );
+    }
+
+    #[test]
+    fn modern_tools_list_is_cacheable_complete_and_in_the_tools_order() {
+        let (s, v) = modern_send(&mut Fake::default(), 2, "tools/list", json!({}));
+        assert_eq!(s, 200);
+        let r = &v["result"];
+        let names: Vec<&str> = r["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["get-thing", "set-thing"]);
+        assert_eq!(
+            r["tools"][0],
+            json!({"name": "get-thing", "title": "Get thing", "description": "Gets a thing.",
+                "inputSchema": {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"]},
+                "outputSchema": {"type": "object", "anyOf": [{"type": "object", "required": ["thing"]}, tool_error_schema()]},
+                "annotations": {"readOnlyHint": true}})
+        );
+        assert_eq!((&r["ttlMs"], &r["cacheScope"]), (&json!(300000), &json!("public")));
+        assert_eq!((&r["resultType"], &r["_meta"]), (&json!("complete"), &server_meta()));
+    }
+
+    #[test]
+    fn modern_tools_list_refuses_a_cursor_it_never_issued() {
+        let (s, v) = modern_send(&mut Fake::default(), 2, "tools/list", json!({"cursor": "abc"}));
+        assert_eq!((s, &v["error"]["code"]), (200, &json!(INVALID_PARAMS)));
+    }
+
+    #[test]
+    fn modern_tools_call_success_is_complete_with_structured_content() {
+        let mut t = Fake::default();
+        let (s, v) = modern_send(
+            &mut t,
+            3,
+            "tools/call",
+            json!({"name": "get-thing", "arguments": {"id": 7}}),
+        );
+        assert_eq!(s, 200);
+        assert_eq!(
+            v["result"],
+            json!({"resultType": "complete", "content": [{"type": "text", "text": "{\"thing\":{\"id\":7}}"}],
+                "structuredContent": {"thing": {"id": 7}}, "isError": false, "_meta": server_meta()})
+        );
+        assert_eq!(t.calls, vec![("get-thing".to_string(), json!({"id": 7}))]);
+    }
+
+    #[test]
+    fn modern_tool_errors_carry_the_error_as_structured_content() {
+        let (s, v) = modern_send(
+            &mut Fake::default(),
+            4,
+            "tools/call",
+            json!({"name": "get-thing", "arguments": {"id": 0}}),
+        );
+        assert_eq!(s, 200);
+        let err = json!({"error": {"code": "invalid-input", "field": "id", "message": "id: must be positive", "retryable": false}});
+        assert_eq!(v["result"]["isError"], true);
+        assert_eq!(v["result"]["structuredContent"], err);
+        let text: Value = serde_json::from_str(v["result"]["content"][0]["text"].as_str().unwrap()).unwrap();
+        assert_eq!(text, err);
+        assert!(is_tool_error(&err));
+    }
+
+    #[test]
+    fn modern_error_bodies_outside_the_error_schema_go_as_text_only() {
+        let (_, v) = modern_send(
+            &mut Fake::default(),
+            4,
+            "tools/call",
+            json!({"name": "get-thing", "arguments": {"id": -9}}),
         );
         assert_eq!(
             v["result"],
-            json!({
-                "protocolVersion": "2025-06-18",
-                "capabilities": {"tools": {"listChanged": false}},
-                "serverInfo": {
-                    "name": "gorgias-connector",
-                    "title": "Gorgias helpdesk connector",
-                    "version": env!("CARGO_PKG_VERSION"),
-                },
-                "instructions": INSTRUCTIONS,
-            })
+            json!({"resultType": "complete", "content": [{"type": "text", "text": "{\"oops\":true}"}], "isError": true, "_meta": server_meta()})
         );
-    }
-
-    #[test]
-    fn initialize_negotiates_the_version() {
-        let mut t = Scripted::default();
-        let (s, v) = send(
-            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
-            &cfg(),
-            &mut t,
-        );
-        assert_eq!(s, 200);
-        assert_eq!(v["id"], 1);
-        assert_eq!(v["result"]["protocolVersion"], "2025-03-26");
-        assert_eq!(v["result"]["capabilities"]["tools"], json!({"listChanged": false}));
-        assert_eq!(v["result"]["serverInfo"]["name"], "gorgias-connector");
-        let (_, v) = send(
-            r#"{"jsonrpc":"2.0","id":"a","method":"initialize","params":{"protocolVersion":"1999-01-01"}}"#,
-            &cfg(),
-            &mut t,
-        );
-        assert_eq!(
-            (&v["id"], &v["result"]["protocolVersion"]),
-            (&json!("a"), &json!("2025-06-18"))
-        );
-    }
-
-    #[test]
-    fn tools_carry_schemas_and_annotations() {
-        let list = tools_list(false);
-        let tools = list["tools"].as_array().unwrap();
-        assert_eq!(tools.len(), 10);
-        let by = |n: &str| tools.iter().find(|t| t["name"] == n).unwrap().clone();
-        assert_eq!(
-            by("get-ticket")["annotations"],
-            json!({"title": "Get Ticket", "readOnlyHint": true, "openWorldHint": true})
-        );
-        assert_eq!(by("update-ticket")["annotations"]["idempotentHint"], true);
-        assert_eq!(by("add-ticket-tags")["annotations"]["idempotentHint"], true);
-        for n in ["create-ticket", "reply-to-ticket", "add-internal-note"] {
-            assert_eq!(by(n)["annotations"]["idempotentHint"], false, "{n}");
-            assert_eq!(by(n)["annotations"]["destructiveHint"], false, "{n}");
+        for bad in [
+            json!({"error": {"code": "x", "message": "m"}}),
+            json!({"error": {"code": "x", "message": "m", "retryable": false, "field": 3}}),
+            json!({"error": {"code": "x", "message": "m", "retryable": false}, "extra": 1}),
+            json!([]),
+        ] {
+            assert!(!is_tool_error(&bad), "{bad}");
         }
-        assert_eq!(by("get-ticket")["inputSchema"]["required"], json!(["ticketId"]));
-        assert_eq!(by("get-ticket")["outputSchema"]["required"], json!(["ticket"]));
-        assert_eq!(tools_list(true)["tools"].as_array().unwrap().len(), 5);
     }
 
     #[test]
-    fn tools_call_runs_the_route_and_returns_structured_content() {
-        let mut t = Scripted::new(vec![Scripted::json(200, r#"{"data": [{"id": 13, "name": "vip"}]}"#)]);
-        let (s, v) = send(
-            r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"list-ticket-tags","arguments":{"ticketId":12345}}}"#,
-            &cfg(),
+    fn legacy_tool_errors_name_the_field_without_structured_content() {
+        let mut t = Fake::default();
+        let (s, v) = send_with(
             &mut t,
+            r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get-thing","arguments":{"id":-1}}}"#,
+            &[("MCP-Protocol-Version", "2025-11-25")],
         );
         assert_eq!(s, 200);
-        let expected = json!({"tags": [{"id": 13, "name": "vip", "description": null, "color": null}]});
-        assert_eq!(v["result"]["structuredContent"], expected);
-        assert_eq!(v["result"]["isError"], false);
-        let text: Value = crate::json::parse(v["result"]["content"][0]["text"].as_str().unwrap().as_bytes()).unwrap();
-        assert_eq!(text, expected);
-        assert_eq!(t.lines(), vec!["GET /api/tickets/12345/tags"]);
-    }
-
-    #[test]
-    fn tool_errors_are_is_error_results_naming_the_field() {
-        let mut t = Scripted::default();
-        let (s, v) = send(
-            r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"update-ticket","arguments":{"ticketId":1,"priority":"urgent"}}}"#,
-            &cfg(),
-            &mut t,
-        );
-        assert_eq!(s, 200);
-        assert_eq!(v["result"]["isError"], true);
-        assert!(v["result"].get("structuredContent").is_none());
-        let err: Value = crate::json::parse(v["result"]["content"][0]["text"].as_str().unwrap().as_bytes()).unwrap();
-        assert_eq!(err["error"]["code"], "invalid-input");
-        assert_eq!(err["error"]["field"], "priority");
-        assert!(t.sent.is_empty());
-        // No credentials anywhere: an isError result, not a protocol error.
-        let (_, v) = send(
-            r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-ticket","arguments":{"ticketId":1}}}"#,
-            &Config::default(),
-            &mut t,
-        );
-        assert_eq!(v["result"]["isError"], true);
-    }
-
-    #[test]
-    fn protocol_errors() {
-        let mut t = Scripted::default();
-        let c = cfg();
-        let code = |r: &(u16, Value)| (r.0, r.1["error"]["code"].as_i64());
-        assert_eq!(code(&send("{", &c, &mut t)), (400, Some(PARSE_ERROR)));
-        assert_eq!(code(&send("[]", &c, &mut t)), (400, Some(INVALID_REQUEST)));
         assert_eq!(
-            code(&send(r#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#, &c, &mut t)),
+            v["result"],
+            json!({"content": [{"type": "text", "text": "{\"error\":{\"code\":\"invalid-input\",\"field\":\"id\",\"message\":\"id: must be positive\",\"retryable\":false}}"}], "isError": true})
+        );
+    }
+
+    #[test]
+    fn missing_meta_fields_are_invalid_params_with_400() {
+        let mut t = Fake::default();
+        let h = [("MCP-Protocol-Version", MODERN_VERSION), ("Mcp-Method", "tools/list")];
+        for (params, what) in [
+            (json!({}), META_VERSION),
+            (json!({"_meta": {META_CAPABILITIES: {}}}), META_VERSION),
+            (json!({"_meta": {META_VERSION: MODERN_VERSION}}), META_CAPABILITIES),
+            (
+                json!({"_meta": {META_VERSION: MODERN_VERSION, META_CAPABILITIES: []}}),
+                META_CAPABILITIES,
+            ),
+            (
+                json!({"_meta": {META_VERSION: 20260728, META_CAPABILITIES: {}}}),
+                META_VERSION,
+            ),
+        ] {
+            let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": params}).to_string();
+            let (s, v) = send_with(&mut t, &body, &h);
+            assert_eq!((s, &v["error"]["code"]), (400, &json!(INVALID_PARAMS)), "{params}");
+            assert!(v["error"]["message"].as_str().unwrap().contains(what), "{v}");
+        }
+        // server/discover is modern-only: without _meta it is malformed too.
+        let (s, v) = send(r#"{"jsonrpc":"2.0","id":1,"method":"server/discover"}"#);
+        assert_eq!((s, &v["error"]["code"]), (400, &json!(INVALID_PARAMS)));
+    }
+
+    #[test]
+    fn unsupported_meta_version_is_32022_listing_the_supported_ones() {
+        let body = json!({"jsonrpc": "2.0", "id": 9, "method": "tools/list",
+            "params": {"_meta": {META_VERSION: "1900-01-01", META_CAPABILITIES: {}}}})
+        .to_string();
+        let (s, v) = send_with(
+            &mut Fake::default(),
+            &body,
+            &[("MCP-Protocol-Version", "1900-01-01"), ("Mcp-Method", "tools/list")],
+        );
+        assert_eq!(s, 400);
+        assert_eq!(v["id"], 9);
+        assert_eq!(v["error"]["code"], UNSUPPORTED_PROTOCOL_VERSION);
+        assert_eq!(
+            v["error"]["data"],
+            json!({"supported": SUPPORTED_VERSIONS, "requested": "1900-01-01"})
+        );
+    }
+
+    #[test]
+    fn headers_must_be_present_and_match_the_body() {
+        let mut t = Fake::default();
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "get-thing", "arguments": {"id": 1}, "_meta": meta()}})
+        .to_string();
+        let v = MODERN_VERSION;
+        let cases: [&[(&str, &str)]; 7] = [
+            &[("Mcp-Method", "tools/call"), ("Mcp-Name", "get-thing")],
+            &[
+                ("MCP-Protocol-Version", "2025-11-25"),
+                ("Mcp-Method", "tools/call"),
+                ("Mcp-Name", "get-thing"),
+            ],
+            &[("MCP-Protocol-Version", v), ("Mcp-Name", "get-thing")],
+            &[
+                ("MCP-Protocol-Version", v),
+                ("Mcp-Method", "tools/list"),
+                ("Mcp-Name", "get-thing"),
+            ],
+            &[("MCP-Protocol-Version", v), ("Mcp-Method", "tools/call")],
+            &[
+                ("MCP-Protocol-Version", v),
+                ("Mcp-Method", "tools/call"),
+                ("Mcp-Name", "set-thing"),
+            ],
+            &[
+                ("MCP-Protocol-Version", v),
+                ("Mcp-Method", "tools/call"),
+                ("Mcp-Name", "=?base64?!!!?="),
+            ],
+        ];
+        for h in cases {
+            let (s, r) = send_with(&mut t, &body, h);
+            assert_eq!((s, &r["error"]["code"]), (400, &json!(HEADER_MISMATCH)), "{h:?}");
+        }
+        assert!(t.calls.is_empty(), "a mismatched request runs nothing");
+        // Header names are case-insensitive; Mcp-Name may be base64-encoded.
+        let (s, r) = send_with(
+            &mut t,
+            &body,
+            &[
+                ("mcp-protocol-version", v),
+                ("MCP-METHOD", "tools/call"),
+                ("mcp-name", "=?base64?Z2V0LXRoaW5n?="),
+            ],
+        );
+        assert_eq!((s, &r["result"]["isError"]), (200, &json!(false)), "{r}");
+        assert_eq!(t.calls.len(), 1);
+    }
+
+    #[test]
+    fn header_mismatch_message_names_both_values() {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "get-thing", "_meta": meta()}})
+        .to_string();
+        let (_, r) = send_with(
+            &mut Fake::default(),
+            &body,
+            &[
+                ("MCP-Protocol-Version", MODERN_VERSION),
+                ("Mcp-Method", "tools/call"),
+                ("Mcp-Name", "foo"),
+            ],
+        );
+        assert_eq!(
+            r["error"]["message"],
+            "Header mismatch: Mcp-Name header value \"foo\" does not match body value \"get-thing\""
+        );
+    }
+
+    #[test]
+    fn modern_unknown_methods_and_ping_are_404_method_not_found() {
+        for m in ["ping", "resources/list", "logging/setLevel", "tasks/get"] {
+            let (s, v) = modern_send(&mut Fake::default(), 1, m, json!({}));
+            assert_eq!((s, &v["error"]["code"]), (404, &json!(METHOD_NOT_FOUND)), "{m}");
+        }
+    }
+
+    #[test]
+    fn modern_unknown_and_read_only_tools_are_invalid_params() {
+        let (s, v) = modern_send(&mut Fake::default(), 1, "tools/call", json!({"name": "nope"}));
+        assert_eq!((s, &v["error"]["code"]), (200, &json!(INVALID_PARAMS)));
+        let mut ro = Fake {
+            read_only: true,
+            ..Fake::default()
+        };
+        let (_, v) = modern_send(
+            &mut ro,
+            1,
+            "tools/call",
+            json!({"name": "set-thing", "arguments": {"id": 1}}),
+        );
+        assert!(v["error"]["message"].as_str().unwrap().contains("read-only"), "{v}");
+        assert!(ro.calls.is_empty());
+    }
+
+    #[test]
+    fn initialize_offers_2025_11_25_with_a_server_description() {
+        let (s, v) = send(
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+        );
+        assert_eq!(s, 200);
+        assert_eq!(
+            v["result"],
+            json!({"protocolVersion": "2025-11-25", "capabilities": {"tools": {"listChanged": false}},
+                "serverInfo": {"name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": env!("CARGO_PKG_VERSION"), "description": SERVER_DESCRIPTION},
+                "instructions": INSTRUCTIONS})
+        );
+    }
+
+    #[test]
+    fn initialize_keeps_older_revisions_and_answers_unknown_ones_with_the_newest_handshake() {
+        for asked in ["2025-06-18", "2025-03-26", "2024-11-05"] {
+            let body =
+                json!({"jsonrpc": "2.0", "id": "a", "method": "initialize", "params": {"protocolVersion": asked}});
+            let (_, v) = send(&body.to_string());
+            assert_eq!(v["result"]["protocolVersion"], asked);
+            assert_eq!(
+                v["result"]["serverInfo"],
+                json!({"name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": env!("CARGO_PKG_VERSION")})
+            );
+            assert!(v["result"].get("resultType").is_none());
+        }
+        for asked in ["1999-01-01", "2026-07-28"] {
+            let body = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": asked}});
+            assert_eq!(send(&body.to_string()).1["result"]["protocolVersion"], "2025-11-25");
+        }
+    }
+
+    #[test]
+    fn legacy_list_call_and_ping_are_as_before() {
+        let mut t = Fake::default();
+        let h = [("MCP-Protocol-Version", "2025-06-18")];
+        let (_, v) = send_with(&mut t, r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#, &h);
+        assert_eq!(v["result"].as_object().unwrap().keys().collect::<Vec<_>>(), ["tools"]);
+        assert_eq!(v["result"]["tools"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            v["result"]["tools"][0]["outputSchema"],
+            json!({"type": "object", "required": ["thing"]})
+        );
+        let (_, v) = send_with(
+            &mut t,
+            r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-thing","arguments":{"id":5}}}"#,
+            &h,
+        );
+        assert_eq!(
+            v["result"],
+            json!({"content": [{"type": "text", "text": "{\"thing\":{\"id\":5}}"}], "structuredContent": {"thing": {"id": 5}}, "isError": false})
+        );
+        assert_eq!(
+            send_with(&mut t, r#"{"jsonrpc":"2.0","id":5,"method":"ping"}"#, &h).1,
+            json!({"jsonrpc": "2.0", "id": 5, "result": {}})
+        );
+    }
+
+    #[test]
+    fn legacy_protocol_errors() {
+        let code = |r: (u16, Value)| (r.0, r.1["error"]["code"].as_i64());
+        assert_eq!(code(send("{")), (400, Some(PARSE_ERROR)));
+        assert_eq!(code(send("7")), (400, Some(INVALID_REQUEST)));
+        assert_eq!(
+            code(send(r#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#)),
             (400, Some(INVALID_REQUEST))
         );
         assert_eq!(
-            code(&send(r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#, &c, &mut t)),
+            code(send(r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#)),
             (400, Some(INVALID_REQUEST))
         );
         assert_eq!(
-            code(&send(
-                r#"{"jsonrpc":"2.0","id":1,"method":"resources/list"}"#,
-                &c,
-                &mut t
-            )),
+            code(send(r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#)),
+            (400, Some(INVALID_REQUEST))
+        );
+        assert_eq!(
+            code(send(r#"{"jsonrpc":"2.0","id":1,"method":7}"#)),
+            (400, Some(INVALID_REQUEST))
+        );
+        assert_eq!(code(send(r#"{"jsonrpc":"2.0","id":1}"#)), (400, Some(INVALID_REQUEST)));
+        assert_eq!(
+            code(send(r#"{"jsonrpc":"2.0","id":1,"method":"resources/list"}"#)),
             (200, Some(METHOD_NOT_FOUND))
         );
         assert_eq!(
-            code(&send(
-                r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":[1]}"#,
-                &c,
-                &mut t
+            code(send(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":[1]}"#)),
+            (200, Some(INVALID_PARAMS))
+        );
+        assert_eq!(
+            code(send(
+                r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"nope"}}"#
             )),
             (200, Some(INVALID_PARAMS))
         );
         assert_eq!(
-            code(&send(
-                r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete-everything"}}"#,
-                &c,
-                &mut t
+            code(send(
+                r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"arguments":{}}}"#
             )),
             (200, Some(INVALID_PARAMS))
         );
         assert_eq!(
-            code(&send(
-                r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-ticket","arguments":[1]}}"#,
-                &c,
-                &mut t
+            code(send(
+                r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-thing","arguments":[1]}}"#
             )),
             (200, Some(INVALID_PARAMS))
         );
-        let ro = Config {
-            read_only: true,
-            ..cfg()
-        };
-        let r = send(
-            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create-ticket","arguments":{}}}"#,
-            &ro,
-            &mut t,
+    }
+
+    #[test]
+    fn unknown_protocol_version_header_is_400_with_the_supported_versions() {
+        let (s, v) = send_with(
+            &mut Fake::default(),
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+            &[("MCP-Protocol-Version", "2099-01-01")],
         );
-        assert_eq!(code(&r), (200, Some(INVALID_PARAMS)));
-        assert!(r.1["error"]["message"].as_str().unwrap().contains("read-only"));
-        assert_eq!(
-            send(r#"{"jsonrpc":"2.0","id":5,"method":"ping"}"#, &c, &mut t).1,
-            json!({"jsonrpc": "2.0", "id": 5, "result": {}})
+        assert_eq!((s, &v["error"]["code"]), (400, &json!(UNSUPPORTED_PROTOCOL_VERSION)));
+        assert_eq!(v["error"]["data"]["requested"], "2099-01-01");
+        // A modern header without _meta is a malformed modern request.
+        let (s, v) = send_with(
+            &mut Fake::default(),
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#,
+            &[("MCP-Protocol-Version", MODERN_VERSION)],
         );
-        assert!(t.sent.is_empty());
+        assert_eq!((s, &v["error"]["code"]), (400, &json!(INVALID_PARAMS)));
     }
 
     #[test]
     fn notifications_and_responses_get_202_without_body() {
-        let mut t = Scripted::default();
         for body in [
             r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
             r#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}"#,
             r#"{"jsonrpc":"2.0","id":9,"result":{}}"#,
+            r#"[{"jsonrpc":"2.0","method":"notifications/initialized"}]"#,
         ] {
-            let r = handle(&rpc(body), &cfg(), &mut t);
+            let r = handle(&post(body, &[]), &mut Fake::default());
             assert_eq!((r.status, r.body.len()), (202, 0), "{body}");
         }
     }
 
     #[test]
-    fn cross_origin_requests_are_refused() {
-        let mut t = Scripted::default();
-        let mut r = rpc(r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#);
-        r.headers.push(("Host".into(), "127.0.0.1:8080".into()));
-        assert_eq!(handle(&r, &cfg(), &mut t).status, 200);
-        r.headers.push(("Origin".into(), "http://127.0.0.1:8080".into()));
-        assert_eq!(handle(&r, &cfg(), &mut t).status, 200);
-        r.headers.pop();
-        r.headers.push(("Origin".into(), "https://evil.example".into()));
-        assert_eq!(handle(&r, &cfg(), &mut t).status, 403);
-        r.headers.pop();
-        r.headers.push(("Origin".into(), "null".into()));
-        assert_eq!(handle(&r, &cfg(), &mut t).status, 403);
+    fn batches_are_answered_for_2025_03_26_only() {
+        let mut t = Fake::default();
+        let body = r#"[{"jsonrpc":"2.0","id":1,"method":"ping"},
+            {"jsonrpc":"2.0","method":"notifications/initialized"},
+            {"jsonrpc":"2.0","id":"b","method":"tools/call","params":{"name":"get-thing","arguments":{"id":3}}},
+            {"jsonrpc":"2.0","id":3,"method":"initialize","params":{}},
+            5]"#;
+        for h in [&[][..], &[("MCP-Protocol-Version", "2025-03-26")][..]] {
+            let (s, v) = send_with(&mut t, body, h);
+            assert_eq!(s, 200);
+            let v = v.as_array().unwrap();
+            assert_eq!(v.len(), 4);
+            assert_eq!(v[0], json!({"jsonrpc": "2.0", "id": 1, "result": {}}));
+            assert_eq!(
+                (&v[1]["id"], &v[1]["result"]["structuredContent"]),
+                (&json!("b"), &json!({"thing": {"id": 3}}))
+            );
+            assert_eq!(
+                (&v[2]["id"], &v[2]["error"]["code"]),
+                (&json!(3), &json!(INVALID_REQUEST))
+            );
+            assert_eq!(
+                (&v[3]["id"], &v[3]["error"]["code"]),
+                (&Value::Null, &json!(INVALID_REQUEST))
+            );
+        }
+        assert_eq!(t.calls.len(), 2);
+        for h in ["2025-06-18", "2025-11-25", MODERN_VERSION] {
+            let (s, v) = send_with(&mut t, body, &[("MCP-Protocol-Version", h)]);
+            assert_eq!((s, &v["error"]["code"]), (400, &json!(INVALID_REQUEST)), "{h}");
+        }
+        assert_eq!(code_of(send("[]")), (400, INVALID_REQUEST));
+        let many = format!(
+            "[{}]",
+            vec![r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#; MAX_BATCH + 1].join(",")
+        );
+        assert_eq!(code_of(send(&many)), (400, INVALID_REQUEST));
+        assert_eq!(t.calls.len(), 2, "refused batches run nothing");
+    }
+
+    fn code_of(r: (u16, Value)) -> (u16, i64) {
+        (r.0, r.1["error"]["code"].as_i64().unwrap())
     }
 
     #[test]
-    fn unsupported_protocol_version_header_is_400() {
-        let mut t = Scripted::default();
-        let mut r = rpc(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#);
-        r.headers.push(("MCP-Protocol-Version".into(), "2099-01-01".into()));
-        assert_eq!(handle(&r, &cfg(), &mut t).status, 400);
-        r.headers.pop();
-        r.headers.push(("MCP-Protocol-Version".into(), "2025-06-18".into()));
-        assert_eq!(handle(&r, &cfg(), &mut t).status, 200);
+    fn cross_origin_requests_are_refused() {
+        let mut t = Fake::default();
+        let body = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+        let host = ("Host", "127.0.0.1:8080");
+        assert_eq!(send_with(&mut t, body, &[host]).0, 200);
+        assert_eq!(
+            send_with(&mut t, body, &[host, ("Origin", "http://127.0.0.1:8080")]).0,
+            200
+        );
+        for o in ["https://evil.example", "null"] {
+            let (s, v) = send_with(&mut t, body, &[host, ("Origin", o)]);
+            assert_eq!(
+                (s, &v["id"], &v["error"]["code"]),
+                (403, &Value::Null, &json!(INVALID_REQUEST))
+            );
+        }
+    }
+
+    #[test]
+    fn base64_header_values_decode() {
+        assert_eq!(
+            decode_header_value("=?base64?SGVsbG8sIOS4lueVjA==?=").as_deref(),
+            Some("Hello, 世界")
+        );
+        assert_eq!(
+            decode_header_value("=?base64?IHBhZGRlZCA=?=").as_deref(),
+            Some(" padded ")
+        );
+        assert_eq!(decode_header_value("plain").as_deref(), Some("plain"));
+        assert_eq!(decode_header_value("=?base64?@@?="), None);
+        assert_eq!(decode_header_value("=?base64?/w==?="), None, "not UTF-8");
+        assert_eq!(decode_header_value("caf\u{e9}"), None, "not a header value");
     }
 }

@@ -191,7 +191,8 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
             if let Some(r) = body_problem(req) {
                 return r;
             }
-            return mcp::handle(req, config, transport);
+            let mut tools = crate::mcp_bridge::CatalogTools { req, config, transport };
+            return mcp::handle(req, &mut tools);
         }
         _ => {}
     }

@@ -222,15 +222,36 @@ async fn tool_errors_are_is_error_results_an_agent_can_act_on() {
 
     let r = mcp_raw(&cfg, r#"{"jsonrpc":"2.0","id":1,"method":"#, &[]).await;
     assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32700)));
-    let r = mcp_raw(&cfg, r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, &[]).await;
+    // Batches belong to 2025-03-26 only.
+    let r = mcp_raw(
+        &cfg,
+        r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#,
+        &[("mcp-protocol-version", "2025-06-18")],
+    )
+    .await;
     assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32600)));
+    let r = mcp_raw(
+        &cfg,
+        r#"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list-ticket-tags","arguments":{"ticketId":12345}}}]"#,
+        &[("mcp-protocol-version", "2025-03-26")],
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v[0], json!({"jsonrpc": "2.0", "id": 1, "result": {}}));
+    assert_eq!(
+        (&v[1]["id"], &v[1]["result"]["structuredContent"]["tags"][0]["name"]),
+        (&json!(2), &json!("shipping"))
+    );
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
     let r = mcp_raw(
         &cfg,
         r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
         &[("mcp-protocol-version", "1999-01-01")],
     )
     .await;
-    assert_eq!(r.status, 400);
+    assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32022)));
+    assert_eq!(r.json()["error"]["data"]["supported"][0], "2026-07-28");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -285,4 +306,146 @@ async fn browser_origins_must_match_the_host() {
     assert_eq!(same.status, 200, "{}", String::from_utf8_lossy(&same.body));
     let other = mcp_raw(&cfg, ping, &[("origin", "https://evil.example")]).await;
     assert_eq!((other.status, &other.json()["error"]["code"]), (403, &json!(-32600)));
+}
+
+/// A 2026-07-28 request: `_meta` in the body, the matching headers.
+async fn modern(cfg: &HashMap<String, String>, id: u64, method: &str, mut params: Value) -> HttpResult {
+    params["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "0"}
+    });
+    let name = params["name"].as_str().unwrap_or_default().to_string();
+    let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string();
+    let mut h = vec![("mcp-protocol-version", "2026-07-28"), ("mcp-method", method)];
+    if !name.is_empty() {
+        h.push(("mcp-name", name.as_str()));
+    }
+    mcp_raw(cfg, &body, &h).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stateless_2026_07_28_discover_list_and_call_without_initialize() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let server_info = json!({"io.modelcontextprotocol/serverInfo": {
+        "name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": env!("CARGO_PKG_VERSION"),
+        "description": "Tickets, messages, tags and customers of one Gorgias helpdesk account."
+    }});
+
+    let d = modern(&cfg, 1, "server/discover", json!({})).await;
+    assert_eq!((d.status, d.header("content-type")), (200, Some("application/json")));
+    let r = &d.json()["result"];
+    assert_eq!(
+        r["supportedVersions"],
+        json!(["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"])
+    );
+    assert_eq!(r["capabilities"], json!({"tools": {"listChanged": false}}));
+    assert_eq!((&r["resultType"], &r["_meta"]), (&json!("complete"), &server_info));
+    assert_eq!((&r["ttlMs"], &r["cacheScope"]), (&json!(300000), &json!("public")));
+    assert!(r["instructions"].as_str().unwrap().contains("nextCursor"));
+
+    let l = modern(&cfg, 2, "tools/list", json!({})).await;
+    let r = &l.json()["result"];
+    let tools = r["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), catalog::OPERATIONS.len());
+    for (t, op) in tools.iter().zip(catalog::OPERATIONS.iter()) {
+        assert_eq!(t["name"], op.name);
+        assert_eq!(t["inputSchema"], sj(&op.input_schema()));
+        assert_eq!(t["outputSchema"]["anyOf"][0], sj(&op.output_schema()), "{}", op.name);
+        assert_eq!(
+            t["outputSchema"]["anyOf"][1]["required"],
+            json!(["error"]),
+            "{}",
+            op.name
+        );
+    }
+    assert_eq!(
+        (&r["resultType"], &r["ttlMs"], &r["cacheScope"]),
+        (&json!("complete"), &json!(300000), &json!("public"))
+    );
+
+    let c = modern(
+        &cfg,
+        3,
+        "tools/call",
+        json!({"name": "add-ticket-tags", "arguments": {"ticketId": 12345, "tagNames": ["vip"]}}),
+    )
+    .await;
+    let r = &c.json()["result"];
+    assert_eq!(
+        (&r["isError"], &r["structuredContent"], &r["resultType"]),
+        (&json!(false), &json!({"success": true}), &json!("complete"))
+    );
+    assert_eq!(fake.ticket_tag_names(12345), vec!["shipping", "vip"]);
+
+    let e = modern(
+        &cfg,
+        4,
+        "tools/call",
+        json!({"name": "update-ticket", "arguments": {"ticketId": 12345, "priority": "urgent"}}),
+    )
+    .await;
+    let r = &e.json()["result"];
+    assert_eq!(r["isError"], true);
+    assert_eq!(
+        (
+            &r["structuredContent"]["error"]["code"],
+            &r["structuredContent"]["error"]["field"]
+        ),
+        (&json!("invalid-input"), &json!("priority"))
+    );
+    let text: Value = serde_json::from_str(r["content"][0]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(text, r["structuredContent"]);
+
+    let p = modern(&cfg, 5, "ping", json!({})).await;
+    assert_eq!((p.status, &p.json()["error"]["code"]), (404, &json!(-32601)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stateless_2026_07_28_errors_use_the_transports_status_codes() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let meta = |v: &str| json!({"io.modelcontextprotocol/protocolVersion": v, "io.modelcontextprotocol/clientCapabilities": {}});
+    let body = |v: &str| {
+        json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": "get-ticket", "arguments": {"ticketId": 12345}, "_meta": meta(v)}})
+            .to_string()
+    };
+    // A version the server does not serve: -32022 naming the supported ones.
+    let r = mcp_raw(
+        &cfg,
+        &body("2099-01-01"),
+        &[
+            ("mcp-protocol-version", "2099-01-01"),
+            ("mcp-method", "tools/call"),
+            ("mcp-name", "get-ticket"),
+        ],
+    )
+    .await;
+    assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32022)));
+    assert_eq!(r.json()["error"]["data"]["requested"], "2099-01-01");
+    // Headers that do not match the body: -32020, nothing sent to Gorgias.
+    let r = mcp_raw(
+        &cfg,
+        &body("2026-07-28"),
+        &[
+            ("mcp-protocol-version", "2026-07-28"),
+            ("mcp-method", "tools/call"),
+            ("mcp-name", "update-ticket"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (r.status, &r.json()["error"]["code"], &r.json()["id"]),
+        (400, &json!(-32020), &json!(7))
+    );
+    // _meta without clientCapabilities: -32602 with 400.
+    let r = mcp_raw(
+        &cfg,
+        r#"{"jsonrpc":"2.0","id":8,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"#,
+        &[("mcp-protocol-version", "2026-07-28"), ("mcp-method", "tools/list")],
+    )
+    .await;
+    assert_eq!((r.status, &r.json()["error"]["code"]), (400, &json!(-32602)));
+    assert!(fake.requests().is_empty());
 }

@@ -1,0 +1,44 @@
+// The TypeScript SDK's client (Streamable HTTP, initialize handshake) against
+// the connector at MCP_URL: lists the tools, calls each of MCP_CALLS (a JSON
+// array of [name, arguments]) and the failing MCP_FAILING call, checks every
+// successful structuredContent against the tool's outputSchema with Ajv
+// (JSON Schema 2020-12), and prints one JSON summary line for tests/mcp_clients.rs.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import Ajv2020 from "ajv/dist/2020.js";
+
+const calls = JSON.parse(process.env.MCP_CALLS);
+const [failName, failArgs] = JSON.parse(process.env.MCP_FAILING);
+const transport = new StreamableHTTPClientTransport(new URL(process.env.MCP_URL));
+const client = new Client({ name: "gorgias-connector-test (typescript-sdk)", version: "1.0.0" });
+await client.connect(transport);
+
+const { tools } = await client.listTools();
+const ajv = new Ajv2020({ strict: false });
+const results = {};
+for (const [name, args] of calls) {
+  // callTool itself also validates structuredContent against outputSchema.
+  const r = await client.callTool({ name, arguments: args });
+  const tool = tools.find((t) => t.name === name);
+  const validate = ajv.compile(tool.outputSchema);
+  if (!r.isError && !validate(r.structuredContent)) {
+    throw new Error(`${name}: structuredContent does not match outputSchema: ${ajv.errorsText(validate.errors)}`);
+  }
+  results[name] = r;
+}
+const failure = await client.callTool({ name: failName, arguments: failArgs });
+if (failure.structuredContent !== undefined) {
+  const validate = ajv.compile(tools.find((t) => t.name === failName).outputSchema);
+  if (!validate(failure.structuredContent)) throw new Error(`error structuredContent: ${ajv.errorsText(validate.errors)}`);
+}
+console.log(
+  JSON.stringify({
+    client: "typescript-sdk",
+    protocolVersion: transport.protocolVersion,
+    serverInfo: client.getServerVersion(),
+    tools: tools.map((t) => t.name),
+    results,
+    failure,
+  }),
+);
+await client.close();
