@@ -78,28 +78,6 @@ fn ms_to_ns(ms: u64) -> u64 {
     ms.saturating_mul(1_000_000)
 }
 
-fn not_sent(code: &ErrorCode) -> bool {
-    matches!(
-        code,
-        ErrorCode::DnsTimeout
-            | ErrorCode::DnsError(_)
-            | ErrorCode::DestinationNotFound
-            | ErrorCode::DestinationUnavailable
-            | ErrorCode::DestinationIpProhibited
-            | ErrorCode::DestinationIpUnroutable
-            | ErrorCode::ConnectionRefused
-            | ErrorCode::ConnectionTimeout
-            | ErrorCode::ConnectionLimitReached
-            | ErrorCode::TlsProtocolError
-            | ErrorCode::TlsCertificateError
-            | ErrorCode::TlsAlertReceived(_)
-            | ErrorCode::HttpRequestDenied
-            | ErrorCode::HttpRequestUriInvalid
-            | ErrorCode::HttpRequestMethodInvalid
-            | ErrorCode::ConfigurationError
-    )
-}
-
 /// The `Debug` text of `code` without its `ErrorCode::` prefix (it carries
 /// no request data: no headers, no URL), spelled out here because the
 /// derived `Debug` of the whole enum costs several KB of the component.
@@ -204,12 +182,9 @@ fn stream_error(e: &StreamError) -> String {
     }
 }
 
+/// The resend rule is pure: [`crate::resend`].
 fn transport_error(code: ErrorCode) -> TransportError {
-    if not_sent(&code) {
-        TransportError::NotSent(describe(&code))
-    } else {
-        TransportError::MaybeSent(describe(&code))
-    }
+    crate::resend::transport_error(&describe(&code))
 }
 
 impl WasiTransport {
@@ -332,6 +307,10 @@ impl Transport for WasiTransport {
 
     fn sleep_ms(&mut self, ms: u64) {
         wasi::clocks::monotonic_clock::subscribe_duration(ms_to_ns(ms)).block();
+    }
+
+    fn now_unix_seconds(&mut self) -> Option<u64> {
+        Some(wasi::clocks::wall_clock::now().seconds)
     }
 }
 

@@ -24,16 +24,15 @@
 pub mod catalog;
 pub mod client;
 pub mod config;
-mod decimal;
 pub mod error;
 pub mod health;
 pub mod http;
-pub mod json;
 pub mod mcp;
 pub mod model;
 pub mod openapi;
 pub mod ops;
 pub mod params;
+pub mod resend;
 pub mod router;
 pub mod tools;
 

@@ -22,7 +22,9 @@ use crate::catalog::{self, Operation};
 use crate::client::Transport;
 use crate::config::Config;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::json::{Map, Value};
+use serde_json::Value;
+/// A JSON object.
+type Map = serde_json::Map<String, Value>;
 use crate::router;
 
 /// The protocol version this server implements (and answers with when the
@@ -66,7 +68,7 @@ pub fn tool(op: &Operation) -> Value {
 /// The `tools/list` result.
 pub fn tools_list(read_only: bool) -> Value {
     let tools: Vec<Value> = catalog::available(read_only).map(tool).collect();
-    Value::object(vec![("tools", tools.into())])
+    serde_json::json!({"tools": tools})
 }
 
 /// A JSON-RPC response: `{"jsonrpc": "2.0", "id": id, key: value}`.
@@ -100,8 +102,8 @@ fn accepted() -> HttpResponse {
 /// The `tools/call` result for a route's answer.
 pub fn call_result(outcome: Result<Value, crate::error::Error>) -> Value {
     let (text, structured, is_error) = match outcome {
-        Ok(v) => (v.to_json(), Some(v), false),
-        Err(e) => (router::error_json(&e).to_json(), None, true),
+        Ok(v) => (v.to_string(), Some(v), false),
+        Err(e) => (router::error_json(&e).to_string(), None, true),
     };
     let mut content = Map::new();
     content.insert("type".into(), "text".into());
@@ -143,7 +145,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut 
             ),
         );
     }
-    let msg: Value = match crate::json::parse(&req.body) {
+    let msg: Value = match serde_json::from_slice::<Value>(&req.body) {
         Ok(v) => v,
         Err(e) => return reply(400, &rpc_error(&null, PARSE_ERROR, &format!("parse error: {e}"))),
     };
@@ -268,7 +270,7 @@ fn call<T: Transport>(
         })?;
     let args = match params.get("arguments") {
         None | Some(Value::Null) => b"{}".to_vec(),
-        Some(a @ Value::Object(_)) => a.to_json().into_bytes(),
+        Some(a @ Value::Object(_)) => a.to_string().into_bytes(),
         Some(_) => return Err((INVALID_PARAMS, "params.arguments must be an object".into())),
     };
     let outcome = router::connection(req, config)
@@ -281,7 +283,7 @@ fn call<T: Transport>(
 mod tests {
     use super::*;
     use crate::client::tests::Scripted;
-    use crate::json::json;
+    use serde_json::json;
 
     fn cfg() -> Config {
         Config {
@@ -307,7 +309,7 @@ mod tests {
         let v = if r.body.is_empty() {
             Value::Null
         } else {
-            crate::json::parse(&r.body).unwrap()
+            serde_json::from_slice::<Value>(&r.body).unwrap()
         };
         (r.status, v)
     }
@@ -391,7 +393,8 @@ mod tests {
         let expected = json!({"tags": [{"id": 13, "name": "vip", "description": null, "color": null}]});
         assert_eq!(v["result"]["structuredContent"], expected);
         assert_eq!(v["result"]["isError"], false);
-        let text: Value = crate::json::parse(v["result"]["content"][0]["text"].as_str().unwrap().as_bytes()).unwrap();
+        let text: Value =
+            serde_json::from_slice::<Value>(v["result"]["content"][0]["text"].as_str().unwrap().as_bytes()).unwrap();
         assert_eq!(text, expected);
         assert_eq!(t.lines(), vec!["GET /api/tickets/12345/tags"]);
     }
@@ -407,7 +410,8 @@ mod tests {
         assert_eq!(s, 200);
         assert_eq!(v["result"]["isError"], true);
         assert!(v["result"].get("structuredContent").is_none());
-        let err: Value = crate::json::parse(v["result"]["content"][0]["text"].as_str().unwrap().as_bytes()).unwrap();
+        let err: Value =
+            serde_json::from_slice::<Value>(v["result"]["content"][0]["text"].as_str().unwrap().as_bytes()).unwrap();
         assert_eq!(err["error"]["code"], "invalid-input");
         assert_eq!(err["error"]["field"], "priority");
         assert!(t.sent.is_empty());

@@ -6,32 +6,42 @@
 
 use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
-use crate::json::{Map, Value};
+use crate::params::{id, id_list, list, opt_id, opt_u32};
+use serde::Deserialize;
+use serde_json::Value;
+/// A JSON object.
+type Map = serde_json::Map<String, Value>;
 use crate::model::{self, CreatedTicket, Customer, MessagePage, Note, Reply, Tag, Ticket, TicketPage, UpdatedTicket};
 
 /// Filters for search-tickets.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SearchTickets {
     /// `customer_id`.
+    #[serde(default, deserialize_with = "opt_id")]
     pub customer_id: Option<u64>,
     /// `view_id`.
+    #[serde(default, deserialize_with = "opt_id")]
     pub view_id: Option<u64>,
     /// `external_id`.
     pub external_id: Option<String>,
     /// `order_by`.
     pub order_by: Option<String>,
     /// `limit`.
+    #[serde(default, deserialize_with = "opt_u32")]
     pub limit: Option<u32>,
     /// `cursor`.
     pub cursor: Option<String>,
 }
 
 /// Input of create-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateTicket {
     /// Channel of the initial message.
     pub channel: String,
     /// Requesting customer.
+    #[serde(deserialize_with = "id")]
     pub customer_id: u64,
     /// Whether an agent writes the first message.
     pub from_agent: bool,
@@ -42,6 +52,7 @@ pub struct CreateTicket {
     /// HTML.
     pub body_html: Option<String>,
     /// Agent (required when `from_agent`).
+    #[serde(default, deserialize_with = "opt_id")]
     pub sender_user_id: Option<u64>,
     /// `open` or `closed`.
     pub status: Option<String>,
@@ -56,36 +67,44 @@ pub struct CreateTicket {
 }
 
 /// Input of update-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateTicket {
     /// Ticket.
+    #[serde(deserialize_with = "id")]
     pub ticket_id: u64,
     /// `open` or `closed`.
     pub status: Option<String>,
     /// `critical`, `high`, `normal`, `low`.
     pub priority: Option<String>,
     /// Agent to assign.
+    #[serde(default, deserialize_with = "opt_id")]
     pub assignee_user_id: Option<u64>,
     /// Team to assign.
+    #[serde(default, deserialize_with = "opt_id")]
     pub assignee_team_id: Option<u64>,
     /// New subject.
     pub subject: Option<String>,
 }
 
 /// Input of reply-to-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ReplyToTicket {
     /// Ticket.
+    #[serde(deserialize_with = "id")]
     pub ticket_id: u64,
     /// Channel of the reply.
     pub channel: String,
     /// Sending agent.
+    #[serde(deserialize_with = "id")]
     pub sender_user_id: u64,
     /// Plain text.
     pub body_text: Option<String>,
     /// HTML.
     pub body_html: Option<String>,
     /// Receiving customer.
+    #[serde(default, deserialize_with = "opt_id")]
     pub receiver_customer_id: Option<u64>,
     /// `source.from.address`.
     pub from_email: Option<String>,
@@ -98,11 +117,14 @@ pub struct ReplyToTicket {
 }
 
 /// Input of add-internal-note.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AddInternalNote {
     /// Ticket.
+    #[serde(deserialize_with = "id")]
     pub ticket_id: u64,
     /// Authoring agent.
+    #[serde(deserialize_with = "id")]
     pub sender_user_id: u64,
     /// Plain text.
     pub body_text: Option<String>,
@@ -111,24 +133,31 @@ pub struct AddInternalNote {
 }
 
 /// Input of get-ticket-messages.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GetTicketMessages {
     /// Ticket.
+    #[serde(deserialize_with = "id")]
     pub ticket_id: u64,
     /// Page size.
+    #[serde(default, deserialize_with = "opt_u32")]
     pub limit: Option<u32>,
     /// Cursor.
     pub cursor: Option<String>,
 }
 
 /// Input of add-ticket-tags.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AddTicketTags {
     /// Ticket.
+    #[serde(deserialize_with = "id")]
     pub ticket_id: u64,
     /// Names (created when missing).
+    #[serde(default, deserialize_with = "list")]
     pub tag_names: Vec<String>,
     /// Existing tag IDs.
+    #[serde(default, deserialize_with = "id_list")]
     pub tag_ids: Vec<u64>,
 }
 
@@ -726,7 +755,7 @@ mod tests {
     use super::*;
     use crate::client::RetryPolicy;
     use crate::client::tests::{Scripted, conn};
-    use crate::json::json;
+    use serde_json::json;
 
     fn client<'a>(t: &'a mut Scripted, op: &'static str) -> Client<'a, Scripted> {
         Client::new(t, &conn(), None, RetryPolicy::default(), op).unwrap()

@@ -8,9 +8,11 @@ use crate::client::{Client, Connection, Transport};
 use crate::config::Config;
 use crate::error::Error;
 pub use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
-use crate::json::{Map, Value};
-use crate::params::Args;
-use crate::{catalog, health, mcp, openapi, ops};
+use serde_json::Value;
+/// A JSON object.
+type Map = serde_json::Map<String, Value>;
+use crate::model::to_json;
+use crate::{catalog, health, mcp, openapi, ops, params};
 
 /// An error answer for a request that never reached an operation.
 fn http_error(status: u16, code: &str, message: &str) -> HttpResponse {
@@ -290,137 +292,38 @@ pub fn run<T: Transport>(
     transport: &mut T,
 ) -> Result<Value, Error> {
     catalog::check_allowed(op, config.read_only)?;
-    let mut a = Args::parse(body, &op.param_names())?;
     let mut c = Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?.redacting(config);
-    let mut e = FirstError(None);
     let v = match op.name {
         "get-ticket" => {
-            let id = e.ok(a.id("ticketId"));
-            e.check()?;
-            let t = ops::get_ticket(&mut c, id)?;
-            single("ticket", Value::from(t))
+            let input: params::TicketId = params::decode(body)?;
+            single("ticket", to_json(&ops::get_ticket(&mut c, input.ticket_id)?))
         }
-        "search-tickets" => {
-            let input = ops::SearchTickets {
-                customer_id: e.ok(a.opt_id("customerId")),
-                view_id: e.ok(a.opt_id("viewId")),
-                external_id: e.ok(a.opt_string("externalId")),
-                order_by: e.ok(a.opt_string("orderBy")),
-                limit: e.ok(a.opt_u32("limit")),
-                cursor: e.ok(a.opt_string("cursor")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "create-ticket" => {
-            let input = ops::CreateTicket {
-                channel: e.ok(a.string("channel")),
-                customer_id: e.ok(a.id("customerId")),
-                from_agent: e.ok(a.bool("fromAgent")),
-                subject: e.ok(a.opt_string("subject")),
-                body_text: e.ok(a.opt_string("bodyText")),
-                body_html: e.ok(a.opt_string("bodyHtml")),
-                sender_user_id: e.ok(a.opt_id("senderUserId")),
-                status: e.ok(a.opt_string("status")),
-                from_email: e.ok(a.opt_string("fromEmail")),
-                from_name: e.ok(a.opt_string("fromName")),
-                to_email: e.ok(a.opt_string("toEmail")),
-                to_name: e.ok(a.opt_string("toName")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "update-ticket" => {
-            let input = ops::UpdateTicket {
-                ticket_id: e.ok(a.id("ticketId")),
-                status: e.ok(a.opt_string("status")),
-                priority: e.ok(a.opt_string("priority")),
-                assignee_user_id: e.ok(a.opt_id("assigneeUserId")),
-                assignee_team_id: e.ok(a.opt_id("assigneeTeamId")),
-                subject: e.ok(a.opt_string("subject")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "reply-to-ticket" => {
-            let input = ops::ReplyToTicket {
-                ticket_id: e.ok(a.id("ticketId")),
-                channel: e.ok(a.string("channel")),
-                sender_user_id: e.ok(a.id("senderUserId")),
-                body_text: e.ok(a.opt_string("bodyText")),
-                body_html: e.ok(a.opt_string("bodyHtml")),
-                receiver_customer_id: e.ok(a.opt_id("receiverCustomerId")),
-                from_email: e.ok(a.opt_string("fromEmail")),
-                from_name: e.ok(a.opt_string("fromName")),
-                to_email: e.ok(a.opt_string("toEmail")),
-                to_name: e.ok(a.opt_string("toName")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "add-internal-note" => {
-            let input = ops::AddInternalNote {
-                ticket_id: e.ok(a.id("ticketId")),
-                sender_user_id: e.ok(a.id("senderUserId")),
-                body_text: e.ok(a.opt_string("bodyText")),
-                body_html: e.ok(a.opt_string("bodyHtml")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "get-ticket-messages" => {
-            let input = ops::GetTicketMessages {
-                ticket_id: e.ok(a.id("ticketId")),
-                limit: e.ok(a.opt_u32("limit")),
-                cursor: e.ok(a.opt_string("cursor")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
+        "search-tickets" => to_json(&params::decode::<ops::SearchTickets>(body)?.run(&mut c)?),
+        "create-ticket" => to_json(&params::decode::<ops::CreateTicket>(body)?.run(&mut c)?),
+        "update-ticket" => to_json(&params::decode::<ops::UpdateTicket>(body)?.run(&mut c)?),
+        "reply-to-ticket" => to_json(&params::decode::<ops::ReplyToTicket>(body)?.run(&mut c)?),
+        "add-internal-note" => to_json(&params::decode::<ops::AddInternalNote>(body)?.run(&mut c)?),
+        "get-ticket-messages" => to_json(&params::decode::<ops::GetTicketMessages>(body)?.run(&mut c)?),
         "list-ticket-tags" => {
-            let id = e.ok(a.id("ticketId"));
-            e.check()?;
-            let tags = ops::list_ticket_tags(&mut c, id)?;
-            single("tags", Value::from(tags))
+            let input: params::TicketId = params::decode(body)?;
+            single("tags", to_json(&ops::list_ticket_tags(&mut c, input.ticket_id)?))
         }
         "add-ticket-tags" => {
-            let input = ops::AddTicketTags {
-                ticket_id: e.ok(a.id("ticketId")),
-                tag_names: e.ok(a.string_list("tagNames")),
-                tag_ids: e.ok(a.id_list("tagIds")),
-            };
-            e.check()?;
-            let success = input.run(&mut c)?;
+            let success = params::decode::<ops::AddTicketTags>(body)?.run(&mut c)?;
             single("success", success.into())
         }
         "find-customer-by-email" => {
-            let email = e.ok(a.string("email"));
-            e.check()?;
-            let customers = ops::find_customer_by_email(&mut c, &email)?;
-            single("customers", Value::from(customers))
+            let input: params::Email = params::decode(body)?;
+            single(
+                "customers",
+                to_json(&ops::find_customer_by_email(&mut c, &input.email)?),
+            )
         }
         other => {
             return Err(Error::invalid("operation", format!("unknown operation {other}")));
         }
     };
     Ok(v)
-}
-
-/// The first of several argument errors; later arguments are still read
-/// (with defaults) so that `run` has one error exit instead of one per field.
-struct FirstError(Option<Error>);
-
-impl FirstError {
-    fn ok<V: Default>(&mut self, r: Result<V, Error>) -> V {
-        r.unwrap_or_else(|err| {
-            self.0.get_or_insert(err);
-            V::default()
-        })
-    }
-
-    fn check(&mut self) -> Result<(), Error> {
-        self.0.take().map_or(Ok(()), Err)
-    }
 }
 
 /// `{key: value}`.
@@ -434,7 +337,7 @@ fn single(key: &'static str, value: Value) -> Value {
 mod tests {
     use super::*;
     use crate::client::tests::Scripted;
-    use crate::json::json;
+    use serde_json::json;
 
     fn cfg() -> Result<Config, Error> {
         Ok(Config {
@@ -456,7 +359,7 @@ mod tests {
     }
 
     fn body(r: &HttpResponse) -> Value {
-        crate::json::parse(&r.body).unwrap()
+        serde_json::from_slice::<Value>(&r.body).unwrap()
     }
 
     #[test]
@@ -507,7 +410,7 @@ mod tests {
     }
 
     #[test]
-    fn the_first_bad_argument_is_reported_and_nothing_is_sent() {
+    fn the_first_bad_argument_in_the_body_is_reported_and_nothing_is_sent() {
         let mut t = Scripted::default();
         for (path, args, field, message) in [
             ("/get-ticket", r#"{}"#, "ticketId", "is required"),
@@ -526,8 +429,8 @@ mod tests {
             (
                 "/create-ticket",
                 r#"{"customerId": 0, "fromAgent": 1}"#,
-                "channel",
-                "is required",
+                "customerId",
+                "must be a positive integer",
             ),
             (
                 "/create-ticket",
@@ -541,12 +444,18 @@ mod tests {
                 "fromAgent",
                 "must be true or false, got a number",
             ),
-            ("/update-ticket", r#"{"status": 1}"#, "ticketId", "is required"),
+            (
+                "/update-ticket",
+                r#"{"status": 1}"#,
+                "status",
+                "must be a string, got a number",
+            ),
+            ("/update-ticket", r#"{"status": "open"}"#, "ticketId", "is required"),
             (
                 "/reply-to-ticket",
                 r#"{"ticketId": 1, "senderUserId": "a"}"#,
-                "channel",
-                "is required",
+                "senderUserId",
+                "must be an integer or a numeric string",
             ),
             (
                 "/add-internal-note",
