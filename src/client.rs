@@ -4,7 +4,6 @@
 //! which the edge implements with `wasi:http` and `wasi:clocks` (and tests with
 //! a script).
 
-use crate::config::Config;
 use crate::error::{Error, classify_at, note_unsent_write, retry_after_seconds};
 use serde_json::Value;
 
@@ -379,10 +378,11 @@ impl<'t, T: Transport> Client<'t, T> {
     /// Also keeps the operator's configured secrets out of every error, when
     /// this call uses other credentials too: a caller who sends its own key
     /// must not learn the operator's from an upstream answer that echoes it.
-    pub fn redacting(mut self, config: &Config) -> Self {
+    /// `secrets` are the operator's ([`crate::config::Config::secrets`]).
+    pub fn redacting(mut self, secrets: Vec<String>) -> Self {
         // Longer first, so a secret inside another one does not split it
         // (an insertion, not a sort: the sort code would cost 5 KB).
-        for s in config.secrets() {
+        for s in secrets {
             let at = self.secrets.iter().position(|x| x.len() < s.len());
             self.secrets.insert(at.unwrap_or(self.secrets.len()), s);
         }

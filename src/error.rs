@@ -4,6 +4,8 @@
 //! whether sending the same call again can help. Messages never carry secrets.
 
 use serde_json::Value;
+/// A JSON object.
+type Map = serde_json::Map<String, Value>;
 
 /// A problem with one input field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +149,51 @@ impl Error {
         }
         self
     }
+}
+
+/// The JSON body of an operation error: `{"error": {"code", "message", "retryable", …}}`
+/// (the shape of [`crate::catalog::error_schema`]).
+pub fn error_json(e: &Error) -> Value {
+    let mut body = Map::new();
+    body.insert("code".into(), e.code().into());
+    body.insert("message".into(), e.message().into());
+    body.insert("retryable".into(), e.retryable().into());
+    match e {
+        Error::InvalidInput(f) => {
+            body.insert("field".into(), f.field.clone().into());
+        }
+        Error::Unauthorized(a) | Error::Forbidden(a) | Error::NotFound(a) | Error::Conflict(a) | Error::Upstream(a) => {
+            body.insert("upstreamStatus".into(), a.status.into());
+            if !a.field_errors.is_empty() {
+                let fe: Vec<Value> = a
+                    .field_errors
+                    .iter()
+                    .map(|f| {
+                        let mut m = Map::new();
+                        m.insert("field".into(), f.field.as_str().into());
+                        m.insert("message".into(), f.message.as_str().into());
+                        Value::Object(m)
+                    })
+                    .collect();
+                body.insert("fieldErrors".into(), fe.into());
+            }
+        }
+        Error::RateLimited {
+            retry_after_seconds, ..
+        } => {
+            body.insert("retryAfterSeconds".into(), (*retry_after_seconds).into());
+        }
+        Error::Transport { request_sent, .. } => {
+            body.insert("requestSent".into(), (*request_sent).into());
+        }
+        Error::InvalidResponse { status, .. } => {
+            body.insert("upstreamStatus".into(), (*status).into());
+        }
+        Error::Configuration(_) => {}
+    }
+    let mut out = Map::new();
+    out.insert("error".into(), body.into());
+    out.into()
 }
 
 /// Replaced for a secret found in an error.

@@ -2,8 +2,8 @@
 //! with single JSON responses (no SSE stream, no session).
 //!
 //! JSON-RPC 2.0, protocol version [`PROTOCOL_VERSION`]: `initialize`, `ping`,
-//! `tools/list` and `tools/call`, one tool per [`catalog`] operation, run by
-//! [`router::run`] exactly as the HTTP route runs it.
+//! `tools/list` and `tools/call` over [`Tools`]: one tool per operation of the
+//! registry ([`RegistryTools`]), run exactly as the HTTP route runs it.
 //!
 //! - Notifications and client responses → `202 Accepted`, empty body.
 //! - Unparseable JSON (-32700), a batch or a malformed message (-32600), or an
@@ -18,14 +18,14 @@
 //!   `structuredContent`: that must conform to the tool's `outputSchema`,
 //!   and some clients validate it even on errors.
 
-use crate::catalog::{self, Operation};
+use crate::calls::RegistryTools;
 use crate::client::Transport;
 use crate::config::Config;
 use crate::http::{HttpRequest, HttpResponse};
+use crate::tools::{NoSuchTool, Tool, Tools};
 use serde_json::Value;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
-use crate::router;
 
 /// The protocol version this server implements (and answers with when the
 /// client asks for one it does not know).
@@ -45,29 +45,21 @@ pub const INVALID_PARAMS: i64 = -32602;
 
 const INSTRUCTIONS: &str = "Tools for one Gorgias helpdesk account: read tickets, their messages and tags, find customers by email, and (unless the connector is read-only) create and update tickets, reply to customers, add internal notes and add tags. IDs are positive integers. Paginated tools return nextCursor: pass it back as cursor for the next page. A failed call returns isError with {\"error\": {\"code\", \"message\", \"retryable\", \"field\"}}: for invalid-input fix the named field; retry unchanged only when retryable is true.";
 
-/// The MCP tool definition of `op`.
-pub fn tool(op: &Operation) -> Value {
-    let mut annotations = Map::new();
-    annotations.insert("title".into(), op.title.into());
-    annotations.insert("readOnlyHint".into(), op.read_only.into());
-    if !op.read_only {
-        annotations.insert("destructiveHint".into(), false.into());
-        annotations.insert("idempotentHint".into(), op.idempotent.into());
-    }
-    annotations.insert("openWorldHint".into(), true.into());
-    let mut tool = Map::new();
-    tool.insert("name".into(), op.name.into());
-    tool.insert("title".into(), op.title.into());
-    tool.insert("description".into(), op.description.into());
-    tool.insert("inputSchema".into(), op.input_schema());
-    tool.insert("outputSchema".into(), op.output_schema());
-    tool.insert("annotations".into(), annotations.into());
-    tool.into()
+/// The MCP tool definition (`tools/list` entry) of `t`.
+pub fn tool_json(t: &Tool) -> Value {
+    serde_json::json!({
+        "name": t.name,
+        "title": t.title,
+        "description": t.description,
+        "inputSchema": t.input_schema,
+        "outputSchema": t.output_schema,
+        "annotations": t.annotations,
+    })
 }
 
 /// The `tools/list` result.
-pub fn tools_list(read_only: bool) -> Value {
-    let tools: Vec<Value> = catalog::available(read_only).map(tool).collect();
+pub fn tools_list(tools: &impl Tools) -> Value {
+    let tools: Vec<Value> = tools.list().iter().map(tool_json).collect();
     serde_json::json!({"tools": tools})
 }
 
@@ -99,11 +91,11 @@ fn accepted() -> HttpResponse {
     }
 }
 
-/// The `tools/call` result for a route's answer.
-pub fn call_result(outcome: Result<Value, crate::error::Error>) -> Value {
+/// The `tools/call` result for a route's answer (`Ok`) or error body (`Err`).
+pub fn call_result(outcome: Result<Value, Value>) -> Value {
     let (text, structured, is_error) = match outcome {
         Ok(v) => (v.to_string(), Some(v), false),
-        Err(e) => (router::error_json(&e).to_string(), None, true),
+        Err(e) => (e.to_string(), None, true),
     };
     let mut content = Map::new();
     content.insert("type".into(), "text".into());
@@ -132,8 +124,19 @@ pub fn origin_allowed(req: &HttpRequest) -> bool {
         .is_some_and(|h| !authority.is_empty() && h.trim().eq_ignore_ascii_case(authority))
 }
 
-/// Handles one POST to `/mcp` (auth and body checks already done).
+/// Handles one POST to `/mcp` (auth and body checks already done) with the
+/// registry's tools.
 pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut T) -> HttpResponse {
+    let mut tools = RegistryTools {
+        request: req,
+        config,
+        transport,
+    };
+    handle_with(req, &mut tools)
+}
+
+/// Handles one POST to `/mcp` over `tools`.
+pub fn handle_with(req: &HttpRequest, tools: &mut impl Tools) -> HttpResponse {
     let null = Value::Null;
     if !origin_allowed(req) {
         return reply(
@@ -210,10 +213,10 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut 
         Some(_) => return reply(200, &rpc_error(&echo, INVALID_PARAMS, "params must be an object")),
     };
     let result = match method {
-        "initialize" => Ok(initialize(params, config)),
+        "initialize" => Ok(initialize(params, tools.read_only())),
         "ping" => Ok(Map::new().into()),
-        "tools/list" => Ok(tools_list(config.read_only)),
-        "tools/call" => call(params, req, config, transport),
+        "tools/list" => Ok(tools_list(tools)),
+        "tools/call" => call(params, tools),
         other => Err((
             METHOD_NOT_FOUND,
             format!(
@@ -228,13 +231,13 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Config, transport: &mut 
     }
 }
 
-fn initialize(params: &Value, config: &Config) -> Value {
+fn initialize(params: &Value, read_only: bool) -> Value {
     let asked = params.get("protocolVersion").and_then(Value::as_str);
     let version = asked
         .filter(|v| SUPPORTED_VERSIONS.contains(v))
         .unwrap_or(PROTOCOL_VERSION);
     let mut instructions = INSTRUCTIONS.to_string();
-    if config.read_only {
+    if read_only {
         instructions.push_str(" This connector is read-only: only the five query tools exist.");
     }
     let mut result = crate::openapi::template(concat!(
@@ -247,36 +250,28 @@ fn initialize(params: &Value, config: &Config) -> Value {
     result
 }
 
-fn call<T: Transport>(
-    params: &Value,
-    req: &HttpRequest,
-    config: &Config,
-    transport: &mut T,
-) -> Result<Value, (i64, String)> {
+fn call(params: &Value, tools: &mut impl Tools) -> Result<Value, (i64, String)> {
     let Some(name) = params.get("name").and_then(Value::as_str) else {
         return Err((INVALID_PARAMS, "params.name (the tool name) is required".into()));
     };
-    let op = catalog::operation(name)
-        .filter(|o| o.read_only || !config.read_only)
-        .ok_or_else(|| {
+    let args = match params.get("arguments") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(a @ Value::Object(_)) => a.clone(),
+        Some(_) => return Err((INVALID_PARAMS, "params.arguments must be an object".into())),
+    };
+    match tools.call(name, args) {
+        Ok(outcome) => Ok(call_result(outcome)),
+        Err(why) => {
             let mut m = format!(
                 "unknown tool: {:?}; tools/list lists them",
                 name.chars().take(64).collect::<String>()
             );
-            if catalog::operation(name).is_some() {
+            if why == NoSuchTool::ReadOnly {
                 m.push_str(" (mutations are disabled: the connector is read-only)");
             }
-            (INVALID_PARAMS, m)
-        })?;
-    let args = match params.get("arguments") {
-        None | Some(Value::Null) => b"{}".to_vec(),
-        Some(a @ Value::Object(_)) => a.to_string().into_bytes(),
-        Some(_) => return Err((INVALID_PARAMS, "params.arguments must be an object".into())),
-    };
-    let outcome = router::connection(req, config)
-        .map_err(|e| e.in_operation(op.name))
-        .and_then(|conn| router::run(op, &args, &conn, config, transport));
-    Ok(call_result(outcome))
+            Err((INVALID_PARAMS, m))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -362,7 +357,15 @@ mod tests {
 
     #[test]
     fn tools_carry_schemas_and_annotations() {
-        let list = tools_list(false);
+        let req = HttpRequest::default();
+        let mut t = Scripted::default();
+        let (cfg, mut ro) = (cfg(), cfg());
+        ro.read_only = true;
+        let list = tools_list(&RegistryTools {
+            request: &req,
+            config: &cfg,
+            transport: &mut t,
+        });
         let tools = list["tools"].as_array().unwrap();
         assert_eq!(tools.len(), 10);
         let by = |n: &str| tools.iter().find(|t| t["name"] == n).unwrap().clone();
@@ -378,7 +381,12 @@ mod tests {
         }
         assert_eq!(by("get-ticket")["inputSchema"]["required"], json!(["ticketId"]));
         assert_eq!(by("get-ticket")["outputSchema"]["required"], json!(["ticket"]));
-        assert_eq!(tools_list(true)["tools"].as_array().unwrap().len(), 5);
+        let ro = RegistryTools {
+            request: &req,
+            config: &ro,
+            transport: &mut t,
+        };
+        assert_eq!(tools_list(&ro)["tools"].as_array().unwrap().len(), 5);
     }
 
     #[test]

@@ -4,15 +4,14 @@
 //! at most [`MAX_BODY_BYTES`]) and writes out the [`HttpResponse`].
 
 pub use crate::catalog::{OPERATIONS, Operation, operation};
-use crate::client::{Client, Connection, Transport};
+use crate::client::Transport;
 use crate::config::Config;
 use crate::error::Error;
 pub use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
 use serde_json::Value;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
-use crate::model::to_json;
-use crate::{catalog, health, mcp, openapi, ops, params};
+use crate::{catalog, health, mcp, openapi};
 
 /// An error answer for a request that never reached an operation.
 fn http_error(status: u16, code: &str, message: &str) -> HttpResponse {
@@ -56,48 +55,7 @@ pub fn error_response(e: &Error) -> HttpResponse {
     }
 }
 
-/// The JSON body of an operation error: `{"error": {"code", "message", "retryable", …}}`
-/// (the shape of [`catalog::error_schema`]).
-pub fn error_json(e: &Error) -> Value {
-    let mut body = Map::new();
-    body.insert("code".into(), e.code().into());
-    body.insert("message".into(), e.message().into());
-    body.insert("retryable".into(), e.retryable().into());
-    match e {
-        Error::InvalidInput(f) => {
-            body.insert("field".into(), f.field.clone().into());
-        }
-        Error::Unauthorized(a) | Error::Forbidden(a) | Error::NotFound(a) | Error::Conflict(a) | Error::Upstream(a) => {
-            body.insert("upstreamStatus".into(), a.status.into());
-            if !a.field_errors.is_empty() {
-                let fe: Vec<Value> = a
-                    .field_errors
-                    .iter()
-                    .map(|f| {
-                        let mut m = Map::new();
-                        m.insert("field".into(), f.field.as_str().into());
-                        m.insert("message".into(), f.message.as_str().into());
-                        Value::Object(m)
-                    })
-                    .collect();
-                body.insert("fieldErrors".into(), fe.into());
-            }
-        }
-        Error::RateLimited {
-            retry_after_seconds, ..
-        } => {
-            body.insert("retryAfterSeconds".into(), (*retry_after_seconds).into());
-        }
-        Error::Transport { request_sent, .. } => {
-            body.insert("requestSent".into(), (*request_sent).into());
-        }
-        Error::InvalidResponse { status, .. } => {
-            body.insert("upstreamStatus".into(), (*status).into());
-        }
-        Error::Configuration(_) => {}
-    }
-    single("error", body.into())
-}
+pub use crate::error::error_json;
 
 /// Compares in time that depends only on the lengths, not on where bytes differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -261,70 +219,7 @@ fn body_problem(req: &HttpRequest) -> Option<HttpResponse> {
     None
 }
 
-/// Credentials: per-request headers override the configured ones; neither
-/// can change the host pattern (the account is validated by the client).
-pub fn connection(req: &HttpRequest, config: &Config) -> Result<Connection, Error> {
-    let pick = |header: &str, configured: &Option<String>| -> Result<String, Error> {
-        req.header(header)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .or_else(|| configured.clone())
-            .ok_or_else(|| {
-                Error::invalid(
-                    header,
-                    "no Gorgias credentials configured: set the connector's variables or send this header",
-                )
-            })
-    };
-    Ok(Connection {
-        account: pick("x-gorgias-account", &config.account)?,
-        email: pick("x-gorgias-email", &config.email)?,
-        api_key: pick("x-gorgias-api-key", &config.api_key)?,
-    })
-}
-
-/// Parses the body for `op`, runs it and renders the spec's Returns.
-pub fn run<T: Transport>(
-    op: &Operation,
-    body: &[u8],
-    conn: &Connection,
-    config: &Config,
-    transport: &mut T,
-) -> Result<Value, Error> {
-    catalog::check_allowed(op, config.read_only)?;
-    let mut c = Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?.redacting(config);
-    let v = match op.name {
-        "get-ticket" => {
-            let input: params::TicketId = params::decode(body)?;
-            single("ticket", to_json(&ops::get_ticket(&mut c, input.ticket_id)?))
-        }
-        "search-tickets" => to_json(&params::decode::<ops::SearchTickets>(body)?.run(&mut c)?),
-        "create-ticket" => to_json(&params::decode::<ops::CreateTicket>(body)?.run(&mut c)?),
-        "update-ticket" => to_json(&params::decode::<ops::UpdateTicket>(body)?.run(&mut c)?),
-        "reply-to-ticket" => to_json(&params::decode::<ops::ReplyToTicket>(body)?.run(&mut c)?),
-        "add-internal-note" => to_json(&params::decode::<ops::AddInternalNote>(body)?.run(&mut c)?),
-        "get-ticket-messages" => to_json(&params::decode::<ops::GetTicketMessages>(body)?.run(&mut c)?),
-        "list-ticket-tags" => {
-            let input: params::TicketId = params::decode(body)?;
-            single("tags", to_json(&ops::list_ticket_tags(&mut c, input.ticket_id)?))
-        }
-        "add-ticket-tags" => {
-            let success = params::decode::<ops::AddTicketTags>(body)?.run(&mut c)?;
-            single("success", success.into())
-        }
-        "find-customer-by-email" => {
-            let input: params::Email = params::decode(body)?;
-            single(
-                "customers",
-                to_json(&ops::find_customer_by_email(&mut c, &input.email)?),
-            )
-        }
-        other => {
-            return Err(Error::invalid("operation", format!("unknown operation {other}")));
-        }
-    };
-    Ok(v)
-}
+pub use crate::calls::{connection, run};
 
 /// `{key: value}`.
 fn single(key: &'static str, value: Value) -> Value {
