@@ -437,8 +437,8 @@ fn mapping_native(iters: usize, tickets: &[u8], messages: &[u8]) {
         &|| model::parse_ticket_page(tickets).unwrap().tickets.len(),
     );
     run("parse_ticket_page + JSON text (route output)", &|| {
-        gorgias_connector::json::Value::from(model::parse_ticket_page(tickets).unwrap())
-            .to_json()
+        model::to_json(&model::parse_ticket_page(tickets).unwrap())
+            .to_string()
             .len()
     });
     run(
@@ -446,8 +446,8 @@ fn mapping_native(iters: usize, tickets: &[u8], messages: &[u8]) {
         &|| model::parse_message_page(messages).unwrap().messages.len(),
     );
     run("parse_message_page + JSON text (route output)", &|| {
-        gorgias_connector::json::Value::from(model::parse_message_page(messages).unwrap())
-            .to_json()
+        model::to_json(&model::parse_message_page(messages).unwrap())
+            .to_string()
             .len()
     });
 }

@@ -4,9 +4,8 @@
 //! which the edge implements with `wasi:http` and `wasi:clocks` (and tests with
 //! a script).
 
-use crate::config::Config;
-use crate::error::{Error, classify, note_unsent_write, retry_after_seconds};
-use crate::json::Value;
+use crate::error::{Error, classify_at, note_unsent_write, retry_after_seconds};
+use serde_json::Value;
 
 /// The `User-Agent` sent with every request (Gorgias's WAF blocks some defaults).
 pub const USER_AGENT: &str = concat!("gorgias-connector/", env!("CARGO_PKG_VERSION"));
@@ -303,6 +302,11 @@ pub trait Transport {
     fn send(&mut self, request: &Outgoing) -> Result<Response, TransportError>;
     /// Waits `ms` milliseconds (between retries).
     fn sleep_ms(&mut self, ms: u64);
+    /// The wall-clock time in seconds since the Unix epoch, for an HTTP-date
+    /// `Retry-After`; `None` when the host has no clock.
+    fn now_unix_seconds(&mut self) -> Option<u64> {
+        None
+    }
 }
 
 /// Retry budget: how many attempts in all, and how long all waits may add up to.
@@ -374,10 +378,11 @@ impl<'t, T: Transport> Client<'t, T> {
     /// Also keeps the operator's configured secrets out of every error, when
     /// this call uses other credentials too: a caller who sends its own key
     /// must not learn the operator's from an upstream answer that echoes it.
-    pub fn redacting(mut self, config: &Config) -> Self {
+    /// `secrets` are the operator's ([`crate::config::Config::secrets`]).
+    pub fn redacting(mut self, secrets: Vec<String>) -> Self {
         // Longer first, so a secret inside another one does not split it
         // (an insertion, not a sort: the sort code would cost 5 KB).
-        for s in config.secrets() {
+        for s in secrets {
             let at = self.secrets.iter().position(|x| x.len() < s.len());
             self.secrets.insert(at.unwrap_or(self.secrets.len()), s);
         }
@@ -393,7 +398,7 @@ impl<'t, T: Transport> Client<'t, T> {
         ];
         let body = req.body.as_ref().map(|b| {
             headers.push(("content-type".to_string(), "application/json".to_string()));
-            b.to_json().into_bytes()
+            b.to_string().into_bytes()
         });
         Outgoing {
             method: req.method,
@@ -422,10 +427,11 @@ impl<'t, T: Transport> Client<'t, T> {
             let (error, wait_ms) = match result {
                 Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
                 Ok(resp) => {
-                    let err = classify(resp.status, &resp.headers, &resp.body, idempotent);
+                    let now = self.transport.now_unix_seconds();
+                    let err = classify_at(resp.status, &resp.headers, &resp.body, idempotent, now);
                     let wait = match &err {
                         Error::RateLimited { .. } => {
-                            Some(u64::from(retry_after_seconds(&resp.headers).unwrap_or(1)) * 1000)
+                            Some(u64::from(retry_after_seconds(&resp.headers, now).unwrap_or(1)) * 1000)
                         }
                         e if e.retryable() => Some(backoff_ms(attempt)),
                         _ => None,
@@ -568,7 +574,7 @@ pub(crate) mod tests {
         pub fn bodies(&self) -> Vec<Option<Value>> {
             self.sent
                 .iter()
-                .map(|o| o.body.as_ref().map(|b| crate::json::parse(b).unwrap()))
+                .map(|o| o.body.as_ref().map(|b| serde_json::from_slice::<Value>(b).unwrap()))
                 .collect()
         }
         pub fn lines(&self) -> Vec<String> {
@@ -722,7 +728,7 @@ pub(crate) mod tests {
         let r = c.send(&ApiRequest::with_body(
             Method::Post,
             "/api/tickets",
-            crate::json::json!({}),
+            serde_json::json!({}),
         ));
         assert_eq!(r.unwrap().status, 200);
         assert_eq!(t.slept, vec![2000, 3000]);
@@ -769,7 +775,7 @@ pub(crate) mod tests {
         let mut t = Scripted::new(vec![Scripted::json(503, "")]);
         let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "reply-to-ticket").unwrap();
         let e = c
-            .send(&ApiRequest::with_body(Method::Post, "/api/x", crate::json::json!({})))
+            .send(&ApiRequest::with_body(Method::Post, "/api/x", serde_json::json!({})))
             .unwrap_err();
         assert_eq!((e.code(), e.retryable()), ("upstream", false));
         assert_eq!(t.sent.len(), 1, "a write is never sent twice");
@@ -783,7 +789,7 @@ pub(crate) mod tests {
             .send(&ApiRequest::with_body(
                 Method::Post,
                 "/api/tickets",
-                crate::json::json!({}),
+                serde_json::json!({}),
             ))
             .unwrap_err();
         let Error::Transport {
@@ -818,7 +824,7 @@ pub(crate) mod tests {
             .send(&ApiRequest::with_body(
                 Method::Post,
                 "/api/tickets",
-                crate::json::json!({}),
+                serde_json::json!({}),
             ))
             .unwrap_err();
         assert_eq!((e.code(), e.retryable()), ("invalid-response", false));
@@ -881,7 +887,7 @@ pub(crate) mod tests {
         ]);
         let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
         assert!(
-            c.send(&ApiRequest::with_body(Method::Post, "/api/x", crate::json::json!({})))
+            c.send(&ApiRequest::with_body(Method::Post, "/api/x", serde_json::json!({})))
                 .is_ok()
         );
         assert_eq!(t.slept, vec![500]);

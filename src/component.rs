@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::error::{self as core_error, Error};
 use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
 use crate::model;
-use crate::ops;
+use crate::ops::{self, Operation};
 use crate::router;
 
 #[allow(missing_docs, unsafe_code, clippy::all, reason = "generated bindings")]
@@ -77,28 +77,6 @@ impl WasiTransport {
 
 fn ms_to_ns(ms: u64) -> u64 {
     ms.saturating_mul(1_000_000)
-}
-
-fn not_sent(code: &ErrorCode) -> bool {
-    matches!(
-        code,
-        ErrorCode::DnsTimeout
-            | ErrorCode::DnsError(_)
-            | ErrorCode::DestinationNotFound
-            | ErrorCode::DestinationUnavailable
-            | ErrorCode::DestinationIpProhibited
-            | ErrorCode::DestinationIpUnroutable
-            | ErrorCode::ConnectionRefused
-            | ErrorCode::ConnectionTimeout
-            | ErrorCode::ConnectionLimitReached
-            | ErrorCode::TlsProtocolError
-            | ErrorCode::TlsCertificateError
-            | ErrorCode::TlsAlertReceived(_)
-            | ErrorCode::HttpRequestDenied
-            | ErrorCode::HttpRequestUriInvalid
-            | ErrorCode::HttpRequestMethodInvalid
-            | ErrorCode::ConfigurationError
-    )
 }
 
 /// The `Debug` text of `code` without its `ErrorCode::` prefix (it carries
@@ -205,12 +183,9 @@ fn stream_error(e: &StreamError) -> String {
     }
 }
 
+/// The resend rule is pure: [`crate::resend`].
 fn transport_error(code: ErrorCode) -> TransportError {
-    if not_sent(&code) {
-        TransportError::NotSent(describe(&code))
-    } else {
-        TransportError::MaybeSent(describe(&code))
-    }
+    crate::resend::transport_error(&describe(&code))
 }
 
 impl WasiTransport {
@@ -333,6 +308,10 @@ impl Transport for WasiTransport {
 
     fn sleep_ms(&mut self, ms: u64) {
         wasi::clocks::monotonic_clock::subscribe_duration(ms_to_ns(ms)).block();
+    }
+
+    fn now_unix_seconds(&mut self) -> Option<u64> {
+        Some(wasi::clocks::wall_clock::now().seconds)
     }
 }
 
@@ -499,25 +478,22 @@ impl From<Error> for wit::Error {
     }
 }
 
-/// Runs `f` with a client for `conn`, using the operator's base URL and retry budget.
-fn with_client<O>(
-    conn: wit::Connection,
-    op: &'static str,
-    f: impl FnOnce(&mut Client<WasiTransport>) -> Result<O, Error>,
-) -> Result<O, wit::Error> {
-    let config = load_config().map_err(|e| wit::Error::from(e.in_operation(op)))?;
+/// Runs operation `input` (its type says which: name, read-only gate) with a
+/// client for `conn`, using the operator's base URL and retry budget.
+fn with_client<O: Operation>(conn: wit::Connection, input: O) -> Result<O::Output, wit::Error> {
+    let name = O::SPEC.name;
+    let config = load_config().map_err(|e| wit::Error::from(e.in_operation(name)))?;
     // Read-only mode: mutations fail with `configuration` before anything is sent.
-    if let Some(o) = crate::catalog::operation(op) {
-        crate::catalog::check_allowed(o, config.read_only)?;
-    }
+    crate::catalog::check_allowed(O::SPEC, config.read_only)?;
     let mut transport = WasiTransport::new(config.timeouts);
     let conn = Connection {
         account: conn.account,
         email: conn.email,
         api_key: conn.api_key,
     };
-    let mut client = Client::new(&mut transport, &conn, config.base_url.as_ref(), config.retry, op)?.redacting(&config);
-    Ok(f(&mut client)?)
+    let mut client =
+        Client::new(&mut transport, &conn, config.base_url.as_ref(), config.retry, name)?.redacting(config.secrets());
+    Ok(input.run(&mut client)?)
 }
 
 fn ticket(t: model::Ticket) -> wit::Ticket {
@@ -569,7 +545,7 @@ fn message(m: model::Message) -> wit::Message {
 
 impl tickets::Guest for Component {
     fn get_ticket(conn: wit::Connection, ticket_id: u64) -> Result<wit::Ticket, wit::Error> {
-        with_client(conn, "get-ticket", |c| ops::get_ticket(c, ticket_id)).map(ticket)
+        with_client(conn, ops::GetTicket { ticket_id }).map(|a| ticket(a.ticket))
     }
 
     fn search_tickets(conn: wit::Connection, r: wit::SearchTicketsRequest) -> Result<wit::TicketPage, wit::Error> {
@@ -581,7 +557,7 @@ impl tickets::Guest for Component {
             limit: r.limit,
             cursor: r.cursor,
         };
-        let p = with_client(conn, "search-tickets", |c| s.run(c))?;
+        let p = with_client(conn, s)?;
         Ok(wit::TicketPage {
             tickets: p.tickets.into_iter().map(ticket).collect(),
             next_cursor: p.next_cursor,
@@ -603,7 +579,7 @@ impl tickets::Guest for Component {
             to_email: r.to_email,
             to_name: r.to_name,
         };
-        let t = with_client(conn, "create-ticket", |c| op.run(c))?;
+        let t = with_client(conn, op)?;
         Ok(wit::CreatedTicket {
             ticket_id: t.ticket_id,
             status: t.status,
@@ -625,7 +601,7 @@ impl tickets::Guest for Component {
             assignee_team_id: r.assignee_team_id,
             subject: r.subject,
         };
-        let t = with_client(conn, "update-ticket", |c| op.run(c))?;
+        let t = with_client(conn, op)?;
         Ok(wit::UpdatedTicket {
             ticket_id: t.ticket_id,
             status: t.status,
@@ -649,7 +625,7 @@ impl tickets::Guest for Component {
             to_email: r.to_email,
             to_name: r.to_name,
         };
-        let m = with_client(conn, "reply-to-ticket", |c| op.run(c))?;
+        let m = with_client(conn, op)?;
         Ok(wit::Reply {
             message_id: m.message_id,
             ticket_id: m.ticket_id,
@@ -666,7 +642,7 @@ impl tickets::Guest for Component {
             body_text: r.body_text,
             body_html: r.body_html,
         };
-        let n = with_client(conn, "add-internal-note", |c| op.run(c))?;
+        let n = with_client(conn, op)?;
         Ok(wit::Note {
             message_id: n.message_id,
             ticket_id: n.ticket_id,
@@ -684,7 +660,7 @@ impl tickets::Guest for Component {
             limit: r.limit,
             cursor: r.cursor,
         };
-        let p = with_client(conn, "get-ticket-messages", |c| op.run(c))?;
+        let p = with_client(conn, op)?;
         Ok(wit::MessagePage {
             messages: p.messages.into_iter().map(message).collect(),
             next_cursor: p.next_cursor,
@@ -692,7 +668,7 @@ impl tickets::Guest for Component {
     }
 
     fn list_ticket_tags(conn: wit::Connection, ticket_id: u64) -> Result<Vec<wit::Tag>, wit::Error> {
-        let tags = with_client(conn, "list-ticket-tags", |c| ops::list_ticket_tags(c, ticket_id))?;
+        let tags = with_client(conn, ops::ListTicketTags { ticket_id })?.tags;
         Ok(tags
             .into_iter()
             .map(|t| wit::Tag {
@@ -710,15 +686,13 @@ impl tickets::Guest for Component {
             tag_names: r.tag_names,
             tag_ids: r.tag_ids,
         };
-        with_client(conn, "add-ticket-tags", |c| op.run(c))
+        with_client(conn, op).map(|s| s.success)
     }
 }
 
 impl customers::Guest for Component {
     fn find_customer_by_email(conn: wit::Connection, email: String) -> Result<Vec<wit::Customer>, wit::Error> {
-        let list = with_client(conn, "find-customer-by-email", |c| {
-            ops::find_customer_by_email(c, &email)
-        })?;
+        let list = with_client(conn, ops::FindCustomerByEmail { email })?.customers;
         Ok(list
             .into_iter()
             .map(|c| wit::Customer {

@@ -3,7 +3,9 @@
 //! Mirrors the WIT `variant error`: each case tells the caller what happened and
 //! whether sending the same call again can help. Messages never carry secrets.
 
-use crate::json::Value;
+use serde_json::Value;
+/// A JSON object.
+type Map = serde_json::Map<String, Value>;
 
 /// A problem with one input field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,6 +151,51 @@ impl Error {
     }
 }
 
+/// The JSON body of an operation error: `{"error": {"code", "message", "retryable", …}}`
+/// (the shape of [`crate::catalog::error_schema`]).
+pub fn error_json(e: &Error) -> Value {
+    let mut body = Map::new();
+    body.insert("code".into(), e.code().into());
+    body.insert("message".into(), e.message().into());
+    body.insert("retryable".into(), e.retryable().into());
+    match e {
+        Error::InvalidInput(f) => {
+            body.insert("field".into(), f.field.clone().into());
+        }
+        Error::Unauthorized(a) | Error::Forbidden(a) | Error::NotFound(a) | Error::Conflict(a) | Error::Upstream(a) => {
+            body.insert("upstreamStatus".into(), a.status.into());
+            if !a.field_errors.is_empty() {
+                let fe: Vec<Value> = a
+                    .field_errors
+                    .iter()
+                    .map(|f| {
+                        let mut m = Map::new();
+                        m.insert("field".into(), f.field.as_str().into());
+                        m.insert("message".into(), f.message.as_str().into());
+                        Value::Object(m)
+                    })
+                    .collect();
+                body.insert("fieldErrors".into(), fe.into());
+            }
+        }
+        Error::RateLimited {
+            retry_after_seconds, ..
+        } => {
+            body.insert("retryAfterSeconds".into(), (*retry_after_seconds).into());
+        }
+        Error::Transport { request_sent, .. } => {
+            body.insert("requestSent".into(), (*request_sent).into());
+        }
+        Error::InvalidResponse { status, .. } => {
+            body.insert("upstreamStatus".into(), (*status).into());
+        }
+        Error::Configuration(_) => {}
+    }
+    let mut out = Map::new();
+    out.insert("error".into(), body.into());
+    out.into()
+}
+
 /// Replaced for a secret found in an error.
 pub const REDACTED: &str = "<redacted>";
 
@@ -202,21 +249,24 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Reads `Retry-after` (delta seconds; an HTTP date or garbage counts as absent).
-pub fn retry_after_seconds(headers: &[(String, String)]) -> Option<u32> {
-    headers
+/// Reads `Retry-After` as RFC 9110 §10.2.3 defines it: `delay-seconds`
+/// (digits only) or an `HTTP-date` (any of the three forms §5.6.7 makes a
+/// recipient accept), which needs the current time (`now_unix`, seconds since
+/// the epoch; without it a date counts as absent). A date in the past is 0;
+/// anything else (`2.5`, `soon`) is absent.
+pub fn retry_after_seconds(headers: &[(String, String)], now_unix: Option<u64>) -> Option<u32> {
+    let v = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))
-        .and_then(|(_, v)| {
-            let v = v.trim();
-            v.parse::<u32>().ok().or_else(|| {
-                // As `parse::<f64>()`, finite, >= 0, `ceil`, clamped to u32,
-                // without linking the float parser.
-                crate::decimal::Decimal::parse(v)
-                    .filter(crate::decimal::Decimal::is_finite_f64)
-                    .and_then(|d| d.ceil_u32())
-            })
-        })
+        .map(|(_, v)| v.trim())?;
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        // More than u32 seconds (136 years) is as good as never.
+        return Some(v.parse::<u32>().unwrap_or(u32::MAX));
+    }
+    let at = httpdate::parse_http_date(v).ok()?;
+    let at = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let wait = at.saturating_sub(now_unix?);
+    Some(u32::try_from(wait).unwrap_or(u32::MAX))
 }
 
 /// Adds, for a write, that it may have been applied and was not resent.
@@ -232,6 +282,18 @@ pub fn note_unsent_write(mut message: String, idempotent: bool) -> String {
 /// `idempotent` says whether the request may be resent: a 5xx after a write
 /// may have been applied, so it is not marked retryable.
 pub fn classify(status: u16, headers: &[(String, String)], body: &[u8], idempotent: bool) -> Error {
+    classify_at(status, headers, body, idempotent, None)
+}
+
+/// [`classify`] at `now_unix` (seconds since the epoch), which an HTTP-date
+/// `Retry-After` needs.
+pub fn classify_at(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+    idempotent: bool,
+    now_unix: Option<u64>,
+) -> Error {
     let (msg, field_errors) = gorgias_error_body(body);
     let message = match msg {
         Some(m) => format!("gorgias answered {status}: {m}"),
@@ -250,7 +312,7 @@ pub fn classify(status: u16, headers: &[(String, String)], body: &[u8], idempote
         404 => Error::NotFound(api(false)),
         409 => Error::Conflict(api(false)),
         429 => Error::RateLimited {
-            retry_after_seconds: retry_after_seconds(headers).unwrap_or(1),
+            retry_after_seconds: retry_after_seconds(headers, now_unix).unwrap_or(1),
             message,
         },
         500..=599 => Error::Upstream(api(idempotent)),
@@ -261,7 +323,7 @@ pub fn classify(status: u16, headers: &[(String, String)], body: &[u8], idempote
 /// Extracts `error.msg` and `error.data` from Gorgias's error envelope.
 /// Falls back to a short, single-line excerpt of a non-JSON body.
 fn gorgias_error_body(body: &[u8]) -> (Option<String>, Vec<FieldError>) {
-    let Ok(v) = crate::json::parse(body) else {
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
         let text = String::from_utf8_lossy(body);
         let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() || text.starts_with('<') {
@@ -292,13 +354,13 @@ fn gorgias_error_body(body: &[u8]) -> (Option<String>, Vec<FieldError>) {
                         }
                         match m.as_str() {
                             Some(s) => joined.push_str(s),
-                            None => joined.push_str(&m.to_json()),
+                            None => joined.push_str(&m.to_string()),
                         }
                     }
                     joined
                 }
                 Value::String(s) => s.clone(),
-                other => other.to_json(),
+                other => other.to_string(),
             };
             fields.push(FieldError {
                 field: field.to_string(),
@@ -393,8 +455,50 @@ mod tests {
                 message: "gorgias answered 429".into()
             }
         );
-        assert_eq!(retry_after_seconds(&h("retry-after", "2.5")), Some(3));
-        assert_eq!(retry_after_seconds(&h("retry-after", "soon")), None);
+        assert_eq!(retry_after_seconds(&h("retry-after", "2.5"), None), None);
+        assert_eq!(retry_after_seconds(&h("retry-after", "soon"), None), None);
+        assert_eq!(retry_after_seconds(&h("retry-after", "-1"), None), None);
+        assert_eq!(retry_after_seconds(&h("Retry-After", " 120 "), None), Some(120));
+        assert_eq!(
+            retry_after_seconds(&h("retry-after", "99999999999"), None),
+            Some(u32::MAX)
+        );
+        assert_eq!(retry_after_seconds(&[], None), None);
+    }
+
+    #[test]
+    fn retry_after_http_dates_in_all_three_forms_count_from_now() {
+        // 1994-11-06T08:49:37Z = 784111777.
+        let now = Some(784_111_777 - 30);
+        for date in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ] {
+            assert_eq!(retry_after_seconds(&h("retry-after", date), now), Some(30), "{date}");
+        }
+        let date = h("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(
+            retry_after_seconds(&date, Some(784_111_777 + 5)),
+            Some(0),
+            "in the past"
+        );
+        assert_eq!(retry_after_seconds(&date, None), None, "no clock");
+        assert_eq!(
+            retry_after_seconds(&h("retry-after", "Sun, 06 Nov 1994 25:49:37 GMT"), now),
+            None
+        );
+        let e = classify_at(429, &date, b"", true, now);
+        assert!(
+            matches!(
+                e,
+                Error::RateLimited {
+                    retry_after_seconds: 30,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
         let Error::RateLimited {
             retry_after_seconds: s, ..
         } = classify(429, &[], b"", true)

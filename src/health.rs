@@ -8,7 +8,9 @@
 use crate::client::{ApiRequest, Client, Connection, Response, Transport, TransportError};
 use crate::config::Config;
 use crate::error::Error;
-use crate::json::{Map, Value};
+use serde_json::Value;
+/// A JSON object.
+type Map = serde_json::Map<String, Value>;
 
 /// The quota header Gorgias sends on every response.
 pub const QUOTA_HEADER: &str = "x-gorgias-account-api-call-limit";
@@ -118,7 +120,7 @@ pub fn check<T: Transport>(conn: Result<Connection, Error>, config: &Config, tra
 mod tests {
     use super::*;
     use crate::client::tests::{Scripted, conn};
-    use crate::json::json;
+    use serde_json::json;
 
     fn h(k: &str, v: &str) -> Vec<(String, String)> {
         vec![(k.to_string(), v.to_string())]

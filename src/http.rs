@@ -1,7 +1,7 @@
 //! Inbound HTTP as the pure surfaces see it: the edge (`component`) reads the
 //! request into an [`HttpRequest`] and writes the [`HttpResponse`] out.
 
-use crate::json::Value;
+use serde_json::Value;
 
 /// Largest accepted inbound body; more is a 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -48,7 +48,7 @@ impl HttpResponse {
         HttpResponse {
             status,
             headers: vec![("content-type".into(), "application/json".into())],
-            body: value.to_json().into_bytes(),
+            body: value.to_string().into_bytes(),
         }
     }
 

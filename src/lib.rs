@@ -5,11 +5,21 @@
 //! routes on `wasi:http/incoming-handler`.
 //!
 //! ## Design decisions
-//! - **Sans-IO core.** [`ops`] builds each Gorgias request and [`model`] maps
-//!   each answer; [`client`] adds auth, host and the retry policy over a
-//!   [`client::Transport`] trait; [`router`] is the HTTP surface. All of it is
-//!   pure and tested natively. Only `component` (wasm32 only) touches
-//!   `wasi:http`, `wasi:config` and `wasi:clocks`.
+//! - **One declaration per operation.** Each operation is a type in the file
+//!   of its resource ([`tickets`], [`messages`], [`tags`], [`customers`]): its
+//!   input (the route body, strict serde), its catalog entry, the Gorgias
+//!   requests it builds and the mapping of the answers into its output. The
+//!   registry in [`ops`] lists the types; the route dispatch, the listing, the
+//!   MCP tools ([`calls::RegistryTools`] behind [`tools::Tools`]), the OpenAPI
+//!   paths, the read-only gate and the typed exports' plumbing derive from it.
+//! - **serde for every JSON value.** Gorgias's answers go through private,
+//!   lenient wire types ([`model`]); inputs are `deny_unknown_fields` with
+//!   errors that name the field ([`params`]).
+//! - **Sans-IO core.** [`client`] adds auth, host and the retry policy over a
+//!   [`client::Transport`] trait; [`resend`] says which failures prove a
+//!   request never left; [`router`], [`mcp`], [`openapi`] and [`health`] are
+//!   the surfaces. All of it is pure and tested natively. Only `component`
+//!   (wasm32 only) touches `wasi:http`, `wasi:config` and `wasi:clocks`.
 //! - **One error type** ([`error::Error`]) mirrors the WIT `variant error` and
 //!   says whether a retry can help; writes are never resent after an
 //!   ambiguous failure.
@@ -17,29 +27,29 @@
 //!   configuration or per-request headers for routes. The host is always
 //!   `{account}.gorgias.com` with a validated account, unless the operator
 //!   sets `gorgias_base_url`.
-//! - **One catalog** ([`catalog`]) of operations with parameter and output
-//!   schemas feeds the route parameters, the MCP tools ([`mcp`]) and the
-//!   OpenAPI document ([`openapi`]); [`health`] checks credentials.
 //! - **MCP speaks both protocol eras over one trait.** [`mcp`] answers the
 //!   stateless 2026-07-28 revision and the `initialize` revisions on serde_json
-//!   and sees the operations only through [`tools::Tools`]; [`mcp_bridge`]
-//!   implements that trait over today's [`catalog`] and [`router`].
+//!   and sees the operations only through [`tools::Tools`], which
+//!   [`calls::RegistryTools`] implements over the registry.
 
+pub mod calls;
 pub mod catalog;
 pub mod client;
 pub mod config;
-mod decimal;
+pub mod customers;
 pub mod error;
 pub mod health;
 pub mod http;
-pub mod json;
 pub mod mcp;
-pub mod mcp_bridge;
+pub mod messages;
 pub mod model;
 pub mod openapi;
 pub mod ops;
 pub mod params;
+pub mod resend;
 pub mod router;
+pub mod tags;
+pub mod tickets;
 pub mod tools;
 
 #[cfg(target_arch = "wasm32")]

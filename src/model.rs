@@ -5,11 +5,14 @@
 //! flat or nested assignee ids, `null` attachments, timestamps with or without
 //! microseconds or offset (kept as Gorgias sent them), unknown fields.
 
-use crate::decimal::Decimal;
-use crate::json::{self, Map, Value};
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::marker::PhantomData;
 
 /// A tag as it appears on a ticket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TicketTag {
     /// The tag ID.
     pub id: u64,
@@ -18,7 +21,7 @@ pub struct TicketTag {
 }
 
 /// A ticket, flattened.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ticket {
     /// The ticket ID.
     pub id: u64,
@@ -45,16 +48,18 @@ pub struct Ticket {
 }
 
 /// A page of tickets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TicketPage {
     /// The tickets.
     pub tickets: Vec<Ticket>,
     /// `meta.next_cursor`.
+    #[serde(rename = "nextCursor")]
     pub next_cursor: Option<String>,
 }
 
 /// What create-ticket returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CreatedTicket {
     /// The new ticket's ID.
     pub ticket_id: u64,
@@ -67,9 +72,10 @@ pub struct CreatedTicket {
 }
 
 /// What update-ticket returns (key names as the spec gives them).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UpdatedTicket {
     /// The ticket ID.
+    #[serde(rename = "ticketId")]
     pub ticket_id: u64,
     /// Status.
     pub status: String,
@@ -84,7 +90,8 @@ pub struct UpdatedTicket {
 }
 
 /// What reply-to-ticket returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Reply {
     /// The message ID.
     pub message_id: u64,
@@ -99,7 +106,8 @@ pub struct Reply {
 }
 
 /// What add-internal-note returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Note {
     /// The note's message ID.
     pub message_id: u64,
@@ -110,7 +118,7 @@ pub struct Note {
 }
 
 /// A message attachment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attachment {
     /// URL.
     pub url: Option<String>,
@@ -125,7 +133,7 @@ pub struct Attachment {
 }
 
 /// A thread message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Message {
     /// Message ID.
     pub id: u64,
@@ -154,16 +162,17 @@ pub struct Message {
 }
 
 /// A page of messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MessagePage {
     /// The messages.
     pub messages: Vec<Message>,
     /// `meta.next_cursor`.
+    #[serde(rename = "nextCursor")]
     pub next_cursor: Option<String>,
 }
 
 /// A tag with details.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tag {
     /// Tag ID.
     pub id: u64,
@@ -176,7 +185,7 @@ pub struct Tag {
 }
 
 /// A customer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Customer {
     /// Customer ID.
     pub id: u64,
@@ -194,463 +203,339 @@ pub struct Customer {
     pub created_datetime: Option<String>,
 }
 
-// ---- records → JSON (the routes' answers) --------------------------------------
-
-/// Key names are the spec's: snake_case fields, camelCase where the spec
-/// Returns say so. `None` is written as `null`. Fields are listed in byte
-/// order of their names, the order they are written in, so the writer has
-/// nothing to sort.
-impl From<TicketTag> for Value {
-    fn from(t: TicketTag) -> Value {
-        Value::object(vec![("id", t.id.into()), ("name", t.name.into())])
-    }
-}
-
-impl From<Ticket> for Value {
-    fn from(t: Ticket) -> Value {
-        Value::object(vec![
-            ("assignee_team_id", t.assignee_team_id.into()),
-            ("assignee_user_id", t.assignee_user_id.into()),
-            ("channel", t.channel.into()),
-            ("created_datetime", t.created_datetime.into()),
-            ("customer_id", t.customer_id.into()),
-            ("id", t.id.into()),
-            ("priority", t.priority.into()),
-            ("status", t.status.into()),
-            ("subject", t.subject.into()),
-            ("tags", t.tags.into_iter().map(Value::from).collect()),
-            ("updated_datetime", t.updated_datetime.into()),
-        ])
-    }
-}
-
-impl From<TicketPage> for Value {
-    fn from(p: TicketPage) -> Value {
-        Value::object(vec![
-            ("nextCursor", p.next_cursor.into()),
-            ("tickets", p.tickets.into_iter().map(Value::from).collect()),
-        ])
-    }
-}
-
-impl From<CreatedTicket> for Value {
-    fn from(t: CreatedTicket) -> Value {
-        Value::object(vec![
-            ("channel", t.channel.into()),
-            ("createdDatetime", t.created_datetime.into()),
-            ("status", t.status.into()),
-            ("ticketId", t.ticket_id.into()),
-        ])
-    }
-}
-
-impl From<UpdatedTicket> for Value {
-    fn from(t: UpdatedTicket) -> Value {
-        Value::object(vec![
-            ("assignee_team_id", t.assignee_team_id.into()),
-            ("assignee_user_id", t.assignee_user_id.into()),
-            ("priority", t.priority.into()),
-            ("status", t.status.into()),
-            ("ticketId", t.ticket_id.into()),
-            ("updated_datetime", t.updated_datetime.into()),
-        ])
-    }
-}
-
-impl From<Reply> for Value {
-    fn from(r: Reply) -> Value {
-        Value::object(vec![
-            ("channel", r.channel.into()),
-            ("createdDatetime", r.created_datetime.into()),
-            ("messageId", r.message_id.into()),
-            ("public", r.public.into()),
-            ("ticketId", r.ticket_id.into()),
-        ])
-    }
-}
-
-impl From<Note> for Value {
-    fn from(n: Note) -> Value {
-        Value::object(vec![
-            ("createdDatetime", n.created_datetime.into()),
-            ("messageId", n.message_id.into()),
-            ("ticketId", n.ticket_id.into()),
-        ])
-    }
-}
-
-impl From<Attachment> for Value {
-    fn from(a: Attachment) -> Value {
-        Value::object(vec![
-            ("content_type", a.content_type.into()),
-            ("name", a.name.into()),
-            ("public", a.public.into()),
-            ("size", a.size.into()),
-            ("url", a.url.into()),
-        ])
-    }
-}
-
-impl From<Message> for Value {
-    fn from(m: Message) -> Value {
-        Value::object(vec![
-            ("attachments", m.attachments.into_iter().map(Value::from).collect()),
-            ("body_html", m.body_html.into()),
-            ("body_text", m.body_text.into()),
-            ("channel", m.channel.into()),
-            ("created_datetime", m.created_datetime.into()),
-            ("from_agent", m.from_agent.into()),
-            ("id", m.id.into()),
-            ("public", m.public.into()),
-            ("sender_id", m.sender_id.into()),
-            ("sender_type", m.sender_type.into()),
-            ("ticket_id", m.ticket_id.into()),
-            ("via", m.via.into()),
-        ])
-    }
-}
-
-impl From<MessagePage> for Value {
-    fn from(p: MessagePage) -> Value {
-        Value::object(vec![
-            ("messages", p.messages.into_iter().map(Value::from).collect()),
-            ("nextCursor", p.next_cursor.into()),
-        ])
-    }
-}
-
-impl From<Tag> for Value {
-    fn from(t: Tag) -> Value {
-        Value::object(vec![
-            ("color", t.color.into()),
-            ("description", t.description.into()),
-            ("id", t.id.into()),
-            ("name", t.name.into()),
-        ])
-    }
-}
-
-impl From<Customer> for Value {
-    fn from(c: Customer) -> Value {
-        Value::object(vec![
-            ("created_datetime", c.created_datetime.into()),
-            ("email", c.email.into()),
-            ("external_id", c.external_id.into()),
-            ("firstname", c.firstname.into()),
-            ("id", c.id.into()),
-            ("lastname", c.lastname.into()),
-            ("name", c.name.into()),
-        ])
-    }
-}
-
-// ---- JSON → wire fields --------------------------------------------------------
+// ---- Gorgias's JSON: private, lenient wire types ------------------------------
 //
-// Gorgias objects are read field by field from the parsed tree, leniently
-// where Gorgias has been seen to vary (absent = `null`, lists may be `null`,
-// sizes and external ids as numbers or strings) and strictly where a wrong
-// type means the body is not what the connector thinks it is.
-
-fn wrong(field: &str, expected: &str, got: &Value) -> String {
-    format!("field `{field}`: expected {expected}, got {}", got.kind())
-}
-
-/// `v` as an object (`what` names it in the error).
-fn object(v: Value, what: &str) -> Result<Map, String> {
-    match v {
-        Value::Object(m) => Ok(m),
-        other => Err(format!("expected {what} object, got {}", other.kind())),
-    }
-}
-
-/// The field's value; absent and `null` are `None`.
-fn take(m: &mut Map, field: &str) -> Option<Value> {
-    m.take(field).filter(|v| !v.is_null())
-}
-
-fn opt_u64(m: &mut Map, field: &str) -> Result<Option<u64>, String> {
-    match take(m, field) {
-        None => Ok(None),
-        Some(v) => v
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| wrong(field, "a non-negative integer", &v)),
-    }
-}
-
-fn req_u64(m: &mut Map, field: &str) -> Result<u64, String> {
-    opt_u64(m, field)?.ok_or_else(|| format!("missing field `{field}`"))
-}
-
-fn opt_string(m: &mut Map, field: &str) -> Result<Option<String>, String> {
-    match take(m, field) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(v) => Err(wrong(field, "a string", &v)),
-    }
-}
-
-fn req_string(m: &mut Map, field: &str) -> Result<String, String> {
-    opt_string(m, field)?.ok_or_else(|| format!("missing field `{field}`"))
-}
-
-fn opt_bool(m: &mut Map, field: &str) -> Result<Option<bool>, String> {
-    match take(m, field) {
-        None => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(b)),
-        Some(v) => Err(wrong(field, "true or false", &v)),
-    }
-}
-
-/// A nested object's field: `decoration.color`, `customer.id`, ...
-fn nested<T>(
-    m: &mut Map,
-    field: &str,
-    read: impl FnOnce(&mut Map) -> Result<Option<T>, String>,
-) -> Result<Option<T>, String> {
-    match take(m, field) {
-        None => Ok(None),
-        Some(Value::Object(mut inner)) => read(&mut inner).map_err(|e| format!("{field}: {e}")),
-        Some(v) => Err(wrong(field, "an object", &v)),
-    }
-}
+// Absent and `null` fields are `None`, lists may be `null`, unknown fields are
+// skipped without being built (serde's `IgnoredAny`), sizes and external ids
+// may be numbers or strings. A wrong type where the connector reads a field
+// means the body is not what it thinks it is: an error naming the field.
 
 /// `{"id": ...}` objects (customer, assignee_user, sender, ...).
-fn nested_id(m: &mut Map, field: &str) -> Result<Option<u64>, String> {
-    nested(m, field, |o| opt_u64(o, "id"))
+#[derive(Deserialize)]
+struct WireRef {
+    id: Option<u64>,
 }
 
-/// A list field; `null` is empty.
-fn list<T>(m: &mut Map, field: &str, item: fn(Value) -> Result<T, String>) -> Result<Vec<T>, String> {
-    match take(m, field) {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| item(v).map_err(|e| format!("{field}[{i}]: {e}")))
-            .collect(),
-        Some(v) => Err(wrong(field, "an array", &v)),
-    }
+#[derive(Deserialize)]
+struct WireTicket {
+    id: u64,
+    subject: Option<String>,
+    status: String,
+    channel: String,
+    priority: Option<String>,
+    customer: Option<WireRef>,
+    customer_id: Option<u64>,
+    assignee_user_id: Option<u64>,
+    assignee_user: Option<WireRef>,
+    assignee_team_id: Option<u64>,
+    assignee_team: Option<WireRef>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    tags: Vec<WireTag>,
+    created_datetime: Option<String>,
+    updated_datetime: Option<String>,
 }
 
-/// Sizes have been seen as numbers and as strings; a fraction is cut.
-fn lenient_u64(m: &mut Map, field: &str) -> Option<u64> {
-    match take(m, field)? {
+#[derive(Deserialize)]
+struct WireDecoration {
+    color: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireTag {
+    id: u64,
+    name: String,
+    description: Option<String>,
+    decoration: Option<WireDecoration>,
+}
+
+#[derive(Deserialize)]
+struct WireAttachment {
+    url: Option<String>,
+    name: Option<String>,
+    content_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient_u64")]
+    size: Option<u64>,
+    public: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct WireMessage {
+    id: u64,
+    ticket_id: u64,
+    channel: String,
+    via: Option<String>,
+    from_agent: Option<bool>,
+    public: Option<bool>,
+    body_text: Option<String>,
+    body_html: Option<String>,
+    sender: Option<WireRef>,
+    created_datetime: Option<String>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    attachments: Vec<WireAttachment>,
+}
+
+#[derive(Deserialize)]
+struct WireCustomer {
+    id: u64,
+    name: Option<String>,
+    firstname: Option<String>,
+    lastname: Option<String>,
+    email: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    external_id: Option<String>,
+    created_datetime: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireMeta {
+    next_cursor: Option<String>,
+}
+
+/// `null` or a list.
+fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Sizes have been seen as numbers and as strings; a fraction is cut; any
+/// other value counts as absent.
+fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
         Value::Number(n) => n.as_u64().or_else(|| {
-            Decimal::parse(n.as_str())
-                .filter(|d| !d.is_negative())
-                .map(|d| d.integer_part())
+            n.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0 && *f < 1.8e19)
+                .map(|f| f as u64)
         }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
+    })
+}
+
+/// External ids have been seen as strings and as numbers.
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// A list answer: `{data: [...], meta: {next_cursor}}` or a bare array.
+/// `data` is required once (`null` = empty), `meta` optional (at most once);
+/// an empty cursor is no cursor.
+struct ListAnswer<T> {
+    items: Vec<T>,
+    next_cursor: Option<String>,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListAnswer<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = ListAnswer<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(r#"a list ({"data": [...], "meta": {...}} or a bare array)"#)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(ListAnswer {
+                    items,
+                    next_cursor: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut data: Option<Vec<T>> = None;
+                let mut meta: Option<Option<WireMeta>> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "data" if data.is_some() => return Err(de::Error::duplicate_field("data")),
+                        "data" => data = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default()),
+                        "meta" if meta.is_some() => return Err(de::Error::duplicate_field("meta")),
+                        "meta" => meta = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let items = data.ok_or_else(|| de::Error::missing_field("data"))?;
+                let next_cursor = meta.flatten().and_then(|m| m.next_cursor).filter(|c| !c.is_empty());
+                Ok(ListAnswer { items, next_cursor })
+            }
+        }
+        d.deserialize_any(V(PhantomData))
     }
 }
 
-/// External ids have been seen as strings and as numbers (kept as written).
-fn lenient_string(m: &mut Map, field: &str) -> Option<String> {
-    match take(m, field)? {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.as_str().to_string()),
-        _ => None,
+/// Reads a Gorgias body as `T`; the error names the field (`data[3].id`)
+/// and what was wrong, never the value found.
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let v = serde_path_to_error::deserialize(&mut de).map_err(|e| describe(&e.path().to_string(), e.inner()))?;
+    de.end().map_err(|e| describe("", &e))?;
+    Ok(v)
+}
+
+/// A serde_json error as a short message: its path, and serde's text without
+/// the offending value (which could be long, or an echoed secret).
+pub(crate) fn describe(path: &str, e: &serde_json::Error) -> String {
+    // A syntax error names its position (never a value); a data error its field.
+    let what = match e.classify() {
+        serde_json::error::Category::Data => without_value(strip_position(&e.to_string())),
+        _ => e.to_string(),
+    };
+    if path == "." || path == "?" || path.is_empty() {
+        what
+    } else {
+        format!("field `{path}`: {what}")
+    }
+}
+
+/// serde_json's message without its " at line L column C" suffix.
+pub(crate) fn strip_position(m: &str) -> &str {
+    match m.rfind(" at line ") {
+        Some(i) => &m[..i],
+        None => m,
+    }
+}
+
+/// `invalid type: string "…", expected u64` → `expected u64, got a string`.
+pub(crate) fn without_value(m: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = m.strip_prefix(prefix)
+            && let Some(i) = rest.rfind(", expected ")
+        {
+            return format!("expected {}, got {}", expected(&rest[i + 11..]), kind(&rest[..i]));
+        }
+    }
+    let mut out: String = m.chars().take(200).collect();
+    if out.len() < m.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// What serde's `expecting` text names, in the connector's words.
+pub(crate) fn expected(e: &str) -> &str {
+    match e {
+        "u64" | "u32" => "a non-negative integer",
+        "a boolean" => "true or false",
+        "a sequence" => "an array",
+        e if e.starts_with("struct ") => "an object",
+        e => e,
+    }
+}
+
+/// What serde's `Unexpected` text names, as a JSON kind.
+pub(crate) fn kind(unexpected: &str) -> &'static str {
+    let first = unexpected.split([' ', '`', '"']).next().unwrap_or("");
+    match first {
+        "string" | "char" => "a string",
+        "integer" | "floating" => "a number",
+        "boolean" => "a boolean",
+        "map" => "an object",
+        "sequence" => "an array",
+        "null" | "unit" => "null",
+        _ => "another value",
     }
 }
 
 // ---- wire objects → records ------------------------------------------------------
 
-/// A ticket as `GET /api/tickets/{id}` or a list item gives it.
-fn ticket(v: Value) -> Result<Ticket, String> {
-    let mut m = object(v, "a ticket")?;
-    let customer_id = nested_id(&mut m, "customer")?;
-    let flat_customer_id = opt_u64(&mut m, "customer_id")?;
-    let assignee_user_id = opt_u64(&mut m, "assignee_user_id")?;
-    let nested_user_id = nested_id(&mut m, "assignee_user")?;
-    let assignee_team_id = opt_u64(&mut m, "assignee_team_id")?;
-    let nested_team_id = nested_id(&mut m, "assignee_team")?;
-    Ok(Ticket {
-        id: req_u64(&mut m, "id")?,
-        subject: opt_string(&mut m, "subject")?,
-        status: req_string(&mut m, "status")?,
-        channel: req_string(&mut m, "channel")?,
-        priority: opt_string(&mut m, "priority")?,
-        customer_id: customer_id.or(flat_customer_id),
-        assignee_user_id: assignee_user_id.or(nested_user_id),
-        assignee_team_id: assignee_team_id.or(nested_team_id),
-        tags: list(&mut m, "tags", |v| tag(v).map(|t| TicketTag { id: t.id, name: t.name }))?,
-        created_datetime: opt_string(&mut m, "created_datetime")?,
-        updated_datetime: opt_string(&mut m, "updated_datetime")?,
-    })
-}
-
-fn tag(v: Value) -> Result<Tag, String> {
-    let mut m = object(v, "a tag")?;
-    Ok(Tag {
-        id: req_u64(&mut m, "id")?,
-        name: req_string(&mut m, "name")?,
-        description: opt_string(&mut m, "description")?,
-        color: nested(&mut m, "decoration", |d| opt_string(d, "color"))?,
-    })
-}
-
-fn attachment(v: Value) -> Result<Attachment, String> {
-    let mut m = object(v, "an attachment")?;
-    Ok(Attachment {
-        url: opt_string(&mut m, "url")?,
-        name: opt_string(&mut m, "name")?,
-        content_type: opt_string(&mut m, "content_type")?,
-        size: lenient_u64(&mut m, "size"),
-        public: opt_bool(&mut m, "public")?,
-    })
-}
-
-fn message(v: Value) -> Result<Message, String> {
-    let mut m = object(v, "a message")?;
-    let channel = req_string(&mut m, "channel")?;
-    let from_agent = opt_bool(&mut m, "from_agent")?.unwrap_or(false);
-    let sender_id = nested_id(&mut m, "sender")?;
-    Ok(Message {
-        id: req_u64(&mut m, "id")?,
-        ticket_id: req_u64(&mut m, "ticket_id")?,
-        // Internal notes are never public, whatever the field says.
-        public: opt_bool(&mut m, "public")?.unwrap_or(channel != "internal-note"),
-        channel,
-        via: opt_string(&mut m, "via")?,
-        from_agent,
-        body_text: opt_string(&mut m, "body_text")?,
-        body_html: opt_string(&mut m, "body_html")?,
-        sender_type: sender_id.map(|_| if from_agent { "user" } else { "customer" }.to_string()),
-        sender_id,
-        created_datetime: opt_string(&mut m, "created_datetime")?,
-        attachments: list(&mut m, "attachments", attachment)?,
-    })
-}
-
-fn customer(v: Value) -> Result<Customer, String> {
-    let mut m = object(v, "a customer")?;
-    Ok(Customer {
-        id: req_u64(&mut m, "id")?,
-        name: opt_string(&mut m, "name")?,
-        firstname: opt_string(&mut m, "firstname")?,
-        lastname: opt_string(&mut m, "lastname")?,
-        email: opt_string(&mut m, "email")?,
-        external_id: lenient_string(&mut m, "external_id"),
-        created_datetime: opt_string(&mut m, "created_datetime")?,
-    })
-}
-
-/// A list answer: `{data: [...], meta: {next_cursor}}` or a bare array, as
-/// its items and cursor. `data` is required once (`null` = empty), `meta`
-/// optional (at most once); an empty cursor is no cursor. Not generic over
-/// the item type, so the component holds one copy of it.
-fn list_answer(body: &[u8]) -> Result<(Vec<Value>, Option<String>), String> {
-    match decode(body)? {
-        Value::Array(items) => Ok((items, None)),
-        Value::Object(mut m) => {
-            for key in ["data", "meta"] {
-                if m.keys().filter(|k| *k == key).count() > 1 {
-                    return Err(format!("duplicate field `{key}`"));
-                }
-            }
-            let items = match m.remove("data") {
-                None => return Err("missing field `data`".into()),
-                Some(Value::Null) => Vec::new(),
-                Some(Value::Array(items)) => items,
-                Some(v) => return Err(wrong("data", "an array", &v)),
-            };
-            let cursor = nested(&mut m, "meta", |meta| opt_string(meta, "next_cursor"))?;
-            Ok((items, cursor.filter(|c| !c.is_empty())))
+impl From<WireTicket> for Ticket {
+    fn from(t: WireTicket) -> Ticket {
+        let id = |r: Option<WireRef>| r.and_then(|r| r.id);
+        Ticket {
+            id: t.id,
+            subject: t.subject,
+            status: t.status,
+            channel: t.channel,
+            priority: t.priority,
+            customer_id: id(t.customer).or(t.customer_id),
+            assignee_user_id: t.assignee_user_id.or(id(t.assignee_user)),
+            assignee_team_id: t.assignee_team_id.or(id(t.assignee_team)),
+            tags: t
+                .tags
+                .into_iter()
+                .map(|g| TicketTag { id: g.id, name: g.name })
+                .collect(),
+            created_datetime: t.created_datetime,
+            updated_datetime: t.updated_datetime,
         }
-        other => Err(format!(
-            "expected a list ({{\"data\": [...], \"meta\": {{...}}}} or a bare array), got {}",
-            other.kind()
-        )),
     }
 }
 
-/// Maps list items, naming the failing one.
-fn items<T>(items: Vec<Value>, item: fn(Value) -> Result<T, String>) -> Result<Vec<T>, String> {
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| item(v).map_err(|e| format!("data[{i}]: {e}")))
-        .collect()
-}
-
-/// `wanted(key)`: `key` as a `'static` name if the readers above take it.
-/// One `match` (a jump on the length, then a compare): the check runs for
-/// every key of every Gorgias body.
-macro_rules! wanted {
-    ($($key:literal),* $(,)?) => {
-        fn wanted(key: &str) -> Option<&'static str> {
-            match key {
-                $($key => Some($key),)*
-                _ => None,
-            }
+impl From<WireTag> for Tag {
+    fn from(t: WireTag) -> Tag {
+        Tag {
+            id: t.id,
+            name: t.name,
+            description: t.description,
+            color: t.decoration.and_then(|d| d.color),
         }
-    };
+    }
 }
 
-// Every key the readers above take, at any depth. [`decode`] stores only
-// these: a Gorgias ticket or message carries dozens of other fields (the
-// customer's whole record, meta, integrations), and building them into the
-// tree would cost more than the parse.
-wanted!(
-    "assignee_team",
-    "assignee_team_id",
-    "assignee_user",
-    "assignee_user_id",
-    "attachments",
-    "body_html",
-    "body_text",
-    "channel",
-    "color",
-    "content_type",
-    "created_datetime",
-    "customer",
-    "customer_id",
-    "data",
-    "decoration",
-    "description",
-    "email",
-    "external_id",
-    "firstname",
-    "from_agent",
-    "id",
-    "lastname",
-    "meta",
-    "name",
-    "next_cursor",
-    "priority",
-    "public",
-    "sender",
-    "size",
-    "status",
-    "subject",
-    "tags",
-    "ticket_id",
-    "updated_datetime",
-    "url",
-    "via",
-);
+impl From<WireMessage> for Message {
+    fn from(m: WireMessage) -> Message {
+        let from_agent = m.from_agent.unwrap_or(false);
+        let sender_id = m.sender.and_then(|s| s.id);
+        Message {
+            id: m.id,
+            ticket_id: m.ticket_id,
+            // Internal notes are never public, whatever the field says.
+            public: m.public.unwrap_or(m.channel != "internal-note"),
+            channel: m.channel,
+            via: m.via,
+            from_agent,
+            body_text: m.body_text,
+            body_html: m.body_html,
+            sender_type: sender_id.map(|_| if from_agent { "user" } else { "customer" }.to_string()),
+            sender_id,
+            created_datetime: m.created_datetime,
+            attachments: m
+                .attachments
+                .into_iter()
+                .map(|a| Attachment {
+                    url: a.url,
+                    name: a.name,
+                    content_type: a.content_type,
+                    size: a.size,
+                    public: a.public,
+                })
+                .collect(),
+        }
+    }
+}
 
-/// The parsed body (the fields the connector reads); a parse error's message
-/// (it never quotes the body).
-fn decode(body: &[u8]) -> Result<Value, String> {
-    json::parse_only(body, &wanted).map_err(|e| e.to_string())
+impl From<WireCustomer> for Customer {
+    fn from(c: WireCustomer) -> Customer {
+        Customer {
+            id: c.id,
+            name: c.name,
+            firstname: c.firstname,
+            lastname: c.lastname,
+            email: c.email,
+            external_id: c.external_id,
+            created_datetime: c.created_datetime,
+        }
+    }
 }
 
 // ---- parsers (body → record) -------------------------------------------------
 
 /// `GET /api/tickets/{id}` → [`Ticket`].
 pub fn parse_ticket(body: &[u8]) -> Result<Ticket, String> {
-    ticket(decode(body)?)
+    decode::<WireTicket>(body).map(Ticket::from)
 }
 
 /// `GET /api/tickets` → [`TicketPage`].
 pub fn parse_ticket_page(body: &[u8]) -> Result<TicketPage, String> {
-    let (list, next_cursor) = list_answer(body)?;
+    let list = decode::<ListAnswer<WireTicket>>(body)?;
     Ok(TicketPage {
-        tickets: items(list, ticket)?,
-        next_cursor,
+        tickets: list.items.into_iter().map(Ticket::from).collect(),
+        next_cursor: list.next_cursor,
     })
 }
 
@@ -679,31 +564,46 @@ pub fn updated_from(t: Ticket) -> UpdatedTicket {
 
 /// `POST /api/tickets/{id}/messages` → [`Message`].
 pub fn parse_message(body: &[u8]) -> Result<Message, String> {
-    message(decode(body)?)
+    decode::<WireMessage>(body).map(Message::from)
 }
 
 /// `GET /api/messages` → [`MessagePage`].
 pub fn parse_message_page(body: &[u8]) -> Result<MessagePage, String> {
-    let (list, next_cursor) = list_answer(body)?;
+    let list = decode::<ListAnswer<WireMessage>>(body)?;
     Ok(MessagePage {
-        messages: items(list, message)?,
-        next_cursor,
+        messages: list.items.into_iter().map(Message::from).collect(),
+        next_cursor: list.next_cursor,
     })
 }
 
 /// `GET /api/tickets/{id}/tags` or `GET /api/tags` → tags (either list shape).
 pub fn parse_tags(body: &[u8]) -> Result<Vec<Tag>, String> {
-    items(list_answer(body)?.0, tag)
+    Ok(decode::<ListAnswer<WireTag>>(body)?
+        .items
+        .into_iter()
+        .map(Tag::from)
+        .collect())
 }
 
 /// `POST /api/tags` → [`Tag`].
 pub fn parse_tag(body: &[u8]) -> Result<Tag, String> {
-    tag(decode(body)?)
+    decode::<WireTag>(body).map(Tag::from)
 }
 
 /// `GET /api/customers` → customers.
 pub fn parse_customers(body: &[u8]) -> Result<Vec<Customer>, String> {
-    items(list_answer(body)?.0, customer)
+    Ok(decode::<ListAnswer<WireCustomer>>(body)?
+        .items
+        .into_iter()
+        .map(Customer::from)
+        .collect())
+}
+
+/// A record as the JSON the routes answer with.
+pub fn to_json<T: Serialize>(record: &T) -> Value {
+    // The records hold only strings, integers, booleans and lists of them:
+    // serialising them cannot fail.
+    serde_json::to_value(record).unwrap_or(Value::Null)
 }
 
 #[cfg(test)]
@@ -835,35 +735,39 @@ mod tests {
         assert!(parse_ticket_page(b"\"list\"").is_err());
     }
 
-    /// `decode` keeps only the `wanted` keys: reading the whole tree gives
-    /// the same records, so no key a reader takes is missing from the list.
     #[test]
-    fn the_kept_keys_are_every_key_the_readers_take() {
-        let full = |body: &str| json::parse(body.as_bytes()).unwrap();
-        assert_eq!(ticket(full(TICKET)).unwrap(), parse_ticket(TICKET.as_bytes()).unwrap());
-        let Value::Object(mut list) = full(TICKET_LIST) else {
-            panic!()
-        };
-        let tickets = items(list.remove("data").unwrap().as_array().unwrap().clone(), ticket).unwrap();
-        assert_eq!(tickets, parse_ticket_page(TICKET_LIST.as_bytes()).unwrap().tickets);
-        let Value::Object(mut list) = full(MESSAGES) else {
-            panic!()
-        };
-        let messages = items(list.remove("data").unwrap().as_array().unwrap().clone(), message).unwrap();
-        assert_eq!(messages, parse_message_page(MESSAGES.as_bytes()).unwrap().messages);
-        let customer_body = r#"{"id":9,"name":"N","firstname":"F","lastname":"L","email":"e@x","external_id":42,"created_datetime":"t","meta":{"x":1}}"#;
+    fn unknown_fields_at_any_depth_are_skipped() {
+        let t = parse_ticket(
+            br##"{"id":1,"status":"open","channel":"api","uri":"/x","customer":{"id":2,"meta":{"a":[1,{"b":null}]},"channels":[]},"events":[],"tags":[{"id":3,"name":"n","usage":9,"decoration":{"color":"#fff","emoji":null}}]}"##,
+        )
+        .unwrap();
+        assert_eq!((t.customer_id, t.tags[0].id), (Some(2), 3));
+        let c = parse_customers(br#"[{"id":9,"external_id":42,"meta":{"x":1}}]"#).unwrap();
+        assert_eq!(c[0].external_id.as_deref(), Some("42"));
+    }
+
+    #[test]
+    fn decode_errors_name_the_field_not_the_value() {
+        let e = parse_ticket(br#"{"id":"s3cr3t-value","status":"open","channel":"api"}"#).unwrap_err();
+        assert_eq!(e, "field `id`: expected a non-negative integer, got a string");
+        let e = parse_ticket_page(br#"{"data":[{"id":1,"status":"open","channel":"api"},{"id":2}]}"#).unwrap_err();
+        assert!(e.starts_with("field `data[1]"), "{e}");
+        assert!(e.contains("missing field `status`"), "{e}");
         assert_eq!(
-            customer(full(customer_body)).unwrap(),
-            parse_customers(format!("[{customer_body}]").as_bytes()).unwrap()[0]
+            parse_ticket(b"{").unwrap_err(),
+            "EOF while parsing an object at line 1 column 1"
         );
-        let tag_body =
-            r##"{"id":1,"name":"vip","description":"d","decoration":{"color":"#fff","emoji":null},"usage":3}"##;
-        assert_eq!(tag(full(tag_body)).unwrap(), parse_tag(tag_body.as_bytes()).unwrap());
-        // And a field the readers never take really is dropped.
-        assert_eq!(
-            json::parse_only(br#"{"id":1,"uri":"/x"}"#, &wanted).unwrap(),
-            json::parse(br#"{"id":1}"#).unwrap()
-        );
+    }
+
+    #[test]
+    fn sixty_thousand_duplicate_keys_are_refused_at_the_first_repeat() {
+        let mut body = String::from("{");
+        for _ in 0..60_000 {
+            body.push_str(r#""id":12345,"#);
+        }
+        body.push_str(r#""status":"open","channel":"api"}"#);
+        let e = parse_ticket(body.as_bytes()).unwrap_err();
+        assert_eq!(e, "duplicate field `id`");
     }
 
     #[test]

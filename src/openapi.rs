@@ -2,7 +2,9 @@
 //! generated from [`crate::catalog`] (the same table as the MCP tools).
 
 use crate::catalog::{self, Operation};
-use crate::json::{Map, Value};
+use serde_json::Value;
+/// A JSON object.
+type Map = serde_json::Map<String, Value>;
 
 /// The OpenAPI version the document declares.
 pub const OPENAPI_VERSION: &str = "3.1.0";
@@ -14,7 +16,7 @@ const ERROR_REF: &str = "#/components/schemas/Error";
 /// the code a tree of builder calls would be (the unit tests parse every
 /// template).
 pub(crate) fn template(text: &str) -> Value {
-    crate::json::parse(text.as_bytes()).unwrap_or_default()
+    serde_json::from_slice::<Value>(text.as_bytes()).unwrap_or_default()
 }
 
 fn json_response(description: &str, schema: Value) -> Value {
@@ -52,7 +54,7 @@ fn operation_path(op: &Operation, credential_parameters: &Value) -> Value {
     for (code, what) in ERROR_RESPONSES {
         responses.insert(
             (*code).into(),
-            json_response(what, Value::object(vec![("$ref", ERROR_REF.into())])),
+            json_response(what, serde_json::json!({"$ref": ERROR_REF})),
         );
     }
     let mut body = template(r#"{"required": true, "content": {"application/json": {}}}"#);
@@ -186,7 +188,7 @@ pub fn document(read_only: bool, token: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn every_operation_has_its_catalog_parameters_and_output() {
@@ -196,7 +198,12 @@ mod tests {
             let post = &doc["paths"][format!("/{}", op.name).as_str()]["post"];
             assert_eq!(post["operationId"], op.name);
             let schema = &post["requestBody"]["content"]["application/json"]["schema"];
-            let mut names: Vec<&str> = schema["properties"].as_object().unwrap().keys().collect();
+            let mut names: Vec<&str> = schema["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
             let mut expected = op.param_names();
             names.sort_unstable();
             expected.sort_unstable();
@@ -215,7 +222,7 @@ mod tests {
 
     #[test]
     fn the_fixed_parts_parse() {
-        let skeleton: Value = crate::json::parse(SKELETON.as_bytes()).unwrap();
+        let skeleton: Value = serde_json::from_slice::<Value>(SKELETON.as_bytes()).unwrap();
         assert_eq!(skeleton["info"]["version"], env!("CARGO_PKG_VERSION"));
         let doc = document(false, true);
         assert_eq!(

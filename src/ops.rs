@@ -1,154 +1,103 @@
-//! The ten operations: typed inputs, validation, the Gorgias requests they
-//! build, and how they run over a [`Client`].
+//! The operations: the [`Operation`] trait every operation type implements,
+//! the registry of those types from which every surface is derived (route
+//! dispatch, listing, MCP tools, OpenAPI paths, the read-only gate, the typed
+//! exports' plumbing), and what the operations share (validation and request
+//! helpers). The operations themselves live in the file of their resource:
+//! [`crate::tickets`], [`crate::messages`], [`crate::tags`],
+//! [`crate::customers`].
 //!
 //! `validate` and `*_request` functions are pure; `run` functions only call
 //! [`Client::call`], so every flow is testable with a scripted transport.
 
-use crate::client::{ApiRequest, Client, Method, Transport};
+use crate::catalog::Operation as Spec;
+use crate::client::{Client, Transport};
 use crate::error::Error;
-use crate::json::{Map, Value};
-use crate::model::{self, CreatedTicket, Customer, MessagePage, Note, Reply, Tag, Ticket, TicketPage, UpdatedTicket};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+/// A JSON object.
+pub(crate) type Map = serde_json::Map<String, Value>;
 
-/// Filters for search-tickets.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SearchTickets {
-    /// `customer_id`.
-    pub customer_id: Option<u64>,
-    /// `view_id`.
-    pub view_id: Option<u64>,
-    /// `external_id`.
-    pub external_id: Option<String>,
-    /// `order_by`.
-    pub order_by: Option<String>,
-    /// `limit`.
-    pub limit: Option<u32>,
-    /// `cursor`.
-    pub cursor: Option<String>,
+pub use crate::customers::*;
+pub use crate::messages::*;
+pub use crate::tags::*;
+pub use crate::tickets::*;
+
+/// One operation: its input type is the route's body (and the MCP tool's
+/// arguments), [`Operation::SPEC`] its name, description, parameters, output
+/// schema, annotations and kind, [`Operation::run`] the Gorgias requests it
+/// sends and the mapping of the answers into [`Operation::Output`] (the
+/// route's 200 body).
+pub trait Operation: DeserializeOwned {
+    /// The operation's catalog entry.
+    const SPEC: &'static Spec;
+    /// What it returns (the spec's Returns, with the spec's key names).
+    type Output: Serialize;
+    /// Runs it over `client`.
+    fn run<T: Transport>(self, client: &mut Client<T>) -> Result<Self::Output, Error>;
 }
 
-/// Input of create-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CreateTicket {
-    /// Channel of the initial message.
-    pub channel: String,
-    /// Requesting customer.
-    pub customer_id: u64,
-    /// Whether an agent writes the first message.
-    pub from_agent: bool,
-    /// Subject.
-    pub subject: Option<String>,
-    /// Plain text.
-    pub body_text: Option<String>,
-    /// HTML.
-    pub body_html: Option<String>,
-    /// Agent (required when `from_agent`).
-    pub sender_user_id: Option<u64>,
-    /// `open` or `closed`.
-    pub status: Option<String>,
-    /// `source.from.address`.
-    pub from_email: Option<String>,
-    /// `source.from.name`.
-    pub from_name: Option<String>,
-    /// `source.to[0].address`.
-    pub to_email: Option<String>,
-    /// `source.to[0].name`.
-    pub to_name: Option<String>,
+/// Something to do with one operation type, picked by [`visit`].
+pub trait Visit {
+    /// What it produces.
+    type Out;
+    /// Does it with operation `O`.
+    fn visit<O: Operation>(self) -> Self::Out;
 }
 
-/// Input of update-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UpdateTicket {
-    /// Ticket.
-    pub ticket_id: u64,
-    /// `open` or `closed`.
-    pub status: Option<String>,
-    /// `critical`, `high`, `normal`, `low`.
-    pub priority: Option<String>,
-    /// Agent to assign.
-    pub assignee_user_id: Option<u64>,
-    /// Team to assign.
-    pub assignee_team_id: Option<u64>,
-    /// New subject.
-    pub subject: Option<String>,
+/// Declares the registry: the operation types, in the spec's order.
+macro_rules! registry {
+    ($($op:ty),+ $(,)?) => {
+        /// Every operation's catalog entry, in the spec's order.
+        pub const OPERATIONS: &[&Spec] = &[$(<$op as Operation>::SPEC),+];
+
+        /// Does `v` with the operation named `name` (`None`: no such operation).
+        pub fn visit<V: Visit>(name: &str, v: V) -> Option<V::Out> {
+            $(
+                if name == <$op as Operation>::SPEC.name {
+                    return Some(v.visit::<$op>());
+                }
+            )+
+            None
+        }
+    };
 }
 
-/// Input of reply-to-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReplyToTicket {
-    /// Ticket.
-    pub ticket_id: u64,
-    /// Channel of the reply.
-    pub channel: String,
-    /// Sending agent.
-    pub sender_user_id: u64,
-    /// Plain text.
-    pub body_text: Option<String>,
-    /// HTML.
-    pub body_html: Option<String>,
-    /// Receiving customer.
-    pub receiver_customer_id: Option<u64>,
-    /// `source.from.address`.
-    pub from_email: Option<String>,
-    /// `source.from.name`.
-    pub from_name: Option<String>,
-    /// `source.to[0].address`.
-    pub to_email: Option<String>,
-    /// `source.to[0].name`.
-    pub to_name: Option<String>,
-}
+registry!(
+    GetTicket,
+    SearchTickets,
+    CreateTicket,
+    UpdateTicket,
+    ReplyToTicket,
+    AddInternalNote,
+    GetTicketMessages,
+    ListTicketTags,
+    AddTicketTags,
+    FindCustomerByEmail,
+);
 
-/// Input of add-internal-note.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddInternalNote {
-    /// Ticket.
-    pub ticket_id: u64,
-    /// Authoring agent.
-    pub sender_user_id: u64,
-    /// Plain text.
-    pub body_text: Option<String>,
-    /// HTML.
-    pub body_html: Option<String>,
-}
-
-/// Input of get-ticket-messages.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GetTicketMessages {
-    /// Ticket.
-    pub ticket_id: u64,
-    /// Page size.
-    pub limit: Option<u32>,
-    /// Cursor.
-    pub cursor: Option<String>,
-}
-
-/// Input of add-ticket-tags.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddTicketTags {
-    /// Ticket.
-    pub ticket_id: u64,
-    /// Names (created when missing).
-    pub tag_names: Vec<String>,
-    /// Existing tag IDs.
-    pub tag_ids: Vec<u64>,
+/// Runs operation `O` on a route body: strict decoding, the read-only gate,
+/// the run, the answer as JSON.
+pub fn run_body<O: Operation, T: Transport>(body: &[u8], client: &mut Client<T>) -> Result<Value, Error> {
+    let input: O = crate::params::decode(body)?;
+    let out = input.run(client)?;
+    Ok(crate::model::to_json(&out))
 }
 
 // ---- validation helpers ------------------------------------------------------
 
-const STATUSES: [&str; 2] = ["open", "closed"];
-const PRIORITIES: [&str; 4] = ["critical", "high", "normal", "low"];
-
-fn check_id(field: &str, id: u64) -> Result<(), Error> {
+pub(crate) fn check_id(field: &str, id: u64) -> Result<(), Error> {
     if id == 0 {
         return Err(Error::invalid(field, "must be a positive integer"));
     }
     Ok(())
 }
 
-fn check_opt_id(field: &str, id: Option<u64>) -> Result<(), Error> {
+pub(crate) fn check_opt_id(field: &str, id: Option<u64>) -> Result<(), Error> {
     id.map_or(Ok(()), |i| check_id(field, i))
 }
 
-fn check_one_of(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), Error> {
+pub(crate) fn check_one_of(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), Error> {
     match value {
         Some(v) if !allowed.contains(&v) => Err(Error::invalid(
             field,
@@ -158,7 +107,7 @@ fn check_one_of(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<()
     }
 }
 
-fn check_limit(limit: Option<u32>) -> Result<(), Error> {
+pub(crate) fn check_limit(limit: Option<u32>) -> Result<(), Error> {
     match limit {
         Some(l) if !(1..=100).contains(&l) => {
             Err(Error::invalid("limit", format!("must be between 1 and 100; got {l}")))
@@ -167,14 +116,14 @@ fn check_limit(limit: Option<u32>) -> Result<(), Error> {
     }
 }
 
-fn check_non_empty(field: &str, value: &str) -> Result<(), Error> {
+pub(crate) fn check_non_empty(field: &str, value: &str) -> Result<(), Error> {
     if value.trim().is_empty() {
         return Err(Error::invalid(field, "is required and must not be empty"));
     }
     Ok(())
 }
 
-fn check_email(field: &str, value: Option<&str>) -> Result<(), Error> {
+pub(crate) fn check_email(field: &str, value: Option<&str>) -> Result<(), Error> {
     if let Some(v) = value {
         let ok = v.len() <= 320
             && !v.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -186,7 +135,7 @@ fn check_email(field: &str, value: Option<&str>) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_body(text: &Option<String>, html: &Option<String>) -> Result<(), Error> {
+pub(crate) fn check_body(text: &Option<String>, html: &Option<String>) -> Result<(), Error> {
     let empty = |b: &Option<String>| b.as_deref().is_none_or(|s| s.trim().is_empty());
     if empty(text) && empty(html) {
         return Err(Error::invalid("bodyText", "bodyText or bodyHtml is required"));
@@ -194,7 +143,7 @@ fn check_body(text: &Option<String>, html: &Option<String>) -> Result<(), Error>
     Ok(())
 }
 
-fn check_from_email(channel: &str, from_email: &Option<String>) -> Result<(), Error> {
+pub(crate) fn check_from_email(channel: &str, from_email: &Option<String>) -> Result<(), Error> {
     if channel == "email" && from_email.as_deref().is_none_or(|s| s.trim().is_empty()) {
         return Err(Error::invalid(
             "fromEmail",
@@ -204,7 +153,7 @@ fn check_from_email(channel: &str, from_email: &Option<String>) -> Result<(), Er
     Ok(())
 }
 
-fn check_channel(channel: &str) -> Result<(), Error> {
+pub(crate) fn check_channel(channel: &str) -> Result<(), Error> {
     check_non_empty("channel", channel)?;
     if channel.len() > 64
         || !channel
@@ -219,19 +168,19 @@ fn check_channel(channel: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn truncated(s: &str) -> String {
+pub(crate) fn truncated(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
 /// Inserts `key: value` when `value` is `Some`.
-fn put<V: Into<Value>>(m: &mut Map, key: &'static str, value: Option<V>) {
+pub(crate) fn put<V: Into<Value>>(m: &mut Map, key: &'static str, value: Option<V>) {
     if let Some(v) = value {
         m.insert(key.into(), v.into());
     }
 }
 
 /// The `source` envelope (`from`, `to`) when any address is given.
-fn source(
+pub(crate) fn source(
     channel: &str,
     from: (&Option<String>, &Option<String>),
     to: (&Option<String>, &Option<String>),
@@ -256,466 +205,9 @@ fn source(
     Some(Value::Object(s))
 }
 
-// ---- 1. get-ticket -----------------------------------------------------------
-
-/// `GET /api/tickets/{id}`.
-pub fn get_ticket_request(ticket_id: u64) -> Result<ApiRequest, Error> {
-    check_id("ticketId", ticket_id)?;
-    Ok(ApiRequest::get(format!("/api/tickets/{ticket_id}"), vec![]))
-}
-
-/// Runs get-ticket.
-pub fn get_ticket<T: Transport>(c: &mut Client<T>, ticket_id: u64) -> Result<Ticket, Error> {
-    c.call(&get_ticket_request(ticket_id)?, model::parse_ticket)
-}
-
-// ---- 2. search-tickets -------------------------------------------------------
-
-impl SearchTickets {
-    /// Checks ranges and formats.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_opt_id("customerId", self.customer_id)?;
-        check_opt_id("viewId", self.view_id)?;
-        check_limit(self.limit)?;
-        if let Some(o) = &self.order_by {
-            let ok = match o.split_once(':') {
-                Some((f, d)) => {
-                    !f.is_empty()
-                        && f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                        && (d == "asc" || d == "desc")
-                }
-                None => false,
-            };
-            if !ok {
-                return Err(Error::invalid(
-                    "orderBy",
-                    "must be <field>:<asc|desc>, e.g. updated_datetime:desc",
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// `GET /api/tickets?…&trashed=false` (Gorgias includes trashed tickets by default).
-    pub fn request(&self) -> Result<ApiRequest, Error> {
-        self.validate()?;
-        let mut q = Vec::new();
-        let mut add = |k: &str, v: Option<String>| {
-            if let Some(v) = v {
-                q.push((k.to_string(), v));
-            }
-        };
-        add("customer_id", self.customer_id.map(|v| v.to_string()));
-        add("view_id", self.view_id.map(|v| v.to_string()));
-        add("external_id", self.external_id.clone());
-        add("order_by", self.order_by.clone());
-        add("limit", self.limit.map(|v| v.to_string()));
-        add("cursor", self.cursor.clone().filter(|c| !c.is_empty()));
-        add("trashed", Some("false".into()));
-        Ok(ApiRequest::get("/api/tickets", q))
-    }
-
-    /// Runs search-tickets.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<TicketPage, Error> {
-        c.call(&self.request()?, model::parse_ticket_page)
-    }
-}
-
-// ---- 3. create-ticket --------------------------------------------------------
-
-impl CreateTicket {
-    /// Checks the rules the spec and Gorgias impose.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_channel(&self.channel)?;
-        check_id("customerId", self.customer_id)?;
-        check_one_of("status", self.status.as_deref(), &STATUSES)?;
-        if self.from_agent {
-            match self.sender_user_id {
-                None => {
-                    return Err(Error::invalid("senderUserId", "is required when fromAgent is true"));
-                }
-                Some(id) => check_id("senderUserId", id)?,
-            }
-        }
-        check_from_email(&self.channel, &self.from_email)?;
-        check_email("fromEmail", self.from_email.as_deref())?;
-        check_email("toEmail", self.to_email.as_deref())?;
-        Ok(())
-    }
-
-    /// `POST /api/tickets` with one message.
-    pub fn request(&self) -> Result<ApiRequest, Error> {
-        self.validate()?;
-        let mut msg = Map::new();
-        msg.insert("channel".into(), self.channel.clone().into());
-        msg.insert("via".into(), "api".into());
-        msg.insert("from_agent".into(), self.from_agent.into());
-        put(&mut msg, "subject", self.subject.clone());
-        put(&mut msg, "body_text", self.body_text.clone());
-        put(&mut msg, "body_html", self.body_html.clone());
-        match (self.from_agent, self.sender_user_id) {
-            (true, Some(agent)) => {
-                msg.insert("sender".into(), id_ref(agent));
-                msg.insert("receiver".into(), id_ref(self.customer_id));
-            }
-            _ => {
-                msg.insert("sender".into(), id_ref(self.customer_id));
-            }
-        }
-        put(
-            &mut msg,
-            "source",
-            source(
-                &self.channel,
-                (&self.from_email, &self.from_name),
-                (&self.to_email, &self.to_name),
-            ),
-        );
-        let mut body = Map::new();
-        body.insert("channel".into(), self.channel.clone().into());
-        body.insert("via".into(), "api".into());
-        body.insert("from_agent".into(), self.from_agent.into());
-        body.insert("customer".into(), id_ref(self.customer_id));
-        put(&mut body, "subject", self.subject.clone());
-        put(&mut body, "status", self.status.clone());
-        body.insert("messages".into(), Value::Array(vec![Value::Object(msg)]));
-        Ok(ApiRequest::with_body(Method::Post, "/api/tickets", Value::Object(body)))
-    }
-
-    /// Runs create-ticket.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<CreatedTicket, Error> {
-        c.call(&self.request()?, model::parse_created_ticket)
-    }
-}
-
-// ---- 4. update-ticket --------------------------------------------------------
-
-impl UpdateTicket {
-    /// Checks enums and that something changes.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_id("ticketId", self.ticket_id)?;
-        check_one_of("status", self.status.as_deref(), &STATUSES)?;
-        check_one_of("priority", self.priority.as_deref(), &PRIORITIES)?;
-        check_opt_id("assigneeUserId", self.assignee_user_id)?;
-        check_opt_id("assigneeTeamId", self.assignee_team_id)?;
-        if self.status.is_none()
-            && self.priority.is_none()
-            && self.assignee_user_id.is_none()
-            && self.assignee_team_id.is_none()
-            && self.subject.is_none()
-        {
-            return Err(Error::invalid(
-                "status",
-                "nothing to update: give at least one of status, priority, assigneeUserId, assigneeTeamId, subject",
-            ));
-        }
-        Ok(())
-    }
-
-    /// `PUT /api/tickets/{id}` with only the changed fields; never `tags`
-    /// (that would replace the ticket's whole tag set).
-    pub fn request(&self) -> Result<ApiRequest, Error> {
-        self.validate()?;
-        let mut body = Map::new();
-        put(&mut body, "status", self.status.clone());
-        put(&mut body, "priority", self.priority.clone());
-        put(&mut body, "assignee_user", self.assignee_user_id.map(id_ref));
-        put(&mut body, "assignee_team", self.assignee_team_id.map(id_ref));
-        put(&mut body, "subject", self.subject.clone());
-        Ok(ApiRequest::with_body(
-            Method::Put,
-            format!("/api/tickets/{}", self.ticket_id),
-            Value::Object(body),
-        ))
-    }
-
-    /// Runs update-ticket; an empty 2xx body is followed by a GET of the ticket.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<UpdatedTicket, Error> {
-        let body = c.call(&self.request()?, |b| Ok(b.to_vec()))?;
-        let ticket = if body.iter().all(u8::is_ascii_whitespace) {
-            get_ticket(c, self.ticket_id)?
-        } else {
-            model::parse_ticket(&body).map_err(|m| {
-                c.finish(Error::InvalidResponse {
-                    status: 200,
-                    message: format!("unexpected response from PUT /api/tickets/{}: {m}", self.ticket_id),
-                    retryable: false,
-                })
-            })?
-        };
-        Ok(model::updated_from(ticket))
-    }
-}
-
-// ---- 5. reply-to-ticket ------------------------------------------------------
-
-impl ReplyToTicket {
-    /// Checks required fields, body and the email rule.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_id("ticketId", self.ticket_id)?;
-        check_channel(&self.channel)?;
-        if self.channel == "internal-note" {
-            return Err(Error::invalid("channel", "use add-internal-note for internal notes"));
-        }
-        check_id("senderUserId", self.sender_user_id)?;
-        check_opt_id("receiverCustomerId", self.receiver_customer_id)?;
-        check_body(&self.body_text, &self.body_html)?;
-        check_from_email(&self.channel, &self.from_email)?;
-        check_email("fromEmail", self.from_email.as_deref())?;
-        check_email("toEmail", self.to_email.as_deref())?;
-        Ok(())
-    }
-
-    /// `POST /api/tickets/{id}/messages`, public, from the agent.
-    pub fn request(&self) -> Result<ApiRequest, Error> {
-        self.validate()?;
-        let mut m = Map::new();
-        m.insert("channel".into(), self.channel.clone().into());
-        m.insert("via".into(), "api".into());
-        m.insert("from_agent".into(), true.into());
-        m.insert("public".into(), true.into());
-        m.insert("sender".into(), id_ref(self.sender_user_id));
-        put(&mut m, "receiver", self.receiver_customer_id.map(id_ref));
-        put(&mut m, "body_text", self.body_text.clone());
-        put(&mut m, "body_html", self.body_html.clone());
-        put(
-            &mut m,
-            "source",
-            source(
-                &self.channel,
-                (&self.from_email, &self.from_name),
-                (&self.to_email, &self.to_name),
-            ),
-        );
-        Ok(ApiRequest::with_body(
-            Method::Post,
-            format!("/api/tickets/{}/messages", self.ticket_id),
-            Value::Object(m),
-        ))
-    }
-
-    /// Runs reply-to-ticket.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<Reply, Error> {
-        let m = c.call(&self.request()?, model::parse_message)?;
-        Ok(Reply {
-            message_id: m.id,
-            ticket_id: m.ticket_id,
-            channel: m.channel,
-            public: m.public,
-            created_datetime: m.created_datetime,
-        })
-    }
-}
-
-// ---- 6. add-internal-note ----------------------------------------------------
-
-impl AddInternalNote {
-    /// Checks ids and body.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_id("ticketId", self.ticket_id)?;
-        check_id("senderUserId", self.sender_user_id)?;
-        check_body(&self.body_text, &self.body_html)
-    }
-
-    /// `POST /api/tickets/{id}/messages` as `internal-note`, not public.
-    pub fn request(&self) -> Result<ApiRequest, Error> {
-        self.validate()?;
-        let mut m = Map::new();
-        m.insert("channel".into(), "internal-note".into());
-        m.insert("via".into(), "api".into());
-        m.insert("from_agent".into(), true.into());
-        m.insert("public".into(), false.into());
-        m.insert("sender".into(), id_ref(self.sender_user_id));
-        put(&mut m, "body_text", self.body_text.clone());
-        put(&mut m, "body_html", self.body_html.clone());
-        Ok(ApiRequest::with_body(
-            Method::Post,
-            format!("/api/tickets/{}/messages", self.ticket_id),
-            Value::Object(m),
-        ))
-    }
-
-    /// Runs add-internal-note.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<Note, Error> {
-        let m = c.call(&self.request()?, model::parse_message)?;
-        Ok(Note {
-            message_id: m.id,
-            ticket_id: m.ticket_id,
-            created_datetime: m.created_datetime,
-        })
-    }
-}
-
-// ---- 7. get-ticket-messages --------------------------------------------------
-
-impl GetTicketMessages {
-    /// `GET /api/messages?ticket_id=…` (not the deprecated per-ticket route).
-    pub fn request(&self) -> Result<ApiRequest, Error> {
-        check_id("ticketId", self.ticket_id)?;
-        check_limit(self.limit)?;
-        let mut q = vec![("ticket_id".to_string(), self.ticket_id.to_string())];
-        if let Some(l) = self.limit {
-            q.push(("limit".into(), l.to_string()));
-        }
-        if let Some(c) = self.cursor.clone().filter(|c| !c.is_empty()) {
-            q.push(("cursor".into(), c));
-        }
-        Ok(ApiRequest::get("/api/messages", q))
-    }
-
-    /// Runs get-ticket-messages.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<MessagePage, Error> {
-        c.call(&self.request()?, model::parse_message_page)
-    }
-}
-
-// ---- 8. list-ticket-tags -----------------------------------------------------
-
-/// `GET /api/tickets/{id}/tags`.
-pub fn list_ticket_tags_request(ticket_id: u64) -> Result<ApiRequest, Error> {
-    check_id("ticketId", ticket_id)?;
-    Ok(ApiRequest::get(format!("/api/tickets/{ticket_id}/tags"), vec![]))
-}
-
-/// Runs list-ticket-tags.
-pub fn list_ticket_tags<T: Transport>(c: &mut Client<T>, ticket_id: u64) -> Result<Vec<Tag>, Error> {
-    c.call(&list_ticket_tags_request(ticket_id)?, model::parse_tags)
-}
-
-// ---- 9. add-ticket-tags ------------------------------------------------------
-
-impl AddTicketTags {
-    /// Checks that something is given, names are usable and ids positive.
-    pub fn validate(&self) -> Result<(), Error> {
-        check_id("ticketId", self.ticket_id)?;
-        if self.tag_names.is_empty() && self.tag_ids.is_empty() {
-            return Err(Error::invalid(
-                "tagNames",
-                "give tagNames, tagIds, or both (at least one tag)",
-            ));
-        }
-        for (i, n) in self.tag_names.iter().enumerate() {
-            if n.trim().is_empty() {
-                return Err(Error::invalid(&format!("tagNames[{i}]"), "must not be empty"));
-            }
-            if n.chars().count() > 255 {
-                return Err(Error::invalid(
-                    &format!("tagNames[{i}]"),
-                    "must be at most 255 characters",
-                ));
-            }
-        }
-        for (i, id) in self.tag_ids.iter().enumerate() {
-            check_id(&format!("tagIds[{i}]"), *id)?;
-        }
-        if self.tag_names.len() + self.tag_ids.len() > 100 {
-            return Err(Error::invalid("tagNames", "at most 100 tags per call"));
-        }
-        Ok(())
-    }
-
-    /// The distinct names, trimmed, in first-seen order.
-    fn names(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for n in &self.tag_names {
-            let n = n.trim().to_string();
-            if !out.contains(&n) {
-                out.push(n);
-            }
-        }
-        out
-    }
-
-    /// Resolves names to ids (creating missing tags), then adds all ids.
-    ///
-    /// Repeating the call converges: found names are reused, a 409 on create
-    /// means another caller created the tag meanwhile, and the final POST is additive.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<bool, Error> {
-        self.validate()?;
-        let mut ids: Vec<u64> = Vec::new();
-        for name in self.names() {
-            let id = match find_tag(c, &name)? {
-                Some(id) => id,
-                None => match c.call(&create_tag_request(&name), model::parse_tag) {
-                    Ok(tag) => tag.id,
-                    Err(Error::Conflict(_)) => find_tag(c, &name)?.ok_or_else(|| {
-                        Error::Conflict(crate::error::ApiError {
-                            status: 409,
-                            message: format!("{}: tag {name:?} exists but could not be found by search", c.operation),
-                            field_errors: vec![],
-                            retryable: true,
-                        })
-                    })?,
-                    Err(e) => return Err(e),
-                },
-            };
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-        for id in &self.tag_ids {
-            if !ids.contains(id) {
-                ids.push(*id);
-            }
-        }
-        c.call(&apply_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
-        Ok(true)
-    }
-}
-
-/// `GET /api/tags?search=<name>&limit=100`.
-pub fn search_tags_request(name: &str) -> ApiRequest {
-    ApiRequest::get(
-        "/api/tags",
-        vec![("search".into(), name.into()), ("limit".into(), "100".into())],
-    )
-}
-
-/// `POST /api/tags {"name": …}`.
-pub fn create_tag_request(name: &str) -> ApiRequest {
-    let mut body = Map::new();
-    body.insert("name".into(), name.into());
-    ApiRequest::with_body(Method::Post, "/api/tags", Value::Object(body))
-}
-
-/// `POST /api/tickets/{id}/tags {"ids": […]}` (additive).
-pub fn apply_tags_request(ticket_id: u64, ids: &[u64]) -> ApiRequest {
-    let mut body = Map::new();
-    body.insert("ids".into(), ids.iter().map(|&id| Value::from(id)).collect());
-    ApiRequest::with_body(
-        Method::Post,
-        format!("/api/tickets/{ticket_id}/tags"),
-        Value::Object(body),
-    )
-}
-
-/// Search is case-insensitive and fuzzy; tag names are case sensitive, so
-/// only an exact match counts.
-fn find_tag<T: Transport>(c: &mut Client<T>, name: &str) -> Result<Option<u64>, Error> {
-    let tags = c.call(&search_tags_request(name), model::parse_tags)?;
-    Ok(tags.into_iter().find(|t| t.name == name).map(|t| t.id))
-}
-
-// ---- 10. find-customer-by-email ----------------------------------------------
-
-/// `GET /api/customers?email=…`.
-pub fn find_customer_request(email: &str) -> Result<ApiRequest, Error> {
-    check_non_empty("email", email)?;
-    check_email("email", Some(email.trim()))?;
-    Ok(ApiRequest::get(
-        "/api/customers",
-        vec![("email".into(), email.trim().into())],
-    ))
-}
-
-/// Runs find-customer-by-email.
-pub fn find_customer_by_email<T: Transport>(c: &mut Client<T>, email: &str) -> Result<Vec<Customer>, Error> {
-    c.call(&find_customer_request(email)?, model::parse_customers)
-}
-
 /// `{"id": id}`: how Gorgias refers to a user, customer or team (one
 /// function instead of a `json!` expansion at every use).
-fn id_ref(id: u64) -> Value {
+pub(crate) fn id_ref(id: u64) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), id.into());
     Value::Object(m)
@@ -724,12 +216,31 @@ fn id_ref(id: u64) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::RetryPolicy;
     use crate::client::tests::{Scripted, conn};
-    use crate::json::json;
+    use crate::client::{Method, RetryPolicy};
+    use serde_json::json;
 
     fn client<'a>(t: &'a mut Scripted, op: &'static str) -> Client<'a, Scripted> {
         Client::new(t, &conn(), None, RetryPolicy::default(), op).unwrap()
+    }
+
+    struct Name;
+    impl Visit for Name {
+        type Out = &'static str;
+        fn visit<O: Operation>(self) -> &'static str {
+            O::SPEC.name
+        }
+    }
+
+    #[test]
+    fn the_registry_visits_every_operation_by_its_own_name_and_nothing_else() {
+        assert_eq!(OPERATIONS.len(), 10);
+        for spec in OPERATIONS {
+            assert_eq!(visit(spec.name, Name), Some(spec.name));
+        }
+        assert_eq!(visit("delete-ticket", Name), None);
+        assert_eq!(visit("", Name), None);
+        assert_eq!(visit("Get-Ticket", Name), None);
     }
 
     fn field(e: Error) -> String {
@@ -1069,7 +580,7 @@ mod tests {
             tag_names: vec!["vip".into(), "reshipped".into(), "vip".into()],
             tag_ids: vec![2, 3],
         };
-        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap());
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
         assert_eq!(
             t.lines(),
             vec![
@@ -1096,7 +607,7 @@ mod tests {
             tag_names: vec!["new".into()],
             tag_ids: vec![],
         };
-        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap());
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
         assert_eq!(t.bodies()[3], Some(json!({"ids": [5]})));
     }
 

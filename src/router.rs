@@ -4,13 +4,14 @@
 //! at most [`MAX_BODY_BYTES`]) and writes out the [`HttpResponse`].
 
 pub use crate::catalog::{OPERATIONS, Operation, operation};
-use crate::client::{Client, Connection, Transport};
+use crate::client::Transport;
 use crate::config::Config;
 use crate::error::Error;
 pub use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
-use crate::json::{Map, Value};
-use crate::params::Args;
-use crate::{catalog, health, mcp, openapi, ops};
+use serde_json::Value;
+/// A JSON object.
+type Map = serde_json::Map<String, Value>;
+use crate::{catalog, health, mcp, openapi};
 
 /// An error answer for a request that never reached an operation.
 fn http_error(status: u16, code: &str, message: &str) -> HttpResponse {
@@ -54,48 +55,7 @@ pub fn error_response(e: &Error) -> HttpResponse {
     }
 }
 
-/// The JSON body of an operation error: `{"error": {"code", "message", "retryable", …}}`
-/// (the shape of [`catalog::error_schema`]).
-pub fn error_json(e: &Error) -> Value {
-    let mut body = Map::new();
-    body.insert("code".into(), e.code().into());
-    body.insert("message".into(), e.message().into());
-    body.insert("retryable".into(), e.retryable().into());
-    match e {
-        Error::InvalidInput(f) => {
-            body.insert("field".into(), f.field.clone().into());
-        }
-        Error::Unauthorized(a) | Error::Forbidden(a) | Error::NotFound(a) | Error::Conflict(a) | Error::Upstream(a) => {
-            body.insert("upstreamStatus".into(), a.status.into());
-            if !a.field_errors.is_empty() {
-                let fe: Vec<Value> = a
-                    .field_errors
-                    .iter()
-                    .map(|f| {
-                        let mut m = Map::new();
-                        m.insert("field".into(), f.field.as_str().into());
-                        m.insert("message".into(), f.message.as_str().into());
-                        Value::Object(m)
-                    })
-                    .collect();
-                body.insert("fieldErrors".into(), fe.into());
-            }
-        }
-        Error::RateLimited {
-            retry_after_seconds, ..
-        } => {
-            body.insert("retryAfterSeconds".into(), (*retry_after_seconds).into());
-        }
-        Error::Transport { request_sent, .. } => {
-            body.insert("requestSent".into(), (*request_sent).into());
-        }
-        Error::InvalidResponse { status, .. } => {
-            body.insert("upstreamStatus".into(), (*status).into());
-        }
-        Error::Configuration(_) => {}
-    }
-    single("error", body.into())
-}
+pub use crate::error::error_json;
 
 /// Compares in time that depends only on the lengths, not on where bytes differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -191,7 +151,11 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
             if let Some(r) = body_problem(req) {
                 return r;
             }
-            let mut tools = crate::mcp_bridge::CatalogTools { req, config, transport };
+            let mut tools = crate::calls::RegistryTools {
+                request: req,
+                config,
+                transport,
+            };
             return mcp::handle(req, &mut tools);
         }
         _ => {}
@@ -260,169 +224,7 @@ fn body_problem(req: &HttpRequest) -> Option<HttpResponse> {
     None
 }
 
-/// Credentials: per-request headers override the configured ones; neither
-/// can change the host pattern (the account is validated by the client).
-pub fn connection(req: &HttpRequest, config: &Config) -> Result<Connection, Error> {
-    let pick = |header: &str, configured: &Option<String>| -> Result<String, Error> {
-        req.header(header)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .or_else(|| configured.clone())
-            .ok_or_else(|| {
-                Error::invalid(
-                    header,
-                    "no Gorgias credentials configured: set the connector's variables or send this header",
-                )
-            })
-    };
-    Ok(Connection {
-        account: pick("x-gorgias-account", &config.account)?,
-        email: pick("x-gorgias-email", &config.email)?,
-        api_key: pick("x-gorgias-api-key", &config.api_key)?,
-    })
-}
-
-/// Parses the body for `op`, runs it and renders the spec's Returns.
-pub fn run<T: Transport>(
-    op: &Operation,
-    body: &[u8],
-    conn: &Connection,
-    config: &Config,
-    transport: &mut T,
-) -> Result<Value, Error> {
-    catalog::check_allowed(op, config.read_only)?;
-    let mut a = Args::parse(body, &op.param_names())?;
-    let mut c = Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?.redacting(config);
-    let mut e = FirstError(None);
-    let v = match op.name {
-        "get-ticket" => {
-            let id = e.ok(a.id("ticketId"));
-            e.check()?;
-            let t = ops::get_ticket(&mut c, id)?;
-            single("ticket", Value::from(t))
-        }
-        "search-tickets" => {
-            let input = ops::SearchTickets {
-                customer_id: e.ok(a.opt_id("customerId")),
-                view_id: e.ok(a.opt_id("viewId")),
-                external_id: e.ok(a.opt_string("externalId")),
-                order_by: e.ok(a.opt_string("orderBy")),
-                limit: e.ok(a.opt_u32("limit")),
-                cursor: e.ok(a.opt_string("cursor")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "create-ticket" => {
-            let input = ops::CreateTicket {
-                channel: e.ok(a.string("channel")),
-                customer_id: e.ok(a.id("customerId")),
-                from_agent: e.ok(a.bool("fromAgent")),
-                subject: e.ok(a.opt_string("subject")),
-                body_text: e.ok(a.opt_string("bodyText")),
-                body_html: e.ok(a.opt_string("bodyHtml")),
-                sender_user_id: e.ok(a.opt_id("senderUserId")),
-                status: e.ok(a.opt_string("status")),
-                from_email: e.ok(a.opt_string("fromEmail")),
-                from_name: e.ok(a.opt_string("fromName")),
-                to_email: e.ok(a.opt_string("toEmail")),
-                to_name: e.ok(a.opt_string("toName")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "update-ticket" => {
-            let input = ops::UpdateTicket {
-                ticket_id: e.ok(a.id("ticketId")),
-                status: e.ok(a.opt_string("status")),
-                priority: e.ok(a.opt_string("priority")),
-                assignee_user_id: e.ok(a.opt_id("assigneeUserId")),
-                assignee_team_id: e.ok(a.opt_id("assigneeTeamId")),
-                subject: e.ok(a.opt_string("subject")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "reply-to-ticket" => {
-            let input = ops::ReplyToTicket {
-                ticket_id: e.ok(a.id("ticketId")),
-                channel: e.ok(a.string("channel")),
-                sender_user_id: e.ok(a.id("senderUserId")),
-                body_text: e.ok(a.opt_string("bodyText")),
-                body_html: e.ok(a.opt_string("bodyHtml")),
-                receiver_customer_id: e.ok(a.opt_id("receiverCustomerId")),
-                from_email: e.ok(a.opt_string("fromEmail")),
-                from_name: e.ok(a.opt_string("fromName")),
-                to_email: e.ok(a.opt_string("toEmail")),
-                to_name: e.ok(a.opt_string("toName")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "add-internal-note" => {
-            let input = ops::AddInternalNote {
-                ticket_id: e.ok(a.id("ticketId")),
-                sender_user_id: e.ok(a.id("senderUserId")),
-                body_text: e.ok(a.opt_string("bodyText")),
-                body_html: e.ok(a.opt_string("bodyHtml")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "get-ticket-messages" => {
-            let input = ops::GetTicketMessages {
-                ticket_id: e.ok(a.id("ticketId")),
-                limit: e.ok(a.opt_u32("limit")),
-                cursor: e.ok(a.opt_string("cursor")),
-            };
-            e.check()?;
-            Value::from(input.run(&mut c)?)
-        }
-        "list-ticket-tags" => {
-            let id = e.ok(a.id("ticketId"));
-            e.check()?;
-            let tags = ops::list_ticket_tags(&mut c, id)?;
-            single("tags", Value::from(tags))
-        }
-        "add-ticket-tags" => {
-            let input = ops::AddTicketTags {
-                ticket_id: e.ok(a.id("ticketId")),
-                tag_names: e.ok(a.string_list("tagNames")),
-                tag_ids: e.ok(a.id_list("tagIds")),
-            };
-            e.check()?;
-            let success = input.run(&mut c)?;
-            single("success", success.into())
-        }
-        "find-customer-by-email" => {
-            let email = e.ok(a.string("email"));
-            e.check()?;
-            let customers = ops::find_customer_by_email(&mut c, &email)?;
-            single("customers", Value::from(customers))
-        }
-        other => {
-            return Err(Error::invalid("operation", format!("unknown operation {other}")));
-        }
-    };
-    Ok(v)
-}
-
-/// The first of several argument errors; later arguments are still read
-/// (with defaults) so that `run` has one error exit instead of one per field.
-struct FirstError(Option<Error>);
-
-impl FirstError {
-    fn ok<V: Default>(&mut self, r: Result<V, Error>) -> V {
-        r.unwrap_or_else(|err| {
-            self.0.get_or_insert(err);
-            V::default()
-        })
-    }
-
-    fn check(&mut self) -> Result<(), Error> {
-        self.0.take().map_or(Ok(()), Err)
-    }
-}
+pub use crate::calls::{connection, run};
 
 /// `{key: value}`.
 fn single(key: &'static str, value: Value) -> Value {
@@ -435,7 +237,7 @@ fn single(key: &'static str, value: Value) -> Value {
 mod tests {
     use super::*;
     use crate::client::tests::Scripted;
-    use crate::json::json;
+    use serde_json::json;
 
     fn cfg() -> Result<Config, Error> {
         Ok(Config {
@@ -457,7 +259,7 @@ mod tests {
     }
 
     fn body(r: &HttpResponse) -> Value {
-        crate::json::parse(&r.body).unwrap()
+        serde_json::from_slice::<Value>(&r.body).unwrap()
     }
 
     #[test]
@@ -508,7 +310,7 @@ mod tests {
     }
 
     #[test]
-    fn the_first_bad_argument_is_reported_and_nothing_is_sent() {
+    fn the_first_bad_argument_in_the_body_is_reported_and_nothing_is_sent() {
         let mut t = Scripted::default();
         for (path, args, field, message) in [
             ("/get-ticket", r#"{}"#, "ticketId", "is required"),
@@ -527,8 +329,8 @@ mod tests {
             (
                 "/create-ticket",
                 r#"{"customerId": 0, "fromAgent": 1}"#,
-                "channel",
-                "is required",
+                "customerId",
+                "must be a positive integer",
             ),
             (
                 "/create-ticket",
@@ -542,12 +344,18 @@ mod tests {
                 "fromAgent",
                 "must be true or false, got a number",
             ),
-            ("/update-ticket", r#"{"status": 1}"#, "ticketId", "is required"),
+            (
+                "/update-ticket",
+                r#"{"status": 1}"#,
+                "status",
+                "must be a string, got a number",
+            ),
+            ("/update-ticket", r#"{"status": "open"}"#, "ticketId", "is required"),
             (
                 "/reply-to-ticket",
                 r#"{"ticketId": 1, "senderUserId": "a"}"#,
-                "channel",
-                "is required",
+                "senderUserId",
+                "must be an integer or a numeric string",
             ),
             (
                 "/add-internal-note",

@@ -7,9 +7,9 @@ use gorgias_connector::catalog::{self, check_schema};
 use http_body_util::Full;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use support::config_for;
 use support::fake_gorgias::{self, FakeGorgias};
 use support::host::{Host, HttpResult};
-use support::{config_for, ours, sj};
 
 fn request(method: &str, body: &str, headers: &[(&str, &str)]) -> hyper::Request<Full<Bytes>> {
     let mut b = hyper::Request::builder()
@@ -56,7 +56,7 @@ fn structured(name: &str, result: &Value) -> Value {
     assert_eq!(result["content"][0]["type"], "text");
     assert_eq!(text, sc);
     let schema = catalog::operation(name).expect("a catalog operation").output_schema();
-    check_schema(&ours(&sc), &schema, "$").unwrap_or_else(|e| panic!("{name}: output does not match its schema: {e}"));
+    check_schema(&sc, &schema, "$").unwrap_or_else(|e| panic!("{name}: output does not match its schema: {e}"));
     sc
 }
 
@@ -87,8 +87,8 @@ async fn initialize_list_and_notifications() {
     assert_eq!(names, expected);
     for (t, op) in tools.iter().zip(catalog::OPERATIONS.iter()) {
         assert_eq!(t["description"], op.description);
-        assert_eq!(t["inputSchema"], sj(&op.input_schema()));
-        assert_eq!(t["outputSchema"], sj(&op.output_schema()));
+        assert_eq!(t["inputSchema"], op.input_schema());
+        assert_eq!(t["outputSchema"], op.output_schema());
         assert_eq!(t["annotations"]["readOnlyHint"], op.read_only);
     }
     let update = tools.iter().find(|t| t["name"] == "update-ticket").unwrap();
@@ -173,10 +173,10 @@ async fn every_spec_example_through_tools_call_matches_its_output_schema() {
     ];
     for (name, args) in examples {
         let op = catalog::operation(name).unwrap();
-        check_schema(&ours(&args), &op.input_schema(), "$").unwrap_or_else(|e| panic!("{name} example: {e}"));
+        check_schema(&args, &op.input_schema(), "$").unwrap_or_else(|e| panic!("{name} example: {e}"));
         assert_eq!(
             args,
-            sj(&op.example_args()),
+            op.example_args(),
             "the catalog's example for {name} is the spec's"
         );
         let sc = structured(name, &call_tool(&cfg, name, args).await);
@@ -198,7 +198,7 @@ async fn tool_errors_are_is_error_results_an_agent_can_act_on() {
         assert_eq!(result["isError"], true, "{result}");
         assert!(result.get("structuredContent").is_none());
         let e: Value = serde_json::from_str(result["content"][0]["text"].as_str().unwrap()).unwrap();
-        check_schema(&ours(&e), &catalog::error_schema(), "$").unwrap();
+        check_schema(&e, &catalog::error_schema(), "$").unwrap();
         e["error"].clone()
     };
     let e = error_of(&call_tool(&cfg, "update-ticket", json!({"ticketId": 12345, "status": "resolved"})).await);
@@ -351,8 +351,8 @@ async fn stateless_2026_07_28_discover_list_and_call_without_initialize() {
     assert_eq!(tools.len(), catalog::OPERATIONS.len());
     for (t, op) in tools.iter().zip(catalog::OPERATIONS.iter()) {
         assert_eq!(t["name"], op.name);
-        assert_eq!(t["inputSchema"], sj(&op.input_schema()));
-        assert_eq!(t["outputSchema"]["anyOf"][0], sj(&op.output_schema()), "{}", op.name);
+        assert_eq!(t["inputSchema"], op.input_schema());
+        assert_eq!(t["outputSchema"]["anyOf"][0], op.output_schema(), "{}", op.name);
         assert_eq!(
             t["outputSchema"]["anyOf"][1]["required"],
             json!(["error"]),

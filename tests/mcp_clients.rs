@@ -31,9 +31,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+use support::config_for;
 use support::fake_gorgias::FakeGorgias;
 use support::host::{Host, post};
-use support::{config_for, ours, sj};
 
 /// Upper bound for one install or client run, so a hung child cannot hang `cargo test`.
 const STEP_LIMIT: Duration = Duration::from_secs(600);
@@ -252,7 +252,7 @@ async fn serve(config: HashMap<String, String>) -> Served {
 fn calls() -> (Value, Value) {
     let calls: Vec<Value> = catalog::OPERATIONS
         .iter()
-        .map(|op| json!([op.name, sj(&op.example_args())]))
+        .map(|op| json!([op.name, op.example_args()]))
         .collect();
     (
         Value::Array(calls),
@@ -265,7 +265,7 @@ async fn route_requests() -> Vec<String> {
     let fake = FakeGorgias::start().await;
     let cfg = config_for(&fake);
     for op in catalog::OPERATIONS {
-        let body = sj(&op.example_args()).to_string();
+        let body = op.example_args().to_string();
         let (r, _) = Host::shared().http(&cfg, post(&format!("/{}", op.name), &body)).await;
         assert_eq!(r.status, 200, "{}: {}", op.name, String::from_utf8_lossy(&r.body));
     }
@@ -317,7 +317,7 @@ async fn check(what: &str, era: Era, version: &str, s: &Value, fake: &FakeGorgia
         let text: Value =
             serde_json::from_str(r["content"][0]["text"].as_str().expect("text content")).expect("JSON text");
         assert_eq!(r["structuredContent"], text, "{what} {}", op.name);
-        check_schema(&ours(&text), &op.output_schema(), "$")
+        check_schema(&text, &op.output_schema(), "$")
             .unwrap_or_else(|e| panic!("{what} {}: output does not match its schema: {e}", op.name));
     }
     let f = &s["failure"];

@@ -20,13 +20,3 @@ pub fn config_for(fake: &fake_gorgias::FakeGorgias) -> HashMap<String, String> {
         ("gorgias_base_url".to_string(), fake.base_url()),
     ])
 }
-
-/// The connector's own JSON value (`gorgias_connector::json`) as serde_json's.
-pub fn sj(v: &gorgias_connector::json::Value) -> serde_json::Value {
-    serde_json::from_str(&v.to_json()).unwrap()
-}
-
-/// A serde_json value as the connector's own.
-pub fn ours(v: &serde_json::Value) -> gorgias_connector::json::Value {
-    gorgias_connector::json::parse(v.to_string().as_bytes()).unwrap()
-}

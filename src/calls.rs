@@ -1,0 +1,197 @@
+//! Running an operation for an inbound request, as every surface does: the
+//! credentials from the request headers or the configuration, the read-only
+//! gate, the operation picked from the registry ([`crate::ops::visit`]), the
+//! answer or the error body. The HTTP routes ([`crate::router`]) and the MCP
+//! tools ([`RegistryTools`], used by [`crate::mcp`]) both run through here.
+
+use crate::catalog::{self, Operation as Spec};
+use crate::client::{Client, Connection, Transport};
+use crate::config::Config;
+use crate::error::Error;
+use crate::http::HttpRequest;
+use crate::ops::{self, Operation, Visit};
+use crate::tools::{NoSuchTool, Tool, Tools};
+use serde_json::{Value, json};
+
+/// Credentials: per-request headers override the configured ones; neither
+/// can change the host pattern (the account is validated by the client).
+pub fn connection(req: &HttpRequest, config: &Config) -> Result<Connection, Error> {
+    let pick = |header: &str, configured: &Option<String>| -> Result<String, Error> {
+        req.header(header)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .or_else(|| configured.clone())
+            .ok_or_else(|| {
+                Error::invalid(
+                    header,
+                    "no Gorgias credentials configured: set the connector's variables or send this header",
+                )
+            })
+    };
+    Ok(Connection {
+        account: pick("x-gorgias-account", &config.account)?,
+        email: pick("x-gorgias-email", &config.email)?,
+        api_key: pick("x-gorgias-api-key", &config.api_key)?,
+    })
+}
+
+/// Runs one operation type on a body over a client.
+struct RunBody<'b, 'c, 't, T: Transport> {
+    body: &'b [u8],
+    client: &'c mut Client<'t, T>,
+}
+
+impl<T: Transport> Visit for RunBody<'_, '_, '_, T> {
+    type Out = Result<Value, Error>;
+    fn visit<O: Operation>(self) -> Self::Out {
+        ops::run_body::<O, T>(self.body, self.client)
+    }
+}
+
+/// Parses `body` for `op`, runs it and renders the spec's Returns.
+pub fn run<T: Transport>(
+    op: &Spec,
+    body: &[u8],
+    conn: &Connection,
+    config: &Config,
+    transport: &mut T,
+) -> Result<Value, Error> {
+    catalog::check_allowed(op, config.read_only)?;
+    let mut client =
+        Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?.redacting(config.secrets());
+    let run = RunBody {
+        body,
+        client: &mut client,
+    };
+    // `op` comes from the registry, so the visit always finds it.
+    ops::visit(op.name, run).unwrap_or_else(|| Err(Error::invalid("operation", format!("no operation {}", op.name))))
+}
+
+/// The MCP `ToolAnnotations` of an operation.
+pub fn annotations(op: &Spec) -> Value {
+    let mut a = json!({"title": op.title, "readOnlyHint": op.read_only, "openWorldHint": true});
+    if !op.read_only {
+        a["destructiveHint"] = false.into();
+        a["idempotentHint"] = op.idempotent.into();
+    }
+    a
+}
+
+/// The MCP tool of an operation.
+pub fn tool(op: &Spec) -> Tool {
+    Tool {
+        name: op.name,
+        title: op.title,
+        description: op.description,
+        input_schema: op.input_schema(),
+        output_schema: op.output_schema(),
+        annotations: annotations(op),
+    }
+}
+
+/// The registry's operations as MCP tools, for one inbound request (its
+/// credential headers) and the operator's configuration.
+pub struct RegistryTools<'a, T: Transport> {
+    /// The inbound request (credential headers).
+    pub request: &'a HttpRequest,
+    /// The operator's configuration.
+    pub config: &'a Config,
+    /// Where upstream requests go.
+    pub transport: &'a mut T,
+}
+
+impl<T: Transport> Tools for RegistryTools<'_, T> {
+    fn read_only(&self) -> bool {
+        self.config.read_only
+    }
+
+    fn list(&self) -> Vec<Tool> {
+        catalog::available(self.config.read_only).map(tool).collect()
+    }
+
+    fn call(&mut self, name: &str, arguments: Value) -> Result<Result<Value, Value>, NoSuchTool> {
+        let op = catalog::operation(name).ok_or(NoSuchTool::Unknown)?;
+        if self.config.read_only && !op.read_only {
+            return Err(NoSuchTool::ReadOnly);
+        }
+        let body = arguments.to_string();
+        let outcome = connection(self.request, self.config)
+            .map_err(|e| e.in_operation(op.name))
+            .and_then(|conn| run(op, body.as_bytes(), &conn, self.config, self.transport));
+        Ok(outcome.map_err(|e| crate::error::error_json(&e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::tests::Scripted;
+
+    fn cfg(read_only: bool) -> Config {
+        Config {
+            account: Some("acme".into()),
+            email: Some("agent@acme.com".into()),
+            api_key: Some("s3cr3t-key".into()),
+            read_only,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn tools_call_runs_the_operation_as_its_route_does() {
+        let req = HttpRequest::default();
+        let c = cfg(false);
+        let mut t = Scripted::new(vec![Scripted::json(200, include_str!("../tests/fixtures/ticket.json"))]);
+        let mut tools = RegistryTools {
+            request: &req,
+            config: &c,
+            transport: &mut t,
+        };
+        let v = tools.call("get-ticket", json!({"ticketId": 12345})).unwrap().unwrap();
+        assert_eq!(v["ticket"]["customer_id"], 98765);
+        let e = tools.call("get-ticket", json!({"ticketId": 0})).unwrap().unwrap_err();
+        assert_eq!(
+            e,
+            json!({"error": {"code": "invalid-input", "field": "ticketId", "message": "ticketId: must be a positive integer", "retryable": false}})
+        );
+        assert_eq!(tools.call("delete-ticket", json!({})), Err(NoSuchTool::Unknown));
+        assert_eq!(t.lines(), vec!["GET /api/tickets/12345"]);
+    }
+
+    #[test]
+    fn read_only_tools_hide_and_refuse_mutations() {
+        let req = HttpRequest::default();
+        let c = cfg(true);
+        let mut t = Scripted::default();
+        let mut tools = RegistryTools {
+            request: &req,
+            config: &c,
+            transport: &mut t,
+        };
+        assert!(tools.read_only());
+        let names: Vec<&str> = tools.list().iter().map(|t| t.name).collect();
+        assert_eq!(
+            names,
+            [
+                "get-ticket",
+                "search-tickets",
+                "get-ticket-messages",
+                "list-ticket-tags",
+                "find-customer-by-email"
+            ]
+        );
+        assert_eq!(
+            tools.call(
+                "add-internal-note",
+                json!({"ticketId": 1, "senderUserId": 2, "bodyText": "x"})
+            ),
+            Err(NoSuchTool::ReadOnly)
+        );
+        assert!(t.sent.is_empty());
+        let get = tool(catalog::operation("get-ticket").unwrap());
+        assert_eq!(
+            get.annotations,
+            json!({"title": "Get Ticket", "readOnlyHint": true, "openWorldHint": true})
+        );
+    }
+}

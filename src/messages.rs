@@ -1,0 +1,279 @@
+//! Messages of a ticket: reply, internal note, and reading the thread.
+//! Each operation is its input type, its [`Operation`] entry, the Gorgias
+//! request it builds and the mapping of the answer.
+
+use crate::catalog::{CURSOR, LIMIT, Operation as Spec, Output, id, text};
+use crate::client::{ApiRequest, Client, Method, Transport};
+use crate::error::Error;
+use crate::model::{self, MessagePage, Note, Reply};
+use crate::ops::*;
+use crate::params::{id as id_field, opt_id, opt_u32};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Input of reply-to-ticket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReplyToTicket {
+    /// Ticket.
+    #[serde(deserialize_with = "id_field")]
+    pub ticket_id: u64,
+    /// Channel of the reply.
+    pub channel: String,
+    /// Sending agent.
+    #[serde(deserialize_with = "id_field")]
+    pub sender_user_id: u64,
+    /// Plain text.
+    pub body_text: Option<String>,
+    /// HTML.
+    pub body_html: Option<String>,
+    /// Receiving customer.
+    #[serde(default, deserialize_with = "opt_id")]
+    pub receiver_customer_id: Option<u64>,
+    /// `source.from.address`.
+    pub from_email: Option<String>,
+    /// `source.from.name`.
+    pub from_name: Option<String>,
+    /// `source.to[0].address`.
+    pub to_email: Option<String>,
+    /// `source.to[0].name`.
+    pub to_name: Option<String>,
+}
+
+/// Input of add-internal-note.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AddInternalNote {
+    /// Ticket.
+    #[serde(deserialize_with = "id_field")]
+    pub ticket_id: u64,
+    /// Authoring agent.
+    #[serde(deserialize_with = "id_field")]
+    pub sender_user_id: u64,
+    /// Plain text.
+    pub body_text: Option<String>,
+    /// HTML.
+    pub body_html: Option<String>,
+}
+
+/// Input of get-ticket-messages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetTicketMessages {
+    /// Ticket.
+    #[serde(deserialize_with = "id_field")]
+    pub ticket_id: u64,
+    /// Page size.
+    #[serde(default, deserialize_with = "opt_u32")]
+    pub limit: Option<u32>,
+    /// Cursor.
+    pub cursor: Option<String>,
+}
+
+// ---- 5. reply-to-ticket ------------------------------------------------------
+
+impl ReplyToTicket {
+    /// Checks required fields, body and the email rule.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_id("ticketId", self.ticket_id)?;
+        check_channel(&self.channel)?;
+        if self.channel == "internal-note" {
+            return Err(Error::invalid("channel", "use add-internal-note for internal notes"));
+        }
+        check_id("senderUserId", self.sender_user_id)?;
+        check_opt_id("receiverCustomerId", self.receiver_customer_id)?;
+        check_body(&self.body_text, &self.body_html)?;
+        check_from_email(&self.channel, &self.from_email)?;
+        check_email("fromEmail", self.from_email.as_deref())?;
+        check_email("toEmail", self.to_email.as_deref())?;
+        Ok(())
+    }
+
+    /// `POST /api/tickets/{id}/messages`, public, from the agent.
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        self.validate()?;
+        let mut m = Map::new();
+        m.insert("channel".into(), self.channel.clone().into());
+        m.insert("via".into(), "api".into());
+        m.insert("from_agent".into(), true.into());
+        m.insert("public".into(), true.into());
+        m.insert("sender".into(), id_ref(self.sender_user_id));
+        put(&mut m, "receiver", self.receiver_customer_id.map(id_ref));
+        put(&mut m, "body_text", self.body_text.clone());
+        put(&mut m, "body_html", self.body_html.clone());
+        put(
+            &mut m,
+            "source",
+            source(
+                &self.channel,
+                (&self.from_email, &self.from_name),
+                (&self.to_email, &self.to_name),
+            ),
+        );
+        Ok(ApiRequest::with_body(
+            Method::Post,
+            format!("/api/tickets/{}/messages", self.ticket_id),
+            Value::Object(m),
+        ))
+    }
+
+    /// Runs reply-to-ticket.
+    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<Reply, Error> {
+        let m = c.call(&self.request()?, model::parse_message)?;
+        Ok(Reply {
+            message_id: m.id,
+            ticket_id: m.ticket_id,
+            channel: m.channel,
+            public: m.public,
+            created_datetime: m.created_datetime,
+        })
+    }
+}
+
+// ---- 6. add-internal-note ----------------------------------------------------
+
+impl AddInternalNote {
+    /// Checks ids and body.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_id("ticketId", self.ticket_id)?;
+        check_id("senderUserId", self.sender_user_id)?;
+        check_body(&self.body_text, &self.body_html)
+    }
+
+    /// `POST /api/tickets/{id}/messages` as `internal-note`, not public.
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        self.validate()?;
+        let mut m = Map::new();
+        m.insert("channel".into(), "internal-note".into());
+        m.insert("via".into(), "api".into());
+        m.insert("from_agent".into(), true.into());
+        m.insert("public".into(), false.into());
+        m.insert("sender".into(), id_ref(self.sender_user_id));
+        put(&mut m, "body_text", self.body_text.clone());
+        put(&mut m, "body_html", self.body_html.clone());
+        Ok(ApiRequest::with_body(
+            Method::Post,
+            format!("/api/tickets/{}/messages", self.ticket_id),
+            Value::Object(m),
+        ))
+    }
+
+    /// Runs add-internal-note.
+    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<Note, Error> {
+        let m = c.call(&self.request()?, model::parse_message)?;
+        Ok(Note {
+            message_id: m.id,
+            ticket_id: m.ticket_id,
+            created_datetime: m.created_datetime,
+        })
+    }
+}
+
+// ---- 7. get-ticket-messages --------------------------------------------------
+
+impl GetTicketMessages {
+    /// `GET /api/messages?ticket_id=…` (not the deprecated per-ticket route).
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        check_id("ticketId", self.ticket_id)?;
+        check_limit(self.limit)?;
+        let mut q = vec![("ticket_id".to_string(), self.ticket_id.to_string())];
+        if let Some(l) = self.limit {
+            q.push(("limit".into(), l.to_string()));
+        }
+        if let Some(c) = self.cursor.clone().filter(|c| !c.is_empty()) {
+            q.push(("cursor".into(), c));
+        }
+        Ok(ApiRequest::get("/api/messages", q))
+    }
+
+    /// Runs get-ticket-messages.
+    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<MessagePage, Error> {
+        c.call(&self.request()?, model::parse_message_page)
+    }
+}
+
+impl Operation for ReplyToTicket {
+    const SPEC: &'static Spec = &Spec {
+        name: "reply-to-ticket",
+        title: "Reply to Ticket",
+        description: "Post a customer-facing reply to a Gorgias ticket on its channel.",
+        read_only: false,
+        idempotent: false,
+        endpoint: "POST /api/tickets/{id}/messages",
+        params: &[
+            id("ticketId", true, "Ticket to reply to"),
+            text(
+                "channel",
+                true,
+                "Channel for the reply (email, chat, sms, etc.) — usually matches the ticket channel",
+            ),
+            id("senderUserId", true, "Agent user ID sending the reply"),
+            text("bodyText", false, "Plain-text body of the reply"),
+            text("bodyHtml", false, "HTML body of the reply"),
+            id("receiverCustomerId", false, "Customer ID receiving the reply"),
+            text(
+                "fromEmail",
+                false,
+                "Sender email address. Required for email-channel replies — Gorgias rejects messages without source.from",
+            ),
+            text("fromName", false, "Sender display name (optional)"),
+            text(
+                "toEmail",
+                false,
+                "Recipient email address. Recommended for email-channel replies so Gorgias knows where to deliver",
+            ),
+            text("toName", false, "Recipient display name (optional)"),
+        ],
+        output: Output::Reply,
+        example: r#"{"ticketId": 12345, "channel": "email", "senderUserId": 4567, "bodyText": "Thanks for reaching out! I've located order #1042 and reshipped it with expedited delivery — you should receive it within 2 business days.", "receiverCustomerId": 98765, "fromEmail": "support@yourstore.com", "toEmail": "customer@example.com"}"#,
+    };
+    type Output = Reply;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Reply, Error> {
+        ReplyToTicket::run(&self, c)
+    }
+}
+
+impl Operation for AddInternalNote {
+    const SPEC: &'static Spec = &Spec {
+        name: "add-internal-note",
+        title: "Add Internal Note",
+        description: "Add an internal note to a Gorgias ticket — only visible to agents. At least one of bodyText or bodyHtml must be provided.",
+        read_only: false,
+        idempotent: false,
+        endpoint: "POST /api/tickets/{id}/messages",
+        params: &[
+            id("ticketId", true, "Ticket to add the note to"),
+            id("senderUserId", true, "Agent user ID authoring the note"),
+            text("bodyText", false, "Plain-text body of the note"),
+            text("bodyHtml", false, "HTML body of the note"),
+        ],
+        output: Output::Note,
+        example: r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "Customer is a VIP — reshipped at no charge and flagged the account for follow-up next week."}"#,
+    };
+    type Output = Note;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Note, Error> {
+        AddInternalNote::run(&self, c)
+    }
+}
+
+impl Operation for GetTicketMessages {
+    const SPEC: &'static Spec = &Spec {
+        name: "get-ticket-messages",
+        title: "Get Ticket Messages",
+        description: "Retrieve the messages (conversation thread) for a Gorgias ticket.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/messages?ticket_id={id}",
+        params: &[
+            id("ticketId", true, "Ticket ID whose messages to retrieve"),
+            LIMIT,
+            CURSOR,
+        ],
+        output: Output::MessagePage,
+        example: r#"{"ticketId": 12345, "limit": 50}"#,
+    };
+    type Output = MessagePage;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<MessagePage, Error> {
+        GetTicketMessages::run(&self, c)
+    }
+}

@@ -1,0 +1,231 @@
+//! Tags of a ticket: listing them, and adding them by name or ID (creating
+//! missing ones). Each operation is its input type, its [`Operation`] entry,
+//! the Gorgias requests it builds and the mapping of the answers.
+
+use crate::catalog::{Operation as Spec, Output, Param, Ty, id, param};
+use crate::client::{ApiRequest, Client, Method, Transport};
+use crate::error::Error;
+use crate::model::{self, Tag};
+use crate::ops::*;
+use crate::params::{id as id_field, id_list, list};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Input of list-ticket-tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListTicketTags {
+    /// The ticket.
+    #[serde(deserialize_with = "id_field")]
+    pub ticket_id: u64,
+}
+
+/// What list-ticket-tags answers: `{"tags": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagList {
+    /// The ticket's tags.
+    pub tags: Vec<Tag>,
+}
+
+/// What add-ticket-tags answers: `{"success": true}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Success {
+    /// Always true on success (failures are errors).
+    pub success: bool,
+}
+
+impl Operation for ListTicketTags {
+    const SPEC: &'static Spec = &Spec {
+        name: "list-ticket-tags",
+        title: "List Ticket Tags",
+        description: "List the tags currently applied to a Gorgias ticket.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/tickets/{id}/tags",
+        params: &[id("ticketId", true, "Ticket whose tags to list")],
+        output: Output::Tags,
+        example: r#"{"ticketId": 12345}"#,
+    };
+    type Output = TagList;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagList, Error> {
+        list_ticket_tags(c, self.ticket_id).map(|tags| TagList { tags })
+    }
+}
+
+impl Operation for AddTicketTags {
+    const SPEC: &'static Spec = &Spec {
+        name: "add-ticket-tags",
+        title: "Add Ticket Tags",
+        description: "Add one or more tags to a Gorgias ticket without replacing existing tags. Identify tags by name (creating them if absent) or by ID.",
+        read_only: false,
+        // Adding tags a ticket already has changes nothing: repeated calls converge.
+        idempotent: true,
+        endpoint: "GET /api/tags?search=, POST /api/tags, POST /api/tickets/{id}/tags",
+        params: &[
+            id("ticketId", true, "Ticket to tag"),
+            param(
+                "tagNames",
+                Ty::StringArray,
+                false,
+                "Names of tags to add. Tags are created if they do not exist. Provide tagNames, tagIds, or both",
+            ),
+            Param {
+                minimum: Some(1),
+                ..param(
+                    "tagIds",
+                    Ty::IntegerArray,
+                    false,
+                    "IDs of existing tags to add. Provide tagNames, tagIds, or both",
+                )
+            },
+        ],
+        output: Output::Success,
+        example: r#"{"ticketId": 12345, "tagNames": ["vip", "reshipped"]}"#,
+    };
+    type Output = Success;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Success, Error> {
+        AddTicketTags::run(&self, c).map(|success| Success { success })
+    }
+}
+
+/// Input of add-ticket-tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AddTicketTags {
+    /// Ticket.
+    #[serde(deserialize_with = "id_field")]
+    pub ticket_id: u64,
+    /// Names (created when missing).
+    #[serde(default, deserialize_with = "list")]
+    pub tag_names: Vec<String>,
+    /// Existing tag IDs.
+    #[serde(default, deserialize_with = "id_list")]
+    pub tag_ids: Vec<u64>,
+}
+
+// ---- 8. list-ticket-tags -----------------------------------------------------
+
+/// `GET /api/tickets/{id}/tags`.
+pub fn list_ticket_tags_request(ticket_id: u64) -> Result<ApiRequest, Error> {
+    check_id("ticketId", ticket_id)?;
+    Ok(ApiRequest::get(format!("/api/tickets/{ticket_id}/tags"), vec![]))
+}
+
+/// Runs list-ticket-tags.
+pub fn list_ticket_tags<T: Transport>(c: &mut Client<T>, ticket_id: u64) -> Result<Vec<Tag>, Error> {
+    c.call(&list_ticket_tags_request(ticket_id)?, model::parse_tags)
+}
+
+// ---- 9. add-ticket-tags ------------------------------------------------------
+
+impl AddTicketTags {
+    /// Checks that something is given, names are usable and ids positive.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_id("ticketId", self.ticket_id)?;
+        if self.tag_names.is_empty() && self.tag_ids.is_empty() {
+            return Err(Error::invalid(
+                "tagNames",
+                "give tagNames, tagIds, or both (at least one tag)",
+            ));
+        }
+        for (i, n) in self.tag_names.iter().enumerate() {
+            if n.trim().is_empty() {
+                return Err(Error::invalid(&format!("tagNames[{i}]"), "must not be empty"));
+            }
+            if n.chars().count() > 255 {
+                return Err(Error::invalid(
+                    &format!("tagNames[{i}]"),
+                    "must be at most 255 characters",
+                ));
+            }
+        }
+        for (i, id) in self.tag_ids.iter().enumerate() {
+            check_id(&format!("tagIds[{i}]"), *id)?;
+        }
+        if self.tag_names.len() + self.tag_ids.len() > 100 {
+            return Err(Error::invalid("tagNames", "at most 100 tags per call"));
+        }
+        Ok(())
+    }
+
+    /// The distinct names, trimmed, in first-seen order.
+    fn names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for n in &self.tag_names {
+            let n = n.trim().to_string();
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+        out
+    }
+
+    /// Resolves names to ids (creating missing tags), then adds all ids.
+    ///
+    /// Repeating the call converges: found names are reused, a 409 on create
+    /// means another caller created the tag meanwhile, and the final POST is additive.
+    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<bool, Error> {
+        self.validate()?;
+        let mut ids: Vec<u64> = Vec::new();
+        for name in self.names() {
+            let id = match find_tag(c, &name)? {
+                Some(id) => id,
+                None => match c.call(&create_tag_request(&name), model::parse_tag) {
+                    Ok(tag) => tag.id,
+                    Err(Error::Conflict(_)) => find_tag(c, &name)?.ok_or_else(|| {
+                        Error::Conflict(crate::error::ApiError {
+                            status: 409,
+                            message: format!("{}: tag {name:?} exists but could not be found by search", c.operation),
+                            field_errors: vec![],
+                            retryable: true,
+                        })
+                    })?,
+                    Err(e) => return Err(e),
+                },
+            };
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        for id in &self.tag_ids {
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+        c.call(&apply_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
+        Ok(true)
+    }
+}
+
+/// `GET /api/tags?search=<name>&limit=100`.
+pub fn search_tags_request(name: &str) -> ApiRequest {
+    ApiRequest::get(
+        "/api/tags",
+        vec![("search".into(), name.into()), ("limit".into(), "100".into())],
+    )
+}
+
+/// `POST /api/tags {"name": …}`.
+pub fn create_tag_request(name: &str) -> ApiRequest {
+    let mut body = Map::new();
+    body.insert("name".into(), name.into());
+    ApiRequest::with_body(Method::Post, "/api/tags", Value::Object(body))
+}
+
+/// `POST /api/tickets/{id}/tags {"ids": […]}` (additive).
+pub fn apply_tags_request(ticket_id: u64, ids: &[u64]) -> ApiRequest {
+    let mut body = Map::new();
+    body.insert("ids".into(), ids.iter().map(|&id| Value::from(id)).collect());
+    ApiRequest::with_body(
+        Method::Post,
+        format!("/api/tickets/{ticket_id}/tags"),
+        Value::Object(body),
+    )
+}
+
+/// Search is case-insensitive and fuzzy; tag names are case sensitive, so
+/// only an exact match counts.
+fn find_tag<T: Transport>(c: &mut Client<T>, name: &str) -> Result<Option<u64>, Error> {
+    let tags = c.call(&search_tags_request(name), model::parse_tags)?;
+    Ok(tags.into_iter().find(|t| t.name == name).map(|t| t.id))
+}

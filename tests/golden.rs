@@ -1,0 +1,874 @@
+//! Golden answers: every route (each spec "Example Usage", an error of each
+//! class, the listing, `/openapi.json`, `/health`, routing errors), every MCP
+//! call and every typed export, through the built component against the fake
+//! Gorgias, with the exact upstream requests. Recorded once on the code before
+//! issue 10's rewrite, so the rewrite can prove it changed no answer.
+//!
+//! `GOLDEN_UPDATE=1 cargo test --test golden` rewrites `tests/golden/*.json`;
+//! otherwise each answer is compared with its file and every difference is
+//! reported (all cases run before the test fails).
+mod support;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use support::config_for;
+use support::fake_gorgias::{self, FakeGorgias, Scripted};
+use support::host::{Host, HttpResult, wit};
+
+/// An inbound request for one case.
+struct Req {
+    method: &'static str,
+    path: &'static str,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+fn post(path: &'static str, body: &str) -> Req {
+    Req {
+        method: "POST",
+        path,
+        headers: vec![("content-type", "application/json".into())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+fn get(path: &'static str) -> Req {
+    Req {
+        method: "GET",
+        path,
+        headers: Vec::new(),
+        body: Vec::new(),
+    }
+}
+
+impl Req {
+    fn header(mut self, k: &'static str, v: &str) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(k));
+        self.headers.push((k, v.to_string()));
+        self
+    }
+    fn hyper(&self) -> hyper::Request<Full<Bytes>> {
+        let mut b = hyper::Request::builder()
+            .method(self.method)
+            .uri(format!("http://localhost{}", self.path));
+        for (k, v) in &self.headers {
+            b = b.header(*k, v.as_str());
+        }
+        b.body(Full::new(Bytes::from(self.body.clone()))).expect("request")
+    }
+    fn record(&self) -> Value {
+        let body = if self.body.len() > 4096 {
+            json!(format!("<{} bytes>", self.body.len()))
+        } else {
+            serde_json::from_slice(&self.body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&self.body).into_owned()))
+        };
+        json!({
+            "method": self.method,
+            "path": self.path,
+            "headers": self.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+            "body": body,
+        })
+    }
+}
+
+/// How a case changes the fake and the configuration before it runs.
+#[derive(Default)]
+struct Setup {
+    scripts: Vec<Scripted>,
+    config: Vec<(&'static str, String)>,
+    bare_tag_lists: bool,
+    empty_update_bodies: bool,
+}
+
+fn setup() -> Setup {
+    Setup::default()
+}
+
+impl Setup {
+    fn script(mut self, s: Scripted) -> Self {
+        self.scripts.push(s);
+        self
+    }
+    fn config(mut self, k: &'static str, v: &str) -> Self {
+        self.config.push((k, v.to_string()));
+        self
+    }
+    async fn start(self) -> (FakeGorgias, HashMap<String, String>) {
+        let fake = FakeGorgias::start().await;
+        let mut cfg = config_for(&fake);
+        for (k, v) in self.config {
+            cfg.insert(k.to_string(), v);
+        }
+        for s in self.scripts {
+            fake.script(s);
+        }
+        fake.bare_tag_lists(self.bare_tag_lists);
+        fake.empty_update_bodies(self.empty_update_bodies);
+        (fake, cfg)
+    }
+}
+
+/// The requests the fake saw, as recorded in a golden file.
+fn upstream(fake: &FakeGorgias) -> Value {
+    fake.requests()
+        .iter()
+        .map(|r| {
+            let h = |n: &str| r.header(n).map(str::to_string);
+            json!({
+                "line": r.line(),
+                "authorization": h("authorization"),
+                "accept": h("accept"),
+                "content-type": h("content-type"),
+                "user-agent": h("user-agent"),
+                "body": r.body,
+            })
+        })
+        .collect()
+}
+
+fn answer(r: &HttpResult) -> Value {
+    let mut headers: Vec<(String, String)> = r.headers.clone();
+    headers.retain(|(k, _)| k != "date");
+    headers.sort();
+    let body = serde_json::from_slice::<Value>(&r.body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&r.body).into_owned()));
+    json!({
+        "status": r.status,
+        "headers": headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+        "body": body,
+    })
+}
+
+/// Collects the cases' results and compares or rewrites their files.
+struct Golden {
+    dir: PathBuf,
+    update: bool,
+    failures: Vec<String>,
+    seen: Vec<String>,
+}
+
+impl Golden {
+    fn new() -> Self {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden");
+        let update = std::env::var_os("GOLDEN_UPDATE").is_some_and(|v| v == "1");
+        if update {
+            std::fs::create_dir_all(&dir).expect("create tests/golden");
+        }
+        Golden {
+            dir,
+            update,
+            failures: Vec::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// `record` with the fake's port replaced, so the files do not depend on it.
+    fn check(&mut self, name: &str, record: Value, port: Option<u16>) {
+        assert!(!self.seen.iter().any(|s| s == name), "duplicate golden name {name}");
+        self.seen.push(name.to_string());
+        let mut text = serde_json::to_string_pretty(&record).expect("serialise") + "\n";
+        if let Some(port) = port {
+            text = text.replace(&format!("127.0.0.1:{port}"), "127.0.0.1:<port>");
+        }
+        let path = self.dir.join(format!("{name}.json"));
+        if self.update {
+            std::fs::write(&path, &text).expect("write golden");
+            return;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(want) if want == text => {}
+            Ok(want) => {
+                let want: Value = serde_json::from_str(&want).unwrap_or(Value::Null);
+                let got: Value = serde_json::from_str(&text).expect("own JSON");
+                self.failures
+                    .push(format!("{name}: answer changed\n  want: {want}\n  got:  {got}"));
+            }
+            Err(e) => self
+                .failures
+                .push(format!("{name}: no golden file {} ({e})", path.display())),
+        }
+    }
+
+    async fn route(&mut self, name: &str, s: Setup, req: Req) {
+        let (fake, cfg) = s.start().await;
+        let (r, logs) = Host::shared().http(&cfg, req.hyper()).await;
+        assert!(
+            !logs.stderr.contains("panicked"),
+            "{name}: guest panicked: {}",
+            logs.stderr
+        );
+        let rec = json!({"request": req.record(), "answer": answer(&r), "upstream": upstream(&fake)});
+        self.check(&format!("route-{name}"), rec, Some(fake.addr.port()));
+    }
+
+    async fn mcp(&mut self, name: &str, s: Setup, body: Value) {
+        let req = post("/mcp", &body.to_string())
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-06-18");
+        let (fake, cfg) = s.start().await;
+        let (r, logs) = Host::shared().http(&cfg, req.hyper()).await;
+        assert!(
+            !logs.stderr.contains("panicked"),
+            "{name}: guest panicked: {}",
+            logs.stderr
+        );
+        let mut a = answer(&r);
+        // A tool result's text twin is the structured content as a string:
+        // record it parsed, so key order inside it is visible as JSON.
+        if let Some(text) = a["body"]["result"]["content"][0]["text"].as_str()
+            && let Ok(v) = serde_json::from_str::<Value>(text)
+        {
+            a["body"]["result"]["content"][0]["text"] = json!({"<parsed>": v});
+        }
+        let rec = json!({"request": body, "answer": a, "upstream": upstream(&fake)});
+        self.check(&format!("mcp-{name}"), rec, Some(fake.addr.port()));
+    }
+
+    async fn typed<R: std::fmt::Debug>(
+        &mut self,
+        name: &str,
+        s: Setup,
+        f: impl AsyncFnOnce(
+            &support::host::Connector,
+            &mut wasmtime::Store<support::host::HostState>,
+        ) -> wasmtime::Result<R>,
+    ) {
+        let (fake, cfg) = s.start().await;
+        let (r, logs) = Host::shared().typed(&cfg, f).await;
+        assert!(
+            !logs.stderr.contains("panicked"),
+            "{name}: guest panicked: {}",
+            logs.stderr
+        );
+        let rec = json!({"result": format!("{r:#?}").lines().collect::<Vec<_>>(), "upstream": upstream(&fake)});
+        self.check(&format!("typed-{name}"), rec, Some(fake.addr.port()));
+    }
+
+    fn finish(self) {
+        if self.update {
+            return;
+        }
+        let files: Vec<String> = std::fs::read_dir(&self.dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().trim_end_matches(".json").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut failures = self.failures;
+        for f in files {
+            if !self.seen.contains(&f) {
+                failures.push(format!("{f}: golden file without a case"));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} golden answer(s) differ (GOLDEN_UPDATE=1 re-records):\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+}
+
+fn conn() -> wit::Connection {
+    wit::Connection {
+        account: fake_gorgias::ACCOUNT.into(),
+        email: fake_gorgias::EMAIL.into(),
+        api_key: fake_gorgias::API_KEY.into(),
+    }
+}
+
+const TICKET: &str = "/api/tickets/12345";
+const MESSAGES: &str = "/api/tickets/12345/messages";
+
+fn gorgias_error(status: u16, body: &str) -> Scripted {
+    Scripted::new("GET", TICKET, status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_matches_its_golden_file() {
+    let mut g = Golden::new();
+
+    // Each spec "Example Usage", verbatim.
+    let examples: [(&str, &'static str, &str); 10] = [
+        ("get-ticket-example", "/get-ticket", r#"{"ticketId": 12345}"#),
+        (
+            "search-tickets-example",
+            "/search-tickets",
+            r#"{"customerId": 98765, "orderBy": "updated_datetime:desc", "limit": 50}"#,
+        ),
+        (
+            "create-ticket-example",
+            "/create-ticket",
+            r#"{"channel": "email", "customerId": 98765, "fromAgent": false, "subject": "Order hasn't shipped yet", "bodyText": "Hi, I placed order #1042 five days ago and it still shows as processing. Can you check on this?", "fromEmail": "customer@example.com", "toEmail": "support@yourstore.com"}"#,
+        ),
+        (
+            "update-ticket-example",
+            "/update-ticket",
+            r#"{"ticketId": 12345, "status": "closed", "priority": "high", "assigneeUserId": 4567}"#,
+        ),
+        (
+            "reply-to-ticket-example",
+            "/reply-to-ticket",
+            r#"{"ticketId": 12345, "channel": "email", "senderUserId": 4567, "bodyText": "Thanks for reaching out! I've located order #1042 and reshipped it with expedited delivery — you should receive it within 2 business days.", "receiverCustomerId": 98765, "fromEmail": "support@yourstore.com", "toEmail": "customer@example.com"}"#,
+        ),
+        (
+            "add-internal-note-example",
+            "/add-internal-note",
+            r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "Customer is a VIP — reshipped at no charge and flagged the account for follow-up next week."}"#,
+        ),
+        (
+            "get-ticket-messages-example",
+            "/get-ticket-messages",
+            r#"{"ticketId": 12345, "limit": 50}"#,
+        ),
+        (
+            "list-ticket-tags-example",
+            "/list-ticket-tags",
+            r#"{"ticketId": 12345}"#,
+        ),
+        (
+            "add-ticket-tags-example",
+            "/add-ticket-tags",
+            r#"{"ticketId": 12345, "tagNames": ["vip", "reshipped"]}"#,
+        ),
+        (
+            "find-customer-by-email-example",
+            "/find-customer-by-email",
+            r#"{"email": "customer@example.com"}"#,
+        ),
+    ];
+    for (name, path, body) in examples {
+        g.route(name, setup(), post(path, body)).await;
+    }
+
+    // Variants of inputs and Gorgias answers.
+    let variants: [(&str, &'static str, &str); 14] = [
+        ("search-tickets-page", "/search-tickets", r#"{"limit": 2}"#),
+        (
+            "search-tickets-all-filters",
+            "/search-tickets",
+            r#"{"viewId": "7", "externalId": "ext 1&2", "orderBy": "created_datetime:asc", "cursor": "c/1"}"#,
+        ),
+        ("search-tickets-empty-body", "/search-tickets", ""),
+        ("get-ticket-numeric-string", "/get-ticket", r#"{"ticketId": "12345"}"#),
+        ("get-ticket-float-id", "/get-ticket", r#"{"ticketId": 12345.0}"#),
+        (
+            "create-ticket-agent-chat",
+            "/create-ticket",
+            r#"{"channel": "chat", "customerId": 98765, "fromAgent": true, "senderUserId": 4567, "bodyHtml": "<p>Hi</p>", "status": "closed", "fromName": "A", "toName": "B"}"#,
+        ),
+        (
+            "update-ticket-team-subject",
+            "/update-ticket",
+            r#"{"ticketId": 12345, "assigneeTeamId": 78, "subject": "New"}"#,
+        ),
+        (
+            "reply-to-ticket-names-html",
+            "/reply-to-ticket",
+            r#"{"ticketId": 12345, "channel": "email", "senderUserId": 4567, "bodyHtml": "<p>Reshipped.</p>", "fromEmail": "support@yourstore.com", "fromName": "Support", "toEmail": "customer@example.com", "toName": "Jane Doe"}"#,
+        ),
+        (
+            "get-ticket-messages-page",
+            "/get-ticket-messages",
+            r#"{"ticketId": 12345, "limit": 1, "cursor": "cur-1"}"#,
+        ),
+        (
+            "add-ticket-tags-ids",
+            "/add-ticket-tags",
+            r#"{"ticketId": 12347, "tagIds": [11, "13"], "tagNames": ["Escalated"]}"#,
+        ),
+        (
+            "find-customer-none",
+            "/find-customer-by-email",
+            r#"{"email": "nobody@example.com"}"#,
+        ),
+        (
+            "update-ticket-numeric-strings",
+            "/update-ticket",
+            r#"{"ticketId": "12345", "assigneeUserId": "4567", "assigneeTeamId": null}"#,
+        ),
+        ("get-ticket-not-found", "/get-ticket", r#"{"ticketId": 999}"#),
+        (
+            "list-ticket-tags-not-found",
+            "/list-ticket-tags",
+            r#"{"ticketId": 999}"#,
+        ),
+    ];
+    for (name, path, body) in variants {
+        g.route(name, setup(), post(path, body)).await;
+    }
+    g.route(
+        "list-ticket-tags-bare-array",
+        Setup {
+            bare_tag_lists: true,
+            ..setup()
+        },
+        post("/list-ticket-tags", r#"{"ticketId": 12345}"#),
+    )
+    .await;
+    g.route(
+        "update-ticket-empty-body-refetches",
+        Setup {
+            empty_update_bodies: true,
+            ..setup()
+        },
+        post("/update-ticket", r#"{"ticketId": 12345, "status": "closed"}"#),
+    )
+    .await;
+
+    // invalid-input, one per way a body can be wrong.
+    let invalid: [(&str, &'static str, &str); 22] = [
+        ("invalid-not-json", "/get-ticket", "{"),
+        ("invalid-not-object", "/get-ticket", "[1]"),
+        ("invalid-missing-field", "/get-ticket", "{}"),
+        ("invalid-null-required", "/get-ticket", r#"{"ticketId": null}"#),
+        ("invalid-unknown-field", "/get-ticket", r#"{"ticketID": 1}"#),
+        ("invalid-wrong-type-bool", "/get-ticket", r#"{"ticketId": true}"#),
+        ("invalid-fraction", "/get-ticket", r#"{"ticketId": 1.5}"#),
+        ("invalid-negative", "/get-ticket", r#"{"ticketId": -3}"#),
+        ("invalid-zero", "/get-ticket", r#"{"ticketId": 0}"#),
+        ("invalid-too-large", "/get-ticket", r#"{"ticketId": 1e30}"#),
+        ("invalid-string-not-numeric", "/get-ticket", r#"{"ticketId": "abc"}"#),
+        ("invalid-limit-range", "/search-tickets", r#"{"limit": 500}"#),
+        ("invalid-order-by", "/search-tickets", r#"{"orderBy": "id"}"#),
+        (
+            "invalid-status",
+            "/update-ticket",
+            r#"{"ticketId": 1, "status": "pending"}"#,
+        ),
+        ("invalid-update-nothing", "/update-ticket", r#"{"ticketId": 1}"#),
+        (
+            "invalid-create-no-body",
+            "/create-ticket",
+            r#"{"channel": "email", "customerId": 1, "fromAgent": false}"#,
+        ),
+        (
+            "invalid-create-email-no-from",
+            "/create-ticket",
+            r#"{"channel": "email", "customerId": 1, "fromAgent": false, "bodyText": "x"}"#,
+        ),
+        (
+            "invalid-reply-wrong-string-type",
+            "/reply-to-ticket",
+            r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2, "bodyText": 5}"#,
+        ),
+        ("invalid-tags-none", "/add-ticket-tags", r#"{"ticketId": 1}"#),
+        (
+            "invalid-tag-id-list-item",
+            "/add-ticket-tags",
+            r#"{"ticketId": 1, "tagIds": [1, 2.5]}"#,
+        ),
+        (
+            "invalid-email",
+            "/find-customer-by-email",
+            r#"{"email": "not-an-email"}"#,
+        ),
+        (
+            "invalid-messages-limit-zero",
+            "/get-ticket-messages",
+            r#"{"ticketId": 1, "limit": 0}"#,
+        ),
+    ];
+    for (name, path, body) in invalid {
+        g.route(name, setup(), post(path, body)).await;
+    }
+    g.route(
+        "invalid-account-header",
+        setup(),
+        post("/get-ticket", r#"{"ticketId": 12345}"#).header("x-gorgias-account", "evil.com/x"),
+    )
+    .await;
+
+    // Gorgias's answers, one per error class.
+    let upstream_errors = [
+        (
+            "unauthorized-401",
+            gorgias_error(401, r#"{"error": {"msg": "Unauthorized"}}"#),
+        ),
+        (
+            "forbidden-403",
+            gorgias_error(403, r#"{"error": {"msg": "Forbidden."}}"#),
+        ),
+        ("conflict-409", gorgias_error(409, r#"{"error": {"msg": "Conflict."}}"#)),
+        (
+            "upstream-400-field-errors",
+            gorgias_error(
+                400,
+                r#"{"error": {"msg": "Bad.", "data": {"status": ["Not a valid choice."]}}}"#,
+            ),
+        ),
+        ("upstream-500-read-budget", gorgias_error(500, "<html>oops</html>")),
+        (
+            "rate-limited-beyond-budget",
+            gorgias_error(429, "").header("Retry-After", "30"),
+        ),
+        ("invalid-response-garbage", gorgias_error(200, "<html>not json</html>")),
+        (
+            "invalid-response-wrong-types",
+            gorgias_error(200, r#"{"id": "x", "status": 5}"#),
+        ),
+    ];
+    for (name, s) in upstream_errors {
+        let s = setup().script(s).config("retry_max_attempts", "1");
+        g.route(name, s, post("/get-ticket", r#"{"ticketId": 12345}"#)).await;
+    }
+    g.route(
+        "upstream-503-write-not-resent",
+        setup().script(Scripted::new("POST", MESSAGES, 503, "")),
+        post(
+            "/add-internal-note",
+            r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "x"}"#,
+        ),
+    )
+    .await;
+    g.route(
+        "rate-limited-write-retried-once",
+        setup().script(Scripted::new("POST", MESSAGES, 429, "").header("Retry-After", "0")),
+        post(
+            "/add-internal-note",
+            r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "x"}"#,
+        ),
+    )
+    .await;
+    g.route(
+        "transport-refused",
+        setup()
+            .config("gorgias_base_url", "http://127.0.0.1:9")
+            .config("retry_max_attempts", "1"),
+        post("/get-ticket", r#"{"ticketId": 12345}"#),
+    )
+    .await;
+    g.route(
+        "configuration-bad-base-url",
+        setup().config("gorgias_base_url", "ftp://nowhere"),
+        post("/get-ticket", r#"{"ticketId": 12345}"#),
+    )
+    .await;
+    g.route(
+        "configuration-missing-credentials",
+        setup().config("gorgias_api_key", ""),
+        post("/get-ticket", r#"{"ticketId": 12345}"#),
+    )
+    .await;
+    g.route(
+        "per-request-credentials",
+        setup(),
+        post("/get-ticket", r#"{"ticketId": 12345}"#)
+            .header("x-gorgias-account", "other")
+            .header("x-gorgias-email", "x@example.com")
+            .header("x-gorgias-api-key", "per-request-key"),
+    )
+    .await;
+
+    // Routing and the connector's own surfaces.
+    g.route("listing-root", setup(), get("/")).await;
+    g.route("listing-operations", setup(), get("/operations")).await;
+    g.route("openapi", setup(), get("/openapi.json")).await;
+    g.route("health", setup(), get("/health")).await;
+    g.route(
+        "health-unauthorized",
+        setup().script(Scripted::new("GET", "/api/account", 401, r#"{"error": {"msg": "no"}}"#)),
+        get("/health"),
+    )
+    .await;
+    g.route("unknown-route", setup(), post("/delete-ticket", "{}")).await;
+    g.route("method-not-allowed", setup(), get("/get-ticket")).await;
+    g.route(
+        "payload-too-large",
+        setup(),
+        Req {
+            body: vec![b' '; 1024 * 1024 + 1],
+            ..post("/get-ticket", "")
+        },
+    )
+    .await;
+    g.route(
+        "unsupported-media-type",
+        setup(),
+        post("/get-ticket", r#"{"ticketId": 12345}"#).header("content-type", "text/plain"),
+    )
+    .await;
+    let token = setup().config("connector_token", "tok3n-golden");
+    g.route(
+        "unauthenticated-no-token",
+        token,
+        post("/get-ticket", r#"{"ticketId": 12345}"#),
+    )
+    .await;
+    let token = setup().config("connector_token", "tok3n-golden");
+    g.route(
+        "authenticated-token",
+        token,
+        post("/get-ticket", r#"{"ticketId": 12345}"#).header("authorization", "Bearer tok3n-golden"),
+    )
+    .await;
+    g.route(
+        "read-only-refuses-mutation",
+        setup().config("read_only", "true"),
+        post(
+            "/add-internal-note",
+            r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "x"}"#,
+        ),
+    )
+    .await;
+    g.route(
+        "read-only-listing",
+        setup().config("read_only", "true"),
+        get("/operations"),
+    )
+    .await;
+
+    // MCP.
+    let rpc =
+        |id: u64, method: &str, params: Value| json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+    g.mcp(
+        "initialize",
+        setup(),
+        rpc(
+            1,
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "golden", "version": "1"}}),
+        ),
+    )
+    .await;
+    g.mcp("tools-list", setup(), rpc(2, "tools/list", json!({}))).await;
+    g.mcp(
+        "tools-list-read-only",
+        setup().config("read_only", "true"),
+        rpc(2, "tools/list", json!({})),
+    )
+    .await;
+    let tool_calls = [
+        ("get-ticket", json!({"ticketId": 12345})),
+        ("search-tickets", json!({"limit": 2})),
+        ("get-ticket-messages", json!({"ticketId": 12345})),
+        ("list-ticket-tags", json!({"ticketId": 12345})),
+        ("add-ticket-tags", json!({"ticketId": 12345, "tagNames": ["vip"]})),
+        ("find-customer-by-email", json!({"email": "customer@example.com"})),
+        (
+            "add-internal-note",
+            json!({"ticketId": 12345, "senderUserId": 4567, "bodyText": "x"}),
+        ),
+    ];
+    for (tool, args) in tool_calls {
+        g.mcp(
+            &format!("call-{tool}"),
+            setup(),
+            rpc(3, "tools/call", json!({"name": tool, "arguments": args})),
+        )
+        .await;
+    }
+    g.mcp(
+        "call-not-found",
+        setup(),
+        rpc(
+            4,
+            "tools/call",
+            json!({"name": "get-ticket", "arguments": {"ticketId": 999}}),
+        ),
+    )
+    .await;
+    g.mcp(
+        "call-invalid-arguments",
+        setup(),
+        rpc(
+            4,
+            "tools/call",
+            json!({"name": "get-ticket", "arguments": {"ticketId": "x"}}),
+        ),
+    )
+    .await;
+    g.mcp(
+        "call-unknown-tool",
+        setup(),
+        rpc(5, "tools/call", json!({"name": "delete-ticket", "arguments": {}})),
+    )
+    .await;
+    g.mcp(
+        "call-read-only-mutation",
+        setup().config("read_only", "true"),
+        rpc(
+            6,
+            "tools/call",
+            json!({"name": "add-internal-note", "arguments": {"ticketId": 1, "senderUserId": 2, "bodyText": "x"}}),
+        ),
+    )
+    .await;
+    g.mcp("ping", setup(), rpc(7, "ping", json!({}))).await;
+    g.mcp("unknown-method", setup(), rpc(8, "resources/list", json!({})))
+        .await;
+
+    // Typed exports: each function once, and an error of each kind it adds.
+    g.typed("get-ticket", setup(), async |c, s| {
+        c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 12345).await
+    })
+    .await;
+    g.typed("get-ticket-not-found", setup(), async |c, s| {
+        c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 999).await
+    })
+    .await;
+    g.typed("get-ticket-zero", setup(), async |c, s| {
+        c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 0).await
+    })
+    .await;
+    g.typed("get-ticket-bad-account", setup(), async |c, s| {
+        let bad = wit::Connection {
+            account: "a.b".into(),
+            ..conn()
+        };
+        c.gorgias_connector_tickets().call_get_ticket(s, &bad, 1).await
+    })
+    .await;
+    g.typed(
+        "get-ticket-rate-limited",
+        setup().script(gorgias_error(429, "").header("Retry-After", "45")),
+        async |c, s| c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 12345).await,
+    )
+    .await;
+    g.typed("search-tickets", setup(), async |c, s| {
+        let req = wit::SearchTicketsRequest {
+            customer_id: Some(98765),
+            view_id: None,
+            external_id: None,
+            order_by: Some("updated_datetime:desc".into()),
+            limit: Some(1),
+            cursor: None,
+        };
+        c.gorgias_connector_tickets()
+            .call_search_tickets(s, &conn(), &req)
+            .await
+    })
+    .await;
+    g.typed("create-ticket", setup(), async |c, s| {
+        let req = wit::CreateTicketRequest {
+            channel: "email".into(),
+            customer_id: 98765,
+            from_agent: false,
+            subject: Some("Order hasn't shipped yet".into()),
+            body_text: Some("Hi".into()),
+            body_html: None,
+            sender_user_id: None,
+            status: None,
+            from_email: Some("customer@example.com".into()),
+            from_name: None,
+            to_email: Some("support@yourstore.com".into()),
+            to_name: None,
+        };
+        c.gorgias_connector_tickets().call_create_ticket(s, &conn(), &req).await
+    })
+    .await;
+    g.typed("update-ticket", setup(), async |c, s| {
+        let req = wit::UpdateTicketRequest {
+            status: Some("closed".into()),
+            priority: Some("high".into()),
+            assignee_user_id: Some(4567),
+            assignee_team_id: None,
+            subject: None,
+        };
+        c.gorgias_connector_tickets()
+            .call_update_ticket(s, &conn(), 12345, &req)
+            .await
+    })
+    .await;
+    g.typed("update-ticket-nothing", setup(), async |c, s| {
+        let req = wit::UpdateTicketRequest {
+            status: None,
+            priority: None,
+            assignee_user_id: None,
+            assignee_team_id: None,
+            subject: None,
+        };
+        c.gorgias_connector_tickets()
+            .call_update_ticket(s, &conn(), 12345, &req)
+            .await
+    })
+    .await;
+    g.typed("reply-to-ticket", setup(), async |c, s| {
+        let req = wit::ReplyRequest {
+            channel: "email".into(),
+            sender_user_id: 4567,
+            body_text: Some("Thanks".into()),
+            body_html: None,
+            receiver_customer_id: Some(98765),
+            from_email: Some("support@yourstore.com".into()),
+            from_name: None,
+            to_email: Some("customer@example.com".into()),
+            to_name: None,
+        };
+        c.gorgias_connector_tickets()
+            .call_reply_to_ticket(s, &conn(), 12345, &req)
+            .await
+    })
+    .await;
+    g.typed("add-internal-note", setup(), async |c, s| {
+        let req = wit::NoteRequest {
+            sender_user_id: 4567,
+            body_text: Some("VIP".into()),
+            body_html: None,
+        };
+        c.gorgias_connector_tickets()
+            .call_add_internal_note(s, &conn(), 12345, &req)
+            .await
+    })
+    .await;
+    g.typed(
+        "add-internal-note-5xx",
+        setup().script(Scripted::new("POST", MESSAGES, 502, "")),
+        async |c, s| {
+            let req = wit::NoteRequest {
+                sender_user_id: 4567,
+                body_text: Some("VIP".into()),
+                body_html: None,
+            };
+            c.gorgias_connector_tickets()
+                .call_add_internal_note(s, &conn(), 12345, &req)
+                .await
+        },
+    )
+    .await;
+    g.typed("get-ticket-messages", setup(), async |c, s| {
+        let req = wit::PageRequest {
+            limit: Some(1),
+            cursor: None,
+        };
+        c.gorgias_connector_tickets()
+            .call_get_ticket_messages(s, &conn(), 12345, &req)
+            .await
+    })
+    .await;
+    g.typed("list-ticket-tags", setup(), async |c, s| {
+        c.gorgias_connector_tickets()
+            .call_list_ticket_tags(s, &conn(), 12345)
+            .await
+    })
+    .await;
+    g.typed("add-ticket-tags", setup(), async |c, s| {
+        let req = wit::AddTagsRequest {
+            tag_names: vec!["vip".into(), "Escalated".into()],
+            tag_ids: vec![13],
+        };
+        c.gorgias_connector_tickets()
+            .call_add_ticket_tags(s, &conn(), 12347, &req)
+            .await
+    })
+    .await;
+    g.typed("find-customer-by-email", setup(), async |c, s| {
+        c.gorgias_connector_customers()
+            .call_find_customer_by_email(s, &conn(), "customer@example.com")
+            .await
+    })
+    .await;
+    g.typed("find-customer-by-email-invalid", setup(), async |c, s| {
+        c.gorgias_connector_customers()
+            .call_find_customer_by_email(s, &conn(), "nope")
+            .await
+    })
+    .await;
+
+    g.finish();
+}
