@@ -384,7 +384,7 @@ fn list_page(items: Vec<Value>, uri: &str) -> String {
 
 /// Builds `bench/passthrough` (its own workspace and lock file) into its own target dir.
 fn build_passthrough() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = support::root();
     let target_dir = root.join("target").join("passthrough");
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(root.join("bench").join("passthrough"))
