@@ -316,6 +316,9 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// Upper bound on the sum of all waits between attempts.
     pub max_wait_ms: u64,
+    /// The first backoff (after a 5xx, timeout or refused connection); it
+    /// doubles per attempt up to 32 times this.
+    pub first_backoff_ms: u64,
 }
 
 impl Default for RetryPolicy {
@@ -323,6 +326,7 @@ impl Default for RetryPolicy {
         RetryPolicy {
             max_attempts: 3,
             max_wait_ms: 10_000,
+            first_backoff_ms: 500,
         }
     }
 }
@@ -433,7 +437,7 @@ impl<'t, T: Transport> Client<'t, T> {
                         Error::RateLimited { .. } => {
                             Some(u64::from(retry_after_seconds(&resp.headers, now).unwrap_or(1)) * 1000)
                         }
-                        e if e.retryable() => Some(backoff_ms(attempt)),
+                        e if e.retryable() => Some(self.policy.backoff_ms(attempt)),
                         _ => None,
                     };
                     (err, wait)
@@ -444,7 +448,7 @@ impl<'t, T: Transport> Client<'t, T> {
                         request_sent: false,
                         retryable: true,
                     },
-                    Some(backoff_ms(attempt)),
+                    Some(self.policy.backoff_ms(attempt)),
                 ),
                 Err(TransportError::MaybeSent(m)) => (
                     Error::Transport {
@@ -452,7 +456,7 @@ impl<'t, T: Transport> Client<'t, T> {
                         request_sent: true,
                         retryable: idempotent,
                     },
-                    idempotent.then(|| backoff_ms(attempt)),
+                    idempotent.then(|| self.policy.backoff_ms(attempt)),
                 ),
                 // A body that broke off is a connection failure: reads are
                 // retried like a reset; a write's status line already arrived.
@@ -462,7 +466,7 @@ impl<'t, T: Transport> Client<'t, T> {
                         message: note_unsent_write(message, idempotent),
                         retryable: idempotent,
                     },
-                    idempotent.then(|| backoff_ms(attempt)),
+                    idempotent.then(|| self.policy.backoff_ms(attempt)),
                 ),
                 // The same answer would come back: no retry.
                 Err(TransportError::TooLarge { status }) => (
@@ -515,8 +519,13 @@ impl<'t, T: Transport> Client<'t, T> {
     }
 }
 
-fn backoff_ms(attempt: u32) -> u64 {
-    250u64 << attempt.min(6)
+impl RetryPolicy {
+    /// The wait after failed attempt `attempt` (1-based): the first backoff,
+    /// doubled per attempt, at most 32 times it (0.5 s, 1 s, … 16 s by default).
+    fn backoff_ms(&self, attempt: u32) -> u64 {
+        self.first_backoff_ms
+            .saturating_mul(1 << attempt.saturating_sub(1).min(5))
+    }
 }
 
 /// The forms a Gorgias key takes on the wire and in echoes: the base64 of
@@ -751,11 +760,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn backoff_doubles_from_the_first_and_stops_at_32_times_it() {
+        let waits: Vec<u64> = (1..=8).map(|a| RetryPolicy::default().backoff_ms(a)).collect();
+        assert_eq!(waits, [500, 1_000, 2_000, 4_000, 8_000, 16_000, 16_000, 16_000]);
+        let fast = RetryPolicy {
+            first_backoff_ms: 20,
+            ..RetryPolicy::default()
+        };
+        assert_eq!((fast.backoff_ms(1), fast.backoff_ms(3)), (20, 80));
+    }
+
+    #[test]
     fn attempts_are_bounded() {
         let mut t = Scripted::new(vec![rate_limited("1"), rate_limited("1"), rate_limited("1")]);
         let policy = RetryPolicy {
             max_attempts: 2,
             max_wait_ms: 60_000,
+            ..RetryPolicy::default()
         };
         let mut c = Client::new(&mut t, &conn(), None, policy, "get-ticket").unwrap();
         assert_eq!(

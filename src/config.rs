@@ -21,12 +21,18 @@ pub mod keys {
     pub const RETRY_MAX_WAIT_SECONDS: &str = "retry_max_wait_seconds";
     /// `true`: mutations are neither listed nor callable on any surface (default `false`).
     pub const READ_ONLY: &str = "read_only";
-    /// Seconds to connect to Gorgias, TLS included (default 5, 1-600).
+    /// Seconds to connect to Gorgias, TLS included (default 5, 0.001-600, up to
+    /// three decimals: fractions serve tests).
     pub const CONNECT_TIMEOUT_SECONDS: &str = "upstream_connect_timeout_seconds";
-    /// Seconds from sending a request to Gorgias's response headers (default 20, 1-600).
+    /// Seconds from sending a request to Gorgias's response headers (default 20, 0.001-600).
     pub const FIRST_BYTE_TIMEOUT_SECONDS: &str = "upstream_first_byte_timeout_seconds";
-    /// Seconds of silence allowed inside a response body (default 10, 1-600).
+    /// Seconds of silence allowed inside a response body (default 10, 0.001-600).
     pub const BETWEEN_BYTES_TIMEOUT_SECONDS: &str = "upstream_between_bytes_timeout_seconds";
+    /// Seconds of the first backoff before resending after a 5xx, timeout or
+    /// refused connection; doubles per attempt (default 0.5, 0.001-60). Not in
+    /// [`ALL`] and not a Spin variable: a tuning key for tests and hosts that
+    /// pass any key (the in-process host, `wasmtime serve -Sconfig-var`).
+    pub const RETRY_FIRST_BACKOFF_SECONDS: &str = "retry_first_backoff_seconds";
     /// All keys, in order.
     pub const ALL: [&str; 11] = [
         ACCOUNT,
@@ -104,7 +110,19 @@ impl Config {
             }
         };
         let attempts = number(keys::RETRY_MAX_ATTEMPTS, 3, 0, 10)?.max(1);
-        let seconds = |k: &str, default: u64| number(k, default, 1, 600).map(|s| s * 1000);
+        // Whole or decimal seconds (up to three decimals) as milliseconds.
+        let seconds = |k: &str, default_ms: u64, max_s: u64| -> Result<u64, Error> {
+            match get(k) {
+                None => Ok(default_ms),
+                Some(v) => decimal_seconds_ms(&v)
+                    .filter(|ms| (1..=max_s * 1000).contains(ms))
+                    .ok_or_else(|| {
+                        Error::Configuration(format!(
+                            "{k} must be a number of seconds between 0.001 and {max_s} (at most three decimals)"
+                        ))
+                    }),
+            }
+        };
         Ok(Config {
             account: get(keys::ACCOUNT),
             email: get(keys::EMAIL),
@@ -114,11 +132,12 @@ impl Config {
             retry: RetryPolicy {
                 max_attempts: attempts as u32,
                 max_wait_ms: number(keys::RETRY_MAX_WAIT_SECONDS, 10, 0, 600)? * 1000,
+                first_backoff_ms: seconds(keys::RETRY_FIRST_BACKOFF_SECONDS, 500, 60)?,
             },
             timeouts: Timeouts {
-                connect_ms: seconds(keys::CONNECT_TIMEOUT_SECONDS, 5)?,
-                first_byte_ms: seconds(keys::FIRST_BYTE_TIMEOUT_SECONDS, 20)?,
-                between_bytes_ms: seconds(keys::BETWEEN_BYTES_TIMEOUT_SECONDS, 10)?,
+                connect_ms: seconds(keys::CONNECT_TIMEOUT_SECONDS, 5_000, 600)?,
+                first_byte_ms: seconds(keys::FIRST_BYTE_TIMEOUT_SECONDS, 20_000, 600)?,
+                between_bytes_ms: seconds(keys::BETWEEN_BYTES_TIMEOUT_SECONDS, 10_000, 600)?,
             },
             read_only,
         })
@@ -135,6 +154,18 @@ impl Config {
         s.extend(self.connector_token.clone());
         s
     }
+}
+
+/// `"20"` → 20000, `"0.2"` → 200, `"1.25"` → 1250; `None` for anything else
+/// (signs, exponents, more than three decimals, overflow).
+fn decimal_seconds_ms(v: &str) -> Option<u64> {
+    let (whole, frac) = v.split_once('.').unwrap_or((v, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || (v.contains('.') && !digits(frac)) || frac.len() > 3 {
+        return None;
+    }
+    let frac_ms: u64 = format!("{frac:0<3}").parse().ok()?;
+    whole.parse::<u64>().ok()?.checked_mul(1000)?.checked_add(frac_ms)
 }
 
 #[cfg(test)]
@@ -177,7 +208,8 @@ mod tests {
             c.retry,
             RetryPolicy {
                 max_attempts: 3,
-                max_wait_ms: 10_000
+                max_wait_ms: 10_000,
+                first_backoff_ms: 500,
             }
         );
         let dbg = format!("{c:?}");
@@ -200,14 +232,31 @@ mod tests {
         );
         let c = Config::load(|k| (k == "retry_max_wait_seconds").then(|| "0".into())).unwrap();
         assert_eq!(c.retry.max_wait_ms, 0);
-        for bad in ["0", "601", "1.5", "-1"] {
+        for bad in [
+            "0",
+            "0.000",
+            "0.0005",
+            "601",
+            "600.001",
+            "-1",
+            "1.",
+            ".5",
+            "1e3",
+            "1.2.3",
+            "18446744073709551616",
+        ] {
             let e = Config::load(|k| (k == "upstream_first_byte_timeout_seconds").then(|| bad.into())).unwrap_err();
             assert_eq!(
                 e.message(),
-                "upstream_first_byte_timeout_seconds must be a whole number between 1 and 600",
+                "upstream_first_byte_timeout_seconds must be a number of seconds between 0.001 and 600 (at most three decimals)",
                 "{bad}"
             );
         }
+        let e = Config::load(|k| (k == "retry_first_backoff_seconds").then(|| "61".into())).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "retry_first_backoff_seconds must be a number of seconds between 0.001 and 60 (at most three decimals)"
+        );
     }
 
     #[test]
@@ -236,6 +285,27 @@ mod tests {
                 between_bytes_ms: 600_000
             }
         );
+    }
+
+    #[test]
+    fn timeouts_and_the_first_backoff_take_fractional_seconds() {
+        let c = Config::load(|k| match k {
+            "upstream_connect_timeout_seconds" => Some("0.001".into()),
+            "upstream_first_byte_timeout_seconds" => Some("0.2".into()),
+            "upstream_between_bytes_timeout_seconds" => Some("1.25".into()),
+            "retry_first_backoff_seconds" => Some("0.05".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(
+            c.timeouts,
+            Timeouts {
+                connect_ms: 1,
+                first_byte_ms: 200,
+                between_bytes_ms: 1_250
+            }
+        );
+        assert_eq!(c.retry.first_backoff_ms, 50);
     }
 
     #[test]

@@ -275,6 +275,25 @@ fn upstream_mapping_never_panics() {
     }
 }
 
+/// The harness carries inbound bodies up to the 1 MiB request cap and past it,
+/// as the `route` fuzz target's inputs may (`fuzz/run.sh`, `-max_len`).
+#[test]
+fn route_inputs_carry_bodies_up_to_the_request_cap_and_past_it() {
+    use gorgias_connector::router::MAX_BODY_BYTES;
+    let op = OPERATIONS.iter().position(|o| o.name == "get-ticket").unwrap();
+    let call = r#"{"ticketId": 12345}"#;
+    let padded = |len: usize| format!("{call}{}", " ".repeat(len - call.len()));
+    // A valid call of exactly the cap's length (JSON whitespace after it).
+    let at_cap = harness::route_seed(op, &padded(MAX_BODY_BYTES), &[(200, TICKET)]);
+    assert!(at_cap.len() > MAX_BODY_BYTES);
+    assert_eq!(harness::route(&at_cap), 200);
+    // One byte more: refused as too large, before anything is sent.
+    let over = harness::route_seed(op, &padded(MAX_BODY_BYTES + 1), &[(200, TICKET)]);
+    assert_eq!(harness::route(&over), 413);
+    // Short bodies keep their two-byte length (the regressions below rely on it).
+    assert_eq!(harness::route_seed(op, call, &[])[2..4], [0, 19]);
+}
+
 /// Inputs the fuzzers once failed on, replayed on every `cargo test`.
 #[test]
 fn fuzz_regressions_replay() {

@@ -2,8 +2,8 @@
 //! HTTP on 127.0.0.1 (an in-process hyper server around `Host::http`, as
 //! `examples/serve.rs` does, on an ephemeral port, pointed at the fake Gorgias):
 //! - the TypeScript SDK client (npm `@modelcontextprotocol/sdk`, pinned in
-//!   `tests/mcp_clients/package-lock.json`), `initialize` handshake;
-//! - the Python SDK (PyPI `mcp`, pinned in `tests/mcp_clients/requirements.txt`)
+//!   `tests/e2e/tests/mcp_clients/package-lock.json`), `initialize` handshake;
+//! - the Python SDK (PyPI `mcp`, pinned in `tests/e2e/tests/mcp_clients/requirements.txt`)
 //!   with `streamable_http_client` + `ClientSession.initialize`, and with
 //!   `mcp.client.Client`, which tries `server/discover` (2026-07-28) first;
 //! - the README's 2026-07-28 `curl` line, run as written.
@@ -120,7 +120,7 @@ fn node_clients() -> Result<PathBuf, String> {
         if !available("node", "--version") || !available("npm", "--version") {
             return Err("`node`/`npm` are not on the PATH".into());
         }
-        let dir = manifest_dir().join("target").join("mcp_clients").join("node");
+        let dir = support::root().join("target").join("mcp_clients").join("node");
         std::fs::create_dir_all(&dir).expect("create target/mcp_clients/node");
         let lock = std::fs::read(clients_dir().join("package-lock.json")).expect("package-lock.json");
         let installed = std::fs::read(dir.join("package-lock.json")).ok();
@@ -147,7 +147,7 @@ fn python_clients() -> Result<PathBuf, String> {
         if !available("python3", "--version") {
             return Err("`python3` is not on the PATH".into());
         }
-        let venv = manifest_dir().join("target").join("mcp_clients").join("venv");
+        let venv = support::root().join("target").join("mcp_clients").join("venv");
         let py = venv.join("bin").join("python");
         let reqs = std::fs::read(clients_dir().join("requirements.txt")).expect("requirements.txt");
         let stamp = venv.join("installed-requirements.txt");
@@ -159,7 +159,7 @@ fn python_clients() -> Result<PathBuf, String> {
                 }
             }
             run_ok(
-                "pip install -r tests/mcp_clients/requirements.txt",
+                "pip install -r tests/e2e/tests/mcp_clients/requirements.txt",
                 Command::new(&py)
                     .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
                     .arg(clients_dir().join("requirements.txt")),
@@ -523,7 +523,7 @@ async fn python_sdk_discover_first_client_speaks_2026_07_28() {
 
 /// The README's MCP section: the shell block after `<!-- {marker} -->`.
 fn readme_block(marker: &str) -> String {
-    let readme = std::fs::read_to_string(manifest_dir().join("README.md")).expect("README.md");
+    let readme = std::fs::read_to_string(support::root().join("README.md")).expect("README.md");
     let after = readme
         .split(&format!("<!-- {marker} -->"))
         .nth(1)

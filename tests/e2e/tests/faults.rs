@@ -5,7 +5,10 @@
 //! Gorgias: reads are retried within the budget, writes are never sent twice
 //! after an ambiguous failure, and a 429 (never processed) is safe to resend.
 //!
-//! Retry-After values of 1 s and a first-byte timeout of 1 s keep this quick.
+//! Everything that waits, waits milliseconds: the fake answers `Retry-After: 0`
+//! where the connector is to wait and resend (whole seconds only where the
+//! wait does not fit the budget, so nothing waits), the first backoff is 20 ms
+//! (`retry_first_backoff_seconds`), and the timeout tests use 0.3 s timeouts.
 #![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
 
 mod support;
@@ -17,11 +20,23 @@ use support::config_for;
 use support::fake_gorgias::{self, FakeGorgias, Scripted};
 use support::host::{Host, HttpResult, post, wit};
 
-/// The fake's configuration with a 1 s first-byte timeout and a 4 s wait budget.
+/// The fake's configuration with a 20 ms first backoff and a 4 s wait budget.
 fn cfg(fake: &FakeGorgias) -> HashMap<String, String> {
     let mut c = config_for(fake);
-    c.insert("upstream_first_byte_timeout_seconds".into(), "1".into());
+    c.insert("retry_first_backoff_seconds".into(), "0.02".into());
     c.insert("retry_max_wait_seconds".into(), "4".into());
+    c
+}
+
+/// A timeout the scripted delays (1 s) clearly exceed and a prompt answer from
+/// the local fake clearly meets.
+const SHORT_TIMEOUT: &str = "0.3";
+const LONG_DELAY: Duration = Duration::from_secs(1);
+
+/// [`cfg`] with a 0.3 s first-byte timeout.
+fn cfg_first_byte(fake: &FakeGorgias) -> HashMap<String, String> {
+    let mut c = cfg(fake);
+    c.insert("upstream_first_byte_timeout_seconds".into(), SHORT_TIMEOUT.into());
     c
 }
 
@@ -89,7 +104,7 @@ async fn rate_limited_write_is_retried_after_retry_after_and_applied_once() {
     let fake = FakeGorgias::start().await;
     let before = fake.message_count(12345);
     for _ in 0..2 {
-        fake.script(Scripted::new("POST", NOTE_PATH, 429, "").header("Retry-after", "1"));
+        fake.script(Scripted::new("POST", NOTE_PATH, 429, "").header("Retry-after", "0"));
     }
     let r = route(&cfg(&fake), "/add-internal-note", NOTE).await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
@@ -102,7 +117,7 @@ async fn rate_limited_write_is_retried_after_retry_after_and_applied_once() {
 
     // The typed export behaves the same.
     fake.clear_log();
-    fake.script(Scripted::new("POST", NOTE_PATH, 429, "").header("Retry-after", "1"));
+    fake.script(Scripted::new("POST", NOTE_PATH, 429, "").header("Retry-after", "0"));
     let n = typed_note(&cfg(&fake)).await.unwrap();
     assert_eq!(n.ticket_id, 12345);
     assert_eq!(fake.lines(), times("POST /api/tickets/12345/messages", 2));
@@ -113,7 +128,7 @@ async fn rate_limited_write_is_retried_after_retry_after_and_applied_once() {
 async fn rate_limited_create_ticket_is_created_once() {
     let fake = FakeGorgias::start().await;
     let before = fake.ticket_count();
-    fake.script(Scripted::new("POST", "/api/tickets", 429, "").header("Retry-After", "1"));
+    fake.script(Scripted::new("POST", "/api/tickets", 429, "").header("Retry-After", "0"));
     let req = wit::CreateTicketRequest {
         channel: "chat".into(),
         customer_id: 98765,
@@ -189,10 +204,10 @@ async fn rate_limit_attempt_budget_is_counted() {
     let mut cfg = cfg(&fake);
     cfg.insert("retry_max_attempts".into(), "2".into());
     for _ in 0..3 {
-        fake.script(Scripted::new("GET", "/api/tickets/12345/tags", 429, "").header("Retry-After", "1"));
+        fake.script(Scripted::new("GET", "/api/tickets/12345/tags", 429, "").header("Retry-After", "0"));
     }
     let r = route(&cfg, "/list-ticket-tags", r#"{"ticketId": 12345}"#).await;
-    assert_eq!((r.status, r.header("retry-after")), (429, Some("1")));
+    assert_eq!((r.status, r.header("retry-after")), (429, Some("0")));
     assert_eq!(error(&r)["code"], "rate-limited");
     assert_eq!(
         fake.lines(),
@@ -324,8 +339,8 @@ async fn server_errors_on_writes_are_not_resent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_read_beyond_the_first_byte_timeout_is_retried() {
     let fake = FakeGorgias::start().await;
-    fake.script(Scripted::new("GET", "/api/tickets/12345", 200, "{}").delay(Duration::from_secs(3)));
-    let r = route(&cfg(&fake), "/get-ticket", r#"{"ticketId": 12345}"#).await;
+    fake.script(Scripted::new("GET", "/api/tickets/12345", 200, "{}").delay(LONG_DELAY));
+    let r = route(&cfg_first_byte(&fake), "/get-ticket", r#"{"ticketId": 12345}"#).await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(r.json()["ticket"]["id"], 12345, "the second, prompt answer was used");
     assert_eq!(fake.lines(), times("GET /api/tickets/12345", 2));
@@ -334,8 +349,8 @@ async fn slow_read_beyond_the_first_byte_timeout_is_retried() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_write_beyond_the_first_byte_timeout_is_not_resent() {
     let fake = FakeGorgias::start().await;
-    fake.script(Scripted::new("POST", NOTE_PATH, 201, "{}").delay(Duration::from_secs(3)));
-    let r = route(&cfg(&fake), "/add-internal-note", NOTE).await;
+    fake.script(Scripted::new("POST", NOTE_PATH, 201, "{}").delay(LONG_DELAY));
+    let r = route(&cfg_first_byte(&fake), "/add-internal-note", NOTE).await;
     assert_eq!(r.status, 504);
     let e = error(&r);
     assert_eq!(
@@ -349,8 +364,8 @@ async fn slow_write_beyond_the_first_byte_timeout_is_not_resent() {
     assert_eq!(fake.lines(), ["POST /api/tickets/12345/messages"]);
 
     fake.clear_log();
-    fake.script(Scripted::new("POST", NOTE_PATH, 201, "{}").delay(Duration::from_secs(3)));
-    match typed_note(&cfg(&fake)).await.unwrap_err() {
+    fake.script(Scripted::new("POST", NOTE_PATH, 201, "{}").delay(LONG_DELAY));
+    match typed_note(&cfg_first_byte(&fake)).await.unwrap_err() {
         wit::Error::Transport(t) => {
             assert!(t.request_sent && !t.retryable, "{t:?}");
             assert!(t.message.contains("may have been applied"), "{}", t.message);
@@ -364,9 +379,9 @@ async fn slow_write_beyond_the_first_byte_timeout_is_not_resent() {
 async fn body_stalled_beyond_the_between_bytes_timeout() {
     let fake = FakeGorgias::start().await;
     let mut cfg = cfg(&fake);
-    cfg.insert("upstream_between_bytes_timeout_seconds".into(), "1".into());
+    cfg.insert("upstream_between_bytes_timeout_seconds".into(), SHORT_TIMEOUT.into());
     // A read: the stalled answer is dropped and the read sent again.
-    fake.script(Scripted::new("GET", "/api/tickets/12345", 200, TICKET_BODY).stall_body(Duration::from_secs(3)));
+    fake.script(Scripted::new("GET", "/api/tickets/12345", 200, TICKET_BODY).stall_body(LONG_DELAY));
     let r = route(&cfg, "/get-ticket", r#"{"ticketId": 12345}"#).await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(r.json()["ticket"]["subject"], "Order hasn't shipped yet");
@@ -374,7 +389,7 @@ async fn body_stalled_beyond_the_between_bytes_timeout() {
 
     // A write: its status line arrived, so it is reported, not resent.
     fake.clear_log();
-    fake.script(Scripted::new("POST", NOTE_PATH, 201, TICKET_BODY).stall_body(Duration::from_secs(3)));
+    fake.script(Scripted::new("POST", NOTE_PATH, 201, TICKET_BODY).stall_body(LONG_DELAY));
     let r = route(&cfg, "/add-internal-note", NOTE).await;
     assert_eq!(r.status, 502, "{}", String::from_utf8_lossy(&r.body));
     let e = error(&r);
@@ -560,14 +575,14 @@ async fn refused_connection_is_a_transport_error_safe_to_retry() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn write_refused_then_accepted_is_retried_and_applied_once() {
-    // Nothing listens at first; the fake comes up on that port 1 s later.
+    // Nothing listens at first; the fake comes up on that port 200 ms later.
     // A refused connection means the note never left, so the connector
-    // retries it (backoff 0.5 s, 1 s, 2 s). The component is compiled before
-    // the clock starts, so the first attempt meets the closed port.
+    // retries it (backoff 0.1 s, 0.2 s, 0.4 s). The component is compiled
+    // before the clock starts, so the first attempt meets the closed port.
     Host::shared();
     let port = closed_port();
     let later = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         FakeGorgias::start_on(port).await
     });
     let mut cfg = HashMap::new();
@@ -577,6 +592,7 @@ async fn write_refused_then_accepted_is_retried_and_applied_once() {
     cfg.insert("gorgias_base_url".to_string(), format!("http://127.0.0.1:{port}"));
     cfg.insert("retry_max_attempts".to_string(), "4".to_string());
     cfg.insert("retry_max_wait_seconds".to_string(), "8".to_string());
+    cfg.insert("retry_first_backoff_seconds".to_string(), "0.1".to_string());
     let n = typed_note(&cfg).await;
     let fake = later.await.unwrap();
     assert_eq!(n.unwrap().ticket_id, 12345);
@@ -610,7 +626,7 @@ async fn add_ticket_tags_twice_converges_even_through_a_429() {
     let fake = FakeGorgias::start().await;
     let cfg = cfg(&fake);
     // The create step is rate-limited once: retried, the tag is created once.
-    fake.script(Scripted::new("POST", "/api/tags", 429, "").header("Retry-After", "1"));
+    fake.script(Scripted::new("POST", "/api/tags", 429, "").header("Retry-After", "0"));
     assert!(typed_add_tags(&cfg, 12347, &["vip", "fresh-tag"], &[13]).await.unwrap());
     let first = fake.ticket_tag_names(12347);
     let tags_after_first = fake.tag_count();

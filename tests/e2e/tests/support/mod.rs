@@ -10,6 +10,14 @@ pub mod fake_gorgias;
 pub mod host;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// The repository root (this crate is `tests/e2e`): `wit/`, `spin.toml`,
+/// `tools/`, `polyglot/`, `bench/` and the shared `target/` are there.
+pub fn root() -> PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    dir.parent().and_then(|p| p.parent()).unwrap().to_path_buf()
+}
 
 /// Configuration pointing the component at `fake` with the sandbox credentials.
 pub fn config_for(fake: &fake_gorgias::FakeGorgias) -> HashMap<String, String> {

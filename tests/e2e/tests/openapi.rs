@@ -22,7 +22,7 @@ const VALIDATOR: &str = "openapi-spec-validator==0.8.5";
 fn validator_python() -> PathBuf {
     static PY: OnceLock<PathBuf> = OnceLock::new();
     PY.get_or_init(|| {
-        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("pyvenv");
+        let venv = support::root().join("target").join("pyvenv");
         let py = venv.join("bin").join("python");
         let has = |py: &Path| {
             Command::new(py)
@@ -53,9 +53,7 @@ fn validator_python() -> PathBuf {
 
 /// Runs the validator on `doc`; returns its output on failure.
 fn validate(doc: &Value, name: &str) -> Result<(), String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("openapi-test");
+    let dir = support::root().join("target").join("openapi-test");
     std::fs::create_dir_all(&dir).expect("create target/openapi-test");
     let file = dir.join(name);
     std::fs::write(&file, serde_json::to_vec_pretty(doc).expect("serialize")).expect("write the document");

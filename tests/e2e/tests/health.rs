@@ -90,6 +90,8 @@ async fn closed_port_is_unreachable_and_missing_credentials_not_configured() {
         ("gorgias_email".to_string(), fake_gorgias::EMAIL.to_string()),
         ("gorgias_api_key".to_string(), fake_gorgias::API_KEY.to_string()),
         ("gorgias_base_url".to_string(), format!("http://127.0.0.1:{port}")),
+        // The refused connection is retried: 20 ms and 40 ms, not 0.5 s and 1 s.
+        ("retry_first_backoff_seconds".to_string(), "0.02".to_string()),
     ]);
     let r = health(&cfg, &[]).await;
     assert_eq!(r.status, 503);

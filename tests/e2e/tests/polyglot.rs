@@ -22,7 +22,7 @@ use support::fake_gorgias::{self, FakeGorgias};
 const STEP_LIMIT: Duration = Duration::from_secs(600);
 
 fn polyglot_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("polyglot")
+    support::root().join("polyglot")
 }
 
 /// `CI` set to anything but the empty string.
@@ -163,7 +163,7 @@ fn typed_exports_from_javascript_via_jco() {
     let wasm = support::host::build_component();
     assert_eq!(
         wasm,
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/component/dist/gorgias_connector.wasm")
+        support::root().join("target/component/dist/gorgias_connector.wasm")
     );
 
     // 2. Pinned jco + preview2-shim, then `jco transpile` into polyglot/generated/.

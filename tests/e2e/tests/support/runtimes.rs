@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    // This file is in tests/e2e/tests/support/; the package is tests/e2e.
+    let e2e = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    e2e.parent().and_then(|p| p.parent()).map(PathBuf::from).unwrap_or(e2e)
 }
 
 /// True when `CI` is set (to anything but the empty string).

@@ -17,7 +17,7 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 wasmtime::component::bindgen!({
-    path: "wit",
+    path: "../../wit",
     world: "connector",
     exports: { default: async },
 });
@@ -89,7 +89,7 @@ pub fn build_component() -> PathBuf {
 /// Without Node/npm the unoptimised build is returned (one line on stderr), or,
 /// with `CI` set, this panics.
 pub fn build_variant(features: &[&str], dir: &str) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = super::root();
     ensure_wasm_target();
     let target_dir = root.join("target").join(dir);
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));

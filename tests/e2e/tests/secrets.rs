@@ -106,7 +106,8 @@ fn config(base_url: &str) -> HashMap<String, String> {
         ("gorgias_base_url".to_string(), base_url.to_string()),
         ("connector_token".to_string(), TOKEN.to_string()),
         ("retry_max_wait_seconds".to_string(), "0".to_string()),
-        ("upstream_first_byte_timeout_seconds".to_string(), "1".to_string()),
+        // Short, so the two timeout cases below wait 0.4 s, not whole seconds.
+        ("upstream_first_byte_timeout_seconds".to_string(), "0.4".to_string()),
     ])
 }
 
