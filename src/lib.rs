@@ -32,6 +32,9 @@
 //!   and sees the operations only through [`tools::Tools`], which
 //!   [`calls::RegistryTools`] implements over the registry.
 
+/// The connector's version (its package version), as every surface reports it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod calls;
 pub mod catalog;
 pub mod client;

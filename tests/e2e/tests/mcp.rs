@@ -329,7 +329,7 @@ async fn stateless_2026_07_28_discover_list_and_call_without_initialize() {
     let fake = FakeGorgias::start().await;
     let cfg = config_for(&fake);
     let server_info = json!({"io.modelcontextprotocol/serverInfo": {
-        "name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": env!("CARGO_PKG_VERSION"),
+        "name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": gorgias_connector::VERSION,
         "description": "Tickets, messages, tags and customers of one Gorgias helpdesk account."
     }});
 

@@ -565,7 +565,7 @@ async fn the_readme_2026_07_28_curl_line_answers_as_documented() {
             "isError": false,
             "_meta": {"io.modelcontextprotocol/serverInfo": {
                 "name": "gorgias-connector", "title": "Gorgias helpdesk connector",
-                "version": env!("CARGO_PKG_VERSION"),
+                "version": gorgias_connector::VERSION,
                 "description": "Tickets, messages, tags and customers of one Gorgias helpdesk account."
             }}
         }})
