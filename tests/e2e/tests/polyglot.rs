@@ -14,12 +14,10 @@ mod support;
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::process::{Command, Stdio};
+use std::time::SystemTime;
 use support::fake_gorgias::{self, FakeGorgias};
-
-/// Upper bound for one node/npm step, so a hung child cannot hang `cargo test`.
-const STEP_LIMIT: Duration = Duration::from_secs(600);
+use support::process::run_ok;
 
 fn polyglot_dir() -> PathBuf {
     support::root().join("polyglot")
@@ -70,57 +68,6 @@ fn missing_tools() -> Option<String> {
         Some(_) => {}
     }
     (!available("npm")).then(|| "`npm` is not on the PATH".into())
-}
-
-/// Runs `cmd` to completion (killing it after [`STEP_LIMIT`]) and returns its output.
-fn run(what: &str, cmd: &mut Command) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{what}: cannot start: {e}"));
-    // Drain the pipes on threads so a chatty child cannot block on a full pipe.
-    let out = drain(child.stdout.take().expect("piped stdout"));
-    let err = drain(child.stderr.take().expect("piped stderr"));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().expect("wait for the child") {
-            break s;
-        }
-        if started.elapsed() > STEP_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what}: still running after {STEP_LIMIT:?}, killed");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Output {
-        status,
-        stdout: out.join().expect("stdout reader"),
-        stderr: err.join().expect("stderr reader"),
-    }
-}
-
-/// Reads `r` to the end on a thread.
-fn drain(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut b = Vec::new();
-        r.read_to_end(&mut b).map(|_| b).unwrap_or_default()
-    })
-}
-
-/// Like [`run`], and fails the test with the child's output unless it succeeded.
-fn run_ok(what: &str, cmd: &mut Command) -> Output {
-    let out = run(what, cmd);
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 fn modified(p: &Path) -> Option<SystemTime> {

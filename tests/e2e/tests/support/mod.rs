@@ -8,6 +8,7 @@
 
 pub mod fake_gorgias;
 pub mod host;
+pub mod process;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
