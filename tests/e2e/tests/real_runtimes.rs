@@ -19,7 +19,7 @@
 mod runtimes;
 mod support;
 
-use runtimes::{Answer, Cmd, Running, post_json, request};
+use runtimes::{Cmd, Running, post_json, request};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -28,6 +28,7 @@ use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 use support::fake_gorgias::{self, FakeGorgias, Scripted, b64};
+use support::host::HttpResult;
 
 /// The fake Gorgias on its own tokio runtime (the test drives the runtimes
 /// with blocking I/O).
@@ -196,12 +197,12 @@ fn check_readme_curls(curls: &[(String, String)]) {
     }
 }
 
-fn ok(r: &Answer) -> Value {
+fn ok(r: &HttpResult) -> Value {
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     r.json()
 }
 
-fn get(addr: SocketAddr, path: &str) -> Answer {
+fn get(addr: SocketAddr, path: &str) -> HttpResult {
     request(addr, "GET", path, &[], b"").unwrap_or_else(|e| panic!("GET {path}: {e}"))
 }
 
@@ -387,7 +388,7 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     assert_eq!(fake.lines(), vec!["GET /api/customers?email=customer%40example.com"]);
 
     // ---- an error of each class.
-    let err = |r: &Answer| {
+    let err = |r: &HttpResult| {
         (
             r.status,
             r.json()["error"]["code"].as_str().unwrap_or_default().to_string(),

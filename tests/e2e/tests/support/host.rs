@@ -346,10 +346,15 @@ pub struct HttpResult {
 }
 
 impl HttpResult {
-    /// The body as JSON.
+    /// The body as JSON (panics with the status and body when it is not).
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {}, body not JSON ({e}): {:?}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
     /// A header value.
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -3,8 +3,10 @@
 //! substitutions), a guard that kills the runtime when dropped, and a small
 //! blocking HTTP/1.1 client.
 //!
-//! Kept self-contained (std only) so it can move with `tests/` unchanged.
+//! Answers are the in-process host's [`HttpResult`], so the same checks read both.
 
+use crate::support::host::HttpResult;
+pub use crate::support::root;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -12,13 +14,6 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The repository root.
-pub fn root() -> PathBuf {
-    // This file is in tests/e2e/tests/support/; the package is tests/e2e.
-    let e2e = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    e2e.parent().and_then(|p| p.parent()).map(PathBuf::from).unwrap_or(e2e)
-}
 
 /// True when `CI` is set (to anything but the empty string).
 pub fn in_ci() -> bool {
@@ -346,34 +341,6 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     d
 }
 
-/// An HTTP answer.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    /// Status code.
-    pub status: u16,
-    /// Headers, names lower case.
-    pub headers: Vec<(String, String)>,
-    /// Body.
-    pub body: Vec<u8>,
-}
-
-impl Answer {
-    /// The body as JSON (panics with the body when it is not).
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "status {}, body not JSON ({e}): {:?}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-    /// A header's value.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-}
-
 /// One HTTP/1.1 request on a fresh connection (`Connection: close`), with a
 /// 60 s read timeout.
 pub fn request(
@@ -382,7 +349,7 @@ pub fn request(
     path: &str,
     headers: &[(&str, &str)],
     body: &[u8],
-) -> std::io::Result<Answer> {
+) -> std::io::Result<HttpResult> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     s.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut head = format!(
@@ -400,7 +367,7 @@ pub fn request(
     parse_answer(&raw).ok_or_else(|| std::io::Error::other(format!("unreadable answer: {raw:?}")))
 }
 
-fn parse_answer(raw: &[u8]) -> Option<Answer> {
+fn parse_answer(raw: &[u8]) -> Option<HttpResult> {
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = std::str::from_utf8(&raw[..end]).ok()?;
     let mut lines = head.split("\r\n");
@@ -414,7 +381,7 @@ fn parse_answer(raw: &[u8]) -> Option<Answer> {
         .iter()
         .any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
     let body = if chunked { dechunk(rest)? } else { rest.to_vec() };
-    Some(Answer { status, headers, body })
+    Some(HttpResult { status, headers, body })
 }
 
 fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
@@ -433,7 +400,7 @@ fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A JSON POST on a fresh connection.
-pub fn post_json(addr: SocketAddr, path: &str, body: &str, extra: &[(&str, &str)]) -> Answer {
+pub fn post_json(addr: SocketAddr, path: &str, body: &str, extra: &[(&str, &str)]) -> HttpResult {
     let mut headers = vec![("content-type", "application/json")];
     headers.extend_from_slice(extra);
     request(addr, "POST", path, &headers, body.as_bytes()).unwrap_or_else(|e| panic!("POST {path}: {e}"))
