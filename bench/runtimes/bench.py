@@ -161,8 +161,32 @@ class Server:
         self.proc.wait()
 
 
-def spin_server(spin, wasm_kind, upstream, port, cache, workdir, connector=None):
+BENCH_VARIABLES = {"gorgias_account": "bench", "gorgias_email": "agent@bench.example", "gorgias_api_key": "bench-key"}
+
+
+def spin_server(spin, wasm_kind, upstream, port, cache, workdir, connector=None, variables="env"):
+    """`spin up` of the connector or the pass-through. `variables`: how the
+    connector gets its variables: "env" (SPIN_VARIABLE_*, Spin's default env
+    provider) or "static" (a runtime configuration whose `static` provider holds
+    every variable of spin.toml, so Spin never asks the env provider)."""
     env = clean_env(SPIN_LOG_DIR=os.path.join(workdir, "logs"))
+    extra = []
+    if wasm_kind == "connector" and variables == "static":
+        values = dict(BENCH_VARIABLES, gorgias_base_url=upstream)
+        with open(os.path.join(ROOT, "spin.toml")) as f:
+            manifest_text = f.read()
+        # Every declared variable, so none falls through to the env provider.
+        block = manifest_text.split("[variables]", 1)[1].split("\n[", 1)[0]
+        for line in block.splitlines():
+            name = line.split("=", 1)[0].strip()
+            if name and not name.startswith("#") and "default" in line:
+                values.setdefault(name, line.split('default = "', 1)[1].split('"', 1)[0])
+        rtc = os.path.join(workdir, "static-variables.toml")
+        with open(rtc, "w") as f:
+            f.write("[[variables_provider]]\ntype = \"static\"\n[variables_provider.values]\n")
+            for k, v in values.items():
+                f.write(f"{k} = {json.dumps(v)}\n")
+        extra = ["--runtime-config-file", rtc]
     if wasm_kind == "connector":
         manifest = os.path.join(ROOT, "spin.toml")
         if connector:
@@ -172,8 +196,9 @@ def spin_server(spin, wasm_kind, upstream, port, cache, workdir, connector=None)
             manifest = os.path.join(workdir, "connector.toml")
             with open(manifest, "w") as f:
                 f.write(text)
-        env.update(SPIN_VARIABLE_GORGIAS_ACCOUNT="bench", SPIN_VARIABLE_GORGIAS_EMAIL="agent@bench.example",
-                   SPIN_VARIABLE_GORGIAS_API_KEY="bench-key", SPIN_VARIABLE_GORGIAS_BASE_URL=upstream)
+        if variables == "env":
+            env.update({f"SPIN_VARIABLE_{k.upper()}": v for k, v in BENCH_VARIABLES.items()},
+                       SPIN_VARIABLE_GORGIAS_BASE_URL=upstream)
     else:
         manifest = os.path.join(workdir, "passthrough.toml")
         with open(manifest, "w") as f:
@@ -188,7 +213,7 @@ source = "{PASSTHROUGH}"
 allowed_outbound_hosts = ["{upstream}"]
 environment = {{ UPSTREAM = "{upstream}" }}
 ''')
-    cmd = [spin, "up", "-f", manifest, "--listen", f"127.0.0.1:{port}"]
+    cmd = [spin, "up", "-f", manifest, "--listen", f"127.0.0.1:{port}"] + extra
     if not cache:
         cmd.append("--disable-cache")
     return Server(cmd, port, env, workdir)
@@ -242,6 +267,9 @@ def main():
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--spin-connector", help="serve this .wasm under Spin instead of target/dist's (to compare builds)")
     ap.add_argument("--only-spin", action="store_true", help="skip wasmtime serve")
+    ap.add_argument("--spin-variables", choices=["env", "static", "both"], default="both",
+                    help="how Spin gives the connector its variables: SPIN_VARIABLE_* (env), a static "
+                         "runtime-config provider (static), or one host row each (both, the default)")
     args = ap.parse_args()
     spin, wasmtime = find_spin(), find_wasmtime()
     if not args.no_build:
@@ -257,13 +285,15 @@ def main():
     for name, path in [("connector (Spin flavour)", CONNECTOR_SPIN), ("connector (wasmtime-serve flavour)", CONNECTOR_WASMTIME),
                        ("pass-through", PASSTHROUGH)]:
         results["sizes"][name] = os.path.getsize(path)
-    hosts = [("spin", lambda *a: spin_server(spin, *a, connector=args.spin_connector)),
-             ("wasmtime serve", lambda *a: wasmtime_server(wasmtime, *a))]
+    spin_rows = {"env": [("spin", "env")], "static": [("spin, static variables", "static")],
+                 "both": [("spin", "env"), ("spin, static variables", "static")]}[args.spin_variables]
+    hosts = [(name, lambda *a, v=v: spin_server(spin, *a, connector=args.spin_connector, variables=v))
+             for name, v in spin_rows]
+    if not args.only_spin:
+        hosts.append(("wasmtime serve", lambda *a: wasmtime_server(wasmtime, *a)))
     requests = {"connector": ("POST", "/get-ticket", b'{"ticketId": 12345}'),
                 "passthrough": ("POST", "/api/tickets/12345", b'{"ticketId": 12345}')}
     first_path = {"connector": "/operations", "passthrough": "/"}
-    if args.only_spin:
-        hosts = hosts[:1]
     try:
         for host, start in hosts:
             h = results["hosts"].setdefault(host, {})

@@ -758,6 +758,27 @@ fn deploy_spinapp_validates_against_the_pinned_spinapp_crd_schema() {
     assert_eq!(from_secret, vec!["gorgias_account", "gorgias_email", "gorgias_api_key"]);
 }
 
+/// Spin's env provider looks a variable up as `{prefix}_{NAME}` (measured with
+/// prefix "XV_": it read XV__GORGIAS_ACCOUNT), and Spin appends its default
+/// provider after the declared ones, so a wrong prefix would go unnoticed under
+/// `spin up`: the file's own provider must name the pod's SPIN_VARIABLE_* vars.
+#[test]
+fn deploy_runtime_config_env_provider_names_the_spin_variable_environment_variables() {
+    let text = std::fs::read_to_string(runtimes::root().join("deploy").join("runtime-config.toml")).unwrap();
+    // The file's settings, comments left out (one provider, `key = "value"` lines).
+    let settings: Vec<(&str, &str)> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim(), v.trim().trim_matches('"')))
+        .collect();
+    assert_eq!(settings, vec![("type", "env"), ("prefix", "SPIN_VARIABLE")]);
+    assert_eq!(
+        format!("{}_GORGIAS_ACCOUNT", settings[1].1),
+        "SPIN_VARIABLE_GORGIAS_ACCOUNT"
+    );
+}
+
 #[test]
 fn spin_up_reads_the_variables_through_the_deploy_runtime_config() {
     let Some(spin) = runtimes::require("spin", runtimes::find_spin()) else {
