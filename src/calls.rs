@@ -42,20 +42,21 @@ struct RunBody<'b, 'c, 't, T: Transport> {
 }
 
 impl<T: Transport> Visit for RunBody<'_, '_, '_, T> {
-    type Out = Result<Value, Error>;
+    type Out = Result<Vec<u8>, Error>;
     fn visit<O: Operation>(self) -> Self::Out {
         ops::run_body::<O, T>(self.body, self.client)
     }
 }
 
-/// Parses `body` for `op`, runs it and renders the spec's Returns.
+/// Parses `body` for `op`, runs it and renders the spec's Returns: the JSON
+/// bytes of the route's `200` body.
 pub fn run<T: Transport>(
     op: &Spec,
     body: &[u8],
     conn: &Connection,
     config: &Config,
     transport: &mut T,
-) -> Result<Value, Error> {
+) -> Result<Vec<u8>, Error> {
     catalog::check_allowed(op, config.read_only)?;
     let mut client =
         Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?.redacting(config.secrets());
@@ -118,7 +119,11 @@ impl<T: Transport> Tools for RegistryTools<'_, T> {
         let outcome = connection(self.request, self.config)
             .map_err(|e| e.in_operation(op.name))
             .and_then(|conn| run(op, body.as_bytes(), &conn, self.config, self.transport));
-        Ok(outcome.map_err(|e| crate::error::error_json(&e)))
+        // The route's bytes, read back as the value MCP carries (serde_json
+        // wrote them, so they parse).
+        Ok(outcome
+            .map(|bytes| serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+            .map_err(|e| crate::error::error_json(&e)))
     }
 }
 

@@ -52,6 +52,15 @@ impl HttpResponse {
         }
     }
 
+    /// A JSON response whose body is already serialized.
+    pub fn json_bytes(status: u16, body: Vec<u8>) -> Self {
+        HttpResponse {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body,
+        }
+    }
+
     /// Adds a header.
     pub fn with_header(mut self, k: &str, v: String) -> Self {
         self.headers.push((k.to_string(), v));

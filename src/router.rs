@@ -197,7 +197,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
         Err(e) => return error_response(&e.in_operation(op.name)),
     };
     match run(op, &req.body, &conn, config, transport) {
-        Ok(v) => HttpResponse::json(200, &v),
+        Ok(body) => HttpResponse::json_bytes(200, body),
         Err(e) => error_response(&e),
     }
 }
@@ -509,6 +509,28 @@ mod tests {
             .code(),
             "configuration"
         );
+    }
+
+    #[test]
+    fn route_answers_are_serialized_in_the_spec_order_of_the_output_type() {
+        let ticket = include_str!("../tests/fixtures/ticket.json");
+        let mut t = Scripted::new(vec![Scripted::json(200, ticket)]);
+        let r = handle(&post("/get-ticket", r#"{"ticketId": 12345}"#), &cfg(), &mut t);
+        assert_eq!(r.status, 200);
+        let text = String::from_utf8(r.body.clone()).unwrap();
+        assert!(text.starts_with(r#"{"ticket":{"id":12345,"subject":"#), "{text}");
+        let keys: Vec<&str> = [
+            "\"status\"",
+            "\"channel\"",
+            "\"priority\"",
+            "\"customer_id\"",
+            "\"tags\"",
+            "\"updated_datetime\"",
+        ]
+        .into_iter()
+        .collect();
+        let at: Vec<usize> = keys.iter().map(|k| text.find(k).unwrap()).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
     }
 
     #[test]

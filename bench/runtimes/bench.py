@@ -16,6 +16,16 @@ and each component (connector, pass-through):
   as GET, the answer copied back). Also, connector only, GET /operations
   (no upstream call: the Nagle row) and the issue's reproduction
   `curl -s -o /dev/null -o /dev/null -o /dev/null -w '%{time_total}\n' URL URL URL`.
+- a 100-ticket page: connector POST /search-tickets {"limit": 100} (one upstream
+  GET /api/tickets?..., 100 tickets parsed, mapped and serialized) against the
+  pass-through forwarding POST /api/tickets?limit=100 (the same page copied
+  back), --page-requests interleaved rounds.
+- hostile bodies (issue 10, point 7): the four 1 MiB POST /get-ticket bodies of
+  cargo bench's hostile rows (one long string, accepted + whitespace, duplicate
+  keys, deep nesting), --hostile-rounds interleaved rounds; ratios are p50 of a
+  hostile body over p50 of the long-string one (target < 3).
+- Spin twice: variables from SPIN_VARIABLE_* (Spin's default env provider) and
+  from a static runtime-config provider (--spin-variables).
 - CPU per request: user + system time of the runtime's whole process group
   (/proc/<pid>/stat of every process in it; Spin runs its trigger as a child)
   over those N requests, divided by N.
@@ -253,6 +263,26 @@ def summary(xs):
             "mean_ms": round(statistics.mean(xs) * 1000, 3)}
 
 
+HOSTILE_LEN = 1024 * 1024
+
+
+def hostile_bodies():
+    """The four 1 MiB POST /get-ticket bodies of cargo bench's hostile rows."""
+    def body_of(start, unit, count, tail):
+        b = start + unit * count + tail
+        assert len(b) <= HOSTILE_LEN, len(b)
+        return (b + " " * (HOSTILE_LEN - len(b))).encode()
+    unit = '"ticketId":12345,'
+    depth = (HOSTILE_LEN - len('{"ticketId":}')) // 2
+    return [
+        ("ordinary: one long string", body_of('{"ticketId":12345,"note":"', "a",
+                                              HOSTILE_LEN - len('{"ticketId":12345,"note":""}'), '"}')),
+        ("ordinary: accepted + whitespace", body_of('{"ticketId":12345}', "", 0, "")),
+        ("duplicate keys", body_of("{", unit, (HOSTILE_LEN - 2 - len(unit)) // len(unit), '"ticketId":12345}')),
+        ("deep nesting", body_of('{"ticketId":', "", 0, "[" * depth + "]" * depth + "}")),
+    ]
+
+
 def curl_three(port, path):
     url = f"http://127.0.0.1:{port}{path}"
     out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null",
@@ -264,6 +294,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", type=int, default=500)
     ap.add_argument("--cold-runs", type=int, default=3)
+    ap.add_argument("--page-requests", type=int, default=100, help="rounds of the 100-ticket search page")
+    ap.add_argument("--hostile-rounds", type=int, default=10, help="rounds of the four 1 MiB bodies (0: skip)")
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--spin-connector", help="serve this .wasm under Spin instead of target/dist's (to compare builds)")
     ap.add_argument("--only-spin", action="store_true", help="skip wasmtime serve")
@@ -293,6 +325,8 @@ def main():
         hosts.append(("wasmtime serve", lambda *a: wasmtime_server(wasmtime, *a)))
     requests = {"connector": ("POST", "/get-ticket", b'{"ticketId": 12345}'),
                 "passthrough": ("POST", "/api/tickets/12345", b'{"ticketId": 12345}')}
+    page_requests = {"connector": ("POST", "/search-tickets", b'{"limit": 100}'),
+                     "passthrough": ("POST", "/api/tickets?limit=100", b'{"limit": 100}')}
     first_path = {"connector": "/operations", "passthrough": "/"}
     try:
         for host, start in hosts:
@@ -306,27 +340,49 @@ def main():
                 for k, s in servers.items():
                     s.wait_first_answer(first_path[k])
                     conns[k] = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
-                times = {k: [] for k in requests}
-
-                def one(k):
-                    method, path, body = requests[k]
+                def one(k, req, expect=(200,)):
+                    method, path, body = req
                     t = time.perf_counter()
                     conns[k].request(method, path, body=body, headers={"content-type": "application/json"})
                     r = conns[k].getresponse()
                     r.read()
-                    assert r.status == 200, (host, k, r.status)
+                    assert r.status in expect, (host, k, path, r.status)
                     return time.perf_counter() - t
 
-                for _ in range(50):  # warm-up
-                    for k in requests:
-                        one(k)
-                cpu0 = {k: s.cpu_seconds() for k, s in servers.items()}
-                for _ in range(args.requests):
-                    for k in requests:
-                        times[k].append(one(k))
-                for k, s in servers.items():
-                    cpu = (s.cpu_seconds() - cpu0[k]) / args.requests * 1000
-                    h[k] = {"get_ticket": summary(times[k]), "cpu_ms_per_request": round(cpu, 3)}
+                def interleaved(reqs, n, warmup, expect=(200,)):
+                    """`n` rounds, one request of each (server, request) pair per
+                    round: times per pair and CPU ms per request per server."""
+                    for _ in range(warmup):
+                        for k, req in reqs:
+                            one(k, req, expect)
+                    times = [[] for _ in reqs]
+                    cpu0 = {k: s.cpu_seconds() for k, s in servers.items()}
+                    for _ in range(n):
+                        for i, (k, req) in enumerate(reqs):
+                            times[i].append(one(k, req, expect))
+                    per_server = {k: sum(1 for kk, _ in reqs if kk == k) * n for k in servers}
+                    cpu = {k: round((s.cpu_seconds() - cpu0[k]) / max(per_server[k], 1) * 1000, 3)
+                           for k, s in servers.items()}
+                    return times, cpu
+
+                times, cpu = interleaved([(k, requests[k]) for k in requests], args.requests, 50)
+                for i, k in enumerate(requests):
+                    h[k] = {"get_ticket": summary(times[i]), "cpu_ms_per_request": cpu[k]}
+                # A 100-ticket search page: parse + map + serialize of ~100 tickets.
+                times, cpu = interleaved([(k, page_requests[k]) for k in page_requests], args.page_requests, 10)
+                for i, k in enumerate(page_requests):
+                    h[k]["ticket_page"] = summary(times[i])
+                    h[k]["ticket_page_cpu_ms_per_request"] = cpu[k]
+                # Hostile 1 MiB bodies against ordinary 1 MiB ones (connector only).
+                if args.hostile_rounds:
+                    bodies = hostile_bodies()
+                    times, _ = interleaved([("connector", ("POST", "/get-ticket", b)) for _, b in bodies],
+                                           args.hostile_rounds, 1, expect=(200, 400, 413))
+                    rows = {name: summary(t) for (name, _), t in zip(bodies, times)}
+                    base = rows["ordinary: one long string"]["p50_ms"]
+                    h["connector"]["hostile_1mib"] = rows
+                    h["connector"]["hostile_ratio_duplicate_keys"] = round(rows["duplicate keys"]["p50_ms"] / base, 2)
+                    h["connector"]["hostile_ratio_deep_nesting"] = round(rows["deep nesting"]["p50_ms"] / base, 2)
                 c = servers["connector"]
                 ys, st = latencies(c.port, "GET", "/operations", None, args.requests)
                 assert st == {200}, st
@@ -349,6 +405,8 @@ def main():
                         "median": round(statistics.median(runs), 1), "min": round(min(runs), 1), "max": round(max(runs), 1)}
             h["get_ticket_p50_ratio"] = round(h["connector"]["get_ticket"]["p50_ms"] / h["passthrough"]["get_ticket"]["p50_ms"], 3)
             h["get_ticket_mean_ratio"] = round(h["connector"]["get_ticket"]["mean_ms"] / h["passthrough"]["get_ticket"]["mean_ms"], 3)
+            h["ticket_page_cpu_ratio"] = round(h["connector"]["ticket_page_cpu_ms_per_request"] /
+                                               max(h["passthrough"]["ticket_page_cpu_ms_per_request"], 1e-9), 3)
             h["cpu_ratio"] = round(h["connector"]["cpu_ms_per_request"] / max(h["passthrough"]["cpu_ms_per_request"], 1e-9), 3)
     finally:
         os.killpg(upstream_proc.pid, signal.SIGTERM)
@@ -365,9 +423,21 @@ def main():
         g = lambda r: f"{r['p50_ms']} / {r['p90_ms']} / {r['p99_ms']}"
         cold = lambda r: f"{r['cold_start_ms_cache_on']['median']} / {r['cold_start_ms_cache_off']['median']}"
         print(f"| {host} | {g(c['get_ticket'])} | {g(p['get_ticket'])} | {h['get_ticket_p50_ratio']} | "
-              f"{c['cpu_ms_per_request']} / {p['cpu_ms_per_request']} | {c['operations_kept_alive']['p50_ms']} / "
+              f"{c['cpu_ms_per_request']} / {p['cpu_ms_per_request']} ({h['cpu_ratio']}×) | {c['operations_kept_alive']['p50_ms']} / "
               f"{c['operations_kept_alive']['p99_ms']} | {', '.join(str(x) for x in c['curl_three_operations_ms'])} | "
               f"{cold(c)} | {cold(p)} |")
+    print()
+    print("| host | 100-ticket page p50 connector / pass-through (ms) | CPU/request connector / pass-through (ms) | CPU ratio | "
+          "1 MiB bodies p50: long string / accepted+ws / duplicate keys / deep nesting (ms) | hostile ratios dup / deep |")
+    print("|---|---|---|---|---|---|")
+    for host, h in results["hosts"].items():
+        c, p = h["connector"], h["passthrough"]
+        hb = c.get("hostile_1mib")
+        hostile = " / ".join(str(r["p50_ms"]) for r in hb.values()) if hb else "—"
+        ratios = f"{c['hostile_ratio_duplicate_keys']} / {c['hostile_ratio_deep_nesting']}" if hb else "—"
+        print(f"| {host} | {c['ticket_page']['p50_ms']} / {p['ticket_page']['p50_ms']} | "
+              f"{c['ticket_page_cpu_ms_per_request']} / {p['ticket_page_cpu_ms_per_request']} | "
+              f"{h['ticket_page_cpu_ratio']} | {hostile} | {ratios} |")
     print()
     for name, size in results["sizes"].items():
         print(f"- {name}: {size:,} bytes")

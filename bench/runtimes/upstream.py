@@ -3,8 +3,10 @@
 Usage: upstream.py PORT FIXTURE_DIR
 
 HTTP/1.1 with keep-alive (Spin pools outbound connections), 127.0.0.1 only.
-GET /api/tickets/12345 answers tests/fixtures/ticket.json, GET /api/account a
-small account object, anything else 404 with Gorgias's error shape.
+GET /api/tickets/12345 answers tests/fixtures/ticket.json, GET /api/tickets (any
+query) a 100-ticket page in Gorgias's list shape (the fixture's ticket with 100
+ids, subjects and customers, as cargo bench's page), GET /api/account a small
+account object, anything else 404 with Gorgias's error shape.
 """
 import http.server
 import json
@@ -40,8 +42,21 @@ def main():
     port, fixtures = int(sys.argv[1]), sys.argv[2]
     with open(f"{fixtures}/ticket.json", "rb") as f:
         ticket = f.read()
+    one = json.loads(ticket)
+    page = []
+    for i in range(100):
+        t = json.loads(ticket)
+        t["id"] = 150000 + i
+        t["subject"] = f"Order #{1000 + i} hasn't shipped yet — could you check the warehouse status?"
+        if isinstance(t.get("customer"), dict):
+            t["customer"] = dict(t["customer"], id=90000 + i, email=f"customer{i}@example.com")
+        page.append(t)
+    assert one["id"] == 12345
+    tickets = json.dumps({"object": "list", "uri": "/api/tickets?limit=100", "data": page,
+                          "meta": {"prev_cursor": None, "next_cursor": "eyJwIjoyfQ"}}).encode()
     Handler.routes = {
         "/api/tickets/12345": ticket,
+        "/api/tickets": tickets,
         "/api/account": json.dumps({"domain": "bench", "status": {"status": "active"}}).encode(),
     }
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)

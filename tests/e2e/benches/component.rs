@@ -446,8 +446,8 @@ fn mapping_native(iters: usize, tickets: &[u8], messages: &[u8]) {
         &|| model::parse_ticket_page(tickets).unwrap().tickets.len(),
     );
     run("parse_ticket_page + JSON text (route output)", &|| {
-        model::to_json(&model::parse_ticket_page(tickets).unwrap())
-            .to_string()
+        serde_json::to_vec(&model::parse_ticket_page(tickets).unwrap())
+            .unwrap()
             .len()
     });
     run(
@@ -455,8 +455,8 @@ fn mapping_native(iters: usize, tickets: &[u8], messages: &[u8]) {
         &|| model::parse_message_page(messages).unwrap().messages.len(),
     );
     run("parse_message_page + JSON text (route output)", &|| {
-        model::to_json(&model::parse_message_page(messages).unwrap())
-            .to_string()
+        serde_json::to_vec(&model::parse_message_page(messages).unwrap())
+            .unwrap()
             .len()
     });
 }
