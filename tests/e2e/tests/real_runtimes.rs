@@ -824,6 +824,60 @@ fn spin_up_reads_the_variables_through_the_deploy_runtime_config() {
     assert_eq!(fake.fake.lines(), vec!["GET /api/account"]);
     drop(server);
 
+    // The README's static-provider file (every variable of spin.toml, the
+    // placeholders replaced by the fake's credentials), with no SPIN_VARIABLE_*
+    // in the environment: the component reads them all from it.
+    let readme = std::fs::read_to_string(runtimes::root().join("README.md")).unwrap();
+    let block = readme
+        .split("<!-- static-runtime-config")
+        .nth(1)
+        .and_then(|r| r.split("```toml\n").nth(1))
+        .and_then(|r| r.split("```").next())
+        .expect("README: the static-runtime-config toml block");
+    let declared: Vec<String> = std::fs::read_to_string(runtimes::root().join("spin.toml"))
+        .unwrap()
+        .split("[variables]")
+        .nth(1)
+        .unwrap()
+        .split("\n[")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("default"))
+        .map(|l| l.split('=').next().unwrap().trim().to_string())
+        .collect();
+    let listed: Vec<String> = block
+        .lines()
+        .skip_while(|l| !l.starts_with("[variables_provider.values]"))
+        .skip(1)
+        .map(|l| l.split('=').next().unwrap().trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    assert_eq!(
+        listed, declared,
+        "the README's static provider must list every spin.toml variable"
+    );
+    let dir = runtimes::scratch_dir("runtime-config-static");
+    let file = dir.join("runtime-config.toml");
+    let text = block
+        .replace(r#""acme""#, &format!("{:?}", fake_gorgias::ACCOUNT))
+        .replace(r#""agent@acme.com""#, &format!("{:?}", fake_gorgias::EMAIL))
+        .replace(r#""...""#, &format!("{:?}", fake_gorgias::API_KEY))
+        .replace(
+            r#"gorgias_base_url = """#,
+            &format!("gorgias_base_url = {:?}", fake.fake.base_url()),
+        );
+    std::fs::write(&file, text).unwrap();
+    let (mut cmd, addr) = up(&file, dir.clone());
+    for k in ["ACCOUNT", "EMAIL", "API_KEY", "BASE_URL"] {
+        cmd.env_remove(format!("SPIN_VARIABLE_GORGIAS_{k}"));
+    }
+    let server = Running::start(cmd, addr, dir.clone(), Duration::from_secs(120));
+    let h = ok(&get(server.addr, "/health"));
+    assert_eq!((&h["status"], &h["account"]), (&json!("ok"), &json!("sandbox")));
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+
     // Spin really reads the file: an unknown provider type stops `spin up`.
     let dir = runtimes::scratch_dir("runtime-config-bad");
     let bad = dir.join("bad-runtime-config.toml");
