@@ -52,12 +52,16 @@ fn error(r: &HttpResult) -> Value {
     v["error"].clone()
 }
 
-fn conn() -> wit::Connection {
-    wit::Connection {
+fn creds() -> wit::ApiKeyCredentials {
+    wit::ApiKeyCredentials {
         account: fake_gorgias::ACCOUNT.into(),
         email: fake_gorgias::EMAIL.into(),
         api_key: fake_gorgias::API_KEY.into(),
     }
+}
+
+fn conn() -> wit::Connection {
+    wit::Connection::ApiKey(creds())
 }
 
 fn note() -> wit::NoteRequest {
