@@ -707,8 +707,8 @@ fn with_header(
     v: &str,
 ) -> hyper::Request<http_body_util::Full<bytes::Bytes>> {
     req.headers_mut().insert(
-        hyper::header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-        hyper::header::HeaderValue::from_str(v).unwrap(),
+        hyper::header::HeaderName::from_bytes(k.as_bytes()).expect("header name"),
+        hyper::header::HeaderValue::from_str(v).expect("header value"),
     );
     req
 }

@@ -694,7 +694,8 @@ async fn no_error_path_leaks_an_access_token() {
     assert_eq!(s, 401);
     // A caller's own token is redacted with the operator's; a token the
     // connector never saw cannot be, so the configured run echoes only its own.
-    let runs: [(&[(&str, &str)], Vec<(u16, String)>); 2] = [
+    type Run<'a> = (&'a [(&'a str, &'a str)], Vec<(u16, String)>);
+    let runs: [Run; 2] = [
         (&[], token_echoes(OAUTH)),
         (
             &per_request,
