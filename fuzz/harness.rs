@@ -25,6 +25,8 @@ pub const API_KEY: &str = "fuzz-api-key-Zq8w";
 pub const EMAIL: &str = "agent@fuzz.example";
 /// The configured inbound token.
 pub const TOKEN: &str = "fuzz-token-Kp3x";
+/// The configured OAuth access token (a secret).
+pub const ACCESS_TOKEN: &str = "fuzz-oauth-token-Vt5n";
 
 /// Request methods, chosen by the low two bits of a `route` input's flags byte.
 const METHODS: [&str; 4] = ["POST", "GET", "PUT", "HEAD"];
@@ -142,12 +144,13 @@ impl Transport for FuzzTransport<'_> {
     fn sleep_ms(&mut self, _ms: u64) {}
 }
 
-fn secrets() -> [String; 4] {
+fn secrets() -> [String; 5] {
     let credentials = format!("{EMAIL}:{API_KEY}");
     [
         base64(credentials.as_bytes()),
         credentials,
         API_KEY.to_string(),
+        ACCESS_TOKEN.to_string(),
         TOKEN.to_string(),
     ]
 }
@@ -175,6 +178,12 @@ pub fn route(data: &[u8]) -> u16 {
     if flags & 32 != 0 {
         headers.push(("authorization".into(), format!("Bearer {TOKEN}")));
     }
+    // Per-request headers: one byte each says whether it is sent (bit 0).
+    // Bit 1 of the email's byte makes the configured credentials an OAuth
+    // access token instead of the API key; bit 1 of the API key's byte sends
+    // the text as `x-gorgias-access-token` instead (spare bits, so older
+    // inputs keep their layout).
+    let mut oauth = false;
     if flags & 64 != 0 {
         for name in [
             "x-gorgias-account",
@@ -182,7 +191,16 @@ pub fn route(data: &[u8]) -> u16 {
             "x-gorgias-api-key",
             "authorization",
         ] {
-            if d.byte() % 2 == 1 {
+            let b = d.byte();
+            let name = match name {
+                "x-gorgias-email" => {
+                    oauth = b & 2 != 0;
+                    name
+                }
+                "x-gorgias-api-key" if b & 2 != 0 => "x-gorgias-access-token",
+                _ => name,
+            };
+            if b % 2 == 1 {
                 headers.push((name.into(), d.text()));
             }
         }
@@ -202,7 +220,8 @@ pub fn route(data: &[u8]) -> u16 {
     let config = Config {
         account: Some("acme".into()),
         email: Some(EMAIL.into()),
-        api_key: Some(API_KEY.into()),
+        api_key: (!oauth).then(|| API_KEY.into()),
+        access_token: oauth.then(|| ACCESS_TOKEN.into()),
         connector_token: token_required.then(|| TOKEN.to_string()),
         retry: RetryPolicy::default(),
         ..Config::default()
@@ -234,8 +253,10 @@ pub fn route(data: &[u8]) -> u16 {
     let mut outbound = format!("{:?}", resp.headers);
     decoded_strings(&v, &mut outbound);
     let is_data = resp.status == 200 && v["result"]["isError"] != true;
-    // The token is a secret of this run only when the connector holds it.
-    for s in secrets().into_iter().filter(|s| token_required || s != TOKEN) {
+    // A secret of this run is one the connector holds: the connector token
+    // when required, and the configured API key or access token.
+    let held = |s: &String| (token_required || s != TOKEN) && (oauth == (s == ACCESS_TOKEN) || s == TOKEN);
+    for s in secrets().into_iter().filter(held) {
         if outbound.contains(&s) {
             let given = inbound.contains(&s) || (is_data && transport.said().contains(&s));
             assert!(given, "a secret leaked into the answer: {outbound}");

@@ -3,10 +3,14 @@
 // GORGIAS_EMAIL and GORGIAS_API_KEY in the environment; see README.md.
 import { tickets } from './generated/gorgias_connector.js';
 
+// `connection` is a variant: `api-key` (email + key) or `access-token` (OAuth).
 const conn = {
-  account: process.env.GORGIAS_ACCOUNT,
-  email: process.env.GORGIAS_EMAIL,
-  apiKey: process.env.GORGIAS_API_KEY,
+  tag: 'api-key',
+  val: {
+    account: process.env.GORGIAS_ACCOUNT,
+    email: process.env.GORGIAS_EMAIL,
+    apiKey: process.env.GORGIAS_API_KEY,
+  },
 };
 
 // u64 parameters and fields are BigInts.

@@ -27,10 +27,14 @@ for (const name of ['GORGIAS_BASE_URL', 'GORGIAS_ACCOUNT', 'GORGIAS_EMAIL', 'GOR
 // the `wasi:config/store` shim (config-store.js) and nothing else leaks in.
 _setEnv({});
 
+// `connection` is a variant: `api-key` (email + key) or `access-token` (OAuth).
 const conn = {
-  account: process.env.GORGIAS_ACCOUNT,
-  email: process.env.GORGIAS_EMAIL,
-  apiKey: process.env.GORGIAS_API_KEY,
+  tag: 'api-key',
+  val: {
+    account: process.env.GORGIAS_ACCOUNT,
+    email: process.env.GORGIAS_EMAIL,
+    apiKey: process.env.GORGIAS_API_KEY,
+  },
 };
 
 /** Runs `f`, expects it to throw the connector's `error` variant, returns the payload. */
@@ -134,7 +138,7 @@ test('errors are the typed error variant', () => {
 
   // Wrong credentials: Gorgias's 401, and the key never appears in the error.
   const unauthorized = connectorError(() =>
-    tickets.getTicket({ ...conn, apiKey: 'wrong-key-from-js' }, 12345n),
+    tickets.getTicket({ tag: 'api-key', val: { ...conn.val, apiKey: 'wrong-key-from-js' } }, 12345n),
   );
   assert.equal(unauthorized.tag, 'unauthorized');
   assert.equal(unauthorized.val.status, 401);

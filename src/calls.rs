@@ -15,24 +15,43 @@ use serde_json::{Value, json};
 
 /// Credentials: per-request headers override the configured ones; neither
 /// can change the host pattern (the account is validated by the client).
+///
+/// The kind is the first of: an `X-Gorgias-Access-Token` header, an
+/// `X-Gorgias-Api-Key` header, the configured access token, the configured
+/// API key. A request that sends a token together with `X-Gorgias-Email` or
+/// `X-Gorgias-Api-Key` is refused as `invalid-input`: which one it meant
+/// cannot be guessed.
 pub fn connection(req: &HttpRequest, config: &Config) -> Result<Connection, Error> {
-    let pick = |header: &str, configured: &Option<String>| -> Result<String, Error> {
-        req.header(header)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .or_else(|| configured.clone())
-            .ok_or_else(|| {
-                Error::invalid(
-                    header,
-                    "no Gorgias credentials configured: set the connector's variables or send this header",
-                )
-            })
+    let header = |name: &str| req.header(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let pick = |name: &str, configured: &Option<String>| -> Result<String, Error> {
+        header(name).or_else(|| configured.clone()).ok_or_else(|| {
+            Error::invalid(
+                name,
+                "no Gorgias credentials configured: set the connector's variables or send this header",
+            )
+        })
     };
-    Ok(Connection {
-        account: pick("x-gorgias-account", &config.account)?,
-        email: pick("x-gorgias-email", &config.email)?,
-        api_key: pick("x-gorgias-api-key", &config.api_key)?,
-    })
+    let account = pick("x-gorgias-account", &config.account)?;
+    let (token, key) = (header("x-gorgias-access-token"), header("x-gorgias-api-key"));
+    if token.is_some() && (key.is_some() || header("x-gorgias-email").is_some()) {
+        return Err(Error::invalid(
+            "x-gorgias-access-token",
+            "send either X-Gorgias-Access-Token or X-Gorgias-Email with X-Gorgias-Api-Key, not both",
+        ));
+    }
+    if let Some(token) = token {
+        return Ok(Connection::access_token(account, token));
+    }
+    if key.is_none()
+        && let Some(token) = &config.access_token
+    {
+        return Ok(Connection::access_token(account, token.clone()));
+    }
+    Ok(Connection::api_key(
+        account,
+        pick("x-gorgias-email", &config.email)?,
+        pick("x-gorgias-api-key", &config.api_key)?,
+    ))
 }
 
 /// Runs one operation type on a body over a client.
@@ -140,6 +159,61 @@ mod tests {
             read_only,
             ..Default::default()
         }
+    }
+
+    fn with_headers(h: &[(&str, &str)]) -> HttpRequest {
+        HttpRequest {
+            headers: h.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..HttpRequest::default()
+        }
+    }
+
+    #[test]
+    fn an_access_token_header_picks_oauth_for_the_configured_account() {
+        let c = connection(&with_headers(&[("X-Gorgias-Access-Token", " oauth-1 ")]), &cfg(false)).unwrap();
+        assert_eq!(c, Connection::access_token("acme", "oauth-1"));
+    }
+
+    #[test]
+    fn a_token_with_email_or_api_key_headers_is_refused() {
+        for other in ["X-Gorgias-Email", "X-Gorgias-Api-Key"] {
+            let e = connection(
+                &with_headers(&[("X-Gorgias-Access-Token", "oauth-1"), (other, "x")]),
+                &cfg(false),
+            )
+            .unwrap_err();
+            assert_eq!(
+                e,
+                Error::invalid(
+                    "x-gorgias-access-token",
+                    "send either X-Gorgias-Access-Token or X-Gorgias-Email with X-Gorgias-Api-Key, not both"
+                ),
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_configured_token_is_used_unless_the_request_sends_an_api_key() {
+        let oauth = Config {
+            account: Some("acme".into()),
+            access_token: Some("oauth-cfg".into()),
+            ..Default::default()
+        };
+        let none = HttpRequest::default();
+        assert_eq!(
+            connection(&none, &oauth).unwrap(),
+            Connection::access_token("acme", "oauth-cfg")
+        );
+        let own = with_headers(&[("X-Gorgias-Email", "me@x.co"), ("X-Gorgias-Api-Key", "own")]);
+        assert_eq!(
+            connection(&own, &oauth).unwrap(),
+            Connection::api_key("acme", "me@x.co", "own")
+        );
+        assert_eq!(
+            connection(&none, &cfg(false)).unwrap(),
+            Connection::api_key("acme", "agent@acme.com", "s3cr3t-key")
+        );
     }
 
     #[test]

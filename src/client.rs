@@ -5,29 +5,66 @@
 //! a script).
 
 use crate::error::{Error, classify_at, note_unsent_write, retry_after_seconds};
+use crate::{pacing, redirect};
 use serde_json::Value;
 
 /// The `User-Agent` sent with every request (Gorgias's WAF blocks some defaults).
 pub const USER_AGENT: &str = concat!("gorgias-connector/", env!("CARGO_PKG_VERSION"));
 
 /// Credentials and account for one call.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connection {
     /// Account subdomain.
     pub account: String,
-    /// Email of the API key's user.
-    pub email: String,
-    /// The API key (secret).
-    pub api_key: String,
+    /// How the call authenticates.
+    pub credentials: Credentials,
 }
 
-impl std::fmt::Debug for Connection {
+/// The two kinds of Gorgias credentials.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// A private app's REST API key and its user's email, sent as HTTP Basic.
+    ApiKey {
+        /// Email of the API key's user.
+        email: String,
+        /// The API key (secret).
+        api_key: String,
+    },
+    /// An OAuth2 access token (secret), sent as `Authorization: Bearer`.
+    AccessToken(String),
+}
+
+impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connection")
-            .field("account", &self.account)
-            .field("email", &self.email)
-            .field("api_key", &"<redacted>")
-            .finish()
+        match self {
+            Credentials::ApiKey { email, .. } => f
+                .debug_struct("ApiKey")
+                .field("email", email)
+                .field("api_key", &"<redacted>")
+                .finish(),
+            Credentials::AccessToken(_) => f.debug_tuple("AccessToken").field(&"<redacted>").finish(),
+        }
+    }
+}
+
+impl Connection {
+    /// An API-key connection.
+    pub fn api_key(account: impl Into<String>, email: impl Into<String>, api_key: impl Into<String>) -> Self {
+        Connection {
+            account: account.into(),
+            credentials: Credentials::ApiKey {
+                email: email.into(),
+                api_key: api_key.into(),
+            },
+        }
+    }
+
+    /// An OAuth access-token connection.
+    pub fn access_token(account: impl Into<String>, token: impl Into<String>) -> Self {
+        Connection {
+            account: account.into(),
+            credentials: Credentials::AccessToken(token.into()),
+        }
     }
 }
 
@@ -309,12 +346,14 @@ pub trait Transport {
     }
 }
 
-/// Retry budget: how many attempts in all, and how long all waits may add up to.
+/// Retry budget: how many attempts per request, and how long all waits of
+/// one operation (retries and pacing) may add up to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, including the first (1 = no retry).
     pub max_attempts: u32,
-    /// Upper bound on the sum of all waits between attempts.
+    /// Upper bound on the sum of all waits of one operation: between
+    /// attempts and before paced calls ([`crate::pacing`]).
     pub max_wait_ms: u64,
     /// The first backoff (after a 5xx, timeout or refused connection); it
     /// doubles per attempt up to 32 times this.
@@ -324,8 +363,8 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_attempts: 3,
-            max_wait_ms: 10_000,
+            max_attempts: 5,
+            max_wait_ms: 20_000,
             first_backoff_ms: 500,
         }
     }
@@ -342,6 +381,11 @@ pub struct Client<'t, T: Transport> {
     secrets: Vec<String>,
     /// The operation name used in error messages.
     pub operation: &'static str,
+    /// Milliseconds waited so far in this operation (retries and pacing),
+    /// bounded by `policy.max_wait_ms`.
+    waited_ms: u64,
+    /// The wait before the next call, from the last answer's quota header.
+    pace_ms: u64,
 }
 
 impl<'t, T: Transport> Client<'t, T> {
@@ -355,27 +399,45 @@ impl<'t, T: Transport> Client<'t, T> {
     ) -> Result<Self, Error> {
         let endpoint = Endpoint::for_account(&conn.account)?;
         let endpoint = base.cloned().unwrap_or(endpoint);
-        if conn.email.trim().is_empty() {
-            return Err(Error::invalid("email", "the Gorgias user email is required"));
-        }
-        if conn.api_key.is_empty() {
-            return Err(Error::invalid("apiKey", "the Gorgias API key is required"));
-        }
-        if conn.email.contains(':') || conn.email.chars().any(char::is_control) {
-            return Err(Error::invalid("email", "must not contain ':' or control characters"));
-        }
-        if conn.api_key.chars().any(char::is_control) {
-            return Err(Error::invalid("apiKey", "must not contain control characters"));
-        }
-        let secrets = credential_secrets(&conn.email, &conn.api_key);
-        let authorization = format!("Basic {}", secrets[0]);
+        let (authorization, secrets) = match &conn.credentials {
+            Credentials::ApiKey { email, api_key } => {
+                if email.trim().is_empty() {
+                    return Err(Error::invalid("email", "the Gorgias user email is required"));
+                }
+                if api_key.is_empty() {
+                    return Err(Error::invalid("apiKey", "the Gorgias API key is required"));
+                }
+                if email.contains(':') || email.chars().any(char::is_control) {
+                    return Err(Error::invalid("email", "must not contain ':' or control characters"));
+                }
+                if api_key.chars().any(char::is_control) {
+                    return Err(Error::invalid("apiKey", "must not contain control characters"));
+                }
+                let secrets = credential_secrets(email, api_key);
+                (format!("Basic {}", secrets[0]), secrets.to_vec())
+            }
+            Credentials::AccessToken(token) => {
+                if token.is_empty() {
+                    return Err(Error::invalid("accessToken", "the OAuth access token is required"));
+                }
+                if token.chars().any(|c| c.is_control() || c.is_whitespace()) {
+                    return Err(Error::invalid(
+                        "accessToken",
+                        "must not contain spaces or control characters",
+                    ));
+                }
+                (format!("Bearer {token}"), vec![token.clone()])
+            }
+        };
         Ok(Client {
             transport,
             endpoint,
             authorization,
             policy,
-            secrets: secrets.to_vec(),
+            secrets,
             operation,
+            waited_ms: 0,
+            pace_ms: 0,
         })
     }
 
@@ -417,19 +479,62 @@ impl<'t, T: Transport> Client<'t, T> {
     /// Sends `req`, retrying within the budget where that is safe, and returns
     /// the 2xx response. Errors carry the operation name.
     ///
+    /// - Pacing: when the previous answer of this operation showed the
+    ///   account's bucket nearly full ([`crate::pacing`]), waits first.
     /// - 429: Gorgias did not process the request, so any method is retried
     ///   after `Retry-after` if the budget covers the wait.
     /// - 5xx, timeouts, resets: retried with backoff only for idempotent requests.
     /// - Refused connections: the request never left, so any method is retried.
+    /// - 301/302/307/308: a `GET` follows a `Location` on the same origin, at
+    ///   most [`redirect::MAX_HOPS`] times; any other redirect is `upstream`.
+    ///
+    /// All waits of one client (one operation) add up to at most
+    /// `policy.max_wait_ms`.
     pub fn send(&mut self, req: &ApiRequest) -> Result<Response, Error> {
-        let out = self.outgoing(req);
+        let mut out = self.outgoing(req);
         let idempotent = req.idempotent();
-        let mut waited_ms: u64 = 0;
         let mut attempt: u32 = 1;
+        let mut hops: u32 = 0;
+        let pace = std::mem::take(&mut self.pace_ms).min(self.budget_left());
+        if pace > 0 {
+            self.transport.sleep_ms(pace);
+            self.waited_ms += pace;
+        }
         loop {
             let result = self.transport.send(&out);
+            if let Ok(resp) = &result {
+                self.pace_ms = pacing::delay_after(&resp.headers);
+            }
             let (error, wait_ms) = match result {
                 Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+                Ok(resp) if redirect::is_redirect(resp.status) => {
+                    let next = redirect::target(
+                        out.scheme,
+                        &out.authority,
+                        &out.path_and_query,
+                        redirect::location(&resp.headers),
+                    );
+                    match next {
+                        Ok(path) if idempotent && hops < redirect::MAX_HOPS => {
+                            hops += 1;
+                            out.path_and_query = path;
+                            continue;
+                        }
+                        next => {
+                            let why = match next {
+                                Err(refused) => refused.reason(),
+                                Ok(_) if !idempotent => "a redirect, not followed for a write",
+                                Ok(_) => "too many redirects",
+                            };
+                            return Err(self.finish(Error::Upstream(crate::error::ApiError {
+                                status: resp.status,
+                                message: format!("gorgias answered {}: {why}", resp.status),
+                                field_errors: Vec::new(),
+                                retryable: false,
+                            })));
+                        }
+                    }
+                }
                 Ok(resp) => {
                     let now = self.transport.now_unix_seconds();
                     let err = classify_at(resp.status, &resp.headers, &resp.body, idempotent, now);
@@ -481,17 +586,22 @@ impl<'t, T: Transport> Client<'t, T> {
                     None,
                 ),
             };
-            let fits =
-                wait_ms.filter(|w| attempt < self.policy.max_attempts && waited_ms + w <= self.policy.max_wait_ms);
+            let budget = self.budget_left();
+            let fits = wait_ms.filter(|w| attempt < self.policy.max_attempts && *w <= budget);
             match fits {
                 Some(w) => {
                     self.transport.sleep_ms(w);
-                    waited_ms += w;
+                    self.waited_ms += w;
                     attempt += 1;
                 }
                 None => return Err(self.finish(error)),
             }
         }
+    }
+
+    /// What is left of this operation's wait budget.
+    fn budget_left(&self) -> u64 {
+        self.policy.max_wait_ms.saturating_sub(self.waited_ms)
     }
 
     /// Sends `req` and decodes the 2xx JSON body with `parse`.
@@ -605,11 +715,7 @@ pub(crate) mod tests {
     }
 
     pub fn conn() -> Connection {
-        Connection {
-            account: "acme".into(),
-            email: "agent@acme.com".into(),
-            api_key: "s3cr3t-key".into(),
-        }
+        Connection::api_key("acme", "agent@acme.com", "s3cr3t-key")
     }
 
     fn rate_limited(secs: &str) -> Result<Response, TransportError> {
@@ -728,6 +834,201 @@ pub(crate) mod tests {
             ..conn()
         };
         assert!(Client::new(&mut t, &bad, Some(&base), RetryPolicy::default(), "x").is_err());
+    }
+
+    fn with_headers(status: u16, headers: &[(&str, &str)], body: &str) -> Result<Response, TransportError> {
+        Ok(Response {
+            status,
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            body: body.as_bytes().to_vec(),
+        })
+    }
+
+    fn quota(v: &str) -> Result<Response, TransportError> {
+        with_headers(200, &[("X-Gorgias-Account-Api-Call-Limit", v)], "{}")
+    }
+
+    #[test]
+    fn calls_after_an_answer_near_the_limit_are_spaced() {
+        let mut t = Scripted::new(vec![quota("10/40"), quota("38/40"), quota("40/40"), quota("junk")]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
+        for _ in 0..4 {
+            c.send(&ApiRequest::get("/api/tags", vec![])).unwrap();
+        }
+        // No wait before the first call nor after 10/40; 2 s after 38/40
+        // (drains to 34), 3 s after 40/40; an unreadable header means no wait.
+        assert_eq!(t.slept, vec![2_000, 3_000]);
+        assert_eq!(t.sent.len(), 4);
+    }
+
+    #[test]
+    fn pacing_and_retries_share_one_budget_per_operation() {
+        let mut t = Scripted::new(vec![
+            quota("40/40"),
+            with_headers(429, &[("Retry-after", "15")], ""),
+            with_headers(429, &[("Retry-after", "5")], ""),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
+        c.send(&ApiRequest::get("/api/tags", vec![])).unwrap();
+        let e = c
+            .send(&ApiRequest::with_body(Method::Post, "/api/tags", serde_json::json!({})))
+            .unwrap_err();
+        // 3 s of pacing + 15 s after the first 429 = 18 s; 5 s more would pass 20 s.
+        assert_eq!(t.slept, vec![3_000, 15_000]);
+        assert_eq!((e.code(), e.retryable()), ("rate-limited", true));
+        assert_eq!(t.sent.len(), 3);
+    }
+
+    #[test]
+    fn a_pace_longer_than_the_budget_left_is_cut_to_it() {
+        let mut t = Scripted::new(vec![quota("40/40"), quota("1/40")]);
+        let policy = RetryPolicy {
+            max_wait_ms: 1_200,
+            ..RetryPolicy::default()
+        };
+        let mut c = Client::new(&mut t, &conn(), None, policy, "add-ticket-tags").unwrap();
+        c.send(&ApiRequest::get("/api/tags", vec![])).unwrap();
+        c.send(&ApiRequest::get("/api/tags", vec![])).unwrap();
+        assert_eq!(t.slept, vec![1_200]);
+    }
+
+    #[test]
+    fn a_429_write_is_retried_because_gorgias_did_not_apply_it() {
+        let mut t = Scripted::new(vec![
+            with_headers(
+                429,
+                &[("Retry-after", "1"), ("X-Gorgias-Account-Api-Call-Limit", "40/40")],
+                "",
+            ),
+            Scripted::json(201, "{}"),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "create-ticket").unwrap();
+        c.send(&ApiRequest::with_body(
+            Method::Post,
+            "/api/tickets",
+            serde_json::json!({}),
+        ))
+        .unwrap();
+        assert_eq!((t.sent.len(), t.slept.clone()), (2, vec![1_000]));
+    }
+
+    fn moved(status: u16, location: &str) -> Result<Response, TransportError> {
+        with_headers(status, &[("Location", location)], "")
+    }
+
+    #[test]
+    fn a_read_follows_same_host_redirects_with_its_credentials() {
+        let mut t = Scripted::new(vec![
+            moved(301, "/api/tickets/2"),
+            moved(308, "https://acme.gorgias.com/api/tickets/3"),
+            moved(302, "4"),
+            Scripted::json(200, "{}"),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "get-ticket").unwrap();
+        assert_eq!(c.send(&ApiRequest::get("/api/tickets/1", vec![])).unwrap().status, 200);
+        assert_eq!(
+            t.lines(),
+            [
+                "GET /api/tickets/1",
+                "GET /api/tickets/2",
+                "GET /api/tickets/3",
+                "GET /api/tickets/4"
+            ]
+        );
+        assert!(
+            t.sent
+                .iter()
+                .all(|o| o.authority == "acme.gorgias.com" && o.headers == t.sent[0].headers)
+        );
+        assert!(t.slept.is_empty());
+    }
+
+    fn redirect_error(answers: Vec<Result<Response, TransportError>>, req: &ApiRequest) -> (Error, Vec<String>) {
+        let mut t = Scripted::new(answers);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "get-ticket").unwrap();
+        let e = c.send(req).unwrap_err();
+        (e, t.lines())
+    }
+
+    fn upstream(status: u16, why: &str) -> Error {
+        Error::Upstream(crate::error::ApiError {
+            status,
+            message: format!("get-ticket: gorgias answered {status}: {why}"),
+            field_errors: vec![],
+            retryable: false,
+        })
+    }
+
+    #[test]
+    fn a_fourth_redirect_is_an_upstream_error() {
+        let get = ApiRequest::get("/api/tickets/1", vec![]);
+        let (e, lines) = redirect_error((0..4).map(|_| moved(301, "/api/tickets/1")).collect(), &get);
+        assert_eq!(e, upstream(301, "too many redirects"));
+        assert_eq!(lines.len(), 4, "the first request and three hops");
+    }
+
+    #[test]
+    fn redirects_elsewhere_without_location_or_for_writes_are_upstream_errors() {
+        let get = ApiRequest::get("/api/tickets/1", vec![]);
+        let (e, lines) = redirect_error(vec![moved(301, "https://evil.example/api/tickets/2")], &get);
+        assert_eq!(e, upstream(301, "a redirect to another host, not followed"));
+        assert_eq!(lines, ["GET /api/tickets/1"], "nothing sent to the other host");
+        assert!(!e.message().contains("evil"), "{e}");
+
+        let (e, _) = redirect_error(vec![Scripted::json(307, "")], &get);
+        assert_eq!(e, upstream(307, "a redirect without a Location header"));
+
+        let put = ApiRequest::with_body(Method::Put, "/api/tickets/1", serde_json::json!({}));
+        let (e, lines) = redirect_error(vec![moved(308, "/api/tickets/2")], &put);
+        assert_eq!(e, upstream(308, "a redirect, not followed for a write"));
+        assert_eq!(lines.len(), 1, "a write is never sent twice");
+    }
+
+    #[test]
+    fn an_access_token_is_sent_as_bearer_and_redacted() {
+        let mut t = Scripted::new(vec![Scripted::json(
+            401,
+            r#"{"error": {"msg": "bad token oauth-t0ken"}}"#,
+        )]);
+        let oauth = Connection::access_token("acme", "oauth-t0ken");
+        assert!(!format!("{oauth:?}").contains("oauth-t0ken"), "{oauth:?}");
+        let mut c = Client::new(&mut t, &oauth, None, RetryPolicy::default(), "get-ticket").unwrap();
+        let o = c.outgoing(&ApiRequest::get("/api/tickets/1", vec![]));
+        assert!(
+            o.headers
+                .contains(&("authorization".into(), "Bearer oauth-t0ken".into()))
+        );
+        assert!(!format!("{o:?}").contains("oauth-t0ken"));
+        let e = c.send(&ApiRequest::get("/api/tickets/1", vec![])).unwrap_err();
+        assert_eq!(
+            (e.code(), e.message()),
+            (
+                "unauthorized",
+                "get-ticket: gorgias answered 401: bad token <redacted>".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn an_empty_or_spaced_access_token_is_invalid_input() {
+        for (token, why) in [
+            ("", "the OAuth access token is required"),
+            ("a b", "must not contain spaces or control characters"),
+            ("a\nb", "must not contain spaces or control characters"),
+        ] {
+            let mut t = Scripted::default();
+            let e = Client::new(
+                &mut t,
+                &Connection::access_token("acme", token),
+                None,
+                RetryPolicy::default(),
+                "x",
+            )
+            .err()
+            .unwrap();
+            assert_eq!(e, Error::invalid("accessToken", why), "{token:?}");
+            assert!(t.sent.is_empty());
+        }
     }
 
     #[test]

@@ -486,10 +486,9 @@ fn with_client<O: Operation>(conn: wit::Connection, input: O) -> Result<O::Outpu
     // Read-only mode: mutations fail with `configuration` before anything is sent.
     crate::catalog::check_allowed(O::SPEC, config.read_only)?;
     let mut transport = WasiTransport::new(config.timeouts);
-    let conn = Connection {
-        account: conn.account,
-        email: conn.email,
-        api_key: conn.api_key,
+    let conn = match conn {
+        wit::Connection::ApiKey(c) => Connection::api_key(c.account, c.email, c.api_key),
+        wit::Connection::AccessToken(c) => Connection::access_token(c.account, c.token),
     };
     let mut client =
         Client::new(&mut transport, &conn, config.base_url.as_ref(), config.retry, name)?.redacting(config.secrets());

@@ -11,13 +11,16 @@ pub mod keys {
     pub const EMAIL: &str = "gorgias_email";
     /// API key (secret).
     pub const API_KEY: &str = "gorgias_api_key";
+    /// OAuth2 access token (secret), instead of email + API key.
+    pub const ACCESS_TOKEN: &str = "gorgias_access_token";
     /// Replaces `https://{account}.gorgias.com` (proxies, tests). Operator only.
     pub const BASE_URL: &str = "gorgias_base_url";
     /// When set, inbound requests need `Authorization: Bearer <token>`.
     pub const CONNECTOR_TOKEN: &str = "connector_token";
-    /// Attempts in all per upstream request (default 3).
+    /// Attempts in all per upstream request (default 5).
     pub const RETRY_MAX_ATTEMPTS: &str = "retry_max_attempts";
-    /// Upper bound of all waits between attempts, in seconds (default 10).
+    /// Upper bound of all waits of one operation (between attempts and
+    /// pacing near the rate limit), in seconds (default 20: Gorgias's window).
     pub const RETRY_MAX_WAIT_SECONDS: &str = "retry_max_wait_seconds";
     /// `true`: mutations are neither listed nor callable on any surface (default `false`).
     pub const READ_ONLY: &str = "read_only";
@@ -34,10 +37,11 @@ pub mod keys {
     /// pass any key (the in-process host, `wasmtime serve -Sconfig-var`).
     pub const RETRY_FIRST_BACKOFF_SECONDS: &str = "retry_first_backoff_seconds";
     /// All keys, in order.
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 12] = [
         ACCOUNT,
         EMAIL,
         API_KEY,
+        ACCESS_TOKEN,
         BASE_URL,
         CONNECTOR_TOKEN,
         RETRY_MAX_ATTEMPTS,
@@ -58,6 +62,8 @@ pub struct Config {
     pub email: Option<String>,
     /// Default API key.
     pub api_key: Option<String>,
+    /// Default OAuth access token (never together with `api_key`).
+    pub access_token: Option<String>,
     /// Base URL override.
     pub base_url: Option<Endpoint>,
     /// Inbound bearer token.
@@ -76,6 +82,7 @@ impl std::fmt::Debug for Config {
             .field("account", &self.account)
             .field("email", &self.email)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url)
             .field("connector_token", &self.connector_token.as_ref().map(|_| "<redacted>"))
             .field("retry", &self.retry)
@@ -109,7 +116,16 @@ impl Config {
                 )));
             }
         };
-        let attempts = number(keys::RETRY_MAX_ATTEMPTS, 3, 0, 10)?.max(1);
+        let attempts = number(keys::RETRY_MAX_ATTEMPTS, 5, 0, 10)?.max(1);
+        let (api_key, access_token) = (get(keys::API_KEY), get(keys::ACCESS_TOKEN));
+        if api_key.is_some() && access_token.is_some() {
+            return Err(Error::Configuration(format!(
+                "set either {} (with {}) or {}, not both",
+                keys::API_KEY,
+                keys::EMAIL,
+                keys::ACCESS_TOKEN
+            )));
+        }
         // Whole or decimal seconds (up to three decimals) as milliseconds.
         let seconds = |k: &str, default_ms: u64, max_s: u64| -> Result<u64, Error> {
             match get(k) {
@@ -126,12 +142,13 @@ impl Config {
         Ok(Config {
             account: get(keys::ACCOUNT),
             email: get(keys::EMAIL),
-            api_key: get(keys::API_KEY),
+            api_key,
+            access_token,
             base_url: get(keys::BASE_URL).map(|u| Endpoint::parse_base_url(&u)).transpose()?,
             connector_token: get(keys::CONNECTOR_TOKEN),
             retry: RetryPolicy {
                 max_attempts: attempts as u32,
-                max_wait_ms: number(keys::RETRY_MAX_WAIT_SECONDS, 10, 0, 600)? * 1000,
+                max_wait_ms: number(keys::RETRY_MAX_WAIT_SECONDS, 20, 0, 600)? * 1000,
                 first_backoff_ms: seconds(keys::RETRY_FIRST_BACKOFF_SECONDS, 500, 60)?,
             },
             timeouts: Timeouts {
@@ -144,13 +161,15 @@ impl Config {
     }
 
     /// Every secret the operator configured, in the forms errors are cleaned
-    /// of: the key with its Basic credentials, and the connector token.
+    /// of: the key with its Basic credentials, the access token, and the
+    /// connector token.
     pub fn secrets(&self) -> Vec<String> {
         let mut s = match (&self.email, &self.api_key) {
             (Some(email), Some(key)) => credential_secrets(email, key).to_vec(),
             (None, Some(key)) => vec![key.clone()],
             _ => Vec::new(),
         };
+        s.extend(self.access_token.clone());
         s.extend(self.connector_token.clone());
         s
     }
@@ -190,6 +209,41 @@ mod tests {
         };
         assert_eq!(key_only.secrets(), ["k3y-123"]);
         assert!(Config::default().secrets().is_empty());
+        let oauth = Config {
+            access_token: Some("oauth-789".into()),
+            connector_token: Some("tok-456".into()),
+            ..Config::default()
+        };
+        assert_eq!(oauth.secrets(), ["oauth-789", "tok-456"]);
+    }
+
+    #[test]
+    fn an_access_token_loads_redacted_and_excludes_an_api_key() {
+        let c = Config::load(|k| match k {
+            "gorgias_account" => Some("acme".into()),
+            "gorgias_access_token" => Some(" oauth-789 ".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(
+            (c.access_token.as_deref(), c.api_key.as_deref()),
+            (Some("oauth-789"), None)
+        );
+        assert!(!format!("{c:?}").contains("oauth-789"), "{c:?}");
+        let both = Config::load(|k| match k {
+            "gorgias_api_key" => Some("k3y".into()),
+            "gorgias_access_token" => Some("oauth-789".into()),
+            _ => None,
+        })
+        .unwrap_err();
+        assert_eq!(
+            (both.code(), both.message()),
+            (
+                "configuration",
+                "set either gorgias_api_key (with gorgias_email) or gorgias_access_token, not both".to_string()
+            )
+        );
+        assert!(!both.message().contains("k3y") && !both.message().contains("oauth-789"));
     }
 
     #[test]
@@ -207,11 +261,12 @@ mod tests {
         assert_eq!(
             c.retry,
             RetryPolicy {
-                max_attempts: 3,
-                max_wait_ms: 10_000,
+                max_attempts: 5,
+                max_wait_ms: 20_000,
                 first_backoff_ms: 500,
             }
         );
+        assert_eq!(c.retry, RetryPolicy::default());
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("s3cr3t") && !dbg.contains("tok3n"), "{dbg}");
     }

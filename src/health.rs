@@ -12,30 +12,7 @@ use serde_json::Value;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
 
-/// The quota header Gorgias sends on every response.
-pub const QUOTA_HEADER: &str = "x-gorgias-account-api-call-limit";
-
-/// API calls used and allowed in the current window (`10/40`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Quota {
-    /// Calls used.
-    pub used: u64,
-    /// Calls allowed.
-    pub limit: u64,
-}
-
-/// Reads `used/limit` from the quota header; absent or garbage → `None`.
-pub fn quota(headers: &[(String, String)]) -> Option<Quota> {
-    let v = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(QUOTA_HEADER))
-        .map(|(_, v)| v.trim())?;
-    let (used, limit) = v.split_once('/')?;
-    Some(Quota {
-        used: used.trim().parse().ok()?,
-        limit: limit.trim().parse().ok()?,
-    })
-}
+pub use crate::pacing::{QUOTA_HEADER, Quota, quota};
 
 /// The request the check sends.
 pub fn request() -> ApiRequest {
@@ -169,7 +146,7 @@ mod tests {
             assert_eq!((status, body["status"].as_str()), (503, Some(word)), "{code}");
             assert_eq!(body["quota"], Value::Null);
             assert_eq!(t.sent.len(), 1, "a health check is not retried");
-            assert!(!body.to_string().contains(&conn().api_key));
+            assert!(!body.to_string().contains("s3cr3t-key"));
         }
         let mut t = Scripted::new(vec![Err(TransportError::NotSent("ConnectionRefused".into()))]);
         let (status, body) = check(Ok(conn()), &Config::default(), &mut t);

@@ -15,16 +15,18 @@
 //! - **serde for every JSON value.** Gorgias's answers go through private,
 //!   lenient wire types ([`model`]); inputs are `deny_unknown_fields` with
 //!   errors that name the field ([`params`]).
-//! - **Sans-IO core.** [`client`] adds auth, host and the retry policy over a
-//!   [`client::Transport`] trait; [`resend`] says which failures prove a
+//! - **Sans-IO core.** [`client`] adds auth, host, the retry policy, pacing
+//!   near the rate limit ([`pacing`]) and same-origin redirects ([`redirect`])
+//!   over a [`client::Transport`] trait; [`resend`] says which failures prove a
 //!   request never left; [`router`], [`mcp`], [`openapi`] and [`health`] are
 //!   the surfaces. All of it is pure and tested natively. Only `component`
 //!   (wasm32 only) touches `wasi:http`, `wasi:config` and `wasi:clocks`.
 //! - **One error type** ([`error::Error`]) mirrors the WIT `variant error` and
 //!   says whether a retry can help; writes are never resent after an
 //!   ambiguous failure.
-//! - **Credentials are explicit**: a `connection` record for typed calls,
-//!   configuration or per-request headers for routes. The host is always
+//! - **Credentials are explicit**: a `connection` variant (API key or OAuth
+//!   access token) for typed calls, configuration or per-request headers for
+//!   routes. The host is always
 //!   `{account}.gorgias.com` with a validated account, unless the operator
 //!   sets `gorgias_base_url`.
 //! - **MCP speaks both protocol eras over one trait.** [`mcp`] answers the
@@ -48,7 +50,9 @@ pub mod messages;
 pub mod model;
 pub mod openapi;
 pub mod ops;
+pub mod pacing;
 pub mod params;
+pub mod redirect;
 pub mod resend;
 pub mod router;
 pub mod tags;

@@ -125,7 +125,8 @@ const SKELETON: &str = concat!(
       "parameters": [
         {"name": "X-Gorgias-Account", "in": "header", "required": false, "description": "Gorgias account subdomain (overrides the configured gorgias_account)", "schema": {"type": "string"}},
         {"name": "X-Gorgias-Email", "in": "header", "required": false, "description": "Email of the API key's user (overrides gorgias_email)", "schema": {"type": "string"}},
-        {"name": "X-Gorgias-Api-Key", "in": "header", "required": false, "description": "Gorgias API key (overrides gorgias_api_key)", "schema": {"type": "string"}}
+        {"name": "X-Gorgias-Api-Key", "in": "header", "required": false, "description": "Gorgias API key (overrides gorgias_api_key)", "schema": {"type": "string"}},
+        {"name": "X-Gorgias-Access-Token", "in": "header", "required": false, "description": "OAuth2 access token instead of X-Gorgias-Email + X-Gorgias-Api-Key (never together with them)", "schema": {"type": "string"}}
       ],
       "responses": {
         "200": {"description": "Gorgias accepted the credentials", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
@@ -227,7 +228,7 @@ mod tests {
         let doc = document(false, true);
         assert_eq!(
             doc["paths"]["/health"]["get"]["parameters"].as_array().unwrap().len(),
-            3
+            4
         );
         assert_eq!(
             doc["paths"]["/get-ticket"]["post"]["parameters"],

@@ -20,6 +20,7 @@ fn spin_manifest_routes_every_path_to_the_component() {
         );
     }
     assert!(manifest.contains(r#"gorgias_api_key = { default = "", secret = true }"#));
+    assert!(manifest.contains(r#"gorgias_access_token = { default = "", secret = true }"#));
     assert!(manifest.contains(r#"connector_token = { default = "", secret = true }"#));
     assert!(manifest.contains(r#"allowed_outbound_hosts = ["https://*.gorgias.com", "{{ gorgias_base_url }}"]"#));
     assert!(manifest.contains("watch = "));

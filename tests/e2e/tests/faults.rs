@@ -52,12 +52,16 @@ fn error(r: &HttpResult) -> Value {
     v["error"].clone()
 }
 
-fn conn() -> wit::Connection {
-    wit::Connection {
+fn creds() -> wit::ApiKeyCredentials {
+    wit::ApiKeyCredentials {
         account: fake_gorgias::ACCOUNT.into(),
         email: fake_gorgias::EMAIL.into(),
         api_key: fake_gorgias::API_KEY.into(),
     }
+}
+
+fn conn() -> wit::Connection {
+    wit::Connection::ApiKey(creds())
 }
 
 fn note() -> wit::NoteRequest {
@@ -244,9 +248,10 @@ async fn server_errors_on_reads_are_retried_then_succeed() {
     assert_eq!(t.id, 12345);
     assert_eq!(fake.lines(), times("GET /api/tickets/12345", 2));
 
-    // Beyond the attempt budget, the last 5xx is returned, marked retryable.
+    // Beyond the attempt budget (5 attempts by default), the last 5xx is
+    // returned, marked retryable.
     fake.clear_log();
-    for _ in 0..3 {
+    for _ in 0..5 {
         fake.script(Scripted::new(
             "GET",
             "/api/tickets/12345",
@@ -261,7 +266,7 @@ async fn server_errors_on_reads_are_retried_then_succeed() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(fake.lines(), times("GET /api/tickets/12345", 3));
+    assert_eq!(fake.lines(), times("GET /api/tickets/12345", 5));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

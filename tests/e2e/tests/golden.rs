@@ -274,12 +274,16 @@ impl Golden {
     }
 }
 
-fn conn() -> wit::Connection {
-    wit::Connection {
+fn creds() -> wit::ApiKeyCredentials {
+    wit::ApiKeyCredentials {
         account: fake_gorgias::ACCOUNT.into(),
         email: fake_gorgias::EMAIL.into(),
         api_key: fake_gorgias::API_KEY.into(),
     }
+}
+
+fn conn() -> wit::Connection {
+    wit::Connection::ApiKey(creds())
 }
 
 const TICKET: &str = "/api/tickets/12345";
@@ -717,10 +721,10 @@ async fn every_answer_matches_its_golden_file() {
     })
     .await;
     g.typed("get-ticket-bad-account", setup(), async |c, s| {
-        let bad = wit::Connection {
+        let bad = wit::Connection::ApiKey(wit::ApiKeyCredentials {
             account: "a.b".into(),
-            ..conn()
-        };
+            ..creds()
+        });
         c.gorgias_connector_tickets().call_get_ticket(s, &bad, 1).await
     })
     .await;

@@ -151,11 +151,11 @@ async fn mcp_lists_and_calls_only_queries() {
 async fn typed_mutations_fail_with_configuration() {
     let fake = FakeGorgias::start().await;
     let cfg = read_only(&fake);
-    let conn = wit::Connection {
+    let conn = wit::Connection::ApiKey(wit::ApiKeyCredentials {
         account: fake_gorgias::ACCOUNT.into(),
         email: fake_gorgias::EMAIL.into(),
         api_key: fake_gorgias::API_KEY.into(),
-    };
+    });
     let host = Host::shared();
     let req = wit::UpdateTicketRequest {
         status: Some("closed".into()),

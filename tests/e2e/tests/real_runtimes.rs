@@ -752,10 +752,25 @@ fn deploy_spinapp_validates_against_the_pinned_spinapp_crd_schema() {
         );
         if let Some(r) = v["valueFrom"]["secretKeyRef"].as_object() {
             assert_eq!(r["name"], "gorgias-connector-credentials");
+            // The Secret holds either email + api-key or access-token: those
+            // keys are optional, the account is not.
+            assert_eq!(
+                r.get("optional") == Some(&json!(true)),
+                name != "gorgias_account",
+                "{name}"
+            );
             from_secret.push(name);
         }
     }
-    assert_eq!(from_secret, vec!["gorgias_account", "gorgias_email", "gorgias_api_key"]);
+    assert_eq!(
+        from_secret,
+        vec![
+            "gorgias_account",
+            "gorgias_email",
+            "gorgias_api_key",
+            "gorgias_access_token"
+        ]
+    );
 }
 
 /// Spin's env provider looks a variable up as `{prefix}_{NAME}` (measured with

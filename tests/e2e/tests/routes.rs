@@ -700,3 +700,129 @@ async fn connection_refused_is_a_transport_error() {
     assert_eq!(e["error"]["requestSent"], false);
     assert_eq!(e["error"]["retryable"], true);
 }
+
+fn with_header(
+    mut req: hyper::Request<http_body_util::Full<bytes::Bytes>>,
+    k: &str,
+    v: &str,
+) -> hyper::Request<http_body_util::Full<bytes::Bytes>> {
+    req.headers_mut().insert(
+        hyper::header::HeaderName::from_bytes(k.as_bytes()).expect("header name"),
+        hyper::header::HeaderValue::from_str(v).expect("header value"),
+    );
+    req
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_token_header_is_sent_as_bearer_instead_of_the_configured_key() {
+    let fake = FakeGorgias::start().await;
+    let req = with_header(
+        post("/list-ticket-tags", r#"{"ticketId": 12345}"#),
+        "X-Gorgias-Access-Token",
+        fake_gorgias::ACCESS_TOKEN,
+    );
+    let (r, _) = Host::shared().http(&config_for(&fake), req).await;
+    assert_eq!(
+        ok(&r),
+        json!({"tags": [{"id": 13, "name": "shipping", "description": "Shipping questions", "color": "#0693e3"}]})
+    );
+    let reqs = fake.requests();
+    assert_eq!(fake.lines(), ["GET /api/tickets/12345/tags"]);
+    let bearer = format!("Bearer {}", fake_gorgias::ACCESS_TOKEN);
+    assert_eq!(reqs[0].header("authorization"), Some(bearer.as_str()));
+
+    let wrong = with_header(
+        post("/get-ticket", r#"{"ticketId": 12345}"#),
+        "X-Gorgias-Access-Token",
+        "expired-token",
+    );
+    let (r, _) = Host::shared().http(&config_for(&fake), wrong).await;
+    assert_eq!(r.status, 401);
+    assert_eq!(
+        r.json(),
+        json!({"error": {"code": "unauthorized", "upstreamStatus": 401, "message": "get-ticket: gorgias answered 401: Authentication failed: invalid API key or username.", "retryable": false}})
+    );
+    assert_eq!(fake.requests()[1].header("authorization"), Some("Bearer expired-token"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configured_access_token_replaces_email_and_key() {
+    let fake = FakeGorgias::start().await;
+    let mut cfg = config_for(&fake);
+    cfg.remove("gorgias_email");
+    cfg.remove("gorgias_api_key");
+    cfg.insert("gorgias_access_token".into(), fake_gorgias::ACCESS_TOKEN.into());
+    let r = call_with(&cfg, "/get-ticket", r#"{"ticketId": 12345}"#).await;
+    assert_eq!(ok(&r)["ticket"]["id"], 12345);
+    let bearer = format!("Bearer {}", fake_gorgias::ACCESS_TOKEN);
+    assert_eq!(fake.requests()[0].header("authorization"), Some(bearer.as_str()));
+
+    // A token and a key at once: refused before anything is sent.
+    let both = with_header(
+        with_header(
+            post("/get-ticket", r#"{"ticketId": 12345}"#),
+            "X-Gorgias-Access-Token",
+            "t",
+        ),
+        "X-Gorgias-Api-Key",
+        "k",
+    );
+    let (r, _) = Host::shared().http(&cfg, both).await;
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            400,
+            json!({"error": {"code": "invalid-input", "field": "x-gorgias-access-token", "message": "x-gorgias-access-token: send either X-Gorgias-Access-Token or X-Gorgias-Email with X-Gorgias-Api-Key, not both", "retryable": false}})
+        )
+    );
+    cfg.insert("gorgias_api_key".into(), fake_gorgias::API_KEY.into());
+    let r = call_with(&cfg, "/get-ticket", r#"{"ticketId": 12345}"#).await;
+    assert_eq!(r.status, 500);
+    assert_eq!(r.json()["error"]["code"], "configuration");
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_ticket_follows_a_same_host_301_and_refuses_one_to_another_host() {
+    let fake = FakeGorgias::start().await;
+    let other = FakeGorgias::start().await;
+    // A merged ticket: 999 moved to 12345 (relative Location), then an absolute
+    // one on the same host.
+    fake.script(Scripted::new("GET", "/api/tickets/999", 301, "").header("Location", "/api/tickets/998"));
+    fake.script(
+        Scripted::new("GET", "/api/tickets/998", 308, "")
+            .header("Location", &format!("{}/api/tickets/12345", fake.base_url())),
+    );
+    let r = call(&fake, "/get-ticket", r#"{"ticketId": 999}"#).await;
+    assert_eq!(ok(&r)["ticket"]["id"], 12345);
+    assert_eq!(
+        fake.lines(),
+        ["GET /api/tickets/999", "GET /api/tickets/998", "GET /api/tickets/12345"]
+    );
+    let auth: Vec<_> = fake
+        .requests()
+        .iter()
+        .map(|q| q.header("authorization").map(str::to_string))
+        .collect();
+    assert!(auth.iter().all(|a| a == &auth[0] && a.is_some()), "{auth:?}");
+
+    fake.clear_log();
+    fake.script(
+        Scripted::new("GET", "/api/tickets/999", 301, "")
+            .header("Location", &format!("{}/api/tickets/12345", other.base_url())),
+    );
+    let r = call(&fake, "/get-ticket", r#"{"ticketId": 999}"#).await;
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            422,
+            json!({"error": {"code": "upstream", "upstreamStatus": 301, "message": "get-ticket: gorgias answered 301: a redirect to another host, not followed", "retryable": false}})
+        )
+    );
+    assert_eq!(fake.lines(), ["GET /api/tickets/999"]);
+    assert!(
+        other.requests().is_empty(),
+        "credentials went to another host: {:?}",
+        other.lines()
+    );
+}

@@ -4,7 +4,8 @@
 //! configuration errors) is driven through the HTTP routes and the typed
 //! exports with distinctive credentials, and no response body, header, WIT
 //! error or guest stdout/stderr may contain the API key, `email:key`, its
-//! base64 (the Basic credentials) or the connector token.
+//! base64 (the Basic credentials), an OAuth access token (configured, sent
+//! per request or in the typed connection) or the connector token.
 //!
 //! Also: per-request headers cannot change the upstream host, and
 //! `gorgias_base_url` cannot be set per request.
@@ -23,6 +24,8 @@ const KEY: &str = "SeCrEt-ApiKey-7f3a9c1e55";
 const HEADER_KEY: &str = "SeCrEt-HeaderKey-b81d0a";
 const EMAIL: &str = "leak-check@acme.example";
 const TOKEN: &str = "SeCrEt-Connector-Token-41d2";
+const OAUTH: &str = "SeCrEt-OAuth-AccessToken-5e6f";
+const HEADER_OAUTH: &str = "SeCrEt-OAuth-HeaderToken-a7b8";
 
 fn basic(key: &str) -> String {
     b64(format!("{EMAIL}:{key}").as_bytes())
@@ -30,6 +33,9 @@ fn basic(key: &str) -> String {
 
 fn needles() -> Vec<String> {
     let mut n = vec![TOKEN.to_string(), b64(TOKEN.as_bytes())];
+    for oauth in [OAUTH, HEADER_OAUTH] {
+        n.extend([oauth.to_string(), b64(oauth.as_bytes())]);
+    }
     for key in [KEY, HEADER_KEY] {
         n.extend([key.to_string(), format!("{EMAIL}:{key}"), basic(key)]);
     }
@@ -136,12 +142,16 @@ async fn http(
     (r.status, v)
 }
 
-fn conn(key: &str) -> wit::Connection {
-    wit::Connection {
+fn creds(key: &str) -> wit::ApiKeyCredentials {
+    wit::ApiKeyCredentials {
         account: "sandbox".into(),
         email: EMAIL.into(),
         api_key: key.into(),
     }
+}
+
+fn conn(key: &str) -> wit::Connection {
+    wit::Connection::ApiKey(creds(key))
 }
 
 async fn typed_get(w: &mut Watch, cfg: &HashMap<String, String>, label: &str, c: wit::Connection, id: u64) {
@@ -444,20 +454,20 @@ async fn no_typed_error_path_leaks_a_secret() {
 
     // Validation.
     typed_get(&mut w, &cfg, "ticket 0", conn(KEY), 0).await;
-    let bad_account = wit::Connection {
+    let bad_account = wit::Connection::ApiKey(wit::ApiKeyCredentials {
         account: format!("{KEY}.evil.example"),
-        ..conn(KEY)
-    };
+        ..creds(KEY)
+    });
     typed_get(&mut w, &cfg, "account", bad_account, 1).await;
-    let bad_email = wit::Connection {
+    let bad_email = wit::Connection::ApiKey(wit::ApiKeyCredentials {
         email: format!("{KEY}:x"),
-        ..conn(KEY)
-    };
+        ..creds(KEY)
+    });
     typed_get(&mut w, &cfg, "email", bad_email, 1).await;
-    let control = wit::Connection {
+    let control = wit::Connection::ApiKey(wit::ApiKeyCredentials {
         api_key: format!("{KEY}\n"),
-        ..conn(KEY)
-    };
+        ..creds(KEY)
+    });
     typed_get(&mut w, &cfg, "control", control, 1).await;
 
     // 401 from the fake, then every scripted echo.
@@ -607,10 +617,10 @@ async fn request_headers_cannot_change_the_upstream_host() {
     }
     // The same for the typed connection record.
     for account in [other_host.as_str(), "sandbox.evil.example"] {
-        let c = wit::Connection {
+        let c = wit::Connection::ApiKey(wit::ApiKeyCredentials {
             account: account.into(),
-            ..conn(KEY)
-        };
+            ..creds(KEY)
+        });
         let (r, logs) = Host::shared()
             .typed(&cfg, async |x, s| {
                 x.gorgias_connector_tickets().call_get_ticket(s, &c, 1).await
@@ -641,4 +651,114 @@ async fn request_headers_cannot_change_the_upstream_host() {
         "the other host was reached: {:?}",
         other.lines()
     );
+}
+
+/// Upstream answers that echo an access token every way a proxy might.
+fn token_echoes(token: &str) -> Vec<(u16, String)> {
+    vec![
+        (
+            400,
+            format!(r#"{{"error": {{"msg": "bad request; Authorization: Bearer {token}"}}}}"#),
+        ),
+        (401, format!(r#"{{"error": "token {token} expired"}}"#)),
+        (
+            403,
+            format!(r#"{{"error": {{"message": "scope missing for {token}", "data": {{"{token}": ["x"]}}}}}}"#),
+        ),
+        (500, format!("upstream proxy error: Bearer {token} rejected")),
+        (429, format!(r#"{{"error": {{"msg": "{token}"}}}}"#)),
+        (200, format!(r#"{{"id": "{token}"}}"#)),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_error_path_leaks_an_access_token() {
+    let fake = FakeGorgias::start().await;
+    let mut cfg = config(&fake.base_url());
+    cfg.remove("gorgias_api_key");
+    cfg.remove("gorgias_email");
+    cfg.insert("gorgias_access_token".into(), OAUTH.into());
+    let mut w = Watch::default();
+    let ticket = r#"{"ticketId": 12345}"#;
+
+    // The configured token, then one sent per request (the fake accepts
+    // neither: 401), then every scripted echo through both.
+    let (s, _) = http(&mut w, &cfg, "configured 401", request("/get-ticket", ticket, &[])).await;
+    assert_eq!(s, 401);
+    assert_eq!(
+        fake.requests()[0].header("authorization"),
+        Some(format!("Bearer {OAUTH}").as_str())
+    );
+    let per_request = [("x-gorgias-access-token", HEADER_OAUTH)];
+    let (s, _) = http(&mut w, &cfg, "header 401", request("/get-ticket", ticket, &per_request)).await;
+    assert_eq!(s, 401);
+    // A caller's own token is redacted with the operator's; a token the
+    // connector never saw cannot be, so the configured run echoes only its own.
+    type Run<'a> = (&'a [(&'a str, &'a str)], Vec<(u16, String)>);
+    let runs: [Run; 2] = [
+        (&[], token_echoes(OAUTH)),
+        (
+            &per_request,
+            token_echoes(OAUTH)
+                .into_iter()
+                .chain(token_echoes(HEADER_OAUTH))
+                .collect(),
+        ),
+    ];
+    for (headers, echoes) in runs {
+        for (status, body) in echoes {
+            fake.script(Scripted::new("GET", "/api/tickets/12345", status, &body).header("retry-after", "60"));
+            let label = format!("echo {status} {headers:?}");
+            let (s, v) = http(&mut w, &cfg, &label, request("/get-ticket", ticket, headers)).await;
+            assert!(s >= 400, "{label}: {v}");
+        }
+    }
+    // Token and API key together: refused per request and in the configuration.
+    let both = [
+        ("x-gorgias-access-token", HEADER_OAUTH),
+        ("x-gorgias-api-key", HEADER_KEY),
+    ];
+    let (s, v) = http(&mut w, &cfg, "both headers", request("/get-ticket", ticket, &both)).await;
+    assert_eq!((s, v["error"]["field"].as_str()), (400, Some("x-gorgias-access-token")));
+    let mut both_cfg = cfg.clone();
+    both_cfg.insert("gorgias_api_key".into(), KEY.into());
+    let (s, v) = http(
+        &mut w,
+        &both_cfg,
+        "both configured",
+        request("/get-ticket", ticket, &[]),
+    )
+    .await;
+    assert_eq!((s, v["error"]["code"].as_str()), (500, Some("configuration")), "{v}");
+
+    // The typed connection: a spaced token is refused, then every echo.
+    let typed = |token: &str| {
+        wit::Connection::AccessToken(wit::AccessTokenCredentials {
+            account: "sandbox".into(),
+            token: token.into(),
+        })
+    };
+    typed_get(&mut w, &cfg, "typed spaced", typed(&format!("{OAUTH} x")), 1).await;
+    typed_get(&mut w, &cfg, "typed 401", typed(OAUTH), 12345).await;
+    for (status, body) in token_echoes(OAUTH) {
+        fake.script(Scripted::new("GET", "/api/tickets/12345", status, &body).header("retry-after", "60"));
+        typed_get(&mut w, &cfg, &format!("typed echo {status}"), typed(OAUTH), 12345).await;
+    }
+    assert!(
+        w.codes.is_superset(&BTreeSet::from(
+            [
+                "invalid-input",
+                "configuration",
+                "unauthorized",
+                "forbidden",
+                "rate-limited",
+                "upstream",
+                "invalid-response"
+            ]
+            .map(String::from)
+        )),
+        "{:?}",
+        w.codes
+    );
+    assert!(w.checked > 80, "{}", w.checked);
 }

@@ -5,12 +5,16 @@ use support::config_for;
 use support::fake_gorgias::{self, FakeGorgias, Scripted};
 use support::host::{Host, wit};
 
-fn conn() -> wit::Connection {
-    wit::Connection {
+fn creds() -> wit::ApiKeyCredentials {
+    wit::ApiKeyCredentials {
         account: fake_gorgias::ACCOUNT.into(),
         email: fake_gorgias::EMAIL.into(),
         api_key: fake_gorgias::API_KEY.into(),
     }
+}
+
+fn conn() -> wit::Connection {
+    wit::Connection::ApiKey(creds())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -234,10 +238,10 @@ async fn typed_errors_are_variant_cases() {
         wit::Error::InvalidInput(f) => assert_eq!(f.field, "ticketId"),
         other => panic!("{other:?}"),
     }
-    let bad = wit::Connection {
+    let bad = wit::Connection::ApiKey(wit::ApiKeyCredentials {
         account: "evil.com/x".into(),
-        ..conn()
-    };
+        ..creds()
+    });
     let (e, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets().call_get_ticket(s, &bad, 1).await
@@ -271,10 +275,10 @@ async fn typed_errors_are_variant_cases() {
         other => panic!("{other:?}"),
     }
 
-    let wrong = wit::Connection {
+    let wrong = wit::Connection::ApiKey(wit::ApiKeyCredentials {
         api_key: "nope".into(),
-        ..conn()
-    };
+        ..creds()
+    });
     let (e, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets().call_get_ticket(s, &wrong, 12345).await
@@ -297,4 +301,41 @@ async fn typed_errors_are_variant_cases() {
         })
         .await;
     assert!(matches!(e.unwrap_err(), wit::Error::InvalidInput(_)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_access_token_connection_is_sent_as_bearer() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let oauth = |token: &str| {
+        wit::Connection::AccessToken(wit::AccessTokenCredentials {
+            account: fake_gorgias::ACCOUNT.into(),
+            token: token.into(),
+        })
+    };
+    let c = oauth(fake_gorgias::ACCESS_TOKEN);
+    let (t, _) = Host::shared()
+        .typed(&cfg, async |x, s| {
+            x.gorgias_connector_tickets().call_get_ticket(s, &c, 12345).await
+        })
+        .await;
+    assert_eq!(t.unwrap().id, 12345);
+    let bearer = format!("Bearer {}", fake_gorgias::ACCESS_TOKEN);
+    assert_eq!(fake.requests()[0].header("authorization"), Some(bearer.as_str()));
+
+    let wrong = oauth("wrong-token");
+    let (e, _) = Host::shared()
+        .typed(&cfg, async |x, s| {
+            x.gorgias_connector_tickets().call_get_ticket(s, &wrong, 12345).await
+        })
+        .await;
+    assert!(matches!(e.unwrap_err(), wit::Error::Unauthorized(a) if a.status == 401 && !a.retryable));
+    let spaced = oauth("two words");
+    let (e, _) = Host::shared()
+        .typed(&cfg, async |x, s| {
+            x.gorgias_connector_tickets().call_get_ticket(s, &spaced, 12345).await
+        })
+        .await;
+    assert!(matches!(e.unwrap_err(), wit::Error::InvalidInput(f) if f.field == "accessToken"));
+    assert_eq!(fake.requests().len(), 2, "the spaced token was never sent");
 }

@@ -21,6 +21,13 @@ pub const ACCOUNT: &str = "sandbox";
 pub const EMAIL: &str = "agent@yourstore.com";
 /// The sandbox API key.
 pub const API_KEY: &str = "sandbox-api-key-0123456789";
+/// The sandbox OAuth2 access token (accepted as `Authorization: Bearer`).
+pub const ACCESS_TOKEN: &str = "sandbox-oauth-token-9876543210";
+
+/// Calls per window an API key gets; OAuth tokens get twice as many.
+pub const API_KEY_LIMIT: u64 = 40;
+/// The window over which a full bucket drains.
+pub const WINDOW: Duration = Duration::from_secs(20);
 
 /// One request the fake received.
 #[derive(Debug, Clone)]
@@ -118,8 +125,40 @@ struct State {
     bare_tag_lists: bool,
     /// Answer PUT /api/tickets/{id} with 202 and no body.
     empty_update_bodies: bool,
-    /// API calls counted in the current window (for the quota header).
-    calls: u64,
+    /// One leaky bucket per `Authorization` value, as Gorgias meters each key.
+    buckets: std::collections::HashMap<String, Bucket>,
+    /// Answer 429 (with `Retry-After`) when a call would overflow its bucket.
+    enforce_rate_limit: bool,
+    /// Calls answered 429 by the enforced limit.
+    rate_limited: u64,
+}
+
+/// A leaky bucket: `level` calls, draining `limit / WINDOW` per second.
+struct Bucket {
+    level: f64,
+    at: std::time::Instant,
+}
+
+impl State {
+    /// Counts one call against `key`'s bucket of `limit`: `Ok(used)` or, when
+    /// the limit is enforced and the bucket is full, `Err(retry_after_seconds)`
+    /// (the call is then not counted).
+    fn take(&mut self, key: &str, limit: u64) -> Result<u64, u64> {
+        let now = std::time::Instant::now();
+        let rate = limit as f64 / WINDOW.as_secs_f64();
+        let b = self
+            .buckets
+            .entry(key.to_string())
+            .or_insert(Bucket { level: 0.0, at: now });
+        b.level = (b.level - now.duration_since(b.at).as_secs_f64() * rate).max(0.0);
+        b.at = now;
+        if self.enforce_rate_limit && b.level + 1.0 > limit as f64 {
+            self.rate_limited += 1;
+            return Err(((b.level + 1.0 - limit as f64) / rate).ceil().max(1.0) as u64);
+        }
+        b.level += 1.0;
+        Ok((b.level.ceil() as u64).min(limit))
+    }
 }
 
 /// The running fake.
@@ -199,6 +238,17 @@ impl FakeGorgias {
         self.state.lock().unwrap().bare_tag_lists = on;
     }
 
+    /// Enforces the rate limit: 40 calls per 20 s per API key (80 per token),
+    /// a leaky bucket as Gorgias documents it; beyond it, 429 with `Retry-After`.
+    pub fn enforce_rate_limit(&self, on: bool) {
+        self.state.lock().unwrap().enforce_rate_limit = on;
+    }
+
+    /// How many calls the enforced rate limit answered 429.
+    pub fn rate_limited(&self) -> u64 {
+        self.state.lock().unwrap().rate_limited
+    }
+
     /// Makes ticket updates answer 202 with no body.
     pub fn empty_update_bodies(&self, on: bool) {
         self.state.lock().unwrap().empty_update_bodies = on;
@@ -260,15 +310,32 @@ impl FakeGorgias {
             headers,
             body,
         };
-        let (scripted, answer) = {
+        let key = rec.header("authorization").unwrap_or_default().to_string();
+        let limit = if key.starts_with("Bearer ") {
+            2 * API_KEY_LIMIT
+        } else {
+            API_KEY_LIMIT
+        };
+        let (scripted, answer, used) = {
             let mut s = self.state.lock().unwrap();
             s.log.push(rec.clone());
-            s.calls += 1;
+            let used = match s.take(&key, limit) {
+                Ok(used) => used,
+                Err(retry_after) => {
+                    return Response::builder()
+                        .status(429)
+                        .header("retry-after", retry_after.to_string())
+                        .header("x-gorgias-account-api-call-limit", format!("{limit}/{limit}"))
+                        .header("content-type", "application/json")
+                        .body(full(br#"{"error": {"msg": "Too many requests"}}"#.to_vec()))
+                        .unwrap();
+                }
+            };
             let bare_path = path.split('?').next().unwrap_or("").to_string();
             let pos = s.script.iter().position(|x| x.method == method && x.path == bare_path);
             match pos.and_then(|p| s.script.remove(p)) {
-                Some(x) => (Some(x), None),
-                None => (None, Some(s.route(&rec))),
+                Some(x) => (Some(x), None, used),
+                None => (None, Some(s.route(&rec)), used),
             }
         };
         if let Some(x) = scripted {
@@ -309,10 +376,9 @@ impl FakeGorgias {
             return b.body(body).unwrap();
         }
         let (status, value) = answer.unwrap();
-        let calls = self.state.lock().unwrap().calls;
         let mut b = Response::builder()
             .status(status)
-            .header("x-gorgias-account-api-call-limit", format!("{}/40", calls.min(40)));
+            .header("x-gorgias-account-api-call-limit", format!("{used}/{limit}"));
         let bytes = match value {
             Some(v) => {
                 b = b.header("content-type", "application/json");
@@ -509,8 +575,9 @@ impl State {
     }
 
     fn route(&mut self, r: &Recorded) -> (u16, Option<Value>) {
-        let expected = format!("Basic {}", b64(format!("{EMAIL}:{API_KEY}").as_bytes()));
-        if r.header("authorization") != Some(expected.as_str()) {
+        let basic = format!("Basic {}", b64(format!("{EMAIL}:{API_KEY}").as_bytes()));
+        let bearer = format!("Bearer {ACCESS_TOKEN}");
+        if r.header("authorization") != Some(basic.as_str()) && r.header("authorization") != Some(bearer.as_str()) {
             return err(401, "Authentication failed: invalid API key or username.");
         }
         let q = query(&r.path);
