@@ -99,6 +99,7 @@ const SKELETON: &str = concat!(
     "version": ""##,
     env!("CARGO_PKG_VERSION"),
     r##"",
+    "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
     "description": "A Gorgias helpdesk connector: each operation is POST /<operation> with a JSON body of the spec's camelCase parameters. IDs also accept numeric strings; optional parameters also accept null (same as absent)."
   },
   "servers": [{"url": "/", "description": "This connector (the origin serving this document)"}],
@@ -130,7 +131,8 @@ const SKELETON: &str = concat!(
           }}
         },
         "required": ["name", "version", "operations"]
-      }}}}}
+      }}}},
+      "401": {"description": "unauthenticated: a connector_token is configured and the bearer token is missing or wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
     }},
     "/health": {"get": {
       "operationId": "health",
@@ -138,10 +140,11 @@ const SKELETON: &str = concat!(
       "description": "Calls GET /api/account once with the configured (or X-Gorgias-*) credentials and reports the API quota.",
       "parameters": [
         {"name": "X-Gorgias-Account", "in": "header", "required": false, "description": "Gorgias account subdomain (overrides the configured gorgias_account; empty means the configured one)", "schema": {"type": "string", "pattern": "^[ \\t]*([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)?[ \\t]*$"}},
-        {"name": "X-Gorgias-Email", "in": "header", "required": false, "description": "Email of the API key's user (overrides gorgias_email; empty means the configured one)", "schema": {"type": "string"}}
+        {"name": "X-Gorgias-Email", "in": "header", "required": false, "description": "Email of the API key's user (overrides gorgias_email; empty means the configured one); no ':' or control characters (it is the HTTP Basic user name)", "schema": {"type": "string", "pattern": "^[^:\\u0000-\\u001f\\u007f-\\u009f]*$"}}
       ],
       "responses": {
         "200": {"description": "Gorgias accepted the credentials", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+        "401": {"description": "unauthenticated: a connector_token is configured and the bearer token is missing or wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "503": {"description": "Not configured, unauthorized, unknown account, unreachable, or another upstream problem", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}
       }
     }},
@@ -149,9 +152,9 @@ const SKELETON: &str = concat!(
       "operationId": "mcp",
       "summary": "Model Context Protocol (Streamable HTTP, JSON responses)",
       "description": "JSON-RPC 2.0 messages of MCP 2025-06-18: initialize, ping, tools/list, tools/call. One tool per operation below.",
-      "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+      "requestBody": {"required": true, "content": {"application/json": {"schema": {"description": "A JSON-RPC message, or (MCP 2025-03-26 only) a batch of them", "anyOf": [{"type": "object"}, {"type": "array"}]}}}},
       "responses": {
-        "200": {"description": "A JSON-RPC response", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "200": {"description": "A JSON-RPC response, or the responses to a batch", "content": {"application/json": {"schema": {"anyOf": [{"type": "object"}, {"type": "array"}]}}}},
         "202": {"description": "A notification or response was accepted"},
         "400": {"description": "Unparseable or invalid JSON-RPC, or an unsupported MCP-Protocol-Version", "content": {"application/json": {"schema": {"type": "object"}}}}
       }

@@ -144,8 +144,13 @@ impl AddTicketTags {
         for (i, id) in self.tag_ids.iter().enumerate() {
             check_id(&format!("tagIds[{i}]"), *id)?;
         }
-        if self.tag_names.len() + self.tag_ids.len() > 100 {
-            return Err(Error::invalid("tagNames", "at most 100 tags per call"));
+        // Each list on its own, as the schema's `maxItems` can say: names
+        // cost Gorgias calls (search, maybe create), IDs one POST.
+        if self.tag_names.len() > 100 {
+            return Err(Error::invalid("tagNames", "at most 100 tag names per call"));
+        }
+        if self.tag_ids.len() > 100 {
+            return Err(Error::invalid("tagIds", "at most 100 tag IDs per call"));
         }
         Ok(())
     }

@@ -197,7 +197,8 @@ fn redocly() -> Result<PathBuf, String> {
     .clone()
 }
 
-/// `redocly lint` with its recommended rules on `doc`: errors and warnings.
+/// `redocly lint` with its recommended rules (`tests/e2e/tests/redocly/redocly.yaml`)
+/// on `doc`: its output.
 fn lint(bin: &Path, doc: &Value, name: &str) -> String {
     let dir = support::root().join("target").join("openapi-test");
     std::fs::create_dir_all(&dir).expect("create target/openapi-test");
@@ -206,7 +207,8 @@ fn lint(bin: &Path, doc: &Value, name: &str) -> String {
     let out = support::process::run(
         "redocly lint",
         Command::new(bin)
-            .args(["lint", "--format", "stylish", "--extends", "recommended"])
+            .args(["lint", "--format", "stylish", "--config"])
+            .arg(support::root().join("tests/e2e/tests/redocly/redocly.yaml"))
             .arg(&file)
             .env("REDOCLY_TELEMETRY", "off")
             .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
