@@ -198,7 +198,10 @@ fn portable(v: &mut Value) {
             }
             // schemars' `uint64`/`uint32` are no registered formats; the
             // minimum says it.
-            if m.get("format").and_then(Value::as_str).is_some_and(|f| f.starts_with("uint")) {
+            if m.get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| f.starts_with("uint"))
+            {
                 m.remove("format");
             }
             for x in m.values_mut() {
@@ -351,10 +354,7 @@ pub fn opt_limit(_: &mut SchemaGenerator) -> Schema {
 }
 
 fn one_of_strings(allowed: &[&str]) -> Schema {
-    any_of(vec![
-        typed("string", &[("enum", allowed.into())]),
-        null_schema(),
-    ])
+    any_of(vec![typed("string", &[("enum", allowed.into())]), null_schema()])
 }
 
 /// An optional ticket status (`open`, `closed`).
@@ -390,10 +390,7 @@ pub fn trimmed_email(_: &mut SchemaGenerator) -> Schema {
     let ws = format!("[{UNICODE_WS}]*");
     // The 320-character limit applies after trimming; padding beyond it is
     // the one case the schema refuses and the connector accepts.
-    Schema::try_from(email_schema(format!(
-        "^{ws}[^{NOT_IN_EMAIL}]+@[^{NOT_IN_EMAIL}]+{ws}$"
-    )))
-    .unwrap_or_default()
+    Schema::try_from(email_schema(format!("^{ws}[^{NOT_IN_EMAIL}]+@[^{NOT_IN_EMAIL}]+{ws}$"))).unwrap_or_default()
 }
 
 /// The pattern of a channel slug ([`crate::ops::check_channel`]).
@@ -668,14 +665,6 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    #[ignore = "prints every schema"]
-    fn dump() {
-        for o in OPERATIONS {
-            println!("== {}\n{}\n{}\n{:?}", o.name, serde_json::to_string_pretty(&o.input_schema()).unwrap(), serde_json::to_string_pretty(&o.output_schema()).unwrap(), o.param_names());
-        }
-    }
-
-    #[test]
     fn names_are_unique_and_kebab_case() {
         let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
         names.sort_unstable();
@@ -824,44 +813,128 @@ mod tests {
             ("get-ticket", r#"{}"#, false),
             ("get-ticket", r#"{"ticketId": 5, "x": 1}"#, false),
             ("search-tickets", r#"{}"#, true),
-            ("search-tickets", r#"{"limit": null, "customerId": null, "cursor": null, "orderBy": null}"#, true),
+            (
+                "search-tickets",
+                r#"{"limit": null, "customerId": null, "cursor": null, "orderBy": null}"#,
+                true,
+            ),
             ("search-tickets", r#"{"limit": 100}"#, true),
             ("search-tickets", r#"{"limit": 101}"#, false),
             ("search-tickets", r#"{"limit": 0}"#, false),
             ("search-tickets", r#"{"viewId": 0}"#, false),
             ("search-tickets", r#"{"externalId": 5}"#, false),
-            ("create-ticket", r#"{"channel": "chat", "customerId": 1, "fromAgent": false}"#, true),
-            ("create-ticket", r#"{"channel": "chat", "customerId": 1, "fromAgent": true}"#, false),
-            ("create-ticket", r#"{"channel": "chat", "customerId": 1, "fromAgent": true, "senderUserId": null}"#, false),
-            ("create-ticket", r#"{"channel": "chat", "customerId": 1, "fromAgent": true, "senderUserId": 2}"#, true),
-            ("create-ticket", r#"{"channel": "email", "customerId": 1, "fromAgent": false}"#, false),
-            ("create-ticket", r#"{"channel": "email", "customerId": 1, "fromAgent": false, "fromEmail": null}"#, false),
-            ("create-ticket", r#"{"channel": "email", "customerId": 1, "fromAgent": false, "fromEmail": "a@b"}"#, true),
-            ("create-ticket", r#"{"channel": "chat", "customerId": 1, "fromAgent": false, "status": "pending"}"#, false),
-            ("create-ticket", r#"{"channel": "chat", "customerId": 1, "fromAgent": false, "status": null}"#, true),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": false}"#,
+                true,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": true}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": true, "senderUserId": null}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": true, "senderUserId": 2}"#,
+                true,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "email", "customerId": 1, "fromAgent": false}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "email", "customerId": 1, "fromAgent": false, "fromEmail": null}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "email", "customerId": 1, "fromAgent": false, "fromEmail": "a@b"}"#,
+                true,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": false, "status": "pending"}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": false, "status": null}"#,
+                true,
+            ),
             ("create-ticket", r#"{"channel": "chat", "customerId": 1}"#, false),
             ("update-ticket", r#"{"ticketId": 1}"#, false),
-            ("update-ticket", r#"{"ticketId": 1, "status": null, "subject": null}"#, false),
+            (
+                "update-ticket",
+                r#"{"ticketId": 1, "status": null, "subject": null}"#,
+                false,
+            ),
             ("update-ticket", r#"{"ticketId": 1, "subject": ""}"#, true),
             ("update-ticket", r#"{"ticketId": 1, "assigneeTeamId": 3}"#, true),
             ("update-ticket", r#"{"ticketId": 1, "priority": "urgent"}"#, false),
-            ("reply-to-ticket", r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2, "bodyText": "hi"}"#, true),
-            ("reply-to-ticket", r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2}"#, false),
-            ("reply-to-ticket", r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2, "bodyText": null, "bodyHtml": "<p>x</p>"}"#, true),
-            ("reply-to-ticket", r#"{"ticketId": 1, "channel": "email", "senderUserId": 2, "bodyText": "hi"}"#, false),
-            ("reply-to-ticket", r#"{"ticketId": 1, "channel": "internal-note", "senderUserId": 2, "bodyText": "hi"}"#, false),
-            ("add-internal-note", r#"{"ticketId": 1, "senderUserId": 2, "bodyHtml": "x"}"#, true),
-            ("add-internal-note", r#"{"ticketId": 1, "senderUserId": 2, "bodyText": null}"#, false),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2, "bodyText": "hi"}"#,
+                true,
+            ),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2}"#,
+                false,
+            ),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2, "bodyText": null, "bodyHtml": "<p>x</p>"}"#,
+                true,
+            ),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "email", "senderUserId": 2, "bodyText": "hi"}"#,
+                false,
+            ),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "internal-note", "senderUserId": 2, "bodyText": "hi"}"#,
+                false,
+            ),
+            (
+                "add-internal-note",
+                r#"{"ticketId": 1, "senderUserId": 2, "bodyHtml": "x"}"#,
+                true,
+            ),
+            (
+                "add-internal-note",
+                r#"{"ticketId": 1, "senderUserId": 2, "bodyText": null}"#,
+                false,
+            ),
             ("get-ticket-messages", r#"{"ticketId": 5, "limit": 100}"#, true),
             ("get-ticket-messages", r#"{"ticketId": 5, "limit": 101}"#, false),
             ("get-ticket-messages", r#"{"ticketId": 0}"#, false),
             ("get-ticket-messages", r#"{"ticketId": 5, "page": 2}"#, false),
             ("list-ticket-tags", r#"{"ticketId": "12"}"#, true),
             ("add-ticket-tags", r#"{"ticketId": 1, "tagIds": [2]}"#, true),
-            ("add-ticket-tags", r#"{"ticketId": 1, "tagNames": ["vip"], "tagIds": null}"#, true),
+            (
+                "add-ticket-tags",
+                r#"{"ticketId": 1, "tagNames": ["vip"], "tagIds": null}"#,
+                true,
+            ),
             ("add-ticket-tags", r#"{"ticketId": 1}"#, false),
-            ("add-ticket-tags", r#"{"ticketId": 1, "tagNames": [], "tagIds": []}"#, false),
-            ("add-ticket-tags", r#"{"ticketId": 1, "tagNames": null, "tagIds": null}"#, false),
+            (
+                "add-ticket-tags",
+                r#"{"ticketId": 1, "tagNames": [], "tagIds": []}"#,
+                false,
+            ),
+            (
+                "add-ticket-tags",
+                r#"{"ticketId": 1, "tagNames": null, "tagIds": null}"#,
+                false,
+            ),
             ("add-ticket-tags", r#"{"ticketId": 1, "tagIds": [0]}"#, false),
             ("add-ticket-tags", &many(100, 100), true),
             ("add-ticket-tags", &many(101, 0), false),

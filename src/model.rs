@@ -5,8 +5,8 @@
 //! flat or nested assignee ids, `null` attachments, timestamps with or without
 //! microseconds or offset (kept as Gorgias sent them), unknown fields.
 
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use schemars::JsonSchema;
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;

@@ -241,10 +241,16 @@ mod tests {
             );
         }
         assert_eq!(doc["security"], json!([{"gorgiasApiKey": []}, {}]));
-        assert_eq!(doc["servers"], json!([{"url": "/", "description": "This connector (the origin serving this document)"}]));
+        assert_eq!(
+            doc["servers"],
+            json!([{"url": "/", "description": "This connector (the origin serving this document)"}])
+        );
         assert!(doc["components"]["securitySchemes"].get("connectorToken").is_none());
         let body = |op: &str| doc["paths"][op]["post"]["requestBody"]["required"].clone();
-        assert_eq!((body("/get-ticket"), body("/search-tickets")), (json!(true), json!(false)));
+        assert_eq!(
+            (body("/get-ticket"), body("/search-tickets")),
+            (json!(true), json!(false))
+        );
         assert!(
             doc["paths"]["/get-ticket"]["post"]["responses"]["422"]["description"]
                 .as_str()

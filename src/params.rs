@@ -330,6 +330,28 @@ mod tests {
         assert_eq!(err(r#"{"limit": 5000000000}"#), ("limit".into(), "is too large".into()));
     }
 
+    /// The limits the schemas state ([`MAX_ID`], ASCII whitespace only).
+    #[test]
+    fn ids_stop_at_max_id_in_every_form_and_strings_trim_ascii_whitespace_only() {
+        let p: Probe = decode(br#"{"ticketId": 999999999999999}"#).unwrap();
+        assert_eq!(p.ticket_id, Some(MAX_ID));
+        let p: Probe = decode(b"{\"ticketId\": \" \\t12\\n\"}").unwrap();
+        assert_eq!(p.ticket_id, Some(12));
+        let p: Probe = decode(br#"{"ticketId": "000999999999999999"}"#).unwrap();
+        assert_eq!(p.ticket_id, Some(MAX_ID));
+        for body in [
+            r#"{"ticketId": 1000000000000000}"#,
+            r#"{"ticketId": "1000000000000000"}"#,
+            r#"{"ticketId": 1e15}"#,
+        ] {
+            assert_eq!(err(body), ("ticketId".into(), "is too large".into()), "{body}");
+        }
+        assert_eq!(
+            err("{\"ticketId\": \"\u{a0}12\"}"),
+            ("ticketId".into(), "must be an integer or a numeric string".into())
+        );
+    }
+
     #[test]
     fn null_is_absent_for_optional_parameters() {
         let p: Probe = decode(br#"{"ticketId": null, "limit": null, "tagIds": null, "tagNames": null}"#).unwrap();

@@ -100,9 +100,7 @@ pub struct CreateTicket {
     )]
     pub customer_id: u64,
     /// Whether an agent writes the first message.
-    #[schemars(
-        description = "Whether the initial message is authored by an agent (true) or the customer (false)"
-    )]
+    #[schemars(description = "Whether the initial message is authored by an agent (true) or the customer (false)")]
     pub from_agent: bool,
     /// Subject.
     #[schemars(description = "Ticket subject")]
@@ -181,7 +179,10 @@ pub struct UpdateTicket {
     pub priority: Option<String>,
     /// Agent to assign.
     #[serde(default, deserialize_with = "opt_id")]
-    #[schemars(schema_with = "catalog::opt_id", description = "Agent user ID to assign the ticket to")]
+    #[schemars(
+        schema_with = "catalog::opt_id",
+        description = "Agent user ID to assign the ticket to"
+    )]
     pub assignee_user_id: Option<u64>,
     /// Team to assign.
     #[serde(default, deserialize_with = "opt_id")]

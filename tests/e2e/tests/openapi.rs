@@ -171,7 +171,12 @@ async fn read_only_and_token_variants_are_valid_too() {
 fn redocly() -> Result<PathBuf, String> {
     static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     BIN.get_or_init(|| {
-        let has = |tool: &str| Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+        let has = |tool: &str| {
+            Command::new(tool)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
         if !has("node") || !has("npm") {
             return Err("`node`/`npm` are not on the PATH".into());
         }

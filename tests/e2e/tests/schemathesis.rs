@@ -126,7 +126,9 @@ async fn schemathesis_finds_no_request_the_schema_and_the_connector_disagree_on(
                 .arg("run")
                 .arg(format!("{origin}/openapi.json"))
                 .args(["--checks", "all", "--seed", "20261201", "--max-examples", "40"])
-                .args(["--workers", "2", "--no-color", "--exclude-path", "/mcp"])
+                // One worker: CPU-bound in Python anyway, and threads met a CPython 3.11 AST
+                // bug (gh-106905) inside Hypothesis once.
+                .args(["--workers", "1", "--no-color", "--exclude-path", "/mcp"])
                 .args(["--generation-database", "none", "--suppress-health-check", "all"])
                 .arg("--report-dir")
                 .arg(&reports)
@@ -145,5 +147,8 @@ async fn schemathesis_finds_no_request_the_schema_and_the_connector_disagree_on(
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "schemathesis found problems:\n{text}");
-    assert!(text.contains("No issues found"), "schemathesis did not report a clean run:\n{text}");
+    assert!(
+        text.contains("No issues found"),
+        "schemathesis did not report a clean run:\n{text}"
+    );
 }
