@@ -250,6 +250,23 @@ mod tests {
         assert_eq!(visit("Get-Ticket", Name), None);
     }
 
+    struct OwnSchemas;
+    impl Visit for OwnSchemas {
+        type Out = bool;
+        fn visit<O: Operation>(self) -> bool {
+            (O::SPEC.schemas.input)() == crate::catalog::input_schema::<O>()
+                && (O::SPEC.schemas.output)() == crate::catalog::output_schema::<O::Output>()
+        }
+    }
+
+    /// `schemas: schemas::<Self>()` and not another operation's by mistake.
+    #[test]
+    fn every_spec_holds_the_schemas_of_its_own_input_and_output_types() {
+        for spec in OPERATIONS {
+            assert_eq!(visit(spec.name, OwnSchemas), Some(true), "{}", spec.name);
+        }
+    }
+
     fn field(e: Error) -> String {
         match e {
             Error::InvalidInput(f) => f.field,
