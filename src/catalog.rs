@@ -1,77 +1,26 @@
-//! The operation catalog: the one source of truth for names, descriptions,
-//! parameter schemas, output schemas and MCP annotations.
+//! The operation catalog: each operation's entry (name, title, description,
+//! MCP annotations, endpoint, example) and the JSON Schemas (2020-12) of its
+//! input and output, generated with `schemars` from the operation's Rust types.
 //!
-//! The HTTP routes ([`crate::router`]) take their parameter names from here
-//! (the input types in [`crate::ops`] accept exactly these), the MCP tools
-//! ([`crate::mcp`]) and the OpenAPI document ([`crate::openapi`]) are generated
-//! from it. Descriptions are the spec's text.
+//! The input types (in the resource files) say in `#[schemars(...)]`
+//! attributes everything their deserializer and `validate` enforce: the
+//! helpers below give the field schemas the shared parsers in
+//! [`crate::params`] need (IDs that may be numeric strings, limits, emails),
+//! and [`at_least_one`] / [`required_when`] the cross-field rules. The HTTP
+//! routes ([`crate::router`]), MCP tools ([`crate::mcp`]) and the OpenAPI
+//! document ([`crate::openapi`]) all take their schemas from here.
 
 use crate::error::Error;
+use schemars::generate::{Contract, SchemaSettings};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_json::Value;
+use std::fmt;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
 
-/// JSON type of a parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ty {
-    /// A whole number (IDs and limits; numeric strings are also accepted).
-    Integer,
-    /// A string.
-    String,
-    /// `true` or `false`.
-    Boolean,
-    /// An array of strings.
-    StringArray,
-    /// An array of whole numbers (IDs).
-    IntegerArray,
-}
-
-/// One parameter of an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Param {
-    /// The spec's camelCase name.
-    pub name: &'static str,
-    /// Its JSON type.
-    pub ty: Ty,
-    /// Whether it must be given (optional ones may also be `null`).
-    pub required: bool,
-    /// The spec's description.
-    pub description: &'static str,
-    /// The only accepted values, when the spec fixes them.
-    pub allowed: &'static [&'static str],
-    /// Smallest accepted value (integers, and the items of integer arrays).
-    pub minimum: Option<u64>,
-    /// Largest accepted value.
-    pub maximum: Option<u64>,
-}
-
-/// What an operation returns (its `200` body); see [`Output::schema`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    /// `{"ticket": Ticket}`.
-    Ticket,
-    /// `{"tickets": [Ticket], "nextCursor": …}`.
-    TicketPage,
-    /// `{"ticketId", "status", "channel", "createdDatetime"}`.
-    CreatedTicket,
-    /// `{"ticketId", "status", "priority", "assignee_user_id", …}`.
-    UpdatedTicket,
-    /// `{"messageId", "ticketId", "channel", "public", "createdDatetime"}`.
-    Reply,
-    /// `{"messageId", "ticketId", "createdDatetime"}`.
-    Note,
-    /// `{"messages": [Message], "nextCursor": …}`.
-    MessagePage,
-    /// `{"tags": [Tag]}`.
-    Tags,
-    /// `{"success": true}`.
-    Success,
-    /// `{"customers": [Customer]}`.
-    Customers,
-}
-
 /// One operation of the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Operation {
     /// Kebab-case name: the WIT function, the route and the MCP tool.
     pub name: &'static str,
@@ -85,44 +34,35 @@ pub struct Operation {
     pub idempotent: bool,
     /// The Gorgias endpoint(s) it calls.
     pub endpoint: &'static str,
-    /// Its parameters, in the spec's order.
-    pub params: &'static [Param],
-    /// What it returns.
-    pub output: Output,
     /// The spec's "Example Usage" arguments, as JSON.
     pub example: &'static str,
+    /// Its schemas and parameter names, from its types:
+    /// `crate::ops::schemas::<Self>()` in the operation's `impl`.
+    pub schemas: Schemas,
 }
 
-pub(crate) const fn param(name: &'static str, ty: Ty, required: bool, description: &'static str) -> Param {
-    Param {
-        name,
-        ty,
-        required,
-        description,
-        allowed: &[],
-        minimum: None,
-        maximum: None,
+/// What the types of an operation say about it (functions, so that nothing
+/// is generated until a listing, MCP `tools/list` or `/openapi.json` asks).
+#[derive(Debug, Clone, Copy)]
+pub struct Schemas {
+    /// JSON Schema of the input (the route body, the MCP arguments).
+    pub input: fn() -> Value,
+    /// JSON Schema of the output (the route's 200 body).
+    pub output: fn() -> Value,
+    /// The input's parameter names, in declaration (the spec's) order.
+    pub params: fn() -> &'static [&'static str],
+}
+
+impl Schemas {
+    /// The schemas of input type `I` and output type `O`.
+    pub const fn of<I: JsonSchema + DeserializeOwned, O: JsonSchema>() -> Schemas {
+        Schemas {
+            input: input_schema::<I>,
+            output: output_schema::<O>,
+            params: field_names::<I>,
+        }
     }
 }
-
-pub(crate) const fn id(name: &'static str, required: bool, description: &'static str) -> Param {
-    Param {
-        minimum: Some(1),
-        ..param(name, Ty::Integer, required, description)
-    }
-}
-
-pub(crate) const fn text(name: &'static str, required: bool, description: &'static str) -> Param {
-    param(name, Ty::String, required, description)
-}
-
-pub(crate) const LIMIT: Param = Param {
-    minimum: Some(1),
-    maximum: Some(100),
-    ..param("limit", Ty::Integer, false, "Page size (max 100, default 30)")
-};
-
-pub(crate) const CURSOR: Param = text("cursor", false, "Pagination cursor from a prior response");
 
 /// Ticket statuses the spec allows.
 pub const STATUSES: &[&str] = &["open", "closed"];
@@ -159,301 +99,459 @@ pub fn check_allowed(op: &Operation, read_only: bool) -> Result<(), Error> {
 impl Operation {
     /// The parameter names, in order (what the operation's input type accepts).
     pub fn param_names(&self) -> Vec<&'static str> {
-        self.params.iter().map(|p| p.name).collect()
+        (self.schemas.params)().to_vec()
     }
 
-    /// JSON Schema (2020-12 subset) of the parameters object.
+    /// JSON Schema (2020-12) of the parameters object.
     pub fn input_schema(&self) -> Value {
-        let mut props = Map::new();
-        for p in self.params {
-            props.insert(p.name.into(), p.schema());
-        }
-        let required: Vec<&str> = self.params.iter().filter(|p| p.required).map(|p| p.name).collect();
-        let mut s = Map::new();
-        s.insert("type".into(), "object".into());
-        s.insert("properties".into(), props.into());
-        s.insert("required".into(), required.into());
-        s.insert("additionalProperties".into(), false.into());
-        s.into()
+        (self.schemas.input)()
     }
 
-    /// The spec's example arguments (an empty object if the table were wrong).
-    pub fn example_args(&self) -> Value {
-        serde_json::from_slice::<Value>(self.example.as_bytes()).unwrap_or_else(|_| Map::new().into())
-    }
-
-    /// JSON Schema of the `200` body (the MCP `structuredContent`).
+    /// JSON Schema (2020-12) of what the route answers with 200.
     pub fn output_schema(&self) -> Value {
-        self.output.schema()
+        (self.schemas.output)()
+    }
+
+    /// The spec's example arguments (an empty object if the entry were wrong).
+    pub fn example_args(&self) -> Value {
+        serde_json::from_slice::<Value>(self.example.as_bytes()).unwrap_or_else(|_| Value::Object(Map::new()))
     }
 }
 
-/// `{"type": ty}`.
-fn typed_only(ty: &str) -> Value {
-    let mut s = Map::new();
-    s.insert("type".into(), ty.into());
-    s.into()
+// ---- generation ------------------------------------------------------------------
+
+fn generate<T: JsonSchema>(contract: Contract) -> Value {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.inline_subschemas = true;
+    settings.meta_schema = None;
+    settings.contract = contract;
+    let mut v = settings.into_generator().into_root_schema_for::<T>().to_value();
+    // The types' doc comments are for Rust readers; the spec's text is on
+    // the properties.
+    untitled(&mut v, false);
+    portable(&mut v);
+    v
 }
 
-impl Param {
-    /// JSON Schema of this parameter.
-    pub fn schema(&self) -> Value {
-        let bounds = |s: &mut Map| {
-            if let Some(m) = self.minimum {
-                s.insert("minimum".into(), m.into());
-            }
-            if let Some(m) = self.maximum {
-                s.insert("maximum".into(), m.into());
-            }
-        };
-        let mut s = Map::new();
-        match self.ty {
-            Ty::Integer => {
-                s.insert("type".into(), "integer".into());
-                bounds(&mut s);
-            }
-            Ty::String => {
-                s.insert("type".into(), "string".into());
-            }
-            Ty::Boolean => {
-                s.insert("type".into(), "boolean".into());
-            }
-            Ty::StringArray => {
-                s.insert("type".into(), "array".into());
-                s.insert("items".into(), typed_only("string"));
-            }
-            Ty::IntegerArray => {
-                let mut items = Map::new();
-                items.insert("type".into(), "integer".into());
-                bounds(&mut items);
-                s.insert("type".into(), "array".into());
-                s.insert("items".into(), items.into());
-            }
+/// JSON Schema of input type `T` (deserialize contract: optional fields are
+/// not required; `deny_unknown_fields` closes the object).
+pub fn input_schema<T: JsonSchema>() -> Value {
+    generate::<T>(Contract::Deserialize)
+}
+
+/// JSON Schema of output type `T`: every object closed, every property
+/// required (the connector always writes every key, `null` when absent).
+pub fn output_schema<T: JsonSchema>() -> Value {
+    let mut v = generate::<T>(Contract::Serialize);
+    close(&mut v);
+    v
+}
+
+/// Removes the doc comments of whole types (the root and array items);
+/// `property` schemas keep their description (the spec's text).
+fn untitled(v: &mut Value, property: bool) {
+    if let Value::Object(m) = v {
+        m.remove("title");
+        if !property {
+            m.remove("description");
         }
-        if !self.allowed.is_empty() {
-            s.insert("enum".into(), self.allowed.into());
+        if let Some(Value::Object(props)) = m.get_mut("properties") {
+            props.values_mut().for_each(|p| untitled(p, true));
         }
-        s.insert("description".into(), self.description.into());
-        s.into()
+        if let Some(items) = m.get_mut("items") {
+            untitled(items, false);
+        }
     }
 }
 
-// ---- output schemas ------------------------------------------------------------
-//
-// Tables rather than `json!` trees: one loop over data is a fraction of the
-// code the nested macro calls compiled to.
-
-/// One property of a closed output object (every property always present).
-enum Prop {
-    /// `{"type": ty, "description": d}`.
-    Field(&'static str, &'static str, &'static str),
-    /// `{"type": [ty, "null"], "description": d}`.
-    Nullable(&'static str, &'static str, &'static str),
-    /// `{"type": "array", "items": <object>, "description": d}`.
-    Array(&'static str, &'static [Prop], &'static str),
-    /// A nested object, without description.
-    Object(&'static str, &'static [Prop]),
+/// Rewrites `"type": [T, "null"]` (schemars' `Option<T>`) as
+/// `"anyOf": [{"type": T, …}, {"type": "null"}]`: type lists are what MCP
+/// clients and OpenAPI tools warn about. Descriptions stay outside.
+fn portable(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            let nullable = match m.get("type") {
+                Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
+                _ => false,
+            };
+            if nullable && let Some(Value::Array(types)) = m.remove("type") {
+                let mut inner = Map::new();
+                let rest: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
+                inner.insert(
+                    "type".into(),
+                    match <[Value; 1]>::try_from(rest) {
+                        Ok([one]) => one,
+                        Err(many) => Value::Array(many),
+                    },
+                );
+                let keys: Vec<String> = m
+                    .keys()
+                    .filter(|k| !matches!(k.as_str(), "description" | "title" | "default" | "examples"))
+                    .cloned()
+                    .collect();
+                for k in keys {
+                    if let Some(x) = m.remove(&k) {
+                        inner.insert(k, x);
+                    }
+                }
+                m.insert("anyOf".into(), Value::Array(vec![Value::Object(inner), null_schema()]));
+            }
+            // schemars' `uint64`/`uint32` are no registered formats; the
+            // minimum says it.
+            if m.get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| f.starts_with("uint"))
+            {
+                m.remove("format");
+            }
+            for x in m.values_mut() {
+                portable(x);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(portable),
+        _ => {}
+    }
 }
 
-use Prop::{Array, Field, Nullable, Object};
-
-/// A closed object whose every property is always present.
-fn object(props: &[Prop]) -> Value {
-    object_map(props).into()
+/// Closes every object schema and requires all its properties.
+fn close(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(props)) = m.get("properties") {
+                let all: Vec<Value> = props.keys().map(|k| Value::from(k.as_str())).collect();
+                m.insert("required".into(), Value::Array(all));
+                m.insert("additionalProperties".into(), false.into());
+            }
+            m.values_mut().for_each(close);
+        }
+        Value::Array(a) => a.iter_mut().for_each(close),
+        _ => {}
+    }
 }
 
-fn object_map(props: &[Prop]) -> Map {
+/// The fields a `#[derive(Deserialize)]` struct names, in declaration
+/// order (with serde's renames): serde hands them to `deserialize_struct`.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    #[derive(Debug)]
+    struct Found(&'static [&'static str]);
+    impl fmt::Display for Found {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("fields")
+        }
+    }
+    impl std::error::Error for Found {}
+    impl de::Error for Found {
+        fn custom<M: fmt::Display>(_: M) -> Self {
+            Found(&[])
+        }
+    }
+    struct Probe;
+    impl<'de> Deserializer<'de> for Probe {
+        type Error = Found;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Found> {
+            Err(Found(&[]))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Found> {
+            Err(Found(fields))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    match T::deserialize(Probe) {
+        Err(Found(fields)) => fields,
+        Ok(_) => &[],
+    }
+}
+
+// ---- field schemas the shared parsers need ------------------------------------------
+
+/// Largest ID the parser accepts, in every form (integer, whole float,
+/// numeric string): 15 digits, exact in every JSON implementation.
+pub const MAX_ID: u64 = 999_999_999_999_999;
+
+/// What the numeric-string parser trims around the digits (ASCII whitespace).
+const WS: &str = "[\\t\\n\\f\\r ]*";
+
+/// Characters Rust's `char::is_whitespace` and `is_control` refuse in an
+/// email address, as a regex class body.
+const NOT_IN_EMAIL: &str = "@\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+
+/// Unicode whitespace (`char::is_whitespace`), as a regex class body.
+const UNICODE_WS: &str = "\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+
+fn null_schema() -> Value {
     let mut m = Map::new();
-    let mut required = Vec::new();
-    for p in props {
-        let (name, schema) = match p {
-            Field(n, ty, d) => (n, typed((*ty).into(), d)),
-            Nullable(n, ty, d) => (n, typed(Value::Array(vec![(*ty).into(), "null".into()]), d)),
-            Array(n, items, d) => {
-                let mut s = Map::new();
-                s.insert("type".into(), "array".into());
-                s.insert("description".into(), (*d).into());
-                s.insert("items".into(), object(items));
-                (n, s.into())
-            }
-            Object(n, props) => (n, object(props)),
-        };
-        required.push(Value::from(*name));
-        m.insert((*name).into(), schema);
-    }
-    closed(m, required.into())
+    m.insert("type".into(), "null".into());
+    Value::Object(m)
 }
 
-/// `{"type": "object", "properties", "required", "additionalProperties": false}`.
-fn closed(properties: Map, required: Value) -> Map {
-    let mut s = Map::new();
-    s.insert("type".into(), "object".into());
-    s.insert("properties".into(), properties.into());
-    s.insert("required".into(), required);
-    s.insert("additionalProperties".into(), false.into());
+fn typed(ty: &str, extra: &[(&str, Value)]) -> Value {
+    let mut m = Map::new();
+    m.insert("type".into(), ty.into());
+    for (k, v) in extra {
+        m.insert((*k).into(), v.clone());
+    }
+    Value::Object(m)
+}
+
+fn any_of(options: Vec<Value>) -> Schema {
+    let mut m = Map::new();
+    m.insert("anyOf".into(), Value::Array(options));
+    m.into()
+}
+
+fn id_options() -> Vec<Value> {
+    vec![
+        typed("integer", &[("minimum", 1.into()), ("maximum", MAX_ID.into())]),
+        typed(
+            "string",
+            &[("pattern", format!("^{WS}0*[1-9][0-9]{{0,14}}{WS}$").into())],
+        ),
+    ]
+}
+
+/// A required positive ID: an integer `1..=MAX_ID` or a numeric string.
+pub fn id(_: &mut SchemaGenerator) -> Schema {
+    any_of(id_options())
+}
+
+/// An optional ID (`null` = absent).
+pub fn opt_id(_: &mut SchemaGenerator) -> Schema {
+    let mut o = id_options();
+    o.push(null_schema());
+    any_of(o)
+}
+
+/// An optional list of at most 100 IDs (`null` = empty).
+pub fn opt_id_list(_: &mut SchemaGenerator) -> Schema {
+    any_of(vec![
+        typed(
+            "array",
+            &[("items", any_of(id_options()).to_value()), ("maxItems", 100.into())],
+        ),
+        null_schema(),
+    ])
+}
+
+/// An optional page size `1..=100` (integer or numeric string; `null` = absent).
+pub fn opt_limit(_: &mut SchemaGenerator) -> Schema {
+    any_of(vec![
+        typed("integer", &[("minimum", 1.into()), ("maximum", 100.into())]),
+        typed(
+            "string",
+            &[("pattern", format!("^{WS}0*([1-9][0-9]?|100){WS}$").into())],
+        ),
+        null_schema(),
+    ])
+}
+
+fn one_of_strings(allowed: &[&str]) -> Schema {
+    any_of(vec![typed("string", &[("enum", allowed.into())]), null_schema()])
+}
+
+/// An optional ticket status (`open`, `closed`).
+pub fn opt_status(_: &mut SchemaGenerator) -> Schema {
+    one_of_strings(STATUSES)
+}
+
+/// An optional ticket priority.
+pub fn opt_priority(_: &mut SchemaGenerator) -> Schema {
+    one_of_strings(PRIORITIES)
+}
+
+/// The pattern of an email address as [`crate::ops::check_email`] checks it.
+pub fn email_pattern() -> String {
+    format!("^[^{NOT_IN_EMAIL}]+@[^{NOT_IN_EMAIL}]+$")
+}
+
+/// No `format: email`: the connector checks the shape below (one `@`,
+/// something on each side, no whitespace or control character) and leaves
+/// the rest to Gorgias, so a validator's RFC 5322 `format` would refuse
+/// addresses the connector sends on (schemathesis finds them).
+fn email_schema(pattern: String) -> Value {
+    typed("string", &[("maxLength", 320.into()), ("pattern", pattern.into())])
+}
+
+/// An optional email address (`null` = absent).
+pub fn opt_email(_: &mut SchemaGenerator) -> Schema {
+    any_of(vec![email_schema(email_pattern()), null_schema()])
+}
+
+/// A required email address, surrounding whitespace allowed (it is trimmed).
+pub fn trimmed_email(_: &mut SchemaGenerator) -> Schema {
+    let ws = format!("[{UNICODE_WS}]*");
+    // The 320-character limit applies after trimming; padding beyond it is
+    // the one case the schema refuses and the connector accepts.
+    Schema::try_from(email_schema(format!("^{ws}[^{NOT_IN_EMAIL}]+@[^{NOT_IN_EMAIL}]+{ws}$"))).unwrap_or_default()
+}
+
+/// The pattern of a channel slug ([`crate::ops::check_channel`]).
+pub const CHANNEL_PATTERN: &str = "^[a-z0-9_-]{1,64}$";
+
+/// A channel slug.
+pub fn channel(_: &mut SchemaGenerator) -> Schema {
+    Schema::try_from(typed("string", &[("pattern", CHANNEL_PATTERN.into())])).unwrap_or_default()
+}
+
+/// A reply's channel: a slug other than `internal-note`.
+pub fn reply_channel(g: &mut SchemaGenerator) -> Schema {
+    let mut s = channel(g);
+    let mut not = Map::new();
+    not.insert("const".into(), "internal-note".into());
+    s.insert("not".into(), Value::Object(not));
     s
 }
 
-fn typed(ty: Value, description: &str) -> Value {
-    let mut s = Map::new();
-    s.insert("type".into(), ty);
-    s.insert("description".into(), description.into());
-    s.into()
+/// The pattern of `orderBy` (`<field>:<asc|desc>`).
+pub const ORDER_BY_PATTERN: &str = "^[a-z_]+:(asc|desc)$";
+
+/// An optional `orderBy`.
+pub fn opt_order_by(_: &mut SchemaGenerator) -> Schema {
+    any_of(vec![
+        typed("string", &[("pattern", ORDER_BY_PATTERN.into())]),
+        null_schema(),
+    ])
 }
 
-const TAG: &[Prop] = &[
-    Field("id", "integer", "The tag ID"),
-    Field("name", "string", "The tag name"),
-];
+/// A string with at least one character that is not whitespace.
+pub fn non_blank() -> Value {
+    typed("string", &[("pattern", format!("[^{UNICODE_WS}]").into())])
+}
 
-const TICKET: &[Prop] = &[
-    Field("id", "integer", "The ticket ID"),
-    Nullable("subject", "string", "The ticket subject"),
-    Field("status", "string", "The ticket status"),
-    Field("channel", "string", "The channel the ticket came in on"),
-    Nullable("priority", "string", "The ticket priority"),
-    Nullable("customer_id", "integer", "The ID of the requesting customer"),
-    Nullable("assignee_user_id", "integer", "The ID of the assigned agent"),
-    Nullable("assignee_team_id", "integer", "The ID of the assigned team"),
-    Array("tags", TAG, "Tags applied to the ticket"),
-    Nullable("created_datetime", "string", "When the ticket was created"),
-    Nullable("updated_datetime", "string", "When the ticket was last updated"),
-];
+/// Optional tag names (`null` = none): each not blank, at most 255 characters.
+pub fn opt_tag_names(_: &mut SchemaGenerator) -> Schema {
+    let mut item = non_blank();
+    item["maxLength"] = 255.into();
+    any_of(vec![
+        typed("array", &[("items", item), ("maxItems", 100.into())]),
+        null_schema(),
+    ])
+}
 
-const ATTACHMENT: &[Prop] = &[
-    Nullable("url", "string", "The attachment URL"),
-    Nullable("name", "string", "The attachment file name"),
-    Nullable("content_type", "string", "The MIME type of the attachment"),
-    Nullable("size", "integer", "The attachment size in bytes"),
-    Nullable("public", "boolean", "Whether the attachment is customer-facing"),
-];
+/// `{"required": [field], "properties": {field: schema}}`.
+fn given(field: &str, schema: Value) -> Value {
+    let mut props = Map::new();
+    props.insert(field.into(), schema);
+    let mut m = Map::new();
+    m.insert("required".into(), Value::Array(vec![field.into()]));
+    m.insert("properties".into(), Value::Object(props));
+    Value::Object(m)
+}
 
-const MESSAGE: &[Prop] = &[
-    Field("id", "integer", "The message ID"),
-    Field("ticket_id", "integer", "The ID of the parent ticket"),
-    Field("channel", "string", "The channel the message was sent on"),
-    Nullable("via", "string", "How the message was created"),
-    Field("from_agent", "boolean", "Whether the message was authored by an agent"),
-    Field("public", "boolean", "Whether the message is customer-facing"),
-    Nullable("body_text", "string", "Plain-text body of the message"),
-    Nullable("body_html", "string", "HTML body of the message"),
-    Nullable("sender_id", "integer", "The ID of the sender"),
-    Nullable("sender_type", "string", "The type of sender"),
-    Nullable("created_datetime", "string", "When the message was created"),
-    Array("attachments", ATTACHMENT, "Files attached to the message"),
-];
-
-const NEXT_CURSOR: &str = "Cursor for the next page of results";
-
-const TICKET_TAG: &[Prop] = &[
-    Field("id", "integer", "The tag ID"),
-    Field("name", "string", "The tag name"),
-    Nullable("description", "string", "The tag description"),
-    Nullable("color", "string", "The tag color"),
-];
-
-const CUSTOMER: &[Prop] = &[
-    Field("id", "integer", "The customer ID"),
-    Nullable("name", "string", "The customer's full name"),
-    Nullable("firstname", "string", "The customer's first name"),
-    Nullable("lastname", "string", "The customer's last name"),
-    Nullable("email", "string", "The customer's email address"),
-    Nullable("external_id", "string", "The customer's external ID"),
-    Nullable("created_datetime", "string", "When the customer was created"),
-];
-
-impl Output {
-    /// JSON Schema of this output, exactly what the route returns.
-    pub fn schema(self) -> Value {
-        let props: &[Prop] = match self {
-            Output::Ticket => &[Object("ticket", TICKET)],
-            Output::TicketPage => &[
-                Array("tickets", TICKET, "The matching tickets"),
-                Nullable("nextCursor", "string", NEXT_CURSOR),
-            ],
-            Output::CreatedTicket => &[
-                Field("ticketId", "integer", "The ID of the created ticket"),
-                Field("status", "string", "The ticket status"),
-                Field("channel", "string", "The channel of the initial message"),
-                Nullable("createdDatetime", "string", "When the ticket was created"),
-            ],
-            Output::UpdatedTicket => &[
-                Field("ticketId", "integer", "The ID of the updated ticket"),
-                Field("status", "string", "The ticket status"),
-                Nullable("priority", "string", "The ticket priority"),
-                Nullable("assignee_user_id", "integer", "The ID of the assigned agent"),
-                Nullable("assignee_team_id", "integer", "The ID of the assigned team"),
-                Nullable("updated_datetime", "string", "When the ticket was last updated"),
-            ],
-            Output::Reply => &[
-                Field("messageId", "integer", "The ID of the created message"),
-                Field("ticketId", "integer", "The ID of the ticket"),
-                Field("channel", "string", "The channel of the reply"),
-                Field("public", "boolean", "Whether the message is customer-facing"),
-                Nullable("createdDatetime", "string", "When the reply was created"),
-            ],
-            Output::Note => &[
-                Field("messageId", "integer", "The ID of the created note"),
-                Field("ticketId", "integer", "The ID of the ticket"),
-                Nullable("createdDatetime", "string", "When the note was created"),
-            ],
-            Output::MessagePage => &[
-                Array("messages", MESSAGE, "The messages in the ticket thread"),
-                Nullable("nextCursor", "string", NEXT_CURSOR),
-            ],
-            Output::Tags => &[Array("tags", TICKET_TAG, "The tags applied to the ticket")],
-            Output::Success => &[Field(
-                "success",
-                "boolean",
-                "Whether the tags were added successfully. Use List Ticket Tags to fetch the resulting tag set if needed",
-            )],
-            Output::Customers => &[Array("customers", CUSTOMER, "The matching customers")],
-        };
-        object(props)
+fn push(schema: &mut Schema, key: &str, rule: Value) {
+    match schema.get_mut(key) {
+        Some(Value::Array(rules)) => rules.push(rule),
+        _ => {
+            schema.insert(key.into(), Value::Array(vec![rule]));
+        }
     }
 }
 
-const FIELD_ERROR: &[Prop] = &[
-    Field("field", "string", "The field Gorgias names"),
-    Field("message", "string", "What Gorgias says about it"),
-];
+/// Adds "at least one of `fields` is given as `each`" (an `anyOf` of
+/// `required`), to an `allOf` so that several rules can stand together.
+pub fn at_least_one(schema: &mut Schema, fields: &[&str], each: &Value) {
+    let options: Vec<Value> = fields.iter().map(|f| given(f, each.clone())).collect();
+    let mut m = Map::new();
+    m.insert("anyOf".into(), Value::Array(options));
+    push(schema, "allOf", Value::Object(m));
+}
 
-const ERROR_DETAIL: &[Prop] = &[
-    Field(
-        "code",
-        "string",
-        "Stable machine-readable case: invalid-input, configuration, unauthorized, forbidden, not-found, conflict, rate-limited, upstream, transport, invalid-response (operation errors), or unauthenticated, read-only, unknown-operation, method-not-allowed, payload-too-large, unsupported-media-type (request errors)",
-    ),
-    Field("message", "string", "What happened, naming the operation"),
-    Field(
-        "retryable",
-        "boolean",
-        "Whether sending the same call again can succeed",
-    ),
-    Field("field", "string", "invalid-input: the parameter at fault"),
-    Field("upstreamStatus", "integer", "The HTTP status Gorgias answered"),
-    Array("fieldErrors", FIELD_ERROR, "Gorgias's per-field messages"),
-    Field("retryAfterSeconds", "integer", "rate-limited: seconds to wait"),
-    Field(
-        "requestSent",
-        "boolean",
-        "transport: false when the request certainly never left",
-    ),
-];
+/// Adds "when `field` is `value`, `then_field` is given as `then`".
+pub fn required_when(schema: &mut Schema, field: &str, value: Value, then_field: &str, then: Value) {
+    let mut cond = Map::new();
+    cond.insert("const".into(), value);
+    let mut m = Map::new();
+    m.insert("if".into(), given(field, Value::Object(cond)));
+    m.insert("then".into(), given(then_field, then));
+    push(schema, "allOf", Value::Object(m));
+}
+
+/// An array with at least one item.
+pub fn non_empty_array() -> Value {
+    typed("array", &[("minItems", 1.into())])
+}
+
+/// Any value but `null`.
+pub fn not_null() -> Value {
+    let mut m = Map::new();
+    m.insert("not".into(), null_schema());
+    Value::Object(m)
+}
+
+// ---- errors ------------------------------------------------------------------------------
 
 /// JSON Schema of every error body: `{"error": {"code", "message", "retryable", …}}`.
 pub fn error_schema() -> Value {
-    let mut detail = object_map(ERROR_DETAIL);
-    detail.insert("required".into(), (&["code", "message", "retryable"][..]).into());
-    let mut properties = Map::new();
-    properties.insert("error".into(), detail.into());
-    closed(properties, (&["error"][..]).into()).into()
+    input_like_error()
 }
 
-/// Checks `value` against `schema`, for the JSON Schema subset the catalog
-/// uses (`type`, `properties`, `required`, `additionalProperties: false`,
-/// `items`, `enum`, `minimum`, `maximum`). Returns the first mismatch with
-/// its JSON path. Used by tests to prove the schemas describe real answers.
+fn prop(ty: &str, description: &str) -> Value {
+    typed(ty, &[("description", description.into())])
+}
+
+fn closed(properties: Map, required: &[&str]) -> Value {
+    let mut s = Map::new();
+    s.insert("type".into(), "object".into());
+    s.insert("properties".into(), Value::Object(properties));
+    s.insert("required".into(), required.into());
+    s.insert("additionalProperties".into(), false.into());
+    Value::Object(s)
+}
+
+fn input_like_error() -> Value {
+    let mut fe = Map::new();
+    fe.insert("field".into(), prop("string", "The field Gorgias names"));
+    fe.insert("message".into(), prop("string", "What Gorgias says about it"));
+    let mut d = Map::new();
+    d.insert(
+        "code".into(),
+        prop(
+            "string",
+            "Stable machine-readable case: invalid-input, configuration, unauthorized, forbidden, not-found, conflict, rate-limited, upstream, transport, invalid-response (operation errors), or unauthenticated, read-only, unknown-operation, method-not-allowed, payload-too-large, unsupported-media-type (request errors)",
+        ),
+    );
+    d.insert("message".into(), prop("string", "What happened, naming the operation"));
+    d.insert(
+        "retryable".into(),
+        prop("boolean", "Whether sending the same call again can succeed"),
+    );
+    d.insert("field".into(), prop("string", "invalid-input: the parameter at fault"));
+    d.insert(
+        "upstreamStatus".into(),
+        prop("integer", "The HTTP status Gorgias answered"),
+    );
+    let mut fields = prop("array", "Gorgias's per-field messages");
+    fields["items"] = closed(fe, &["field", "message"]);
+    d.insert("fieldErrors".into(), fields);
+    d.insert(
+        "retryAfterSeconds".into(),
+        prop("integer", "rate-limited: seconds to wait"),
+    );
+    d.insert(
+        "requestSent".into(),
+        prop("boolean", "transport: false when the request certainly never left"),
+    );
+    let mut e = Map::new();
+    e.insert("error".into(), closed(d, &["code", "message", "retryable"]));
+    closed(e, &["error"])
+}
+
+/// Checks `value` against `schema`, for the JSON Schema 2020-12 keywords
+/// the catalog uses except `pattern` and `format` (no regex engine in the
+/// pure core; schemathesis checks those end to end): `type`, `enum`,
+/// `const`, `minimum`, `maximum`, `maxLength`, `minItems`, `maxItems`,
+/// `properties`, `required`, `additionalProperties: false`, `items`,
+/// `anyOf`, `allOf`, `not`, `if`/`then`. Returns the first mismatch with its
+/// JSON path. Used by tests to prove the schemas describe real answers and
+/// the validation.
 pub fn check_schema(value: &Value, schema: &Value, path: &str) -> Result<(), String> {
     if let Some(ty) = schema.get("type") {
         let types: Vec<&str> = match ty {
@@ -465,7 +563,7 @@ pub fn check_schema(value: &Value, schema: &Value, path: &str) -> Result<(), Str
             "object" => value.is_object(),
             "array" => value.is_array(),
             "string" => value.is_string(),
-            "integer" => value.is_u64() || value.is_i64(),
+            "integer" => value.is_u64() || value.is_i64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
             "number" => value.is_number(),
             "boolean" => value.is_boolean(),
             "null" => value.is_null(),
@@ -480,17 +578,36 @@ pub fn check_schema(value: &Value, schema: &Value, path: &str) -> Result<(), Str
     {
         return Err(format!("{path}: {value} is not one of {allowed:?}"));
     }
+    if let Some(c) = schema.get("const")
+        && c != value
+    {
+        return Err(format!("{path}: {value} is not {c}"));
+    }
     // Only tests call this, so the float parser it links stays out of the component.
     let as_f64 = |v: &Value| match v {
         Value::Number(n) => n.as_f64(),
         _ => None,
     };
+    let limit = |k: &str| schema.get(k).and_then(Value::as_u64);
     if let Some(n) = as_f64(value) {
         if schema.get("minimum").and_then(as_f64).is_some_and(|m| n < m) {
             return Err(format!("{path}: {n} is below the minimum"));
         }
         if schema.get("maximum").and_then(as_f64).is_some_and(|m| n > m) {
             return Err(format!("{path}: {n} is above the maximum"));
+        }
+    }
+    if let Value::String(s) = value
+        && limit("maxLength").is_some_and(|m| s.chars().count() as u64 > m)
+    {
+        return Err(format!("{path}: longer than maxLength"));
+    }
+    if let Value::Array(a) = value {
+        if limit("minItems").is_some_and(|m| (a.len() as u64) < m) {
+            return Err(format!("{path}: fewer than minItems"));
+        }
+        if limit("maxItems").is_some_and(|m| a.len() as u64 > m) {
+            return Err(format!("{path}: more than maxItems"));
         }
     }
     if let Value::Object(o) = value {
@@ -517,6 +634,28 @@ pub fn check_schema(value: &Value, schema: &Value, path: &str) -> Result<(), Str
             check_schema(v, s, &format!("{path}[{i}]"))?;
         }
     }
+    for s in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        check_schema(value, s, path)?;
+    }
+    if let Some(options) = schema.get("anyOf").and_then(Value::as_array) {
+        let errors: Vec<String> = options
+            .iter()
+            .filter_map(|s| check_schema(value, s, path).err())
+            .collect();
+        if errors.len() == options.len() {
+            return Err(format!("{path}: matches none of anyOf: {}", errors.join("; ")));
+        }
+    }
+    if let Some(s) = schema.get("not")
+        && check_schema(value, s, path).is_ok()
+    {
+        return Err(format!("{path}: {value} matches `not`"));
+    }
+    if let (Some(cond), Some(then)) = (schema.get("if"), schema.get("then"))
+        && check_schema(value, cond, path).is_ok()
+    {
+        check_schema(value, then, path)?;
+    }
     Ok(())
 }
 
@@ -538,42 +677,283 @@ mod tests {
                 o.name
             );
             let mut p = o.param_names();
+            let n = p.len();
             p.sort_unstable();
             p.dedup();
-            assert_eq!(p.len(), o.params.len(), "duplicate parameter in {}", o.name);
+            assert_eq!(p.len(), n, "duplicate parameter in {}", o.name);
+            assert!(n > 0, "{} has no parameters", o.name);
         }
     }
 
     #[test]
-    fn input_schema_carries_required_enums_and_limits() {
+    fn input_schemas_state_required_fields_enums_ranges_and_null() {
         let s = operation("update-ticket").unwrap().input_schema();
         assert_eq!(s["required"], json!(["ticketId"]));
         assert_eq!(s["additionalProperties"], false);
-        assert_eq!(s["properties"]["ticketId"]["type"], "integer");
-        assert_eq!(s["properties"]["ticketId"]["minimum"], 1);
-        assert_eq!(s["properties"]["status"]["enum"], json!(["open", "closed"]));
         assert_eq!(
-            s["properties"]["priority"]["enum"],
+            s["properties"]["ticketId"],
+            json!({"anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                {"type": "string", "pattern": "^[\\t\\n\\f\\r ]*0*[1-9][0-9]{0,14}[\\t\\n\\f\\r ]*$"}
+            ], "description": "Ticket ID to update"})
+        );
+        assert_eq!(
+            s["properties"]["status"],
+            json!({"anyOf": [{"type": "string", "enum": ["open", "closed"]}, {"type": "null"}],
+                "default": null, "description": "New status. Must be exactly \"open\" or \"closed\""})
+        );
+        assert_eq!(
+            s["properties"]["priority"]["anyOf"][0]["enum"],
             json!(["critical", "high", "normal", "low"])
         );
         let s = operation("search-tickets").unwrap().input_schema();
-        assert_eq!(s["required"], json!([]));
+        assert!(s.get("required").is_none_or(|r| r == &json!([])), "{s}");
         assert_eq!(
-            (
-                &s["properties"]["limit"]["minimum"],
-                &s["properties"]["limit"]["maximum"]
-            ),
-            (&json!(1), &json!(100))
+            s["properties"]["limit"]["anyOf"],
+            json!([
+                {"type": "integer", "minimum": 1, "maximum": 100},
+                {"type": "string", "pattern": "^[\\t\\n\\f\\r ]*0*([1-9][0-9]?|100)[\\t\\n\\f\\r ]*$"},
+                {"type": "null"}
+            ])
+        );
+        assert_eq!(
+            s["properties"]["orderBy"]["anyOf"][0],
+            json!({"type": "string", "pattern": ORDER_BY_PATTERN})
         );
         let s = operation("create-ticket").unwrap().input_schema();
         assert_eq!(s["required"], json!(["channel", "customerId", "fromAgent"]));
         assert_eq!(s["properties"]["fromAgent"]["type"], "boolean");
-        let s = operation("add-ticket-tags").unwrap().input_schema();
+        assert_eq!(s["properties"]["channel"]["pattern"], CHANNEL_PATTERN);
         assert_eq!(
-            s["properties"]["tagIds"],
-            json!({"type": "array", "items": {"type": "integer", "minimum": 1}, "description": "IDs of existing tags to add. Provide tagNames, tagIds, or both"})
+            s["properties"]["fromEmail"]["anyOf"][0],
+            json!({"type": "string", "maxLength": 320, "pattern": email_pattern()})
         );
-        assert_eq!(s["properties"]["tagNames"]["items"], json!({"type": "string"}));
+        let s = operation("add-ticket-tags").unwrap().input_schema();
+        assert_eq!(s["properties"]["tagIds"]["anyOf"][1], json!({"type": "null"}));
+        assert_eq!(
+            s["properties"]["tagIds"]["description"],
+            "IDs of existing tags to add. Provide tagNames, tagIds, or both"
+        );
+        assert_eq!(s["properties"]["tagNames"]["anyOf"][0]["items"]["maxLength"], 255);
+    }
+
+    /// Every schema, everywhere: no type lists (nullable is `anyOf` with
+    /// `null`); outputs are closed objects with every property required.
+    #[test]
+    fn schemas_are_portable_and_outputs_closed_and_complete() {
+        fn walk(v: &Value, output: bool, at: &str) {
+            match v {
+                Value::Object(m) => {
+                    assert!(!m.get("type").is_some_and(Value::is_array), "{at}: type list");
+                    if output && let Some(Value::Object(props)) = m.get("properties") {
+                        let keys: Vec<&str> = props.keys().map(String::as_str).collect();
+                        assert_eq!(m["required"], json!(keys), "{at}");
+                        assert_eq!(m["additionalProperties"], false, "{at}");
+                    }
+                    for (k, x) in m {
+                        walk(x, output, &format!("{at}.{k}"));
+                    }
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, output, at)),
+                _ => {}
+            }
+        }
+        for o in OPERATIONS {
+            walk(&o.input_schema(), false, o.name);
+            walk(&o.output_schema(), true, o.name);
+            assert!(o.input_schema().get("$schema").is_none());
+        }
+        // Error bodies carry their optional fields only when they apply.
+        walk(&error_schema(), false, "error");
+    }
+
+    /// Runs operation `O` on `body` as a route would, with a Gorgias that
+    /// answers 404: `Ok` when the input passed decoding and validation.
+    struct Accepts<'a>(&'a str);
+    impl crate::ops::Visit for Accepts<'_> {
+        type Out = Result<(), Error>;
+        fn visit<O: crate::ops::Operation>(self) -> Result<(), Error> {
+            use crate::client::tests::{Scripted, conn};
+            use crate::client::{Client, RetryPolicy};
+            let mut t = Scripted::new((0..8).map(|_| Scripted::json(404, "{}")).collect());
+            let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), O::SPEC.name)?;
+            match crate::ops::run_body::<O, _>(self.0.as_bytes(), &mut c) {
+                Err(e @ Error::InvalidInput(_)) => Err(e),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    fn accepted(name: &str, body: &str) -> bool {
+        crate::ops::visit(name, Accepts(body)).expect("an operation").is_ok()
+    }
+
+    /// An add-ticket-tags body with `names` tag names and `ids` tag IDs.
+    fn many(names: usize, ids: usize) -> String {
+        let names: Vec<String> = (0..names).map(|i| format!("t{i}")).collect();
+        let ids: Vec<usize> = (1..=ids).collect();
+        json!({"ticketId": 1, "tagNames": names, "tagIds": ids}).to_string()
+    }
+
+    /// The schema and the connector agree on each body: the rules that are
+    /// not patterns (checked end to end by schemathesis) are in the schema.
+    #[test]
+    fn the_schema_accepts_exactly_what_the_validation_accepts() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("get-ticket", r#"{"ticketId": 5}"#, true),
+            ("get-ticket", r#"{"ticketId": 5.0}"#, true),
+            ("get-ticket", r#"{"ticketId": "5"}"#, true),
+            ("get-ticket", r#"{"ticketId": 999999999999999}"#, true),
+            ("get-ticket", r#"{"ticketId": 1000000000000000}"#, false),
+            ("get-ticket", r#"{"ticketId": 0}"#, false),
+            ("get-ticket", r#"{"ticketId": -1}"#, false),
+            ("get-ticket", r#"{"ticketId": 1.5}"#, false),
+            ("get-ticket", r#"{"ticketId": null}"#, false),
+            ("get-ticket", r#"{"ticketId": true}"#, false),
+            ("get-ticket", r#"{}"#, false),
+            ("get-ticket", r#"{"ticketId": 5, "x": 1}"#, false),
+            ("search-tickets", r#"{}"#, true),
+            (
+                "search-tickets",
+                r#"{"limit": null, "customerId": null, "cursor": null, "orderBy": null}"#,
+                true,
+            ),
+            ("search-tickets", r#"{"limit": 100}"#, true),
+            ("search-tickets", r#"{"limit": 101}"#, false),
+            ("search-tickets", r#"{"limit": 0}"#, false),
+            ("search-tickets", r#"{"viewId": 0}"#, false),
+            ("search-tickets", r#"{"externalId": 5}"#, false),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": false}"#,
+                true,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": true}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": true, "senderUserId": null}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": true, "senderUserId": 2}"#,
+                true,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "email", "customerId": 1, "fromAgent": false}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "email", "customerId": 1, "fromAgent": false, "fromEmail": null}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "email", "customerId": 1, "fromAgent": false, "fromEmail": "a@b"}"#,
+                true,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": false, "status": "pending"}"#,
+                false,
+            ),
+            (
+                "create-ticket",
+                r#"{"channel": "chat", "customerId": 1, "fromAgent": false, "status": null}"#,
+                true,
+            ),
+            ("create-ticket", r#"{"channel": "chat", "customerId": 1}"#, false),
+            ("update-ticket", r#"{"ticketId": 1}"#, false),
+            (
+                "update-ticket",
+                r#"{"ticketId": 1, "status": null, "subject": null}"#,
+                false,
+            ),
+            ("update-ticket", r#"{"ticketId": 1, "subject": ""}"#, true),
+            ("update-ticket", r#"{"ticketId": 1, "assigneeTeamId": 3}"#, true),
+            ("update-ticket", r#"{"ticketId": 1, "priority": "urgent"}"#, false),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2, "bodyText": "hi"}"#,
+                true,
+            ),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2}"#,
+                false,
+            ),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "chat", "senderUserId": 2, "bodyText": null, "bodyHtml": "<p>x</p>"}"#,
+                true,
+            ),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "email", "senderUserId": 2, "bodyText": "hi"}"#,
+                false,
+            ),
+            (
+                "reply-to-ticket",
+                r#"{"ticketId": 1, "channel": "internal-note", "senderUserId": 2, "bodyText": "hi"}"#,
+                false,
+            ),
+            (
+                "add-internal-note",
+                r#"{"ticketId": 1, "senderUserId": 2, "bodyHtml": "x"}"#,
+                true,
+            ),
+            (
+                "add-internal-note",
+                r#"{"ticketId": 1, "senderUserId": 2, "bodyText": null}"#,
+                false,
+            ),
+            ("get-ticket-messages", r#"{"ticketId": 5, "limit": 100}"#, true),
+            ("get-ticket-messages", r#"{"ticketId": 5, "limit": 101}"#, false),
+            ("get-ticket-messages", r#"{"ticketId": 0}"#, false),
+            ("get-ticket-messages", r#"{"ticketId": 5, "page": 2}"#, false),
+            ("list-ticket-tags", r#"{"ticketId": "12"}"#, true),
+            ("add-ticket-tags", r#"{"ticketId": 1, "tagIds": [2]}"#, true),
+            (
+                "add-ticket-tags",
+                r#"{"ticketId": 1, "tagNames": ["vip"], "tagIds": null}"#,
+                true,
+            ),
+            ("add-ticket-tags", r#"{"ticketId": 1}"#, false),
+            (
+                "add-ticket-tags",
+                r#"{"ticketId": 1, "tagNames": [], "tagIds": []}"#,
+                false,
+            ),
+            (
+                "add-ticket-tags",
+                r#"{"ticketId": 1, "tagNames": null, "tagIds": null}"#,
+                false,
+            ),
+            ("add-ticket-tags", r#"{"ticketId": 1, "tagIds": [0]}"#, false),
+            ("add-ticket-tags", &many(100, 100), true),
+            ("add-ticket-tags", &many(101, 0), false),
+            ("add-ticket-tags", &many(0, 101), false),
+            ("find-customer-by-email", r#"{"email": "a@b.c"}"#, true),
+            ("find-customer-by-email", r#"{"email": null}"#, false),
+            ("find-customer-by-email", r#"{}"#, false),
+        ];
+        for (name, body, ok) in cases {
+            let v: Value = serde_json::from_str(body).unwrap();
+            let schema = operation(name).unwrap().input_schema();
+            assert_eq!(accepted(name, body), *ok, "connector on {name} {body}");
+            assert_eq!(
+                check_schema(&v, &schema, "$").is_ok(),
+                *ok,
+                "schema on {name} {body}: {:?}",
+                check_schema(&v, &schema, "$")
+            );
+        }
     }
 
     #[test]
@@ -644,14 +1024,5 @@ mod tests {
             check_schema(&v, &o.input_schema(), "$").unwrap_or_else(|e| panic!("{}: {e}", o.name));
             assert_eq!(o.example_args(), v);
         }
-    }
-
-    #[test]
-    fn input_schema_matches_the_validation() {
-        let s = operation("get-ticket-messages").unwrap().input_schema();
-        check_schema(&json!({"ticketId": 5, "limit": 100}), &s, "$").unwrap();
-        assert!(check_schema(&json!({"ticketId": 5, "limit": 101}), &s, "$").is_err());
-        assert!(check_schema(&json!({"ticketId": 0}), &s, "$").is_err());
-        assert!(check_schema(&json!({"ticketId": 5, "page": 2}), &s, "$").is_err());
     }
 }

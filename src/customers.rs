@@ -2,25 +2,28 @@
 //! [`Operation`] entry, the Gorgias request it builds and the mapping of the
 //! answer.
 
-use crate::catalog::{Operation as Spec, Output, text};
+use crate::catalog::{self, Operation as Spec};
 use crate::client::{ApiRequest, Client, Transport};
 use crate::error::Error;
 use crate::model::{self, Customer};
 use crate::ops::*;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Input of find-customer-by-email.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FindCustomerByEmail {
     /// The address.
+    #[schemars(schema_with = "catalog::trimmed_email", description = "Email address to search for")]
     pub email: String,
 }
 
 /// What find-customer-by-email answers: `{"customers": [...]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct CustomerList {
     /// The matching customers.
+    #[schemars(description = "The matching customers")]
     pub customers: Vec<Customer>,
 }
 
@@ -32,9 +35,8 @@ impl Operation for FindCustomerByEmail {
         read_only: true,
         idempotent: true,
         endpoint: "GET /api/customers?email=",
-        params: &[text("email", true, "Email address to search for")],
-        output: Output::Customers,
         example: r#"{"email": "customer@example.com"}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = CustomerList;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<CustomerList, Error> {

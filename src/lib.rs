@@ -12,6 +12,11 @@
 //!   registry in [`ops`] lists the types; the route dispatch, the listing, the
 //!   MCP tools ([`calls::RegistryTools`] behind [`tools::Tools`]), the OpenAPI
 //!   paths, the read-only gate and the typed exports' plumbing derive from it.
+//! - **Schemas from the types.** `schemars` derives each input's and output's
+//!   JSON Schema (2020-12) from the same structs serde reads and writes; the
+//!   attributes on them state every rule the validation enforces, and
+//!   [`catalog`] turns them into the portable documents MCP and OpenAPI serve
+//!   (nullable as `anyOf` with `null`, outputs closed and complete).
 //! - **serde for every JSON value.** Gorgias's answers go through private,
 //!   lenient wire types ([`model`]); inputs are `deny_unknown_fields` with
 //!   errors that name the field ([`params`]).

@@ -2,71 +2,114 @@
 //! Each operation is its input type, its [`Operation`] entry, the Gorgias
 //! request it builds and the mapping of the answer.
 
-use crate::catalog::{CURSOR, LIMIT, Operation as Spec, Output, id, text};
+use crate::catalog::{self, Operation as Spec};
 use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
 use crate::model::{self, MessagePage, Note, Reply};
 use crate::ops::*;
 use crate::params::{id as id_field, opt_id, opt_u32};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
 /// Input of reply-to-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(transform = reply_rules)]
 pub struct ReplyToTicket {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Ticket to reply to")]
     pub ticket_id: u64,
     /// Channel of the reply.
+    #[schemars(
+        schema_with = "catalog::reply_channel",
+        description = "Channel for the reply (email, chat, sms, etc.) — usually matches the ticket channel"
+    )]
     pub channel: String,
     /// Sending agent.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Agent user ID sending the reply")]
     pub sender_user_id: u64,
     /// Plain text.
+    #[schemars(description = "Plain-text body of the reply")]
     pub body_text: Option<String>,
     /// HTML.
+    #[schemars(description = "HTML body of the reply")]
     pub body_html: Option<String>,
     /// Receiving customer.
     #[serde(default, deserialize_with = "opt_id")]
+    #[schemars(schema_with = "catalog::opt_id", description = "Customer ID receiving the reply")]
     pub receiver_customer_id: Option<u64>,
     /// `source.from.address`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "catalog::opt_email",
+        description = "Sender email address. Required for email-channel replies — Gorgias rejects messages without source.from"
+    )]
     pub from_email: Option<String>,
     /// `source.from.name`.
+    #[schemars(description = "Sender display name (optional)")]
     pub from_name: Option<String>,
     /// `source.to[0].address`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "catalog::opt_email",
+        description = "Recipient email address. Recommended for email-channel replies so Gorgias knows where to deliver"
+    )]
     pub to_email: Option<String>,
     /// `source.to[0].name`.
+    #[schemars(description = "Recipient display name (optional)")]
     pub to_name: Option<String>,
 }
 
+/// [`ReplyToTicket::validate`]'s cross-field rules: a body, and `fromEmail`
+/// on the email channel.
+fn reply_rules(s: &mut schemars::Schema) {
+    catalog::at_least_one(s, &["bodyText", "bodyHtml"], &catalog::non_blank());
+    catalog::required_when(s, "channel", "email".into(), "fromEmail", catalog::non_blank());
+}
+
 /// Input of add-internal-note.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(transform = note_rules)]
 pub struct AddInternalNote {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Ticket to add the note to")]
     pub ticket_id: u64,
     /// Authoring agent.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Agent user ID authoring the note")]
     pub sender_user_id: u64,
     /// Plain text.
+    #[schemars(description = "Plain-text body of the note")]
     pub body_text: Option<String>,
     /// HTML.
+    #[schemars(description = "HTML body of the note")]
     pub body_html: Option<String>,
 }
 
+/// [`AddInternalNote::validate`]: a body.
+fn note_rules(s: &mut schemars::Schema) {
+    catalog::at_least_one(s, &["bodyText", "bodyHtml"], &catalog::non_blank());
+}
+
 /// Input of get-ticket-messages.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GetTicketMessages {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Ticket ID whose messages to retrieve")]
     pub ticket_id: u64,
     /// Page size.
     #[serde(default, deserialize_with = "opt_u32")]
+    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
     pub limit: Option<u32>,
     /// Cursor.
+    #[schemars(description = "Pagination cursor from a prior response")]
     pub cursor: Option<String>,
 }
 
@@ -200,32 +243,8 @@ impl Operation for ReplyToTicket {
         read_only: false,
         idempotent: false,
         endpoint: "POST /api/tickets/{id}/messages",
-        params: &[
-            id("ticketId", true, "Ticket to reply to"),
-            text(
-                "channel",
-                true,
-                "Channel for the reply (email, chat, sms, etc.) — usually matches the ticket channel",
-            ),
-            id("senderUserId", true, "Agent user ID sending the reply"),
-            text("bodyText", false, "Plain-text body of the reply"),
-            text("bodyHtml", false, "HTML body of the reply"),
-            id("receiverCustomerId", false, "Customer ID receiving the reply"),
-            text(
-                "fromEmail",
-                false,
-                "Sender email address. Required for email-channel replies — Gorgias rejects messages without source.from",
-            ),
-            text("fromName", false, "Sender display name (optional)"),
-            text(
-                "toEmail",
-                false,
-                "Recipient email address. Recommended for email-channel replies so Gorgias knows where to deliver",
-            ),
-            text("toName", false, "Recipient display name (optional)"),
-        ],
-        output: Output::Reply,
         example: r#"{"ticketId": 12345, "channel": "email", "senderUserId": 4567, "bodyText": "Thanks for reaching out! I've located order #1042 and reshipped it with expedited delivery — you should receive it within 2 business days.", "receiverCustomerId": 98765, "fromEmail": "support@yourstore.com", "toEmail": "customer@example.com"}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = Reply;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Reply, Error> {
@@ -241,14 +260,8 @@ impl Operation for AddInternalNote {
         read_only: false,
         idempotent: false,
         endpoint: "POST /api/tickets/{id}/messages",
-        params: &[
-            id("ticketId", true, "Ticket to add the note to"),
-            id("senderUserId", true, "Agent user ID authoring the note"),
-            text("bodyText", false, "Plain-text body of the note"),
-            text("bodyHtml", false, "HTML body of the note"),
-        ],
-        output: Output::Note,
         example: r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "Customer is a VIP — reshipped at no charge and flagged the account for follow-up next week."}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = Note;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Note, Error> {
@@ -264,13 +277,8 @@ impl Operation for GetTicketMessages {
         read_only: true,
         idempotent: true,
         endpoint: "GET /api/messages?ticket_id={id}",
-        params: &[
-            id("ticketId", true, "Ticket ID whose messages to retrieve"),
-            LIMIT,
-            CURSOR,
-        ],
-        output: Output::MessagePage,
         example: r#"{"ticketId": 12345, "limit": 50}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = MessagePage;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<MessagePage, Error> {

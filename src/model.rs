@@ -5,6 +5,7 @@
 //! flat or nested assignee ids, `null` attachments, timestamps with or without
 //! microseconds or offset (kept as Gorgias sent them), unknown fields.
 
+use schemars::JsonSchema;
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -12,194 +13,257 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// A tag as it appears on a ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct TicketTag {
     /// The tag ID.
+    #[schemars(description = "The tag ID")]
     pub id: u64,
     /// The tag name.
+    #[schemars(description = "The tag name")]
     pub name: String,
 }
 
 /// A ticket, flattened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Ticket {
     /// The ticket ID.
+    #[schemars(description = "The ticket ID")]
     pub id: u64,
     /// The subject.
+    #[schemars(description = "The ticket subject")]
     pub subject: Option<String>,
     /// `open` or `closed`.
+    #[schemars(description = "The ticket status")]
     pub status: String,
     /// The channel it came in on.
+    #[schemars(description = "The channel the ticket came in on")]
     pub channel: String,
     /// The priority.
+    #[schemars(description = "The ticket priority")]
     pub priority: Option<String>,
     /// `customer.id`.
+    #[schemars(description = "The ID of the requesting customer")]
     pub customer_id: Option<u64>,
     /// `assignee_user_id`, else `assignee_user.id`.
+    #[schemars(description = "The ID of the assigned agent")]
     pub assignee_user_id: Option<u64>,
     /// `assignee_team_id`, else `assignee_team.id`.
+    #[schemars(description = "The ID of the assigned team")]
     pub assignee_team_id: Option<u64>,
     /// Applied tags.
+    #[schemars(description = "Tags applied to the ticket")]
     pub tags: Vec<TicketTag>,
     /// Creation time.
+    #[schemars(description = "When the ticket was created")]
     pub created_datetime: Option<String>,
     /// Last update time.
+    #[schemars(description = "When the ticket was last updated")]
     pub updated_datetime: Option<String>,
 }
 
 /// A page of tickets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct TicketPage {
     /// The tickets.
+    #[schemars(description = "The matching tickets")]
     pub tickets: Vec<Ticket>,
     /// `meta.next_cursor`.
     #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
     pub next_cursor: Option<String>,
 }
 
 /// What create-ticket returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedTicket {
     /// The new ticket's ID.
+    #[schemars(description = "The ID of the created ticket")]
     pub ticket_id: u64,
     /// Its status.
+    #[schemars(description = "The ticket status")]
     pub status: String,
     /// Its channel.
+    #[schemars(description = "The channel of the initial message")]
     pub channel: String,
     /// Its creation time.
+    #[schemars(description = "When the ticket was created")]
     pub created_datetime: Option<String>,
 }
 
 /// What update-ticket returns (key names as the spec gives them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct UpdatedTicket {
     /// The ticket ID.
     #[serde(rename = "ticketId")]
+    #[schemars(description = "The ID of the updated ticket")]
     pub ticket_id: u64,
     /// Status.
+    #[schemars(description = "The ticket status")]
     pub status: String,
     /// Priority.
+    #[schemars(description = "The ticket priority")]
     pub priority: Option<String>,
     /// Assigned agent.
+    #[schemars(description = "The ID of the assigned agent")]
     pub assignee_user_id: Option<u64>,
     /// Assigned team.
+    #[schemars(description = "The ID of the assigned team")]
     pub assignee_team_id: Option<u64>,
     /// Last update time.
+    #[schemars(description = "When the ticket was last updated")]
     pub updated_datetime: Option<String>,
 }
 
 /// What reply-to-ticket returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Reply {
     /// The message ID.
+    #[schemars(description = "The ID of the created message")]
     pub message_id: u64,
     /// The ticket ID.
+    #[schemars(description = "The ID of the ticket")]
     pub ticket_id: u64,
     /// The channel.
+    #[schemars(description = "The channel of the reply")]
     pub channel: String,
     /// Whether customer-facing.
+    #[schemars(description = "Whether the message is customer-facing")]
     pub public: bool,
     /// Creation time.
+    #[schemars(description = "When the reply was created")]
     pub created_datetime: Option<String>,
 }
 
 /// What add-internal-note returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Note {
     /// The note's message ID.
+    #[schemars(description = "The ID of the created note")]
     pub message_id: u64,
     /// The ticket ID.
+    #[schemars(description = "The ID of the ticket")]
     pub ticket_id: u64,
     /// Creation time.
+    #[schemars(description = "When the note was created")]
     pub created_datetime: Option<String>,
 }
 
 /// A message attachment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Attachment {
     /// URL.
+    #[schemars(description = "The attachment URL")]
     pub url: Option<String>,
     /// File name.
+    #[schemars(description = "The attachment file name")]
     pub name: Option<String>,
     /// MIME type.
+    #[schemars(description = "The MIME type of the attachment")]
     pub content_type: Option<String>,
     /// Size in bytes.
+    #[schemars(description = "The attachment size in bytes")]
     pub size: Option<u64>,
     /// Customer-facing.
+    #[schemars(description = "Whether the attachment is customer-facing")]
     pub public: Option<bool>,
 }
 
 /// A thread message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Message {
     /// Message ID.
+    #[schemars(description = "The message ID")]
     pub id: u64,
     /// Parent ticket.
+    #[schemars(description = "The ID of the parent ticket")]
     pub ticket_id: u64,
     /// Channel.
+    #[schemars(description = "The channel the message was sent on")]
     pub channel: String,
     /// How it was created.
+    #[schemars(description = "How the message was created")]
     pub via: Option<String>,
     /// Written by an agent.
+    #[schemars(description = "Whether the message was authored by an agent")]
     pub from_agent: bool,
     /// Customer-facing.
+    #[schemars(description = "Whether the message is customer-facing")]
     pub public: bool,
     /// Plain text.
+    #[schemars(description = "Plain-text body of the message")]
     pub body_text: Option<String>,
     /// HTML.
+    #[schemars(description = "HTML body of the message")]
     pub body_html: Option<String>,
     /// `sender.id`.
+    #[schemars(description = "The ID of the sender")]
     pub sender_id: Option<u64>,
     /// `user` or `customer`, derived from `from_agent`.
+    #[schemars(description = "The type of sender")]
     pub sender_type: Option<String>,
     /// Creation time.
+    #[schemars(description = "When the message was created")]
     pub created_datetime: Option<String>,
     /// Attachments.
+    #[schemars(description = "Files attached to the message")]
     pub attachments: Vec<Attachment>,
 }
 
 /// A page of messages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct MessagePage {
     /// The messages.
+    #[schemars(description = "The messages in the ticket thread")]
     pub messages: Vec<Message>,
     /// `meta.next_cursor`.
     #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
     pub next_cursor: Option<String>,
 }
 
 /// A tag with details.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Tag {
     /// Tag ID.
+    #[schemars(description = "The tag ID")]
     pub id: u64,
     /// Name.
+    #[schemars(description = "The tag name")]
     pub name: String,
     /// Description.
+    #[schemars(description = "The tag description")]
     pub description: Option<String>,
     /// `decoration.color`.
+    #[schemars(description = "The tag color")]
     pub color: Option<String>,
 }
 
 /// A customer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Customer {
     /// Customer ID.
+    #[schemars(description = "The customer ID")]
     pub id: u64,
     /// Full name.
+    #[schemars(description = "The customer's full name")]
     pub name: Option<String>,
     /// First name.
+    #[schemars(description = "The customer's first name")]
     pub firstname: Option<String>,
     /// Last name.
+    #[schemars(description = "The customer's last name")]
     pub lastname: Option<String>,
     /// Primary email.
+    #[schemars(description = "The customer's email address")]
     pub email: Option<String>,
     /// External ID.
+    #[schemars(description = "The customer's external ID")]
     pub external_id: Option<String>,
     /// Creation time.
+    #[schemars(description = "When the customer was created")]
     pub created_datetime: Option<String>,
 }
 

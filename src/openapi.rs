@@ -1,5 +1,8 @@
-//! `GET /openapi.json`: an OpenAPI 3.1 document of the HTTP surface,
-//! generated from [`crate::catalog`] (the same table as the MCP tools).
+//! `GET /openapi.json`: an OpenAPI 3.1 document of the HTTP surface, whose
+//! request and answer schemas are the operations' own (generated from their
+//! types, see [`crate::catalog`]; the same as the MCP tools'). It declares
+//! `servers` (the connector's own origin) and its security: the per-request
+//! Gorgias API key header, and the connector token when one is configured.
 
 use crate::catalog::{self, Operation};
 use serde_json::Value;
@@ -41,7 +44,10 @@ const ERROR_RESPONSES: &[(&str, &str)] = &[
     ("409", "conflict in Gorgias"),
     ("413", "payload-too-large"),
     ("415", "unsupported-media-type"),
-    ("422", "upstream: Gorgias refused the request"),
+    (
+        "422",
+        "upstream: Gorgias answered with another 4xx (its own validation refused the request; status and messages in upstreamStatus, fieldErrors). Not retryable as is",
+    ),
     ("429", "rate-limited: retry after Retry-After seconds"),
     ("500", "configuration: the connector lacks configuration"),
     ("502", "upstream, transport or invalid-response"),
@@ -57,8 +63,15 @@ fn operation_path(op: &Operation, credential_parameters: &Value) -> Value {
             json_response(what, serde_json::json!({"$ref": ERROR_REF})),
         );
     }
-    let mut body = template(r#"{"required": true, "content": {"application/json": {}}}"#);
-    body["content"]["application/json"]["schema"] = op.input_schema();
+    let mut body = template(r#"{"content": {"application/json": {}}}"#);
+    let input = op.input_schema();
+    // An empty body is `{}`: it is only refused when a parameter is required.
+    body["required"] = input
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|r| !r.is_empty())
+        .into();
+    body["content"]["application/json"]["schema"] = input;
     body["content"]["application/json"]["example"] = op.example_args();
     let mut post = Map::new();
     post.insert("operationId".into(), op.name.into());
@@ -86,8 +99,10 @@ const SKELETON: &str = concat!(
     "version": ""##,
     env!("CARGO_PKG_VERSION"),
     r##"",
+    "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
     "description": "A Gorgias helpdesk connector: each operation is POST /<operation> with a JSON body of the spec's camelCase parameters. IDs also accept numeric strings; optional parameters also accept null (same as absent)."
   },
+  "servers": [{"url": "/", "description": "This connector (the origin serving this document)"}],
   "tags": [
     {"name": "queries", "description": "Read-only operations"},
     {"name": "mutations", "description": "Operations that change Gorgias (absent in read-only mode)"}
@@ -116,20 +131,20 @@ const SKELETON: &str = concat!(
           }}
         },
         "required": ["name", "version", "operations"]
-      }}}}}
+      }}}},
+      "401": {"description": "unauthenticated: a connector_token is configured and the bearer token is missing or wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
     }},
     "/health": {"get": {
       "operationId": "health",
       "summary": "Check the Gorgias credentials",
       "description": "Calls GET /api/account once with the configured (or X-Gorgias-*) credentials and reports the API quota.",
       "parameters": [
-        {"name": "X-Gorgias-Account", "in": "header", "required": false, "description": "Gorgias account subdomain (overrides the configured gorgias_account)", "schema": {"type": "string"}},
-        {"name": "X-Gorgias-Email", "in": "header", "required": false, "description": "Email of the API key's user (overrides gorgias_email)", "schema": {"type": "string"}},
-        {"name": "X-Gorgias-Api-Key", "in": "header", "required": false, "description": "Gorgias API key (overrides gorgias_api_key)", "schema": {"type": "string"}},
-        {"name": "X-Gorgias-Access-Token", "in": "header", "required": false, "description": "OAuth2 access token instead of X-Gorgias-Email + X-Gorgias-Api-Key (never together with them)", "schema": {"type": "string"}}
+        {"name": "X-Gorgias-Account", "in": "header", "required": false, "description": "Gorgias account subdomain (overrides the configured gorgias_account; empty means the configured one)", "schema": {"type": "string", "pattern": "^[ \\t]*([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)?[ \\t]*$"}},
+        {"name": "X-Gorgias-Email", "in": "header", "required": false, "description": "Email of the API key's user (overrides gorgias_email; empty means the configured one); no ':' or control characters (it is the HTTP Basic user name)", "schema": {"type": "string", "pattern": "^[^:\\u0000-\\u001f\\u007f-\\u009f]*$"}}
       ],
       "responses": {
         "200": {"description": "Gorgias accepted the credentials", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}},
+        "401": {"description": "unauthenticated: a connector_token is configured and the bearer token is missing or wrong", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "503": {"description": "Not configured, unauthorized, unknown account, unreachable, or another upstream problem", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}
       }
     }},
@@ -137,9 +152,9 @@ const SKELETON: &str = concat!(
       "operationId": "mcp",
       "summary": "Model Context Protocol (Streamable HTTP, JSON responses)",
       "description": "JSON-RPC 2.0 messages of MCP 2025-06-18: initialize, ping, tools/list, tools/call. One tool per operation below.",
-      "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+      "requestBody": {"required": true, "content": {"application/json": {"schema": {"description": "A JSON-RPC message, or (MCP 2025-03-26 only) a batch of them", "anyOf": [{"type": "object"}, {"type": "array"}]}}}},
       "responses": {
-        "200": {"description": "A JSON-RPC response", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "200": {"description": "A JSON-RPC response, or the responses to a batch", "content": {"application/json": {"schema": {"anyOf": [{"type": "object"}, {"type": "array"}]}}}},
         "202": {"description": "A notification or response was accepted"},
         "400": {"description": "Unparseable or invalid JSON-RPC, or an unsupported MCP-Protocol-Version", "content": {"application/json": {"schema": {"type": "object"}}}}
       }
@@ -151,13 +166,12 @@ const SKELETON: &str = concat!(
         "type": "object",
         "properties": {
           "status": {"type": "string", "enum": ["ok", "unauthorized", "forbidden", "unknown-account", "rate-limited", "upstream-error", "unreachable", "not-configured"]},
-          "account": {"type": ["string", "null"], "description": "The account subdomain checked"},
+          "account": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The account subdomain checked"},
           "upstreamStatus": {"type": "integer"},
-          "quota": {
-            "type": ["object", "null"],
-            "properties": {"used": {"type": "integer"}, "limit": {"type": "integer"}},
-            "required": ["used", "limit"]
-          },
+          "quota": {"anyOf": [
+            {"type": "object", "properties": {"used": {"type": "integer"}, "limit": {"type": "integer"}}, "required": ["used", "limit"]},
+            {"type": "null"}
+          ]},
           "message": {"type": "string"}
         },
         "required": ["status", "account", "quota"]
@@ -166,6 +180,14 @@ const SKELETON: &str = concat!(
   }
 }"##
 );
+
+/// The per-request Gorgias credentials, an API key or an OAuth access token:
+/// optional when the operator configured them (hence the empty alternative
+/// in `security`).
+const SECURITY_SCHEMES: &str = r#"{"gorgiasApiKey": {"type": "apiKey", "in": "header", "name": "X-Gorgias-Api-Key",
+  "description": "Gorgias API key (overrides gorgias_api_key), sent to Gorgias with X-Gorgias-Email as HTTP Basic credentials; never echoed"},
+  "gorgiasAccessToken": {"type": "apiKey", "in": "header", "name": "X-Gorgias-Access-Token",
+  "description": "Gorgias OAuth2 access token (overrides gorgias_access_token), sent to Gorgias as Authorization: Bearer; instead of X-Gorgias-Email + X-Gorgias-Api-Key, never together with them; never echoed"}}"#;
 
 /// The document. `read_only` leaves the mutations out; `token` adds the
 /// bearer security scheme the connector then requires on every route.
@@ -177,11 +199,16 @@ pub fn document(read_only: bool, token: bool) -> Value {
         doc["paths"][format!("/{}", op.name).as_str()] = operation_path(op, &credential_parameters);
     }
     doc["components"]["schemas"]["Error"] = catalog::error_schema();
+    doc["components"]["securitySchemes"] = template(SECURITY_SCHEMES);
     if token {
-        doc["components"]["securitySchemes"] = template(
-            r#"{"connectorToken": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <connector_token>"}}"#,
+        doc["components"]["securitySchemes"]["connectorToken"] = template(
+            r#"{"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <connector_token>: required on every route when the operator configured a connector_token"}"#,
         );
-        doc["security"] = template(r#"[{"connectorToken": []}]"#);
+        doc["security"] = template(
+            r#"[{"connectorToken": [], "gorgiasApiKey": []}, {"connectorToken": [], "gorgiasAccessToken": []}, {"connectorToken": []}]"#,
+        );
+    } else {
+        doc["security"] = template(r#"[{"gorgiasApiKey": []}, {"gorgiasAccessToken": []}, {}]"#);
     }
     doc
 }
@@ -218,7 +245,26 @@ mod tests {
                 ERROR_REF
             );
         }
-        assert!(doc.get("security").is_none());
+        assert_eq!(
+            doc["security"],
+            json!([{"gorgiasApiKey": []}, {"gorgiasAccessToken": []}, {}])
+        );
+        assert_eq!(
+            doc["servers"],
+            json!([{"url": "/", "description": "This connector (the origin serving this document)"}])
+        );
+        assert!(doc["components"]["securitySchemes"].get("connectorToken").is_none());
+        let body = |op: &str| doc["paths"][op]["post"]["requestBody"]["required"].clone();
+        assert_eq!(
+            (body("/get-ticket"), body("/search-tickets")),
+            (json!(true), json!(false))
+        );
+        assert!(
+            doc["paths"]["/get-ticket"]["post"]["responses"]["422"]["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("upstream: Gorgias answered with another 4xx")
+        );
     }
 
     #[test]
@@ -228,7 +274,8 @@ mod tests {
         let doc = document(false, true);
         assert_eq!(
             doc["paths"]["/health"]["get"]["parameters"].as_array().unwrap().len(),
-            4
+            2,
+            "X-Gorgias-Account and X-Gorgias-Email; the API key and the access token are the gorgiasApiKey and gorgiasAccessToken security schemes"
         );
         assert_eq!(
             doc["paths"]["/get-ticket"]["post"]["parameters"],
@@ -252,6 +299,13 @@ mod tests {
             doc["components"]["securitySchemes"]["connectorToken"]["scheme"],
             "bearer"
         );
-        assert_eq!(doc["security"], json!([{"connectorToken": []}]));
+        assert_eq!(
+            doc["security"],
+            json!([{"connectorToken": [], "gorgiasApiKey": []}, {"connectorToken": [], "gorgiasAccessToken": []}, {"connectorToken": []}])
+        );
+        assert_eq!(
+            doc["components"]["securitySchemes"]["gorgiasApiKey"]["name"],
+            "X-Gorgias-Api-Key"
+        );
     }
 }

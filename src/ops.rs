@@ -9,9 +9,10 @@
 //! `validate` and `*_request` functions are pure; `run` functions only call
 //! [`Client::call`], so every flow is testable with a scripted transport.
 
-use crate::catalog::Operation as Spec;
+use crate::catalog::{Operation as Spec, Schemas};
 use crate::client::{Client, Transport};
 use crate::error::Error;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -28,13 +29,19 @@ pub use crate::tickets::*;
 /// schema, annotations and kind, [`Operation::run`] the Gorgias requests it
 /// sends and the mapping of the answers into [`Operation::Output`] (the
 /// route's 200 body).
-pub trait Operation: DeserializeOwned {
-    /// The operation's catalog entry.
+pub trait Operation: DeserializeOwned + JsonSchema {
+    /// The operation's catalog entry; its `schemas` are [`schemas::<Self>()`](schemas).
     const SPEC: &'static Spec;
     /// What it returns (the spec's Returns, with the spec's key names).
-    type Output: Serialize;
+    type Output: Serialize + JsonSchema;
     /// Runs it over `client`.
     fn run<T: Transport>(self, client: &mut Client<T>) -> Result<Self::Output, Error>;
+}
+
+/// The schemas of operation `O`, from its input type and [`Operation::Output`]:
+/// what every `SPEC` holds as `schemas: schemas::<Self>()`.
+pub const fn schemas<O: Operation>() -> Schemas {
+    Schemas::of::<O, O::Output>()
 }
 
 /// Something to do with one operation type, picked by [`visit`].
@@ -131,7 +138,7 @@ pub(crate) fn check_non_empty(field: &str, value: &str) -> Result<(), Error> {
 
 pub(crate) fn check_email(field: &str, value: Option<&str>) -> Result<(), Error> {
     if let Some(v) = value {
-        let ok = v.len() <= 320
+        let ok = v.chars().count() <= 320
             && !v.chars().any(|c| c.is_whitespace() || c.is_control())
             && matches!(v.split_once('@'), Some((l, d)) if !l.is_empty() && !d.is_empty() && !d.contains('@'));
         if !ok {
@@ -247,6 +254,23 @@ mod tests {
         assert_eq!(visit("delete-ticket", Name), None);
         assert_eq!(visit("", Name), None);
         assert_eq!(visit("Get-Ticket", Name), None);
+    }
+
+    struct OwnSchemas;
+    impl Visit for OwnSchemas {
+        type Out = bool;
+        fn visit<O: Operation>(self) -> bool {
+            (O::SPEC.schemas.input)() == crate::catalog::input_schema::<O>()
+                && (O::SPEC.schemas.output)() == crate::catalog::output_schema::<O::Output>()
+        }
+    }
+
+    /// `schemas: schemas::<Self>()` and not another operation's by mistake.
+    #[test]
+    fn every_spec_holds_the_schemas_of_its_own_input_and_output_types() {
+        for spec in OPERATIONS {
+            assert_eq!(visit(spec.name, OwnSchemas), Some(true), "{}", spec.name);
+        }
     }
 
     fn field(e: Error) -> String {

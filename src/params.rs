@@ -3,10 +3,13 @@
 //!
 //! Input types are `#[serde(deny_unknown_fields, rename_all = "camelCase")]`:
 //! names are the spec's camelCase parameters. IDs may be JSON integers or
-//! numeric strings (`"12345"`); fractions, negatives, wrong types, unknown and
-//! repeated fields are errors that name the field (`serde_path_to_error`).
-//! Optional parameters may also be `null` (same as absent).
+//! numeric strings (`"12345"`, ASCII whitespace around the digits allowed), at
+//! most [`MAX_ID`] in either form; fractions, negatives, wrong types, unknown
+//! and repeated fields are errors that name the field (`serde_path_to_error`).
+//! Optional parameters may also be `null` (same as absent). The schemas in
+//! [`crate::catalog`] say exactly this.
 
+pub use crate::catalog::MAX_ID;
 use crate::error::Error;
 use crate::model::{expected, kind, strip_position};
 use serde::Deserialize;
@@ -107,10 +110,6 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
-/// Largest ID a JSON number written with a fraction or exponent can carry
-/// exactly (in JavaScript too).
-const MAX_SAFE_FLOAT_ID: f64 = 9_007_199_254_740_991.0;
-
 /// A non-negative whole number, written as an integer, a float without
 /// fraction or a numeric string, at most `max`; `positive` refuses 0.
 struct Whole {
@@ -152,7 +151,8 @@ impl<'de> Visitor<'de> for Whole {
             Err(E::custom("must not be negative"))
         } else if f.fract() != 0.0 {
             Err(E::custom("must be a whole number"))
-        } else if f > MAX_SAFE_FLOAT_ID {
+        } else if f > 9_007_199_254_740_991.0 {
+            // Beyond 2^53 a float no longer carries every whole number.
             Err(E::custom("is too large"))
         } else {
             #[expect(
@@ -164,7 +164,8 @@ impl<'de> Visitor<'de> for Whole {
         }
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<u64, E> {
-        let t = s.trim();
+        // ASCII whitespace only: what the schema's pattern can say exactly.
+        let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
         if t.starts_with('-') {
             Err(E::custom("must not be negative"))
         } else if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
@@ -194,7 +195,7 @@ impl<'de> Visitor<'de> for Whole {
 
 const ID: Whole = Whole {
     positive: true,
-    max: u64::MAX,
+    max: MAX_ID,
 };
 const SMALL: Whole = Whole {
     positive: false,
@@ -327,6 +328,28 @@ mod tests {
         );
         assert_eq!(err(r#"{"tagIds": [1, 2.5]}"#).0, "tagIds[1]");
         assert_eq!(err(r#"{"limit": 5000000000}"#), ("limit".into(), "is too large".into()));
+    }
+
+    /// The limits the schemas state ([`MAX_ID`], ASCII whitespace only).
+    #[test]
+    fn ids_stop_at_max_id_in_every_form_and_strings_trim_ascii_whitespace_only() {
+        let p: Probe = decode(br#"{"ticketId": 999999999999999}"#).unwrap();
+        assert_eq!(p.ticket_id, Some(MAX_ID));
+        let p: Probe = decode(b"{\"ticketId\": \" \\t12\\n\"}").unwrap();
+        assert_eq!(p.ticket_id, Some(12));
+        let p: Probe = decode(br#"{"ticketId": "000999999999999999"}"#).unwrap();
+        assert_eq!(p.ticket_id, Some(MAX_ID));
+        for body in [
+            r#"{"ticketId": 1000000000000000}"#,
+            r#"{"ticketId": "1000000000000000"}"#,
+            r#"{"ticketId": 1e15}"#,
+        ] {
+            assert_eq!(err(body), ("ticketId".into(), "is too large".into()), "{body}");
+        }
+        assert_eq!(
+            err("{\"ticketId\": \"\u{a0}12\"}"),
+            ("ticketId".into(), "must be an integer or a numeric string".into())
+        );
     }
 
     #[test]

@@ -2,35 +2,41 @@
 //! missing ones). Each operation is its input type, its [`Operation`] entry,
 //! the Gorgias requests it builds and the mapping of the answers.
 
-use crate::catalog::{Operation as Spec, Output, Param, Ty, id, param};
+use crate::catalog::{self, Operation as Spec};
 use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
 use crate::model::{self, Tag};
 use crate::ops::*;
 use crate::params::{id as id_field, id_list, list};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Input of list-ticket-tags.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ListTicketTags {
     /// The ticket.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Ticket whose tags to list")]
     pub ticket_id: u64,
 }
 
 /// What list-ticket-tags answers: `{"tags": [...]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct TagList {
     /// The ticket's tags.
+    #[schemars(description = "The tags applied to the ticket")]
     pub tags: Vec<Tag>,
 }
 
 /// What add-ticket-tags answers: `{"success": true}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Success {
     /// Always true on success (failures are errors).
+    #[schemars(
+        description = "Whether the tags were added successfully. Use List Ticket Tags to fetch the resulting tag set if needed"
+    )]
     pub success: bool,
 }
 
@@ -42,9 +48,8 @@ impl Operation for ListTicketTags {
         read_only: true,
         idempotent: true,
         endpoint: "GET /api/tickets/{id}/tags",
-        params: &[id("ticketId", true, "Ticket whose tags to list")],
-        output: Output::Tags,
         example: r#"{"ticketId": 12345}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = TagList;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagList, Error> {
@@ -61,26 +66,8 @@ impl Operation for AddTicketTags {
         // Adding tags a ticket already has changes nothing: repeated calls converge.
         idempotent: true,
         endpoint: "GET /api/tags?search=, POST /api/tags, POST /api/tickets/{id}/tags",
-        params: &[
-            id("ticketId", true, "Ticket to tag"),
-            param(
-                "tagNames",
-                Ty::StringArray,
-                false,
-                "Names of tags to add. Tags are created if they do not exist. Provide tagNames, tagIds, or both",
-            ),
-            Param {
-                minimum: Some(1),
-                ..param(
-                    "tagIds",
-                    Ty::IntegerArray,
-                    false,
-                    "IDs of existing tags to add. Provide tagNames, tagIds, or both",
-                )
-            },
-        ],
-        output: Output::Success,
         example: r#"{"ticketId": 12345, "tagNames": ["vip", "reshipped"]}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = Success;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Success, Error> {
@@ -89,18 +76,33 @@ impl Operation for AddTicketTags {
 }
 
 /// Input of add-ticket-tags.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(transform = add_tags_rules)]
 pub struct AddTicketTags {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Ticket to tag")]
     pub ticket_id: u64,
     /// Names (created when missing).
     #[serde(default, deserialize_with = "list")]
+    #[schemars(
+        schema_with = "catalog::opt_tag_names",
+        description = "Names of tags to add. Tags are created if they do not exist. Provide tagNames, tagIds, or both"
+    )]
     pub tag_names: Vec<String>,
     /// Existing tag IDs.
     #[serde(default, deserialize_with = "id_list")]
+    #[schemars(
+        schema_with = "catalog::opt_id_list",
+        description = "IDs of existing tags to add. Provide tagNames, tagIds, or both"
+    )]
     pub tag_ids: Vec<u64>,
+}
+
+/// [`AddTicketTags::validate`]: at least one tag in one of the lists.
+fn add_tags_rules(s: &mut schemars::Schema) {
+    catalog::at_least_one(s, &["tagNames", "tagIds"], &catalog::non_empty_array());
 }
 
 // ---- 8. list-ticket-tags -----------------------------------------------------
@@ -142,8 +144,13 @@ impl AddTicketTags {
         for (i, id) in self.tag_ids.iter().enumerate() {
             check_id(&format!("tagIds[{i}]"), *id)?;
         }
-        if self.tag_names.len() + self.tag_ids.len() > 100 {
-            return Err(Error::invalid("tagNames", "at most 100 tags per call"));
+        // Each list on its own, as the schema's `maxItems` can say: names
+        // cost Gorgias calls (search, maybe create), IDs one POST.
+        if self.tag_names.len() > 100 {
+            return Err(Error::invalid("tagNames", "at most 100 tag names per call"));
+        }
+        if self.tag_ids.len() > 100 {
+            return Err(Error::invalid("tagIds", "at most 100 tag IDs per call"));
         }
         Ok(())
     }

@@ -3,26 +3,28 @@
 //! parameters, annotations, kind), the Gorgias request it builds and the
 //! mapping of the answer into its output type.
 
-use crate::catalog::{CURSOR, LIMIT, Operation as Spec, Output, PRIORITIES, Param, STATUSES, Ty, id, param, text};
+use crate::catalog::{self, Operation as Spec, PRIORITIES, STATUSES};
 use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
 use crate::model::{self, CreatedTicket, Ticket, TicketPage, UpdatedTicket};
 use crate::ops::*;
 use crate::params::{id as id_field, opt_id, opt_u32};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Input of get-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GetTicket {
     /// The ticket.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "The Gorgias ticket ID")]
     pub ticket_id: u64,
 }
 
 /// What get-ticket answers: `{"ticket": {...}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct TicketAnswer {
     /// The ticket.
     pub ticket: Ticket,
@@ -36,9 +38,8 @@ impl Operation for GetTicket {
         read_only: true,
         idempotent: true,
         endpoint: "GET /api/tickets/{id}",
-        params: &[id("ticketId", true, "The Gorgias ticket ID")],
-        output: Output::Ticket,
         example: r#"{"ticketId": 12345}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = TicketAnswer;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TicketAnswer, Error> {
@@ -47,77 +48,158 @@ impl Operation for GetTicket {
 }
 
 /// Filters for search-tickets.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SearchTickets {
     /// `customer_id`.
     #[serde(default, deserialize_with = "opt_id")]
+    #[schemars(schema_with = "catalog::opt_id", description = "Filter by customer ID")]
     pub customer_id: Option<u64>,
     /// `view_id`.
     #[serde(default, deserialize_with = "opt_id")]
+    #[schemars(
+        schema_with = "catalog::opt_id",
+        description = "Filter to tickets in a specific view. Use a view to filter by status, channel, or other criteria — those are not query params on /tickets"
+    )]
     pub view_id: Option<u64>,
     /// `external_id`.
+    #[schemars(description = "Filter by external ID")]
     pub external_id: Option<String>,
     /// `order_by`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "catalog::opt_order_by",
+        description = "Sort order, e.g. \"updated_datetime:desc\""
+    )]
     pub order_by: Option<String>,
     /// `limit`.
     #[serde(default, deserialize_with = "opt_u32")]
+    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
     pub limit: Option<u32>,
     /// `cursor`.
+    #[schemars(description = "Pagination cursor from a prior response")]
     pub cursor: Option<String>,
 }
 
 /// Input of create-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(transform = create_ticket_rules)]
 pub struct CreateTicket {
     /// Channel of the initial message.
+    #[schemars(
+        schema_with = "catalog::channel",
+        description = "Channel for the initial message (email, chat, sms, phone, etc.)"
+    )]
     pub channel: String,
     /// Requesting customer.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(
+        schema_with = "catalog::id",
+        description = "Existing Gorgias customer ID for the requester"
+    )]
     pub customer_id: u64,
     /// Whether an agent writes the first message.
+    #[schemars(description = "Whether the initial message is authored by an agent (true) or the customer (false)")]
     pub from_agent: bool,
     /// Subject.
+    #[schemars(description = "Ticket subject")]
     pub subject: Option<String>,
     /// Plain text.
+    #[schemars(description = "Plain-text body of the initial message")]
     pub body_text: Option<String>,
     /// HTML.
+    #[schemars(description = "HTML body of the initial message")]
     pub body_html: Option<String>,
     /// Agent (required when `from_agent`).
     #[serde(default, deserialize_with = "opt_id")]
+    #[schemars(
+        schema_with = "catalog::opt_id",
+        description = "Agent user ID (required when fromAgent is true; ignored otherwise)"
+    )]
     pub sender_user_id: Option<u64>,
     /// `open` or `closed`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "catalog::opt_status",
+        description = "Initial ticket status (open, closed). Defaults to open"
+    )]
     pub status: Option<String>,
     /// `source.from.address`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "catalog::opt_email",
+        description = "Sender email address. Required for email-channel tickets — Gorgias rejects messages without source.from. For fromAgent=true use the agent email; for fromAgent=false use the customer email"
+    )]
     pub from_email: Option<String>,
     /// `source.from.name`.
+    #[schemars(description = "Sender display name (optional)")]
     pub from_name: Option<String>,
     /// `source.to[0].address`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "catalog::opt_email",
+        description = "Recipient email address. Recommended for email-channel tickets. For fromAgent=true use the customer email; for fromAgent=false use the support inbox"
+    )]
     pub to_email: Option<String>,
     /// `source.to[0].name`.
+    #[schemars(description = "Recipient display name (optional)")]
     pub to_name: Option<String>,
 }
 
+/// [`CreateTicket::validate`]'s cross-field rules: `senderUserId` when
+/// `fromAgent` is true, `fromEmail` on the email channel.
+fn create_ticket_rules(s: &mut schemars::Schema) {
+    catalog::required_when(s, "fromAgent", true.into(), "senderUserId", catalog::not_null());
+    catalog::required_when(s, "channel", "email".into(), "fromEmail", catalog::non_blank());
+}
+
 /// Input of update-ticket.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(transform = update_ticket_rules)]
 pub struct UpdateTicket {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Ticket ID to update")]
     pub ticket_id: u64,
     /// `open` or `closed`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "catalog::opt_status",
+        description = "New status. Must be exactly \"open\" or \"closed\""
+    )]
     pub status: Option<String>,
     /// `critical`, `high`, `normal`, `low`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "catalog::opt_priority",
+        description = "New priority. Must be exactly one of \"critical\", \"high\", \"normal\", \"low\""
+    )]
     pub priority: Option<String>,
     /// Agent to assign.
     #[serde(default, deserialize_with = "opt_id")]
+    #[schemars(
+        schema_with = "catalog::opt_id",
+        description = "Agent user ID to assign the ticket to"
+    )]
     pub assignee_user_id: Option<u64>,
     /// Team to assign.
     #[serde(default, deserialize_with = "opt_id")]
+    #[schemars(schema_with = "catalog::opt_id", description = "Team ID to assign the ticket to")]
     pub assignee_team_id: Option<u64>,
     /// New subject.
+    #[schemars(description = "New ticket subject")]
     pub subject: Option<String>,
+}
+
+/// [`UpdateTicket::validate`]: something must change.
+fn update_ticket_rules(s: &mut schemars::Schema) {
+    catalog::at_least_one(
+        s,
+        &["status", "priority", "assigneeUserId", "assigneeTeamId", "subject"],
+        &catalog::not_null(),
+    );
 }
 
 // ---- 1. get-ticket -----------------------------------------------------------
@@ -319,20 +401,8 @@ impl Operation for SearchTickets {
         read_only: true,
         idempotent: true,
         endpoint: "GET /api/tickets",
-        params: &[
-            id("customerId", false, "Filter by customer ID"),
-            id(
-                "viewId",
-                false,
-                "Filter to tickets in a specific view. Use a view to filter by status, channel, or other criteria — those are not query params on /tickets",
-            ),
-            text("externalId", false, "Filter by external ID"),
-            text("orderBy", false, "Sort order, e.g. \"updated_datetime:desc\""),
-            LIMIT,
-            CURSOR,
-        ],
-        output: Output::TicketPage,
         example: r#"{"customerId": 98765, "orderBy": "updated_datetime:desc", "limit": 50}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = TicketPage;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TicketPage, Error> {
@@ -348,50 +418,8 @@ impl Operation for CreateTicket {
         read_only: false,
         idempotent: false,
         endpoint: "POST /api/tickets",
-        params: &[
-            text(
-                "channel",
-                true,
-                "Channel for the initial message (email, chat, sms, phone, etc.)",
-            ),
-            id("customerId", true, "Existing Gorgias customer ID for the requester"),
-            param(
-                "fromAgent",
-                Ty::Boolean,
-                true,
-                "Whether the initial message is authored by an agent (true) or the customer (false)",
-            ),
-            text("subject", false, "Ticket subject"),
-            text("bodyText", false, "Plain-text body of the initial message"),
-            text("bodyHtml", false, "HTML body of the initial message"),
-            id(
-                "senderUserId",
-                false,
-                "Agent user ID (required when fromAgent is true; ignored otherwise)",
-            ),
-            Param {
-                allowed: STATUSES,
-                ..text(
-                    "status",
-                    false,
-                    "Initial ticket status (open, closed). Defaults to open",
-                )
-            },
-            text(
-                "fromEmail",
-                false,
-                "Sender email address. Required for email-channel tickets — Gorgias rejects messages without source.from. For fromAgent=true use the agent email; for fromAgent=false use the customer email",
-            ),
-            text("fromName", false, "Sender display name (optional)"),
-            text(
-                "toEmail",
-                false,
-                "Recipient email address. Recommended for email-channel tickets. For fromAgent=true use the customer email; for fromAgent=false use the support inbox",
-            ),
-            text("toName", false, "Recipient display name (optional)"),
-        ],
-        output: Output::CreatedTicket,
         example: r#"{"channel": "email", "customerId": 98765, "fromAgent": false, "subject": "Order hasn't shipped yet", "bodyText": "Hi, I placed order #1042 five days ago and it still shows as processing. Can you check on this?", "fromEmail": "customer@example.com", "toEmail": "support@yourstore.com"}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = CreatedTicket;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<CreatedTicket, Error> {
@@ -407,26 +435,8 @@ impl Operation for UpdateTicket {
         read_only: false,
         idempotent: true,
         endpoint: "PUT /api/tickets/{id}",
-        params: &[
-            id("ticketId", true, "Ticket ID to update"),
-            Param {
-                allowed: STATUSES,
-                ..text("status", false, "New status. Must be exactly \"open\" or \"closed\"")
-            },
-            Param {
-                allowed: PRIORITIES,
-                ..text(
-                    "priority",
-                    false,
-                    "New priority. Must be exactly one of \"critical\", \"high\", \"normal\", \"low\"",
-                )
-            },
-            id("assigneeUserId", false, "Agent user ID to assign the ticket to"),
-            id("assigneeTeamId", false, "Team ID to assign the ticket to"),
-            text("subject", false, "New ticket subject"),
-        ],
-        output: Output::UpdatedTicket,
         example: r#"{"ticketId": 12345, "status": "closed", "priority": "high", "assigneeUserId": 4567}"#,
+        schemas: schemas::<Self>(),
     };
     type Output = UpdatedTicket;
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<UpdatedTicket, Error> {

@@ -97,7 +97,7 @@ async fn initialize_list_and_notifications() {
         json!({"title": "Update Ticket", "readOnlyHint": false, "destructiveHint": false, "idempotentHint": true, "openWorldHint": true})
     );
     assert_eq!(
-        update["inputSchema"]["properties"]["priority"]["enum"],
+        update["inputSchema"]["properties"]["priority"]["anyOf"][0]["enum"],
         json!(["critical", "high", "normal", "low"])
     );
     assert_eq!(rpc(&cfg, 3, "ping", json!({})).await["result"], json!({}));

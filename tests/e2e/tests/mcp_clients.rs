@@ -353,6 +353,13 @@ async fn inspector(era: Era) {
             "mcp-inspector {extra:?}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // Inspector lints every listed tool schema (type lists for nullable
+        // fields, untyped subschemas, remote refs) and prints a summary line.
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("Schema portability") && !stderr.contains("Warning: tool"),
+            "mcp-inspector {extra:?} found unportable tool schemas:\n{stderr}"
+        );
         let v: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
         v["result"].clone()
     };
