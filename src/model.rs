@@ -484,8 +484,11 @@ impl From<WireMessage> for Message {
         Message {
             id: m.id,
             ticket_id: m.ticket_id,
-            // Internal notes are never public, whatever the field says.
-            public: m.public.unwrap_or(m.channel != "internal-note"),
+            // Internal notes are never public, whatever the field says: Gorgias
+            // documents them as "not public" and "not sent/shared with your
+            // customers" (the TicketMessage object); other messages trust
+            // `public` (absent: public).
+            public: m.channel != "internal-note" && m.public.unwrap_or(true),
             channel: m.channel,
             via: m.via,
             from_agent,
@@ -687,6 +690,18 @@ mod tests {
             ),
             ("internal-note", false, Some("user"), 0)
         );
+    }
+
+    #[test]
+    fn internal_notes_are_never_public_whatever_the_field_says() {
+        let note = parse_message(br#"{"id":7,"ticket_id":1,"channel":"internal-note","public":true,"from_agent":true}"#).unwrap();
+        assert!(!note.public);
+        let absent = parse_message(br#"{"id":8,"ticket_id":1,"channel":"internal-note"}"#).unwrap();
+        assert!(!absent.public);
+        let private_email = parse_message(br#"{"id":9,"ticket_id":1,"channel":"email","public":false}"#).unwrap();
+        assert!(!private_email.public);
+        let email = parse_message(br#"{"id":10,"ticket_id":1,"channel":"email"}"#).unwrap();
+        assert!(email.public);
     }
 
     #[test]
