@@ -651,6 +651,17 @@ mod tests {
     }
 
     #[test]
+    fn tag_names_may_be_256_characters_not_257() {
+        let with = |name: String| AddTicketTags {
+            ticket_id: 1,
+            tag_names: vec![name],
+            tag_ids: vec![],
+        };
+        assert!(with("é".repeat(256)).validate().is_ok());
+        assert_eq!(field(with("a".repeat(257)).validate().unwrap_err()), "tagNames[0]");
+    }
+
+    #[test]
     fn customer_lookup_encodes_email() {
         assert_eq!(
             find_customer_request("customer@example.com").unwrap().path_and_query(),

@@ -103,6 +103,9 @@ pub struct AddTicketTags {
     pub tag_ids: Vec<u64>,
 }
 
+/// Longest tag name Gorgias accepts (`POST /api/tags`: `name` max length 256).
+pub const MAX_TAG_NAME_CHARS: usize = 256;
+
 // ---- 8. list-ticket-tags -----------------------------------------------------
 
 /// `GET /api/tickets/{id}/tags`.
@@ -132,10 +135,11 @@ impl AddTicketTags {
             if n.trim().is_empty() {
                 return Err(Error::invalid(&format!("tagNames[{i}]"), "must not be empty"));
             }
-            if n.chars().count() > 255 {
+            // Gorgias's `maxLength: 256` counts characters, not bytes.
+            if n.chars().count() > MAX_TAG_NAME_CHARS {
                 return Err(Error::invalid(
                     &format!("tagNames[{i}]"),
-                    "must be at most 255 characters",
+                    "must be at most 256 characters",
                 ));
             }
         }
