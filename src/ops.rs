@@ -297,6 +297,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn search_order_by_is_only_created_or_updated_datetime_asc_or_desc() {
+        let with = |o: &str| SearchTickets {
+            order_by: Some(o.into()),
+            ..Default::default()
+        };
+        for o in [
+            "created_datetime:asc",
+            "created_datetime:desc",
+            "updated_datetime:asc",
+            "updated_datetime:desc",
+        ] {
+            assert!(with(o).request().is_ok(), "{o}");
+        }
+        for o in ["name:asc", "priority:desc", "created_datetime", "updated_datetime:DESC", "id:asc"] {
+            assert_eq!(field(with(o).request().unwrap_err()), "orderBy", "{o}");
+        }
+    }
+
     fn seed_create() -> CreateTicket {
         CreateTicket {
             channel: "email".into(),

@@ -120,6 +120,14 @@ pub struct UpdateTicket {
     pub subject: Option<String>,
 }
 
+/// The orders `GET /api/tickets` accepts (its `order_by` enum).
+pub const TICKET_ORDERS: &[&str] = &[
+    "created_datetime:asc",
+    "created_datetime:desc",
+    "updated_datetime:asc",
+    "updated_datetime:desc",
+];
+
 // ---- 1. get-ticket -----------------------------------------------------------
 
 /// `GET /api/tickets/{id}`.
@@ -141,22 +149,7 @@ impl SearchTickets {
         check_opt_id("customerId", self.customer_id)?;
         check_opt_id("viewId", self.view_id)?;
         check_limit(self.limit)?;
-        if let Some(o) = &self.order_by {
-            let ok = match o.split_once(':') {
-                Some((f, d)) => {
-                    !f.is_empty()
-                        && f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                        && (d == "asc" || d == "desc")
-                }
-                None => false,
-            };
-            if !ok {
-                return Err(Error::invalid(
-                    "orderBy",
-                    "must be <field>:<asc|desc>, e.g. updated_datetime:desc",
-                ));
-            }
-        }
+        check_one_of("orderBy", self.order_by.as_deref(), TICKET_ORDERS)?;
         Ok(())
     }
 
@@ -327,7 +320,14 @@ impl Operation for SearchTickets {
                 "Filter to tickets in a specific view. Use a view to filter by status, channel, or other criteria — those are not query params on /tickets",
             ),
             text("externalId", false, "Filter by external ID"),
-            text("orderBy", false, "Sort order, e.g. \"updated_datetime:desc\""),
+            Param {
+                allowed: TICKET_ORDERS,
+                ..text(
+                    "orderBy",
+                    false,
+                    "Sort order: created_datetime or updated_datetime with :asc or :desc, e.g. \"updated_datetime:desc\" (Gorgias's default is created_datetime:desc)",
+                )
+            },
             LIMIT,
             CURSOR,
         ],
