@@ -659,6 +659,8 @@ impl tickets::Guest for Component {
             ticket_id,
             limit: r.limit,
             cursor: r.cursor,
+            // Oldest first; `order-by` is not in the 0.1 WIT record (route/MCP only).
+            order_by: None,
         };
         let p = with_client(conn, op)?;
         Ok(wit::MessagePage {

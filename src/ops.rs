@@ -576,11 +576,28 @@ mod tests {
             ticket_id: 12345,
             limit: Some(50),
             cursor: Some("abc=".into()),
+            order_by: None,
         };
         assert_eq!(
             g.request().unwrap().path_and_query(),
-            "/api/messages?ticket_id=12345&limit=50&cursor=abc%3D"
+            "/api/messages?ticket_id=12345&order_by=created_datetime%3Aasc&limit=50&cursor=abc%3D"
         );
+    }
+
+    #[test]
+    fn messages_order_by_is_created_datetime_asc_or_desc() {
+        let with = |o: &str| GetTicketMessages {
+            ticket_id: 5,
+            order_by: Some(o.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            with("created_datetime:desc").request().unwrap().path_and_query(),
+            "/api/messages?ticket_id=5&order_by=created_datetime%3Adesc"
+        );
+        for o in ["updated_datetime:asc", "created_datetime", "asc", ""] {
+            assert_eq!(field(with(o).request().unwrap_err()), "orderBy", "{o}");
+        }
     }
 
     #[test]
