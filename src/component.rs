@@ -597,8 +597,9 @@ impl tickets::Guest for Component {
             ticket_id,
             status: r.status,
             priority: r.priority,
-            assignee_user_id: r.assignee_user_id,
-            assignee_team_id: r.assignee_team_id,
+            // The 0.1 WIT record cannot say "unassign": `none` leaves the assignee.
+            assignee_user_id: r.assignee_user_id.map(Some),
+            assignee_team_id: r.assignee_team_id.map(Some),
             subject: r.subject,
         };
         let t = with_client(conn, op)?;

@@ -440,7 +440,7 @@ mod tests {
             ticket_id: 12345,
             status: Some("closed".into()),
             priority: Some("high".into()),
-            assignee_user_id: Some(4567),
+            assignee_user_id: Some(Some(4567)),
             ..Default::default()
         };
         let r = u.request().unwrap();
@@ -484,6 +484,31 @@ mod tests {
             ),
             "priority"
         );
+    }
+
+    #[test]
+    fn update_null_assignee_unassigns_and_absent_leaves_it() {
+        let body = |json: &str| {
+            crate::params::decode::<UpdateTicket>(json.as_bytes())
+                .and_then(|u| u.request())
+                .map(|r| r.body.unwrap())
+        };
+        assert_eq!(
+            body(r#"{"ticketId": 1, "assigneeUserId": null}"#).unwrap(),
+            json!({"assignee_user": null})
+        );
+        assert_eq!(
+            body(r#"{"ticketId": 1, "assigneeTeamId": null, "status": "open"}"#).unwrap(),
+            json!({"status": "open", "assignee_team": null})
+        );
+        assert_eq!(
+            body(r#"{"ticketId": 1, "assigneeUserId": "4567", "assigneeTeamId": null}"#).unwrap(),
+            json!({"assignee_user": {"id": 4567}, "assignee_team": null})
+        );
+        assert_eq!(body(r#"{"ticketId": 1, "subject": "x"}"#).unwrap(), json!({"subject": "x"}));
+        assert_eq!(field(body(r#"{"ticketId": 1}"#).unwrap_err()), "status");
+        assert_eq!(field(body(r#"{"ticketId": 1, "assigneeUserId": 0}"#).unwrap_err()), "assigneeUserId");
+        assert_eq!(field(body(r#"{"ticketId": 1, "assigneeTeamId": "x"}"#).unwrap_err()), "assigneeTeamId");
     }
 
     #[test]

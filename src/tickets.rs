@@ -8,7 +8,7 @@ use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
 use crate::model::{self, CreatedTicket, Ticket, TicketPage, UpdatedTicket};
 use crate::ops::*;
-use crate::params::{id as id_field, opt_id, opt_u32};
+use crate::params::{id as id_field, nullable_id, opt_id, opt_u32};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -111,11 +111,11 @@ pub struct UpdateTicket {
     /// `critical`, `high`, `normal`, `low`.
     pub priority: Option<String>,
     /// Agent to assign.
-    #[serde(default, deserialize_with = "opt_id")]
-    pub assignee_user_id: Option<u64>,
+    #[serde(default, deserialize_with = "nullable_id")]
+    pub assignee_user_id: Option<Option<u64>>,
     /// Team to assign.
-    #[serde(default, deserialize_with = "opt_id")]
-    pub assignee_team_id: Option<u64>,
+    #[serde(default, deserialize_with = "nullable_id")]
+    pub assignee_team_id: Option<Option<u64>>,
     /// New subject.
     pub subject: Option<String>,
 }
@@ -253,8 +253,8 @@ impl UpdateTicket {
         check_id("ticketId", self.ticket_id)?;
         check_one_of("status", self.status.as_deref(), STATUSES)?;
         check_one_of("priority", self.priority.as_deref(), PRIORITIES)?;
-        check_opt_id("assigneeUserId", self.assignee_user_id)?;
-        check_opt_id("assigneeTeamId", self.assignee_team_id)?;
+        check_opt_id("assigneeUserId", self.assignee_user_id.flatten())?;
+        check_opt_id("assigneeTeamId", self.assignee_team_id.flatten())?;
         if self.status.is_none()
             && self.priority.is_none()
             && self.assignee_user_id.is_none()
@@ -276,8 +276,9 @@ impl UpdateTicket {
         let mut body = Map::new();
         put(&mut body, "status", self.status.clone());
         put(&mut body, "priority", self.priority.clone());
-        put(&mut body, "assignee_user", self.assignee_user_id.map(id_ref));
-        put(&mut body, "assignee_team", self.assignee_team_id.map(id_ref));
+        // `null` unassigns (the ticket's own shape for "nobody"); absent leaves it.
+        put(&mut body, "assignee_user", self.assignee_user_id.map(|a| a.map_or(Value::Null, id_ref)));
+        put(&mut body, "assignee_team", self.assignee_team_id.map(|a| a.map_or(Value::Null, id_ref)));
         put(&mut body, "subject", self.subject.clone());
         Ok(ApiRequest::with_body(
             Method::Put,
@@ -421,8 +422,16 @@ impl Operation for UpdateTicket {
                     "New priority. Must be exactly one of \"critical\", \"high\", \"normal\", \"low\"",
                 )
             },
-            id("assigneeUserId", false, "Agent user ID to assign the ticket to"),
-            id("assigneeTeamId", false, "Team ID to assign the ticket to"),
+            id(
+                "assigneeUserId",
+                false,
+                "Agent user ID to assign the ticket to; null unassigns the agent, absent leaves it as is",
+            ),
+            id(
+                "assigneeTeamId",
+                false,
+                "Team ID to assign the ticket to; null unassigns the team, absent leaves it as is",
+            ),
             text("subject", false, "New ticket subject"),
         ],
         output: Output::UpdatedTicket,
