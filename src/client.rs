@@ -40,6 +40,8 @@ pub enum Method {
     Post,
     /// PUT
     Put,
+    /// DELETE (with a JSON body: `DELETE /api/tickets/{id}/tags`)
+    Delete,
 }
 
 impl Method {
@@ -49,6 +51,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Put => "PUT",
+            Method::Delete => "DELETE",
         }
     }
 }

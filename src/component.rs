@@ -202,6 +202,7 @@ impl WasiTransport {
             Method::Get => WasiMethod::Get,
             Method::Post => WasiMethod::Post,
             Method::Put => WasiMethod::Put,
+            Method::Delete => WasiMethod::Delete,
         };
         let scheme = match req.scheme {
             Scheme::Http => WasiScheme::Http,

@@ -184,6 +184,91 @@ pub struct Tag {
     pub color: Option<String>,
 }
 
+/// A page of tags (`GET /api/tags`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagPage {
+    /// The tags.
+    pub tags: Vec<Tag>,
+    /// `meta.next_cursor`.
+    #[serde(rename = "nextCursor")]
+    pub next_cursor: Option<String>,
+}
+
+/// A saved view (what `search-tickets`'s `viewId` names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct View {
+    /// View ID.
+    pub id: u64,
+    /// Name.
+    pub name: Option<String>,
+    /// `user` for user-created views; other values pass through.
+    pub category: Option<String>,
+    /// `public`, `shared` or `private`.
+    pub visibility: Option<String>,
+    /// URL slug.
+    pub slug: Option<String>,
+    /// Set when Gorgias deactivated the view (e.g. a tag it used was deleted).
+    pub deactivated_datetime: Option<String>,
+}
+
+/// A page of views.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ViewPage {
+    /// The views.
+    pub views: Vec<View>,
+    /// `meta.next_cursor` (`None` for a bare array).
+    #[serde(rename = "nextCursor")]
+    pub next_cursor: Option<String>,
+}
+
+/// A helpdesk user (agent, admin, bot, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// User ID (what `senderUserId` and `assigneeUserId` take).
+    pub id: u64,
+    /// Full name.
+    pub name: Option<String>,
+    /// First name.
+    pub firstname: Option<String>,
+    /// Last name.
+    pub lastname: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// `role.name` (`admin`, `agent`, `basic-agent`, `bot`, ...), or a bare string.
+    pub role: Option<String>,
+}
+
+/// A page of users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserPage {
+    /// The users.
+    pub users: Vec<User>,
+    /// `meta.next_cursor` (`None` for a bare array).
+    #[serde(rename = "nextCursor")]
+    pub next_cursor: Option<String>,
+}
+
+/// A team (what `assigneeTeamId` takes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Team {
+    /// Team ID.
+    pub id: u64,
+    /// Name.
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// A page of teams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamPage {
+    /// The teams.
+    pub teams: Vec<Team>,
+    /// `meta.next_cursor` (`None` for a bare array).
+    #[serde(rename = "nextCursor")]
+    pub next_cursor: Option<String>,
+}
+
 /// A customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Customer {
@@ -284,6 +369,47 @@ struct WireCustomer {
     #[serde(default, deserialize_with = "lenient_string")]
     external_id: Option<String>,
     created_datetime: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireView {
+    id: u64,
+    name: Option<String>,
+    category: Option<String>,
+    visibility: Option<String>,
+    slug: Option<String>,
+    deactivated_datetime: Option<String>,
+}
+
+/// `role` is `{"name": ...}` in the docs and the recordings; a bare string
+/// is read too, anything else counts as absent.
+fn role_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Object(mut o) => match o.remove("name") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+#[derive(Deserialize)]
+struct WireUser {
+    id: u64,
+    name: Option<String>,
+    firstname: Option<String>,
+    lastname: Option<String>,
+    email: Option<String>,
+    #[serde(default, deserialize_with = "role_name")]
+    role: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireTeam {
+    id: u64,
+    name: Option<String>,
+    description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -591,6 +717,77 @@ pub fn parse_tags(body: &[u8]) -> Result<Vec<Tag>, String> {
 /// `POST /api/tags` → [`Tag`].
 pub fn parse_tag(body: &[u8]) -> Result<Tag, String> {
     decode::<WireTag>(body).map(Tag::from)
+}
+
+/// `GET /api/tags` → [`TagPage`].
+pub fn parse_tag_page(body: &[u8]) -> Result<TagPage, String> {
+    let list = decode::<ListAnswer<WireTag>>(body)?;
+    Ok(TagPage {
+        tags: list.items.into_iter().map(Tag::from).collect(),
+        next_cursor: list.next_cursor,
+    })
+}
+
+/// `GET /api/views` → [`ViewPage`] (either list shape).
+pub fn parse_view_page(body: &[u8]) -> Result<ViewPage, String> {
+    let list = decode::<ListAnswer<WireView>>(body)?;
+    Ok(ViewPage {
+        views: list
+            .items
+            .into_iter()
+            .map(|v| View {
+                id: v.id,
+                name: v.name,
+                category: v.category,
+                visibility: v.visibility,
+                slug: v.slug,
+                deactivated_datetime: v.deactivated_datetime,
+            })
+            .collect(),
+        next_cursor: list.next_cursor,
+    })
+}
+
+/// `GET /api/users` → [`UserPage`] (either list shape).
+pub fn parse_user_page(body: &[u8]) -> Result<UserPage, String> {
+    let list = decode::<ListAnswer<WireUser>>(body)?;
+    Ok(UserPage {
+        users: list
+            .items
+            .into_iter()
+            .map(|u| User {
+                id: u.id,
+                name: u.name,
+                firstname: u.firstname,
+                lastname: u.lastname,
+                email: u.email,
+                role: u.role,
+            })
+            .collect(),
+        next_cursor: list.next_cursor,
+    })
+}
+
+/// `GET /api/teams` → [`TeamPage`] (either list shape).
+pub fn parse_team_page(body: &[u8]) -> Result<TeamPage, String> {
+    let list = decode::<ListAnswer<WireTeam>>(body)?;
+    Ok(TeamPage {
+        teams: list
+            .items
+            .into_iter()
+            .map(|t| Team {
+                id: t.id,
+                name: t.name,
+                description: t.description,
+            })
+            .collect(),
+        next_cursor: list.next_cursor,
+    })
+}
+
+/// `GET /api/customers/{id}` → [`Customer`].
+pub fn parse_customer(body: &[u8]) -> Result<Customer, String> {
+    decode::<WireCustomer>(body).map(Customer::from)
 }
 
 /// `GET /api/customers` → customers.

@@ -656,6 +656,64 @@ mod tests {
     }
 
     #[test]
+    fn tag_lookup_follows_next_cursor_until_the_exact_name() {
+        let similar = |from: u64, cursor: &str| {
+            let items: Vec<String> = (from..from + 100)
+                .map(|i| format!(r#"{{"id":{i},"name":"full-refund-{i}"}}"#))
+                .collect();
+            Scripted::json(
+                200,
+                &format!(r#"{{"data":[{}],"meta":{{"next_cursor":"{cursor}"}}}}"#, items.join(",")),
+            )
+        };
+        let mut t = Scripted::new(vec![
+            similar(1000, "c2"),
+            similar(2000, "c3"),
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":7,"name":"REFUND"},{"id":8,"name":"refund"}],"meta":{"next_cursor":null}}"#,
+            ),
+            Scripted::json(201, ""),
+        ]);
+        let a = AddTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["refund".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=refund&limit=100",
+                "GET /api/tags?search=refund&limit=100&cursor=c2",
+                "GET /api/tags?search=refund&limit=100&cursor=c3",
+                "POST /api/tickets/12345/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[3], Some(json!({"ids": [8]})));
+    }
+
+    #[test]
+    fn tag_lookup_stops_after_twenty_pages() {
+        let mut answers: Vec<_> = (0..20)
+            .map(|i| Scripted::json(200, &format!(r#"{{"data":[{{"id":{i},"name":"x{i}"}}],"meta":{{"next_cursor":"c{i}"}}}}"#)))
+            .collect();
+        answers.push(Scripted::json(201, r#"{"id":99,"name":"x"}"#));
+        answers.push(Scripted::json(201, ""));
+        let mut t = Scripted::new(answers);
+        let a = AddTicketTags {
+            ticket_id: 1,
+            tag_names: vec!["x".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        let lines = t.lines();
+        assert_eq!(lines.len(), 22);
+        assert_eq!(lines[19], "GET /api/tags?search=x&limit=100&cursor=c18");
+        assert_eq!(&lines[20..], ["POST /api/tags", "POST /api/tickets/1/tags"]);
+    }
+
+    #[test]
     fn add_tags_conflict_on_create_looks_up_again() {
         let mut t = Scripted::new(vec![
             Scripted::json(200, "[]"),
