@@ -1,12 +1,13 @@
-//! Customers: finding them by email. The operation is its input type, its
-//! [`Operation`] entry, the Gorgias request it builds and the mapping of the
-//! answer.
+//! Customers: finding them by email and reading one by ID. Each operation is
+//! its input type, its [`Operation`] entry, the Gorgias requests it builds
+//! and the mapping of the answer.
 
-use crate::catalog::{Operation as Spec, Output, text};
+use crate::catalog::{Operation as Spec, Output, id, text};
 use crate::client::{ApiRequest, Client, Transport};
 use crate::error::Error;
 use crate::model::{self, Customer};
 use crate::ops::*;
+use crate::params::id as id_field;
 use serde::{Deserialize, Serialize};
 
 /// Input of find-customer-by-email.
@@ -28,10 +29,10 @@ impl Operation for FindCustomerByEmail {
     const SPEC: &'static Spec = &Spec {
         name: "find-customer-by-email",
         title: "Find Customer by Email",
-        description: "Look up Gorgias customers by their email address.",
+        description: "Look up Gorgias customers by their email address (the primary address first, then the customers' email channels).",
         read_only: true,
         idempotent: true,
-        endpoint: "GET /api/customers?email=",
+        endpoint: "GET /api/customers?email=, then GET /api/customers?channel_type=email&channel_address=",
         params: &[text("email", true, "Email address to search for")],
         output: Output::Customers,
         example: r#"{"email": "customer@example.com"}"#,
@@ -44,7 +45,7 @@ impl Operation for FindCustomerByEmail {
 
 // ---- 10. find-customer-by-email ----------------------------------------------
 
-/// `GET /api/customers?email=…`.
+/// `GET /api/customers?email=…` (the primary address).
 pub fn find_customer_request(email: &str) -> Result<ApiRequest, Error> {
     check_non_empty("email", email)?;
     check_email("email", Some(email.trim()))?;
@@ -54,7 +55,43 @@ pub fn find_customer_request(email: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// Runs find-customer-by-email.
+/// `GET /api/customers?channel_type=email&channel_address=…` (any email channel).
+pub fn find_customer_by_channel_request(email: &str) -> ApiRequest {
+    ApiRequest::get(
+        "/api/customers",
+        vec![
+            ("channel_type".into(), "email".into()),
+            ("channel_address".into(), email.into()),
+        ],
+    )
+}
+
+/// Runs find-customer-by-email: `?email=` matches the primary address only,
+/// so when it finds none the address is looked up among the customers' email
+/// channels; when that finds none either and the address has upper-case
+/// letters, both are tried once more in lower case. At most four calls.
 pub fn find_customer_by_email<T: Transport>(c: &mut Client<T>, email: &str) -> Result<Vec<Customer>, Error> {
-    c.call(&find_customer_request(email)?, model::parse_customers)
+    let first = find_customer_request(email)?;
+    let email = email.trim();
+    let lower = email.to_lowercase();
+    let mut tries = vec![email];
+    if lower != email {
+        tries.push(&lower);
+    }
+    for (i, addr) in tries.into_iter().enumerate() {
+        let by_primary = if i == 0 {
+            first.clone()
+        } else {
+            find_customer_request(addr)?
+        };
+        let found = c.call(&by_primary, model::parse_customers)?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+        let found = c.call(&find_customer_by_channel_request(addr), model::parse_customers)?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+    }
+    Ok(Vec::new())
 }

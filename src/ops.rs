@@ -781,6 +781,50 @@ mod tests {
     }
 
     #[test]
+    fn customer_lookup_falls_back_to_email_channels_then_lower_case() {
+        let empty = || Scripted::json(200, r#"{"data":[],"meta":{"next_cursor":null}}"#);
+        let jane = r#"{"data":[{"id":98767,"email":"jane.primary@example.com","name":"Jane"}],"meta":{"next_cursor":null}}"#;
+        let mut t = Scripted::new(vec![empty(), Scripted::json(200, jane)]);
+        let out = FindCustomerByEmail {
+            email: "jane@work.example".into(),
+        }
+        .run(&mut client(&mut t, "find-customer-by-email"))
+        .unwrap();
+        assert_eq!(out.customers.iter().map(|c| c.id).collect::<Vec<_>>(), vec![98767]);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/customers?email=jane%40work.example",
+                "GET /api/customers?channel_type=email&channel_address=jane%40work.example"
+            ]
+        );
+        let mut t = Scripted::new(vec![empty(), empty(), empty(), Scripted::json(200, jane)]);
+        let out = FindCustomerByEmail {
+            email: "Jane@Work.example".into(),
+        }
+        .run(&mut client(&mut t, "find-customer-by-email"))
+        .unwrap();
+        assert_eq!(out.customers.len(), 1);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/customers?email=Jane%40Work.example",
+                "GET /api/customers?channel_type=email&channel_address=Jane%40Work.example",
+                "GET /api/customers?email=jane%40work.example",
+                "GET /api/customers?channel_type=email&channel_address=jane%40work.example"
+            ]
+        );
+        let mut t = Scripted::new(vec![empty(), empty()]);
+        let out = FindCustomerByEmail {
+            email: "nobody@example.com".into(),
+        }
+        .run(&mut client(&mut t, "find-customer-by-email"))
+        .unwrap();
+        assert!(out.customers.is_empty());
+        assert_eq!(t.lines().len(), 2);
+    }
+
+    #[test]
     fn customer_lookup_encodes_email() {
         assert_eq!(
             find_customer_request("customer@example.com").unwrap().path_and_query(),
