@@ -68,6 +68,20 @@ pub enum Output {
     Success,
     /// `{"customers": [Customer]}`.
     Customers,
+    /// `{"success": true}` of remove-ticket-tags.
+    TagsRemoved,
+    /// `{"success": true}` of set-ticket-tags.
+    TagsSet,
+    /// `{"tags": [Tag], "nextCursor": …}`.
+    TagPage,
+    /// `{"views": [View], "nextCursor": …}`.
+    ViewPage,
+    /// `{"users": [User], "nextCursor": …}`.
+    UserPage,
+    /// `{"teams": [Team], "nextCursor": …}`.
+    TeamPage,
+    /// `{"customer": Customer}`.
+    Customer,
 }
 
 /// One operation of the spec.
@@ -362,6 +376,34 @@ const CUSTOMER: &[Prop] = &[
     Nullable("created_datetime", "string", "When the customer was created"),
 ];
 
+const VIEW: &[Prop] = &[
+    Field("id", "integer", "The view ID (search-tickets' viewId)"),
+    Nullable("name", "string", "The view name"),
+    Nullable("category", "string", "The view category (user for user-created views)"),
+    Nullable("visibility", "string", "public, shared or private"),
+    Nullable("slug", "string", "The view's URL slug"),
+    Nullable(
+        "deactivated_datetime",
+        "string",
+        "When Gorgias deactivated the view (null while it is active)",
+    ),
+];
+
+const USER: &[Prop] = &[
+    Field("id", "integer", "The user ID (senderUserId, assigneeUserId)"),
+    Nullable("name", "string", "The user's full name"),
+    Nullable("firstname", "string", "The user's first name"),
+    Nullable("lastname", "string", "The user's last name"),
+    Nullable("email", "string", "The user's email address"),
+    Nullable("role", "string", "The user's role (admin, agent, basic-agent, bot, ...)"),
+];
+
+const TEAM: &[Prop] = &[
+    Field("id", "integer", "The team ID (assigneeTeamId)"),
+    Nullable("name", "string", "The team name"),
+    Nullable("description", "string", "The team description"),
+];
+
 impl Output {
     /// JSON Schema of this output, exactly what the route returns.
     pub fn schema(self) -> Value {
@@ -408,6 +450,33 @@ impl Output {
                 "Whether the tags were added successfully. Use List Ticket Tags to fetch the resulting tag set if needed",
             )],
             Output::Customers => &[Array("customers", CUSTOMER, "The matching customers")],
+            Output::TagsRemoved => &[Field(
+                "success",
+                "boolean",
+                "Whether the tags were removed (unknown names count as removed). Use List Ticket Tags to fetch the resulting tag set if needed",
+            )],
+            Output::TagsSet => &[Field(
+                "success",
+                "boolean",
+                "Whether the ticket's tags were replaced. Use List Ticket Tags to fetch the resulting tag set if needed",
+            )],
+            Output::TagPage => &[
+                Array("tags", TICKET_TAG, "The account's tags"),
+                Nullable("nextCursor", "string", NEXT_CURSOR),
+            ],
+            Output::ViewPage => &[
+                Array("views", VIEW, "The ticket views"),
+                Nullable("nextCursor", "string", NEXT_CURSOR),
+            ],
+            Output::UserPage => &[
+                Array("users", USER, "The helpdesk users"),
+                Nullable("nextCursor", "string", NEXT_CURSOR),
+            ],
+            Output::TeamPage => &[
+                Array("teams", TEAM, "The teams"),
+                Nullable("nextCursor", "string", NEXT_CURSOR),
+            ],
+            Output::Customer => &[Object("customer", CUSTOMER)],
         };
         object(props)
     }
@@ -530,7 +599,7 @@ mod tests {
         let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 10);
+        assert_eq!(names.len(), 17);
         for o in OPERATIONS {
             assert!(
                 o.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
@@ -586,10 +655,15 @@ mod tests {
                 "search-tickets",
                 "get-ticket-messages",
                 "list-ticket-tags",
-                "find-customer-by-email"
+                "find-customer-by-email",
+                "list-tags",
+                "list-views",
+                "list-users",
+                "list-teams",
+                "get-customer"
             ]
         );
-        assert_eq!(available(false).count(), 10);
+        assert_eq!(available(false).count(), 17);
         let update = operation("update-ticket").unwrap();
         assert_eq!(check_allowed(update, true).unwrap_err().code(), "configuration");
         assert!(check_allowed(update, false).is_ok());

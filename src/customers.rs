@@ -95,3 +95,39 @@ pub fn find_customer_by_email<T: Transport>(c: &mut Client<T>, email: &str) -> R
     }
     Ok(Vec::new())
 }
+
+/// Input of get-customer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetCustomer {
+    /// The customer.
+    #[serde(deserialize_with = "id_field")]
+    pub customer_id: u64,
+}
+
+/// What get-customer answers: `{"customer": {...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CustomerAnswer {
+    /// The customer.
+    pub customer: Customer,
+}
+
+impl Operation for GetCustomer {
+    const SPEC: &'static Spec = &Spec {
+        name: "get-customer",
+        title: "Get Customer",
+        description: "Retrieve a single Gorgias customer by ID (e.g. a ticket's customer_id).",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/customers/{id}",
+        params: &[id("customerId", true, "The Gorgias customer ID")],
+        output: Output::Customer,
+        example: r#"{"customerId": 98765}"#,
+    };
+    type Output = CustomerAnswer;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<CustomerAnswer, Error> {
+        check_id("customerId", self.customer_id)?;
+        let r = ApiRequest::get(format!("/api/customers/{}", self.customer_id), vec![]);
+        c.call(&r, model::parse_customer).map(|customer| CustomerAnswer { customer })
+    }
+}

@@ -52,8 +52,11 @@ pub mod params;
 pub mod resend;
 pub mod router;
 pub mod tags;
+pub mod teams;
 pub mod tickets;
 pub mod tools;
+pub mod users;
+pub mod views;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

@@ -902,6 +902,46 @@ mod tests {
     }
 
     #[test]
+    fn users_take_role_name_from_an_object_or_a_string() {
+        let recorded = include_str!("../tests/fixtures/user.json");
+        let body = format!(
+            r#"{{"data":[{recorded},{{"id":2,"name":"Bot","role":"bot"}},{{"id":3,"role":null}},{{"id":4,"role":{{"id":1}}}}],"meta":{{"next_cursor":"u2"}}}}"#
+        );
+        let p = parse_user_page(body.as_bytes()).unwrap();
+        assert_eq!(
+            p.users[0],
+            User {
+                id: 455925547,
+                name: Some("John Doe".into()),
+                firstname: Some("John".into()),
+                lastname: Some("Doe".into()),
+                email: Some("johndo2l@testdomain.tld".into()),
+                role: Some("agent".into()),
+            }
+        );
+        let roles: Vec<Option<&str>> = p.users.iter().map(|u| u.role.as_deref()).collect();
+        assert_eq!(roles, vec![Some("agent"), Some("bot"), None, None]);
+        assert_eq!(p.next_cursor.as_deref(), Some("u2"));
+    }
+
+    #[test]
+    fn views_and_teams_accept_bare_arrays_and_pages() {
+        let views = br#"[{"id":123,"name":"My view","slug":"my-tickets","category":"user","type":"ticket-list","visibility":"public","filters":"eq(ticket.status, 'open')","deactivated_datetime":null}]"#;
+        let p = parse_view_page(views).unwrap();
+        assert_eq!(
+            to_json(&p),
+            serde_json::json!({"views": [{"id": 123, "name": "My view", "category": "user", "visibility": "public", "slug": "my-tickets", "deactivated_datetime": null}], "nextCursor": null})
+        );
+        let teams = br#"{"data":[{"id":77,"name":"Tier 1","description":null,"decoration":{"emoji":"x"},"members":[{"id":4567}]}],"meta":{"next_cursor":"t2"}}"#;
+        let p = parse_team_page(teams).unwrap();
+        assert_eq!(
+            to_json(&p),
+            serde_json::json!({"teams": [{"id": 77, "name": "Tier 1", "description": null}], "nextCursor": "t2"})
+        );
+        assert!(parse_team_page(br#"[{"name":"no id"}]"#).unwrap_err().contains("id"));
+    }
+
+    #[test]
     fn tags_accept_both_list_shapes() {
         let bare = br##"[{"id":1,"name":"vip","description":null,"decoration":{"color":"#ff0000"}}]"##;
         let wrapped =

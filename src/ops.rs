@@ -21,7 +21,10 @@ pub(crate) type Map = serde_json::Map<String, Value>;
 pub use crate::customers::*;
 pub use crate::messages::*;
 pub use crate::tags::*;
+pub use crate::teams::*;
 pub use crate::tickets::*;
+pub use crate::users::*;
+pub use crate::views::*;
 
 /// One operation: its input type is the route's body (and the MCP tool's
 /// arguments), [`Operation::SPEC`] its name, description, parameters, output
@@ -33,6 +36,9 @@ pub trait Operation: DeserializeOwned {
     const SPEC: &'static Spec;
     /// What it returns (the spec's Returns, with the spec's key names).
     type Output: Serialize;
+    /// Whether it can destroy data a caller did not name (MCP
+    /// `destructiveHint`): true for set-ticket-tags, which replaces the set.
+    const DESTRUCTIVE: bool = false;
     /// Runs it over `client`.
     fn run<T: Transport>(self, client: &mut Client<T>) -> Result<Self::Output, Error>;
 }
@@ -74,6 +80,13 @@ registry!(
     ListTicketTags,
     AddTicketTags,
     FindCustomerByEmail,
+    RemoveTicketTags,
+    SetTicketTags,
+    ListTags,
+    ListViews,
+    ListUsers,
+    ListTeams,
+    GetCustomer,
 );
 
 /// Runs operation `O` on a route body: strict decoding, the read-only gate,
@@ -168,6 +181,36 @@ pub(crate) fn check_channel(channel: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// An optional free-text `search` (at most 256 characters; blank = absent).
+pub(crate) fn check_search(value: Option<&str>) -> Result<(), Error> {
+    if value.is_some_and(|v| v.chars().count() > 256) {
+        return Err(Error::invalid("search", "must be at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// The query of a `GET /api/<list>` page: `search`, `limit`, `cursor` (in
+/// that order; blank `search` and `cursor` left out), after checking them.
+pub(crate) fn list_query(
+    search: Option<&str>,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<Vec<(String, String)>, Error> {
+    check_search(search)?;
+    check_limit(limit)?;
+    let mut q = Vec::new();
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        q.push(("search".to_string(), s.to_string()));
+    }
+    if let Some(l) = limit {
+        q.push(("limit".to_string(), l.to_string()));
+    }
+    if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+        q.push(("cursor".to_string(), c.to_string()));
+    }
+    Ok(q)
+}
+
 pub(crate) fn truncated(s: &str) -> String {
     s.chars().take(40).collect()
 }
@@ -234,7 +277,7 @@ mod tests {
 
     #[test]
     fn the_registry_visits_every_operation_by_its_own_name_and_nothing_else() {
-        assert_eq!(OPERATIONS.len(), 10);
+        assert_eq!(OPERATIONS.len(), 17);
         for spec in OPERATIONS {
             assert_eq!(visit(spec.name, Name), Some(spec.name));
         }
@@ -822,6 +865,167 @@ mod tests {
         .unwrap();
         assert!(out.customers.is_empty());
         assert_eq!(t.lines().len(), 2);
+    }
+
+    #[test]
+    fn remove_tags_skips_unknown_names_and_deletes_the_rest() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, r#"{"data":[{"id":13,"name":"shipping"}],"meta":{"next_cursor":null}}"#),
+            Scripted::json(200, r#"{"data":[{"id":14,"name":"Nope-2"}],"meta":{"next_cursor":null}}"#),
+            Scripted::json(204, ""),
+        ]);
+        let r = RemoveTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["shipping".into(), "nope".into()],
+            tag_ids: vec![11, 13],
+        };
+        assert!(Operation::run(r, &mut client(&mut t, "remove-ticket-tags")).unwrap().success);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=shipping&limit=100",
+                "GET /api/tags?search=nope&limit=100",
+                "DELETE /api/tickets/12345/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[2], Some(json!({"ids": [13, 11]})));
+    }
+
+    #[test]
+    fn remove_tags_with_only_unknown_names_sends_no_delete() {
+        let mut t = Scripted::new(vec![Scripted::json(200, "[]")]);
+        let r = RemoveTicketTags {
+            ticket_id: 1,
+            tag_names: vec!["nope".into()],
+            tag_ids: vec![],
+        };
+        assert!(Operation::run(r, &mut client(&mut t, "remove-ticket-tags")).unwrap().success);
+        assert_eq!(t.lines(), vec!["GET /api/tags?search=nope&limit=100"]);
+        let none = RemoveTicketTags {
+            ticket_id: 1,
+            ..Default::default()
+        };
+        assert_eq!(field(none.validate().unwrap_err()), "tagNames");
+    }
+
+    #[test]
+    fn set_tags_creates_missing_names_and_replaces_and_empty_clears() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, r#"{"data":[],"meta":{"next_cursor":null}}"#),
+            Scripted::json(201, r#"{"id":9,"name":"fresh"}"#),
+            Scripted::json(202, ""),
+        ]);
+        let s = SetTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["fresh".into()],
+            tag_ids: vec![11],
+        };
+        assert!(Operation::run(s, &mut client(&mut t, "set-ticket-tags")).unwrap().success);
+        assert_eq!(
+            t.lines(),
+            vec!["GET /api/tags?search=fresh&limit=100", "POST /api/tags", "PUT /api/tickets/12345/tags"]
+        );
+        assert_eq!(t.bodies()[2], Some(json!({"ids": [9, 11]})));
+        let mut t = Scripted::new(vec![Scripted::json(202, "")]);
+        let clear = SetTicketTags {
+            ticket_id: 7,
+            ..Default::default()
+        };
+        assert!(Operation::run(clear, &mut client(&mut t, "set-ticket-tags")).unwrap().success);
+        assert_eq!(t.lines(), vec!["PUT /api/tickets/7/tags"]);
+        assert_eq!(t.bodies()[0], Some(json!({"ids": []})));
+        let bad = SetTicketTags {
+            ticket_id: 7,
+            tag_names: vec!["a".repeat(257)],
+            tag_ids: vec![],
+        };
+        assert_eq!(field(bad.validate().unwrap_err()), "tagNames[0]");
+    }
+
+    #[test]
+    fn list_operations_build_their_queries() {
+        let tags = ListTags {
+            search: Some(" vip ".into()),
+            limit: Some(50),
+            cursor: Some("a/b".into()),
+        };
+        assert_eq!(
+            tags.request().unwrap().path_and_query(),
+            "/api/tags?search=vip&limit=50&cursor=a%2Fb"
+        );
+        assert_eq!(ListTags::default().request().unwrap().path_and_query(), "/api/tags");
+        assert_eq!(
+            ListUsers {
+                search: Some("alex@yourstore.com".into()),
+                ..Default::default()
+            }
+            .request()
+            .unwrap()
+            .path_and_query(),
+            "/api/users?search=alex%40yourstore.com"
+        );
+        assert_eq!(
+            ListViews {
+                limit: Some(1),
+                cursor: Some("".into())
+            }
+            .request()
+            .unwrap()
+            .path_and_query(),
+            "/api/views?limit=1"
+        );
+        assert_eq!(
+            ListTeams {
+                limit: None,
+                cursor: Some("c".into())
+            }
+            .request()
+            .unwrap()
+            .path_and_query(),
+            "/api/teams?cursor=c"
+        );
+        assert_eq!(
+            field(
+                ListTeams {
+                    limit: Some(0),
+                    cursor: None
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "limit"
+        );
+        assert_eq!(
+            field(
+                ListUsers {
+                    search: Some("x".repeat(257)),
+                    ..Default::default()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "search"
+        );
+    }
+
+    #[test]
+    fn get_customer_reads_the_detail_and_refuses_zero() {
+        let mut t = Scripted::new(vec![Scripted::json(
+            200,
+            include_str!("../tests/fixtures/customer_detail.json"),
+        )]);
+        let out = Operation::run(GetCustomer { customer_id: 486721622 }, &mut client(&mut t, "get-customer")).unwrap();
+        assert_eq!(t.lines(), vec!["GET /api/customers/486721622"]);
+        assert_eq!(
+            crate::model::to_json(&out),
+            json!({"customer": {"id": 486721622, "name": null, "firstname": "", "lastname": "", "email": "nango@example.com",
+                "external_id": null, "created_datetime": "2025-02-06T14:47:40.122719+00:00"}})
+        );
+        let mut t = Scripted::new(vec![]);
+        assert_eq!(
+            field(Operation::run(GetCustomer { customer_id: 0 }, &mut client(&mut t, "get-customer")).unwrap_err()),
+            "customerId"
+        );
     }
 
     #[test]

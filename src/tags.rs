@@ -5,12 +5,12 @@
 //! type, its [`Operation`] entry, the Gorgias requests it builds and the
 //! mapping of the answers.
 
-use crate::catalog::{Operation as Spec, Output, Param, Ty, id, param};
+use crate::catalog::{CURSOR, LIMIT, Operation as Spec, Output, Param, Ty, id, param, text};
 use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
-use crate::model::{self, Tag};
+use crate::model::{self, Tag, TagPage};
 use crate::ops::*;
-use crate::params::{id as id_field, id_list, list};
+use crate::params::{id as id_field, id_list, list, opt_u32};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -104,6 +104,177 @@ pub struct AddTicketTags {
     /// Existing tag IDs.
     #[serde(default, deserialize_with = "id_list")]
     pub tag_ids: Vec<u64>,
+}
+
+/// Input of remove-ticket-tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RemoveTicketTags {
+    /// Ticket.
+    #[serde(deserialize_with = "id_field")]
+    pub ticket_id: u64,
+    /// Names (unknown names are skipped).
+    #[serde(default, deserialize_with = "list")]
+    pub tag_names: Vec<String>,
+    /// Tag IDs.
+    #[serde(default, deserialize_with = "id_list")]
+    pub tag_ids: Vec<u64>,
+}
+
+impl RemoveTicketTags {
+    /// Checks that something is given, names are usable and ids positive.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_tags(self.ticket_id, &self.tag_names, &self.tag_ids, true)
+    }
+}
+
+impl Operation for RemoveTicketTags {
+    const SPEC: &'static Spec = &Spec {
+        name: "remove-ticket-tags",
+        title: "Remove Ticket Tags",
+        description: "Remove one or more tags from a Gorgias ticket, leaving its other tags. Identify tags by name or by ID; a name no tag has is not an error.",
+        read_only: false,
+        // Removing tags a ticket no longer has changes nothing.
+        idempotent: true,
+        endpoint: "GET /api/tags?search=, DELETE /api/tickets/{id}/tags",
+        params: &[
+            id("ticketId", true, "Ticket to remove tags from"),
+            param(
+                "tagNames",
+                Ty::StringArray,
+                false,
+                "Names of tags to remove (matched exactly; unknown names are ignored). Provide tagNames, tagIds, or both",
+            ),
+            Param {
+                minimum: Some(1),
+                ..param(
+                    "tagIds",
+                    Ty::IntegerArray,
+                    false,
+                    "IDs of tags to remove. Provide tagNames, tagIds, or both",
+                )
+            },
+        ],
+        output: Output::TagsRemoved,
+        example: r#"{"ticketId": 12345, "tagNames": ["shipping"]}"#,
+    };
+    type Output = Success;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Success, Error> {
+        self.validate()?;
+        let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Skip)?;
+        // Only unknown names: nothing to remove, nothing to send.
+        if !ids.is_empty() {
+            c.call(&remove_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
+        }
+        Ok(Success { success: true })
+    }
+}
+
+/// Input of set-ticket-tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SetTicketTags {
+    /// Ticket.
+    #[serde(deserialize_with = "id_field")]
+    pub ticket_id: u64,
+    /// Names (created when missing).
+    #[serde(default, deserialize_with = "list")]
+    pub tag_names: Vec<String>,
+    /// Existing tag IDs.
+    #[serde(default, deserialize_with = "id_list")]
+    pub tag_ids: Vec<u64>,
+}
+
+impl SetTicketTags {
+    /// Checks names and ids; both empty is allowed (it clears the tags).
+    pub fn validate(&self) -> Result<(), Error> {
+        check_tags(self.ticket_id, &self.tag_names, &self.tag_ids, false)
+    }
+}
+
+impl Operation for SetTicketTags {
+    const SPEC: &'static Spec = &Spec {
+        name: "set-ticket-tags",
+        title: "Set Ticket Tags",
+        description: "Replace all tags of a Gorgias ticket with the given ones (tags not listed are removed; no tags clears them). Identify tags by name (creating them if absent) or by ID.",
+        read_only: false,
+        // The same set twice leaves the ticket as once.
+        idempotent: true,
+        endpoint: "GET /api/tags?search=, POST /api/tags, PUT /api/tickets/{id}/tags",
+        params: &[
+            id("ticketId", true, "Ticket whose tags to replace"),
+            param(
+                "tagNames",
+                Ty::StringArray,
+                false,
+                "Names of the tags the ticket should have. Tags are created if they do not exist",
+            ),
+            Param {
+                minimum: Some(1),
+                ..param(
+                    "tagIds",
+                    Ty::IntegerArray,
+                    false,
+                    "IDs of existing tags the ticket should have. With tagNames also empty, all tags are removed",
+                )
+            },
+        ],
+        output: Output::TagsSet,
+        example: r#"{"ticketId": 12345, "tagNames": ["vip", "shipping"]}"#,
+    };
+    type Output = Success;
+    const DESTRUCTIVE: bool = true;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Success, Error> {
+        self.validate()?;
+        let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Create)?;
+        c.call(&replace_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
+        Ok(Success { success: true })
+    }
+}
+
+/// Input of list-tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListTags {
+    /// Text the names must contain (case-insensitive, Gorgias's `search`).
+    pub search: Option<String>,
+    /// Page size.
+    #[serde(default, deserialize_with = "opt_u32")]
+    pub limit: Option<u32>,
+    /// Cursor.
+    pub cursor: Option<String>,
+}
+
+impl ListTags {
+    /// `GET /api/tags?search=&limit=&cursor=`.
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        Ok(ApiRequest::get(
+            "/api/tags",
+            list_query(self.search.as_deref(), self.limit, self.cursor.as_deref())?,
+        ))
+    }
+}
+
+impl Operation for ListTags {
+    const SPEC: &'static Spec = &Spec {
+        name: "list-tags",
+        title: "List Tags",
+        description: "List the Gorgias account's tags, optionally only those whose name matches a text (case-insensitive).",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/tags",
+        params: &[
+            text("search", false, "Only tags whose name matches this text (case-insensitive)"),
+            LIMIT,
+            CURSOR,
+        ],
+        output: Output::TagPage,
+        example: r#"{"search": "vip", "limit": 50}"#,
+    };
+    type Output = TagPage;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagPage, Error> {
+        c.call(&self.request()?, model::parse_tag_page)
+    }
 }
 
 /// Longest tag name Gorgias accepts (`POST /api/tags`: `name` max length 256).
