@@ -43,6 +43,9 @@ pub struct Param {
     pub minimum: Option<u64>,
     /// Largest accepted value.
     pub maximum: Option<u64>,
+    /// Whether `null` means something of its own ("clear it"), so the
+    /// schema's type also lists `"null"`.
+    pub nullable: bool,
 }
 
 /// What an operation returns (its `200` body); see [`Output::schema`].
@@ -116,6 +119,7 @@ pub(crate) const fn param(name: &'static str, ty: Ty, required: bool, descriptio
         allowed: &[],
         minimum: None,
         maximum: None,
+        nullable: false,
     }
 }
 
@@ -246,6 +250,11 @@ impl Param {
         }
         if !self.allowed.is_empty() {
             s.insert("enum".into(), self.allowed.into());
+        }
+        if self.nullable
+            && let Some(ty) = s.remove("type")
+        {
+            s.insert("type".into(), Value::Array(vec![ty, "null".into()]));
         }
         s.insert("description".into(), self.description.into());
         s.into()
@@ -395,7 +404,11 @@ const USER: &[Prop] = &[
     Nullable("firstname", "string", "The user's first name"),
     Nullable("lastname", "string", "The user's last name"),
     Nullable("email", "string", "The user's email address"),
-    Nullable("role", "string", "The user's role (admin, agent, basic-agent, bot, ...)"),
+    Nullable(
+        "role",
+        "string",
+        "The user's role (admin, agent, basic-agent, bot, ...)",
+    ),
 ];
 
 const TEAM: &[Prop] = &[
@@ -643,6 +656,16 @@ mod tests {
             json!({"type": "array", "items": {"type": "integer", "minimum": 1}, "description": "IDs of existing tags to add. Provide tagNames, tagIds, or both"})
         );
         assert_eq!(s["properties"]["tagNames"]["items"], json!({"type": "string"}));
+    }
+
+    #[test]
+    fn update_ticket_assignees_are_nullable_in_the_schema() {
+        let s = operation("update-ticket").unwrap().input_schema();
+        assert_eq!(s["properties"]["assigneeUserId"]["type"], json!(["integer", "null"]));
+        assert_eq!(s["properties"]["assigneeTeamId"]["type"], json!(["integer", "null"]));
+        check_schema(&json!({"ticketId": 1, "assigneeUserId": null}), &s, "$").unwrap();
+        assert!(check_schema(&json!({"ticketId": 1, "assigneeUserId": 0}), &s, "$").is_err());
+        assert_eq!(s["properties"]["status"]["type"], "string");
     }
 
     #[test]

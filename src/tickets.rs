@@ -277,8 +277,16 @@ impl UpdateTicket {
         put(&mut body, "status", self.status.clone());
         put(&mut body, "priority", self.priority.clone());
         // `null` unassigns (the ticket's own shape for "nobody"); absent leaves it.
-        put(&mut body, "assignee_user", self.assignee_user_id.map(|a| a.map_or(Value::Null, id_ref)));
-        put(&mut body, "assignee_team", self.assignee_team_id.map(|a| a.map_or(Value::Null, id_ref)));
+        put(
+            &mut body,
+            "assignee_user",
+            self.assignee_user_id.map(|a| a.map_or(Value::Null, id_ref)),
+        );
+        put(
+            &mut body,
+            "assignee_team",
+            self.assignee_team_id.map(|a| a.map_or(Value::Null, id_ref)),
+        );
         put(&mut body, "subject", self.subject.clone());
         Ok(ApiRequest::with_body(
             Method::Put,
@@ -422,16 +430,22 @@ impl Operation for UpdateTicket {
                     "New priority. Must be exactly one of \"critical\", \"high\", \"normal\", \"low\"",
                 )
             },
-            id(
-                "assigneeUserId",
-                false,
-                "Agent user ID to assign the ticket to; null unassigns the agent, absent leaves it as is",
-            ),
-            id(
-                "assigneeTeamId",
-                false,
-                "Team ID to assign the ticket to; null unassigns the team, absent leaves it as is",
-            ),
+            Param {
+                nullable: true,
+                ..id(
+                    "assigneeUserId",
+                    false,
+                    "Agent user ID to assign the ticket to; null unassigns the agent, absent leaves it as is",
+                )
+            },
+            Param {
+                nullable: true,
+                ..id(
+                    "assigneeTeamId",
+                    false,
+                    "Team ID to assign the ticket to; null unassigns the team, absent leaves it as is",
+                )
+            },
             text("subject", false, "New ticket subject"),
         ],
         output: Output::UpdatedTicket,
