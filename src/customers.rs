@@ -128,6 +128,7 @@ impl Operation for GetCustomer {
     fn run<T: Transport>(self, c: &mut Client<T>) -> Result<CustomerAnswer, Error> {
         check_id("customerId", self.customer_id)?;
         let r = ApiRequest::get(format!("/api/customers/{}", self.customer_id), vec![]);
-        c.call(&r, model::parse_customer).map(|customer| CustomerAnswer { customer })
+        c.call(&r, model::parse_customer)
+            .map(|customer| CustomerAnswer { customer })
     }
 }

@@ -891,7 +891,9 @@ mod tests {
 
     #[test]
     fn internal_notes_are_never_public_whatever_the_field_says() {
-        let note = parse_message(br#"{"id":7,"ticket_id":1,"channel":"internal-note","public":true,"from_agent":true}"#).unwrap();
+        let note =
+            parse_message(br#"{"id":7,"ticket_id":1,"channel":"internal-note","public":true,"from_agent":true}"#)
+                .unwrap();
         assert!(!note.public);
         let absent = parse_message(br#"{"id":8,"ticket_id":1,"channel":"internal-note"}"#).unwrap();
         assert!(!absent.public);

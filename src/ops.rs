@@ -354,7 +354,13 @@ mod tests {
         ] {
             assert!(with(o).request().is_ok(), "{o}");
         }
-        for o in ["name:asc", "priority:desc", "created_datetime", "updated_datetime:DESC", "id:asc"] {
+        for o in [
+            "name:asc",
+            "priority:desc",
+            "created_datetime",
+            "updated_datetime:DESC",
+            "id:asc",
+        ] {
             assert_eq!(field(with(o).request().unwrap_err()), "orderBy", "{o}");
         }
     }
@@ -548,10 +554,19 @@ mod tests {
             body(r#"{"ticketId": 1, "assigneeUserId": "4567", "assigneeTeamId": null}"#).unwrap(),
             json!({"assignee_user": {"id": 4567}, "assignee_team": null})
         );
-        assert_eq!(body(r#"{"ticketId": 1, "subject": "x"}"#).unwrap(), json!({"subject": "x"}));
+        assert_eq!(
+            body(r#"{"ticketId": 1, "subject": "x"}"#).unwrap(),
+            json!({"subject": "x"})
+        );
         assert_eq!(field(body(r#"{"ticketId": 1}"#).unwrap_err()), "status");
-        assert_eq!(field(body(r#"{"ticketId": 1, "assigneeUserId": 0}"#).unwrap_err()), "assigneeUserId");
-        assert_eq!(field(body(r#"{"ticketId": 1, "assigneeTeamId": "x"}"#).unwrap_err()), "assigneeTeamId");
+        assert_eq!(
+            field(body(r#"{"ticketId": 1, "assigneeUserId": 0}"#).unwrap_err()),
+            "assigneeUserId"
+        );
+        assert_eq!(
+            field(body(r#"{"ticketId": 1, "assigneeTeamId": "x"}"#).unwrap_err()),
+            "assigneeTeamId"
+        );
     }
 
     #[test]
@@ -706,7 +721,10 @@ mod tests {
                 .collect();
             Scripted::json(
                 200,
-                &format!(r#"{{"data":[{}],"meta":{{"next_cursor":"{cursor}"}}}}"#, items.join(",")),
+                &format!(
+                    r#"{{"data":[{}],"meta":{{"next_cursor":"{cursor}"}}}}"#,
+                    items.join(",")
+                ),
             )
         };
         let mut t = Scripted::new(vec![
@@ -739,7 +757,12 @@ mod tests {
     #[test]
     fn tag_lookup_stops_after_twenty_pages() {
         let mut answers: Vec<_> = (0..20)
-            .map(|i| Scripted::json(200, &format!(r#"{{"data":[{{"id":{i},"name":"x{i}"}}],"meta":{{"next_cursor":"c{i}"}}}}"#)))
+            .map(|i| {
+                Scripted::json(
+                    200,
+                    &format!(r#"{{"data":[{{"id":{i},"name":"x{i}"}}],"meta":{{"next_cursor":"c{i}"}}}}"#),
+                )
+            })
             .collect();
         answers.push(Scripted::json(201, r#"{"id":99,"name":"x"}"#));
         answers.push(Scripted::json(201, ""));
@@ -826,7 +849,8 @@ mod tests {
     #[test]
     fn customer_lookup_falls_back_to_email_channels_then_lower_case() {
         let empty = || Scripted::json(200, r#"{"data":[],"meta":{"next_cursor":null}}"#);
-        let jane = r#"{"data":[{"id":98767,"email":"jane.primary@example.com","name":"Jane"}],"meta":{"next_cursor":null}}"#;
+        let jane =
+            r#"{"data":[{"id":98767,"email":"jane.primary@example.com","name":"Jane"}],"meta":{"next_cursor":null}}"#;
         let mut t = Scripted::new(vec![empty(), Scripted::json(200, jane)]);
         let out = FindCustomerByEmail {
             email: "jane@work.example".into(),
@@ -870,8 +894,14 @@ mod tests {
     #[test]
     fn remove_tags_skips_unknown_names_and_deletes_the_rest() {
         let mut t = Scripted::new(vec![
-            Scripted::json(200, r#"{"data":[{"id":13,"name":"shipping"}],"meta":{"next_cursor":null}}"#),
-            Scripted::json(200, r#"{"data":[{"id":14,"name":"Nope-2"}],"meta":{"next_cursor":null}}"#),
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":13,"name":"shipping"}],"meta":{"next_cursor":null}}"#,
+            ),
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":14,"name":"Nope-2"}],"meta":{"next_cursor":null}}"#,
+            ),
             Scripted::json(204, ""),
         ]);
         let r = RemoveTicketTags {
@@ -879,7 +909,11 @@ mod tests {
             tag_names: vec!["shipping".into(), "nope".into()],
             tag_ids: vec![11, 13],
         };
-        assert!(Operation::run(r, &mut client(&mut t, "remove-ticket-tags")).unwrap().success);
+        assert!(
+            Operation::run(r, &mut client(&mut t, "remove-ticket-tags"))
+                .unwrap()
+                .success
+        );
         assert_eq!(
             t.lines(),
             vec![
@@ -899,7 +933,11 @@ mod tests {
             tag_names: vec!["nope".into()],
             tag_ids: vec![],
         };
-        assert!(Operation::run(r, &mut client(&mut t, "remove-ticket-tags")).unwrap().success);
+        assert!(
+            Operation::run(r, &mut client(&mut t, "remove-ticket-tags"))
+                .unwrap()
+                .success
+        );
         assert_eq!(t.lines(), vec!["GET /api/tags?search=nope&limit=100"]);
         let none = RemoveTicketTags {
             ticket_id: 1,
@@ -920,10 +958,18 @@ mod tests {
             tag_names: vec!["fresh".into()],
             tag_ids: vec![11],
         };
-        assert!(Operation::run(s, &mut client(&mut t, "set-ticket-tags")).unwrap().success);
+        assert!(
+            Operation::run(s, &mut client(&mut t, "set-ticket-tags"))
+                .unwrap()
+                .success
+        );
         assert_eq!(
             t.lines(),
-            vec!["GET /api/tags?search=fresh&limit=100", "POST /api/tags", "PUT /api/tickets/12345/tags"]
+            vec![
+                "GET /api/tags?search=fresh&limit=100",
+                "POST /api/tags",
+                "PUT /api/tickets/12345/tags"
+            ]
         );
         assert_eq!(t.bodies()[2], Some(json!({"ids": [9, 11]})));
         let mut t = Scripted::new(vec![Scripted::json(202, "")]);
@@ -931,7 +977,11 @@ mod tests {
             ticket_id: 7,
             ..Default::default()
         };
-        assert!(Operation::run(clear, &mut client(&mut t, "set-ticket-tags")).unwrap().success);
+        assert!(
+            Operation::run(clear, &mut client(&mut t, "set-ticket-tags"))
+                .unwrap()
+                .success
+        );
         assert_eq!(t.lines(), vec!["PUT /api/tickets/7/tags"]);
         assert_eq!(t.bodies()[0], Some(json!({"ids": []})));
         let bad = SetTicketTags {
@@ -1014,7 +1064,11 @@ mod tests {
             200,
             include_str!("../tests/fixtures/customer_detail.json"),
         )]);
-        let out = Operation::run(GetCustomer { customer_id: 486721622 }, &mut client(&mut t, "get-customer")).unwrap();
+        let out = Operation::run(
+            GetCustomer { customer_id: 486721622 },
+            &mut client(&mut t, "get-customer"),
+        )
+        .unwrap();
         assert_eq!(t.lines(), vec!["GET /api/customers/486721622"]);
         assert_eq!(
             crate::model::to_json(&out),

@@ -264,7 +264,11 @@ impl Operation for ListTags {
         idempotent: true,
         endpoint: "GET /api/tags",
         params: &[
-            text("search", false, "Only tags whose name matches this text (case-insensitive)"),
+            text(
+                "search",
+                false,
+                "Only tags whose name matches this text (case-insensitive)",
+            ),
             LIMIT,
             CURSOR,
         ],

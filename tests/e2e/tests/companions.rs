@@ -62,7 +62,12 @@ async fn list_tags_route_searches_case_insensitively_and_pages() {
         ok("list-tags", &r),
         json!({"tags": [{"id": 11, "name": "vip", "description": "High-value customer", "color": "#eb144c"}], "nextCursor": "cur-1"})
     );
-    let r = call(&fake, "/list-tags", r#"{"search": "vip", "limit": 1, "cursor": "cur-1"}"#).await;
+    let r = call(
+        &fake,
+        "/list-tags",
+        r#"{"search": "vip", "limit": 1, "cursor": "cur-1"}"#,
+    )
+    .await;
     assert_eq!(
         ok("list-tags", &r),
         json!({"tags": [{"id": 12, "name": "VIP-legacy", "description": null, "color": null}], "nextCursor": null})
@@ -150,10 +155,7 @@ async fn get_customer_route_reads_one_customer_and_maps_404() {
     let r = call(&fake, "/get-customer", r#"{"customerId": 5}"#).await;
     assert_eq!(r.status, 404);
     assert_eq!(r.json()["error"]["code"], "not-found");
-    assert_eq!(
-        fake.lines(),
-        vec!["GET /api/customers/98767", "GET /api/customers/5"]
-    );
+    assert_eq!(fake.lines(), vec!["GET /api/customers/98767", "GET /api/customers/5"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,7 +180,12 @@ async fn remove_ticket_tags_route_deletes_resolved_ids_and_ignores_unknown_names
     assert!(fake.ticket_tag_names(12345).is_empty());
     // Only unknown names: nothing to remove, no DELETE.
     fake.clear_log();
-    let r = call(&fake, "/remove-ticket-tags", r#"{"ticketId": 12346, "tagNames": ["nope"]}"#).await;
+    let r = call(
+        &fake,
+        "/remove-ticket-tags",
+        r#"{"ticketId": 12346, "tagNames": ["nope"]}"#,
+    )
+    .await;
     assert_eq!(ok("remove-ticket-tags", &r), json!({"success": true}));
     assert_eq!(fake.lines(), vec!["GET /api/tags?search=nope&limit=100"]);
     assert_eq!(fake.ticket_tag_names(12346), vec!["vip"]);
@@ -213,7 +220,12 @@ async fn set_ticket_tags_route_replaces_creates_and_clears() {
     assert_eq!(b[3], Some(json!({"ids": [11, new_id]})));
     assert_eq!(fake.ticket_tag_names(12345), vec!["vip", "brand-new"]);
     fake.clear_log();
-    let r = call(&fake, "/set-ticket-tags", r#"{"ticketId": 12345, "tagNames": [], "tagIds": []}"#).await;
+    let r = call(
+        &fake,
+        "/set-ticket-tags",
+        r#"{"ticketId": 12345, "tagNames": [], "tagIds": []}"#,
+    )
+    .await;
     assert_eq!(ok("set-ticket-tags", &r), json!({"success": true}));
     assert_eq!(fake.lines(), vec!["PUT /api/tickets/12345/tags"]);
     assert_eq!(bodies(&fake)[0], Some(json!({"ids": []})));
@@ -226,7 +238,12 @@ async fn set_ticket_tags_route_replaces_creates_and_clears() {
 async fn add_ticket_tags_finds_an_exact_name_on_page_two_instead_of_creating_it() {
     let fake = FakeGorgias::start().await;
     fake.seed_similar_tags();
-    let r = call(&fake, "/add-ticket-tags", r#"{"ticketId": 12347, "tagNames": ["refund"]}"#).await;
+    let r = call(
+        &fake,
+        "/add-ticket-tags",
+        r#"{"ticketId": 12347, "tagNames": ["refund"]}"#,
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(
         fake.lines(),
@@ -244,7 +261,12 @@ async fn add_ticket_tags_finds_an_exact_name_on_page_two_instead_of_creating_it(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_ticket_null_unassigns_and_absent_leaves_the_other_assignee() {
     let fake = FakeGorgias::start().await;
-    let r = call(&fake, "/update-ticket", r#"{"ticketId": 12345, "assigneeUserId": null}"#).await;
+    let r = call(
+        &fake,
+        "/update-ticket",
+        r#"{"ticketId": 12345, "assigneeUserId": null}"#,
+    )
+    .await;
     assert_eq!(
         ok("update-ticket", &r),
         json!({"ticketId": 12345, "status": "open", "priority": "normal", "assignee_user_id": null, "assignee_team_id": 77, "updated_datetime": "2024-12-04T15:18:56.123456+00:00"})
@@ -258,7 +280,12 @@ async fn update_ticket_null_unassigns_and_absent_leaves_the_other_assignee() {
 async fn get_ticket_messages_is_oldest_first_unless_order_by_desc() {
     let fake = FakeGorgias::start().await;
     let ids = |v: &Value| -> Vec<u64> {
-        v["messages"].as_array().unwrap().iter().map(|m| m["id"].as_u64().unwrap()).collect()
+        v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_u64().unwrap())
+            .collect()
     };
     let r = call(&fake, "/get-ticket-messages", r#"{"ticketId": 12345}"#).await;
     assert_eq!(ids(&ok("get-ticket-messages", &r)), vec![5001, 5002]);
@@ -269,7 +296,12 @@ async fn get_ticket_messages_is_oldest_first_unless_order_by_desc() {
     )
     .await;
     assert_eq!(ids(&ok("get-ticket-messages", &r)), vec![5002, 5001]);
-    let r = call(&fake, "/get-ticket-messages", r#"{"ticketId": 12345, "orderBy": "id:asc"}"#).await;
+    let r = call(
+        &fake,
+        "/get-ticket-messages",
+        r#"{"ticketId": 12345, "orderBy": "id:asc"}"#,
+    )
+    .await;
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"]["field"], "orderBy");
     assert_eq!(
@@ -323,11 +355,18 @@ async fn typed_exports_run_the_new_operations() {
         cursor: None,
     };
     let (p, _) = host
-        .typed(&cfg, async |c, s| c.gorgias_connector_directory().call_list_tags(s, &conn(), &list).await)
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_directory().call_list_tags(s, &conn(), &list).await
+        })
         .await;
     let p = p.unwrap();
     assert_eq!(
-        (p.tags[0].id, p.tags[0].name.as_str(), p.tags[0].color.as_deref(), p.next_cursor.as_deref()),
+        (
+            p.tags[0].id,
+            p.tags[0].name.as_str(),
+            p.tags[0].color.as_deref(),
+            p.next_cursor.as_deref()
+        ),
         (11, "vip", Some("#eb144c"), Some("cur-1"))
     );
     let page = wit::PageRequest {
@@ -335,7 +374,9 @@ async fn typed_exports_run_the_new_operations() {
         cursor: Some("cur-1".into()),
     };
     let (v, _) = host
-        .typed(&cfg, async |c, s| c.gorgias_connector_directory().call_list_views(s, &conn(), &page).await)
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_directory().call_list_views(s, &conn(), &page).await
+        })
         .await;
     let v = v.unwrap();
     assert_eq!(
@@ -353,7 +394,11 @@ async fn typed_exports_run_the_new_operations() {
         cursor: None,
     };
     let (u, _) = host
-        .typed(&cfg, async |c, s| c.gorgias_connector_directory().call_list_users(s, &conn(), &users).await)
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_directory()
+                .call_list_users(s, &conn(), &users)
+                .await
+        })
         .await;
     let u = u.unwrap();
     assert_eq!(u.users.len(), 1);
@@ -366,15 +411,24 @@ async fn typed_exports_run_the_new_operations() {
         cursor: None,
     };
     let (t, _) = host
-        .typed(&cfg, async |c, s| c.gorgias_connector_directory().call_list_teams(s, &conn(), &all).await)
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_directory().call_list_teams(s, &conn(), &all).await
+        })
         .await;
     let t = t.unwrap();
     assert_eq!(
-        t.teams.iter().map(|t| (t.id, t.description.clone())).collect::<Vec<_>>(),
+        t.teams
+            .iter()
+            .map(|t| (t.id, t.description.clone()))
+            .collect::<Vec<_>>(),
         vec![(77, Some("First line support".to_string())), (78, None)]
     );
     let (cu, _) = host
-        .typed(&cfg, async |c, s| c.gorgias_connector_customers().call_get_customer(s, &conn(), 98768).await)
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_customers()
+                .call_get_customer(s, &conn(), 98768)
+                .await
+        })
         .await;
     let cu = cu.unwrap();
     assert_eq!(
@@ -382,7 +436,9 @@ async fn typed_exports_run_the_new_operations() {
         (98768, None, Some(""), Some("Max@Example.com"))
     );
     let (missing, _) = host
-        .typed(&cfg, async |c, s| c.gorgias_connector_customers().call_get_customer(s, &conn(), 1).await)
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_customers().call_get_customer(s, &conn(), 1).await
+        })
         .await;
     assert!(matches!(missing, Err(wit::Error::NotFound(_))), "{missing:?}");
     let tags = wit::AddTagsRequest {
@@ -390,7 +446,11 @@ async fn typed_exports_run_the_new_operations() {
         tag_ids: vec![],
     };
     let (removed, _) = host
-        .typed(&cfg, async |c, s| c.gorgias_connector_tickets().call_remove_ticket_tags(s, &conn(), 12345, &tags).await)
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_remove_ticket_tags(s, &conn(), 12345, &tags)
+                .await
+        })
         .await;
     assert_eq!(removed.unwrap(), true);
     let set = wit::AddTagsRequest {
@@ -398,7 +458,11 @@ async fn typed_exports_run_the_new_operations() {
         tag_ids: vec![11, 13],
     };
     let (replaced, _) = host
-        .typed(&cfg, async |c, s| c.gorgias_connector_tickets().call_set_ticket_tags(s, &conn(), 12346, &set).await)
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_set_ticket_tags(s, &conn(), 12346, &set)
+                .await
+        })
         .await;
     assert_eq!(replaced.unwrap(), true);
     assert_eq!(fake.ticket_tag_names(12346), vec!["vip", "shipping"]);
@@ -417,7 +481,10 @@ async fn typed_exports_run_the_new_operations() {
         ]
     );
     let b = bodies(&fake);
-    assert_eq!((b[7].clone(), b[8].clone()), (Some(json!({"ids": [13]})), Some(json!({"ids": [11, 13]}))));
+    assert_eq!(
+        (b[7].clone(), b[8].clone()),
+        (Some(json!({"ids": [13]})), Some(json!({"ids": [11, 13]})))
+    );
 }
 
 // ---- MCP ------------------------------------------------------------------------------
@@ -446,13 +513,48 @@ async fn mcp_tools_call_runs_each_new_operation_like_its_route() {
     let fake = FakeGorgias::start().await;
     let cfg = config_for(&fake);
     let cases = [
-        ("list-tags", json!({"search": "ship"}), json!({"tags": [{"id": 13, "name": "shipping", "description": "Shipping questions", "color": "#0693e3"}], "nextCursor": null}), "GET /api/tags?search=ship"),
-        ("list-views", json!({"limit": 1}), json!({"views": [j(VIEW_301)], "nextCursor": "cur-1"}), "GET /api/views?limit=1"),
-        ("list-users", json!({"search": "bot@"}), json!({"users": [{"id": 4569, "name": "Gorgias Bot", "firstname": "", "lastname": "", "email": "bot@gorgias.example", "role": "bot"}], "nextCursor": null}), "GET /api/users?search=bot%40"),
-        ("list-teams", json!({"limit": 1}), json!({"teams": [{"id": 77, "name": "Tier 1", "description": "First line support"}], "nextCursor": "cur-1"}), "GET /api/teams?limit=1"),
-        ("get-customer", json!({"customerId": 98766}), json!({"customer": {"id": 98766, "name": "Sam Lee", "firstname": "Sam", "lastname": "Lee", "email": "sam@example.org", "external_id": null, "created_datetime": "2024-12-01T09:00:00+00:00"}}), "GET /api/customers/98766"),
-        ("remove-ticket-tags", json!({"ticketId": 12346, "tagIds": [11]}), json!({"success": true}), "DELETE /api/tickets/12346/tags"),
-        ("set-ticket-tags", json!({"ticketId": 12347, "tagIds": [13]}), json!({"success": true}), "PUT /api/tickets/12347/tags"),
+        (
+            "list-tags",
+            json!({"search": "ship"}),
+            json!({"tags": [{"id": 13, "name": "shipping", "description": "Shipping questions", "color": "#0693e3"}], "nextCursor": null}),
+            "GET /api/tags?search=ship",
+        ),
+        (
+            "list-views",
+            json!({"limit": 1}),
+            json!({"views": [j(VIEW_301)], "nextCursor": "cur-1"}),
+            "GET /api/views?limit=1",
+        ),
+        (
+            "list-users",
+            json!({"search": "bot@"}),
+            json!({"users": [{"id": 4569, "name": "Gorgias Bot", "firstname": "", "lastname": "", "email": "bot@gorgias.example", "role": "bot"}], "nextCursor": null}),
+            "GET /api/users?search=bot%40",
+        ),
+        (
+            "list-teams",
+            json!({"limit": 1}),
+            json!({"teams": [{"id": 77, "name": "Tier 1", "description": "First line support"}], "nextCursor": "cur-1"}),
+            "GET /api/teams?limit=1",
+        ),
+        (
+            "get-customer",
+            json!({"customerId": 98766}),
+            json!({"customer": {"id": 98766, "name": "Sam Lee", "firstname": "Sam", "lastname": "Lee", "email": "sam@example.org", "external_id": null, "created_datetime": "2024-12-01T09:00:00+00:00"}}),
+            "GET /api/customers/98766",
+        ),
+        (
+            "remove-ticket-tags",
+            json!({"ticketId": 12346, "tagIds": [11]}),
+            json!({"success": true}),
+            "DELETE /api/tickets/12346/tags",
+        ),
+        (
+            "set-ticket-tags",
+            json!({"ticketId": 12347, "tagIds": [13]}),
+            json!({"success": true}),
+            "PUT /api/tickets/12347/tags",
+        ),
     ];
     for (name, args, expected, line) in cases {
         fake.clear_log();

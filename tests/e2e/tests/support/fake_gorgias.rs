@@ -228,13 +228,19 @@ impl FakeGorgias {
     /// The assignee user id of a ticket as the fake stores it (`None`: unassigned).
     pub fn assignee_user(&self, ticket: u64) -> Option<u64> {
         let s = self.state.lock().unwrap();
-        s.tickets.iter().find(|t| t["id"] == ticket).and_then(|t| t["assignee_user"]["id"].as_u64())
+        s.tickets
+            .iter()
+            .find(|t| t["id"] == ticket)
+            .and_then(|t| t["assignee_user"]["id"].as_u64())
     }
 
     /// The assignee team id of a ticket as the fake stores it (`None`: unassigned).
     pub fn assignee_team(&self, ticket: u64) -> Option<u64> {
         let s = self.state.lock().unwrap();
-        s.tickets.iter().find(|t| t["id"] == ticket).and_then(|t| t["assignee_team"]["id"].as_u64())
+        s.tickets
+            .iter()
+            .find(|t| t["id"] == ticket)
+            .and_then(|t| t["assignee_team"]["id"].as_u64())
     }
 
     /// Makes ticket updates answer 202 with no body.
@@ -408,11 +414,19 @@ fn refuse_params(q: &[(String, String)], allowed: &[&str]) -> Option<(u16, Optio
     if let Some((k, _)) = q.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
         let mut data = serde_json::Map::new();
         data.insert(k.clone(), json!(["Unknown field."]));
-        return Some((400, Some(json!({"error": {"msg": "Invalid query parameters", "data": data}}))));
+        return Some((
+            400,
+            Some(json!({"error": {"msg": "Invalid query parameters", "data": data}})),
+        ));
     }
     for (k, v) in q {
         if k == "limit" && !v.parse::<u32>().is_ok_and(|l| (1..=100).contains(&l)) {
-            return Some((400, Some(json!({"error": {"msg": "Invalid query parameters", "data": {"limit": ["Must be between 1 and 100."]}}}))));
+            return Some((
+                400,
+                Some(
+                    json!({"error": {"msg": "Invalid query parameters", "data": {"limit": ["Must be between 1 and 100."]}}}),
+                ),
+            ));
         }
     }
     None
@@ -428,7 +442,12 @@ fn refuse_order(q: &[(String, String)], allowed: &[&str]) -> Option<(u16, Option
 
 /// The `ids` of a ticket-tags body (`DELETE`/`PUT`), or the 400 Gorgias gives.
 fn tag_ids_body(body: &Value, require_one: bool) -> Result<Vec<u64>, (u16, Option<Value>)> {
-    let bad = |m: &str| (400, Some(json!({"error": {"msg": "Invalid data", "data": {"ids": [m]}}})));
+    let bad = |m: &str| {
+        (
+            400,
+            Some(json!({"error": {"msg": "Invalid data", "data": {"ids": [m]}}})),
+        )
+    };
     let Some(obj) = body.as_object() else {
         return Err(bad("A JSON object body is required."));
     };
@@ -439,7 +458,10 @@ fn tag_ids_body(body: &Value, require_one: bool) -> Result<Vec<u64>, (u16, Optio
     }
     if obj.contains_key("names") {
         // The connector resolves names itself; what Gorgias does with names here is undocumented.
-        return Err((400, Some(json!({"error": {"msg": "fake: names are not supported here"}}))));
+        return Err((
+            400,
+            Some(json!({"error": {"msg": "fake: names are not supported here"}})),
+        ));
     }
     match obj.get("ids") {
         Some(Value::Array(a)) if a.iter().all(|v| v.as_u64().is_some()) && (!require_one || !a.is_empty()) => {
@@ -737,7 +759,10 @@ impl State {
                 // `null` (or `{"id": null}`) unassigns; absent leaves the assignee.
                 match body.get("assignee_user") {
                     Some(u) if u.is_null() || u["id"].is_null() => t["assignee_user"] = Value::Null,
-                    Some(u) => t["assignee_user"] = json!({"id": u["id"], "email": "other@yourstore.com", "name": "Other Agent"}),
+                    Some(u) => {
+                        t["assignee_user"] =
+                            json!({"id": u["id"], "email": "other@yourstore.com", "name": "Other Agent"})
+                    }
                     None => {}
                 }
                 match body.get("assignee_team") {
@@ -924,8 +949,17 @@ impl State {
             }
             ("GET", ["api", "customers"]) => {
                 let allowed = [
-                    "email", "external_id", "name", "language", "timezone", "view_id", "channel_type",
-                    "channel_address", "order_by", "limit", "cursor",
+                    "email",
+                    "external_id",
+                    "name",
+                    "language",
+                    "timezone",
+                    "view_id",
+                    "channel_type",
+                    "channel_address",
+                    "order_by",
+                    "limit",
+                    "cursor",
                 ];
                 if let Some(refusal) = refuse_params(&q, &allowed) {
                     return refusal;
@@ -933,7 +967,12 @@ impl State {
                 let get = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
                 let (email, ctype, caddr) = (get("email"), get("channel_type"), get("channel_address"));
                 if caddr.is_some() && ctype.is_none() {
-                    return (400, Some(json!({"error": {"msg": "Invalid query parameters", "data": {"channel_type": ["Required with channel_address."]}}})));
+                    return (
+                        400,
+                        Some(
+                            json!({"error": {"msg": "Invalid query parameters", "data": {"channel_type": ["Required with channel_address."]}}}),
+                        ),
+                    );
                 }
                 // `email`: the primary address, exact (case-sensitive here: Gorgias
                 // documents no case folding). Channels: any non-deleted one of the type.
@@ -982,7 +1021,14 @@ impl State {
             }
             ("GET", ["api", "users"]) => {
                 let allowed = [
-                    "search", "email", "external_id", "roles", "available_first", "order_by", "limit", "cursor",
+                    "search",
+                    "email",
+                    "external_id",
+                    "roles",
+                    "available_first",
+                    "order_by",
+                    "limit",
+                    "cursor",
                 ];
                 if let Some(refusal) = refuse_params(&q, &allowed) {
                     return refusal;
