@@ -345,8 +345,11 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     );
 
     let v = ok(&call("/get-ticket-messages", r#"{"ticketId": 12345, "limit": 50}"#));
-    assert_eq!(fake.lines(), vec!["GET /api/messages?ticket_id=12345&limit=50"]);
-    // The two seeded messages come first (newest first), then the two just written.
+    assert_eq!(
+        fake.lines(),
+        vec!["GET /api/messages?ticket_id=12345&order_by=created_datetime%3Aasc&limit=50"]
+    );
+    // Oldest first: the two seeded messages, then the two just written.
     let msgs = v["messages"].as_array().unwrap();
     assert!(msgs.iter().any(|m| m["id"] == 5001
         && m["sender_type"] == "customer"
