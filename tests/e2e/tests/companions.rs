@@ -2,6 +2,7 @@
 //! built component under wasmtime → the fake Gorgias, on the HTTP routes, the
 //! typed WIT exports and MCP `tools/call`, checking the exact upstream
 //! requests and the exact answers.
+#![allow(clippy::unwrap_used, reason = "test code: a failed unwrap is a failed test")]
 mod support;
 
 use bytes::Bytes;
@@ -452,7 +453,7 @@ async fn typed_exports_run_the_new_operations() {
                 .await
         })
         .await;
-    assert_eq!(removed.unwrap(), true);
+    assert!(removed.unwrap());
     let set = wit::AddTagsRequest {
         tag_names: vec![],
         tag_ids: vec![11, 13],
@@ -464,7 +465,7 @@ async fn typed_exports_run_the_new_operations() {
                 .await
         })
         .await;
-    assert_eq!(replaced.unwrap(), true);
+    assert!(replaced.unwrap());
     assert_eq!(fake.ticket_tag_names(12346), vec!["vip", "shipping"]);
     assert_eq!(
         fake.lines(),
