@@ -86,8 +86,9 @@ test('find-customer-by-email returns customer records, or an empty list', () => 
 test('get-ticket-messages returns nested records: attachments, option<bool>, u64 sizes', () => {
   const page = tickets.getTicketMessages(conn, 12345n, { limit: 2 });
   assert.equal(page.nextCursor, undefined);
-  assert.deepEqual(page.messages.map((m) => m.id), [5002n, 5001n]);
-  const [note, first] = page.messages;
+  // Oldest first (order_by=created_datetime:asc).
+  assert.deepEqual(page.messages.map((m) => m.id), [5001n, 5002n]);
+  const [first, note] = page.messages;
   assert.equal(note.channel, 'internal-note');
   assert.equal(note.public, false);
   assert.equal(note.fromAgent, true);

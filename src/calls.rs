@@ -87,11 +87,21 @@ pub fn run<T: Transport>(
     ops::visit(op.name, run).unwrap_or_else(|| Err(Error::invalid("operation", format!("no operation {}", op.name))))
 }
 
+/// Reads [`Operation::DESTRUCTIVE`] of the visited operation.
+struct Destructive;
+
+impl ops::Visit for Destructive {
+    type Out = bool;
+    fn visit<O: ops::Operation>(self) -> bool {
+        O::DESTRUCTIVE
+    }
+}
+
 /// The MCP `ToolAnnotations` of an operation.
 pub fn annotations(op: &Spec) -> Value {
     let mut a = json!({"title": op.title, "readOnlyHint": op.read_only, "openWorldHint": true});
     if !op.read_only {
-        a["destructiveHint"] = false.into();
+        a["destructiveHint"] = ops::visit(op.name, Destructive).unwrap_or(false).into();
         a["idempotentHint"] = op.idempotent.into();
     }
     a
@@ -150,6 +160,29 @@ impl<T: Transport> Tools for RegistryTools<'_, T> {
 mod tests {
     use super::*;
     use crate::client::tests::Scripted;
+
+    #[test]
+    fn only_set_ticket_tags_is_destructive_and_queries_carry_no_write_hints() {
+        let hints = |name: &str| annotations(catalog::operation(name).unwrap());
+        assert_eq!(
+            hints("set-ticket-tags"),
+            json!({"title": "Set Ticket Tags", "readOnlyHint": false, "openWorldHint": true, "destructiveHint": true, "idempotentHint": true})
+        );
+        assert_eq!(
+            hints("remove-ticket-tags"),
+            json!({"title": "Remove Ticket Tags", "readOnlyHint": false, "openWorldHint": true, "destructiveHint": false, "idempotentHint": true})
+        );
+        assert_eq!(
+            hints("list-users"),
+            json!({"title": "List Users", "readOnlyHint": true, "openWorldHint": true})
+        );
+        let destructive: Vec<&str> = catalog::OPERATIONS
+            .iter()
+            .filter(|o| annotations(o)["destructiveHint"] == true)
+            .map(|o| o.name)
+            .collect();
+        assert_eq!(destructive, ["set-ticket-tags"]);
+    }
 
     fn cfg(read_only: bool) -> Config {
         Config {
@@ -256,7 +289,12 @@ mod tests {
                 "search-tickets",
                 "get-ticket-messages",
                 "list-ticket-tags",
-                "find-customer-by-email"
+                "find-customer-by-email",
+                "list-tags",
+                "list-views",
+                "list-users",
+                "list-teams",
+                "get-customer"
             ]
         );
         assert_eq!(

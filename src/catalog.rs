@@ -410,15 +410,20 @@ pub fn reply_channel(g: &mut SchemaGenerator) -> Schema {
     s
 }
 
-/// The pattern of `orderBy` (`<field>:<asc|desc>`).
-pub const ORDER_BY_PATTERN: &str = "^[a-z_]+:(asc|desc)$";
+/// search-tickets' optional `orderBy`: the four orders Gorgias accepts.
+pub fn opt_ticket_order(_: &mut SchemaGenerator) -> Schema {
+    one_of_strings(crate::tickets::TICKET_ORDERS)
+}
 
-/// An optional `orderBy`.
-pub fn opt_order_by(_: &mut SchemaGenerator) -> Schema {
-    any_of(vec![
-        typed("string", &[("pattern", ORDER_BY_PATTERN.into())]),
-        null_schema(),
-    ])
+/// get-ticket-messages' optional `orderBy`.
+pub fn opt_message_order(_: &mut SchemaGenerator) -> Schema {
+    one_of_strings(crate::messages::MESSAGE_ORDERS)
+}
+
+/// An optional ID where `null` means "clear it" (update-ticket's assignees):
+/// the same values as [`opt_id`]; the description says what `null` does.
+pub fn nullable_id(g: &mut SchemaGenerator) -> Schema {
+    opt_id(g)
 }
 
 /// A string with at least one character that is not whitespace.
@@ -426,10 +431,11 @@ pub fn non_blank() -> Value {
     typed("string", &[("pattern", format!("[^{UNICODE_WS}]").into())])
 }
 
-/// Optional tag names (`null` = none): each not blank, at most 255 characters.
+/// Optional tag names (`null` = none): each not blank, at most 256
+/// characters (Gorgias's `maxLength`).
 pub fn opt_tag_names(_: &mut SchemaGenerator) -> Schema {
     let mut item = non_blank();
-    item["maxLength"] = 255.into();
+    item["maxLength"] = crate::tags::MAX_TAG_NAME_CHARS.into();
     any_of(vec![
         typed("array", &[("items", item), ("maxItems", 100.into())]),
         null_schema(),
@@ -458,7 +464,13 @@ fn push(schema: &mut Schema, key: &str, rule: Value) {
 /// Adds "at least one of `fields` is given as `each`" (an `anyOf` of
 /// `required`), to an `allOf` so that several rules can stand together.
 pub fn at_least_one(schema: &mut Schema, fields: &[&str], each: &Value) {
-    let options: Vec<Value> = fields.iter().map(|f| given(f, each.clone())).collect();
+    let options: Vec<(&str, Value)> = fields.iter().map(|f| (*f, each.clone())).collect();
+    at_least_one_of(schema, &options);
+}
+
+/// Adds "at least one of these fields is given, each as its own schema".
+pub fn at_least_one_of(schema: &mut Schema, fields: &[(&str, Value)]) {
+    let options: Vec<Value> = fields.iter().map(|(f, each)| given(f, each.clone())).collect();
     let mut m = Map::new();
     m.insert("anyOf".into(), Value::Array(options));
     push(schema, "allOf", Value::Object(m));
@@ -669,7 +681,7 @@ mod tests {
         let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 10);
+        assert_eq!(names.len(), 17);
         for o in OPERATIONS {
             assert!(
                 o.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
@@ -718,7 +730,7 @@ mod tests {
         );
         assert_eq!(
             s["properties"]["orderBy"]["anyOf"][0],
-            json!({"type": "string", "pattern": ORDER_BY_PATTERN})
+            json!({"type": "string", "enum": crate::tickets::TICKET_ORDERS})
         );
         let s = operation("create-ticket").unwrap().input_schema();
         assert_eq!(s["required"], json!(["channel", "customerId", "fromAgent"]));
@@ -734,7 +746,7 @@ mod tests {
             s["properties"]["tagIds"]["description"],
             "IDs of existing tags to add. Provide tagNames, tagIds, or both"
         );
-        assert_eq!(s["properties"]["tagNames"]["anyOf"][0]["items"]["maxLength"], 255);
+        assert_eq!(s["properties"]["tagNames"]["anyOf"][0]["items"]["maxLength"], 256);
     }
 
     /// Every schema, everywhere: no type lists (nullable is `anyOf` with
@@ -957,6 +969,25 @@ mod tests {
     }
 
     #[test]
+    fn update_ticket_assignees_are_nullable_in_the_schema() {
+        let s = operation("update-ticket").unwrap().input_schema();
+        for field in ["assigneeUserId", "assigneeTeamId"] {
+            let options = s["properties"][field]["anyOf"].as_array().unwrap();
+            assert_eq!(options.last(), Some(&json!({"type": "null"})), "{field}");
+            assert!(
+                s["properties"][field]["description"]
+                    .as_str()
+                    .unwrap()
+                    .contains("null unassigns")
+            );
+        }
+        // `null` alone is a change (it unassigns), so the at-least-one rule takes it.
+        check_schema(&json!({"ticketId": 1, "assigneeUserId": null}), &s, "$").unwrap();
+        assert!(check_schema(&json!({"ticketId": 1, "assigneeUserId": 0}), &s, "$").is_err());
+        assert!(check_schema(&json!({"ticketId": 1, "status": null}), &s, "$").is_err());
+    }
+
+    #[test]
     fn read_only_mode_hides_and_refuses_mutations() {
         let ro: Vec<&str> = available(true).map(|o| o.name).collect();
         assert_eq!(
@@ -966,10 +997,15 @@ mod tests {
                 "search-tickets",
                 "get-ticket-messages",
                 "list-ticket-tags",
-                "find-customer-by-email"
+                "find-customer-by-email",
+                "list-tags",
+                "list-views",
+                "list-users",
+                "list-teams",
+                "get-customer"
             ]
         );
-        assert_eq!(available(false).count(), 10);
+        assert_eq!(available(false).count(), 17);
         let update = operation("update-ticket").unwrap();
         assert_eq!(check_allowed(update, true).unwrap_err().code(), "configuration");
         assert!(check_allowed(update, false).is_ok());

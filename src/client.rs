@@ -77,6 +77,8 @@ pub enum Method {
     Post,
     /// PUT
     Put,
+    /// DELETE (with a JSON body: `DELETE /api/tickets/{id}/tags`)
+    Delete,
 }
 
 impl Method {
@@ -86,6 +88,7 @@ impl Method {
             Method::Get => "GET",
             Method::Post => "POST",
             Method::Put => "PUT",
+            Method::Delete => "DELETE",
         }
     }
 }

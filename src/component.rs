@@ -29,7 +29,7 @@ mod bindings {
 
 bindings::export!(Component with_types_in bindings);
 
-use bindings::exports::gorgias::connector::{customers, tickets, types as wit};
+use bindings::exports::gorgias::connector::{customers, directory, tickets, types as wit};
 use wasi::http::types::{
     ErrorCode, FieldSizePayload, Fields, HeaderError, IncomingBody, IncomingRequest, Method as WasiMethod,
     OutgoingBody, OutgoingRequest, OutgoingResponse, RequestOptions, ResponseOutparam, Scheme as WasiScheme,
@@ -202,6 +202,7 @@ impl WasiTransport {
             Method::Get => WasiMethod::Get,
             Method::Post => WasiMethod::Post,
             Method::Put => WasiMethod::Put,
+            Method::Delete => WasiMethod::Delete,
         };
         let scheme = match req.scheme {
             Scheme::Http => WasiScheme::Http,
@@ -596,8 +597,9 @@ impl tickets::Guest for Component {
             ticket_id,
             status: r.status,
             priority: r.priority,
-            assignee_user_id: r.assignee_user_id,
-            assignee_team_id: r.assignee_team_id,
+            // The 0.1 WIT record cannot say "unassign": `none` leaves the assignee.
+            assignee_user_id: r.assignee_user_id.map(Some),
+            assignee_team_id: r.assignee_team_id.map(Some),
             subject: r.subject,
         };
         let t = with_client(conn, op)?;
@@ -658,6 +660,8 @@ impl tickets::Guest for Component {
             ticket_id,
             limit: r.limit,
             cursor: r.cursor,
+            // Oldest first; `order-by` is not in the 0.1 WIT record (route/MCP only).
+            order_by: None,
         };
         let p = with_client(conn, op)?;
         Ok(wit::MessagePage {
@@ -668,15 +672,7 @@ impl tickets::Guest for Component {
 
     fn list_ticket_tags(conn: wit::Connection, ticket_id: u64) -> Result<Vec<wit::Tag>, wit::Error> {
         let tags = with_client(conn, ops::ListTicketTags { ticket_id })?.tags;
-        Ok(tags
-            .into_iter()
-            .map(|t| wit::Tag {
-                id: t.id,
-                name: t.name,
-                description: t.description,
-                color: t.color,
-            })
-            .collect())
+        Ok(tags.into_iter().map(tag).collect())
     }
 
     fn add_ticket_tags(conn: wit::Connection, ticket_id: u64, r: wit::AddTagsRequest) -> Result<bool, wit::Error> {
@@ -687,22 +683,136 @@ impl tickets::Guest for Component {
         };
         with_client(conn, op).map(|s| s.success)
     }
+
+    fn remove_ticket_tags(conn: wit::Connection, ticket_id: u64, r: wit::AddTagsRequest) -> Result<bool, wit::Error> {
+        let op = ops::RemoveTicketTags {
+            ticket_id,
+            tag_names: r.tag_names,
+            tag_ids: r.tag_ids,
+        };
+        with_client(conn, op).map(|s| s.success)
+    }
+
+    fn set_ticket_tags(conn: wit::Connection, ticket_id: u64, r: wit::AddTagsRequest) -> Result<bool, wit::Error> {
+        let op = ops::SetTicketTags {
+            ticket_id,
+            tag_names: r.tag_names,
+            tag_ids: r.tag_ids,
+        };
+        with_client(conn, op).map(|s| s.success)
+    }
+}
+
+fn tag(t: model::Tag) -> wit::Tag {
+    wit::Tag {
+        id: t.id,
+        name: t.name,
+        description: t.description,
+        color: t.color,
+    }
+}
+
+fn customer(c: model::Customer) -> wit::Customer {
+    wit::Customer {
+        id: c.id,
+        name: c.name,
+        firstname: c.firstname,
+        lastname: c.lastname,
+        email: c.email,
+        external_id: c.external_id,
+        created_datetime: c.created_datetime,
+    }
+}
+
+impl directory::Guest for Component {
+    fn list_tags(conn: wit::Connection, r: wit::ListRequest) -> Result<wit::TagPage, wit::Error> {
+        let op = ops::ListTags {
+            search: r.search,
+            limit: r.limit,
+            cursor: r.cursor,
+        };
+        let p = with_client(conn, op)?;
+        Ok(wit::TagPage {
+            tags: p.tags.into_iter().map(tag).collect(),
+            next_cursor: p.next_cursor,
+        })
+    }
+
+    fn list_views(conn: wit::Connection, r: wit::PageRequest) -> Result<wit::ViewPage, wit::Error> {
+        let op = ops::ListViews {
+            limit: r.limit,
+            cursor: r.cursor,
+        };
+        let p = with_client(conn, op)?;
+        Ok(wit::ViewPage {
+            views: p
+                .views
+                .into_iter()
+                .map(|v| wit::View {
+                    id: v.id,
+                    name: v.name,
+                    category: v.category,
+                    visibility: v.visibility,
+                    slug: v.slug,
+                    deactivated_datetime: v.deactivated_datetime,
+                })
+                .collect(),
+            next_cursor: p.next_cursor,
+        })
+    }
+
+    fn list_users(conn: wit::Connection, r: wit::ListRequest) -> Result<wit::UserPage, wit::Error> {
+        let op = ops::ListUsers {
+            search: r.search,
+            limit: r.limit,
+            cursor: r.cursor,
+        };
+        let p = with_client(conn, op)?;
+        Ok(wit::UserPage {
+            users: p
+                .users
+                .into_iter()
+                .map(|u| wit::User {
+                    id: u.id,
+                    name: u.name,
+                    firstname: u.firstname,
+                    lastname: u.lastname,
+                    email: u.email,
+                    role: u.role,
+                })
+                .collect(),
+            next_cursor: p.next_cursor,
+        })
+    }
+
+    fn list_teams(conn: wit::Connection, r: wit::PageRequest) -> Result<wit::TeamPage, wit::Error> {
+        let op = ops::ListTeams {
+            limit: r.limit,
+            cursor: r.cursor,
+        };
+        let p = with_client(conn, op)?;
+        Ok(wit::TeamPage {
+            teams: p
+                .teams
+                .into_iter()
+                .map(|t| wit::Team {
+                    id: t.id,
+                    name: t.name,
+                    description: t.description,
+                })
+                .collect(),
+            next_cursor: p.next_cursor,
+        })
+    }
 }
 
 impl customers::Guest for Component {
     fn find_customer_by_email(conn: wit::Connection, email: String) -> Result<Vec<wit::Customer>, wit::Error> {
         let list = with_client(conn, ops::FindCustomerByEmail { email })?.customers;
-        Ok(list
-            .into_iter()
-            .map(|c| wit::Customer {
-                id: c.id,
-                name: c.name,
-                firstname: c.firstname,
-                lastname: c.lastname,
-                email: c.email,
-                external_id: c.external_id,
-                created_datetime: c.created_datetime,
-            })
-            .collect())
+        Ok(list.into_iter().map(customer).collect())
+    }
+
+    fn get_customer(conn: wit::Connection, customer_id: u64) -> Result<wit::Customer, wit::Error> {
+        with_client(conn, ops::GetCustomer { customer_id }).map(|a| customer(a.customer))
     }
 }

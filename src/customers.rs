@@ -1,12 +1,13 @@
-//! Customers: finding them by email. The operation is its input type, its
-//! [`Operation`] entry, the Gorgias request it builds and the mapping of the
-//! answer.
+//! Customers: finding them by email and reading one by ID. Each operation is
+//! its input type, its [`Operation`] entry, the Gorgias requests it builds
+//! and the mapping of the answer.
 
 use crate::catalog::{self, Operation as Spec};
 use crate::client::{ApiRequest, Client, Transport};
 use crate::error::Error;
 use crate::model::{self, Customer};
 use crate::ops::*;
+use crate::params::id as id_field;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -31,10 +32,10 @@ impl Operation for FindCustomerByEmail {
     const SPEC: &'static Spec = &Spec {
         name: "find-customer-by-email",
         title: "Find Customer by Email",
-        description: "Look up Gorgias customers by their email address.",
+        description: "Look up Gorgias customers by their email address (the primary address first, then the customers' email channels).",
         read_only: true,
         idempotent: true,
-        endpoint: "GET /api/customers?email=",
+        endpoint: "GET /api/customers?email=, then GET /api/customers?channel_type=email&channel_address=",
         example: r#"{"email": "customer@example.com"}"#,
         schemas: schemas::<Self>(),
     };
@@ -46,7 +47,7 @@ impl Operation for FindCustomerByEmail {
 
 // ---- 10. find-customer-by-email ----------------------------------------------
 
-/// `GET /api/customers?email=…`.
+/// `GET /api/customers?email=…` (the primary address).
 pub fn find_customer_request(email: &str) -> Result<ApiRequest, Error> {
     check_non_empty("email", email)?;
     check_email("email", Some(email.trim()))?;
@@ -56,7 +57,83 @@ pub fn find_customer_request(email: &str) -> Result<ApiRequest, Error> {
     ))
 }
 
-/// Runs find-customer-by-email.
+/// `GET /api/customers?channel_type=email&channel_address=…` (any email channel).
+pub fn find_customer_by_channel_request(email: &str) -> ApiRequest {
+    ApiRequest::get(
+        "/api/customers",
+        vec![
+            ("channel_type".into(), "email".into()),
+            ("channel_address".into(), email.into()),
+        ],
+    )
+}
+
+/// Runs find-customer-by-email: `?email=` matches the primary address only,
+/// so when it finds none the address is looked up among the customers' email
+/// channels; when that finds none either and the address has ASCII
+/// upper-case letters, both are tried once more with them in lower case. At
+/// most four calls.
 pub fn find_customer_by_email<T: Transport>(c: &mut Client<T>, email: &str) -> Result<Vec<Customer>, Error> {
-    c.call(&find_customer_request(email)?, model::parse_customers)
+    let first = find_customer_request(email)?;
+    let email = email.trim();
+    // ASCII only: `to_lowercase` links Unicode's case tables (~18 KB of the
+    // component) for addresses that are ASCII in practice.
+    let lower = email.to_ascii_lowercase();
+    let mut tries = vec![email];
+    if lower != email {
+        tries.push(&lower);
+    }
+    for (i, addr) in tries.into_iter().enumerate() {
+        let by_primary = if i == 0 {
+            first.clone()
+        } else {
+            find_customer_request(addr)?
+        };
+        let found = c.call(&by_primary, model::parse_customers)?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+        let found = c.call(&find_customer_by_channel_request(addr), model::parse_customers)?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// Input of get-customer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetCustomer {
+    /// The customer.
+    #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "The Gorgias customer ID")]
+    pub customer_id: u64,
+}
+
+/// What get-customer answers: `{"customer": {...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CustomerAnswer {
+    /// The customer.
+    pub customer: Customer,
+}
+
+impl Operation for GetCustomer {
+    const SPEC: &'static Spec = &Spec {
+        name: "get-customer",
+        title: "Get Customer",
+        description: "Retrieve a single Gorgias customer by ID (e.g. a ticket's customer_id).",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/customers/{id}",
+        example: r#"{"customerId": 98765}"#,
+        schemas: schemas::<Self>(),
+    };
+    type Output = CustomerAnswer;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<CustomerAnswer, Error> {
+        check_id("customerId", self.customer_id)?;
+        let r = ApiRequest::get(format!("/api/customers/{}", self.customer_id), vec![]);
+        c.call(&r, model::parse_customer)
+            .map(|customer| CustomerAnswer { customer })
+    }
 }

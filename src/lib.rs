@@ -1,12 +1,13 @@
 //! # gorgias-connector
 //!
-//! A Gorgias helpdesk connector as a WebAssembly component: ten typed WIT
-//! functions (`wit/`) and the same ten operations as `POST /<operation>`
-//! routes on `wasi:http/incoming-handler`.
+//! A Gorgias helpdesk connector as a WebAssembly component: seventeen typed
+//! WIT functions (`wit/`) and the same seventeen operations as
+//! `POST /<operation>` routes on `wasi:http/incoming-handler`.
 //!
 //! ## Design decisions
 //! - **One declaration per operation.** Each operation is a type in the file
-//!   of its resource ([`tickets`], [`messages`], [`tags`], [`customers`]): its
+//!   of its resource ([`tickets`], [`messages`], [`tags`], [`customers`],
+//!   [`views`], [`users`], [`teams`]): its
 //!   input (the route body, strict serde), its catalog entry, the Gorgias
 //!   requests it builds and the mapping of the answers into its output. The
 //!   registry in [`ops`] lists the types; the route dispatch, the listing, the
@@ -61,8 +62,11 @@ pub mod redirect;
 pub mod resend;
 pub mod router;
 pub mod tags;
+pub mod teams;
 pub mod tickets;
 pub mod tools;
+pub mod users;
+pub mod views;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

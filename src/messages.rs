@@ -111,7 +111,18 @@ pub struct GetTicketMessages {
     /// Cursor.
     #[schemars(description = "Pagination cursor from a prior response")]
     pub cursor: Option<String>,
+    /// `created_datetime:asc` (the default: the thread oldest first) or
+    /// `created_datetime:desc`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "catalog::opt_message_order",
+        description = "Message order: \"created_datetime:asc\" (default, oldest first) or \"created_datetime:desc\". Send the same orderBy with a cursor"
+    )]
+    pub order_by: Option<String>,
 }
+
+/// The orders `GET /api/messages` accepts; the first is the connector's default.
+pub const MESSAGE_ORDERS: &[&str] = &["created_datetime:asc", "created_datetime:desc"];
 
 // ---- 5. reply-to-ticket ------------------------------------------------------
 
@@ -219,7 +230,14 @@ impl GetTicketMessages {
     pub fn request(&self) -> Result<ApiRequest, Error> {
         check_id("ticketId", self.ticket_id)?;
         check_limit(self.limit)?;
-        let mut q = vec![("ticket_id".to_string(), self.ticket_id.to_string())];
+        check_one_of("orderBy", self.order_by.as_deref(), MESSAGE_ORDERS)?;
+        // Gorgias defaults to newest first; the spec calls the answer the
+        // conversation thread, so the connector asks for oldest first.
+        let order = self.order_by.as_deref().unwrap_or(MESSAGE_ORDERS[0]);
+        let mut q = vec![
+            ("ticket_id".to_string(), self.ticket_id.to_string()),
+            ("order_by".to_string(), order.to_string()),
+        ];
         if let Some(l) = self.limit {
             q.push(("limit".into(), l.to_string()));
         }
@@ -273,7 +291,7 @@ impl Operation for GetTicketMessages {
     const SPEC: &'static Spec = &Spec {
         name: "get-ticket-messages",
         title: "Get Ticket Messages",
-        description: "Retrieve the messages (conversation thread) for a Gorgias ticket.",
+        description: "Retrieve the messages (conversation thread) for a Gorgias ticket, oldest first unless orderBy says otherwise.",
         read_only: true,
         idempotent: true,
         endpoint: "GET /api/messages?ticket_id={id}",

@@ -241,6 +241,114 @@ pub struct Tag {
     pub color: Option<String>,
 }
 
+/// A page of tags (`GET /api/tags`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TagPage {
+    /// The tags.
+    #[schemars(description = "The account's tags")]
+    pub tags: Vec<Tag>,
+    /// `meta.next_cursor`.
+    #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
+    pub next_cursor: Option<String>,
+}
+
+/// A saved view (what `search-tickets`'s `viewId` names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct View {
+    /// View ID.
+    #[schemars(description = "The view ID (search-tickets' viewId)")]
+    pub id: u64,
+    /// Name.
+    #[schemars(description = "The view name")]
+    pub name: Option<String>,
+    /// `user` for user-created views; other values pass through.
+    #[schemars(description = "The view category (user for user-created views)")]
+    pub category: Option<String>,
+    /// `public`, `shared` or `private`.
+    #[schemars(description = "public, shared or private")]
+    pub visibility: Option<String>,
+    /// URL slug.
+    #[schemars(description = "The view's URL slug")]
+    pub slug: Option<String>,
+    /// Set when Gorgias deactivated the view (e.g. a tag it used was deleted).
+    #[schemars(description = "When Gorgias deactivated the view (null while it is active)")]
+    pub deactivated_datetime: Option<String>,
+}
+
+/// A page of views.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ViewPage {
+    /// The views.
+    #[schemars(description = "The ticket views")]
+    pub views: Vec<View>,
+    /// `meta.next_cursor` (`None` for a bare array).
+    #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
+    pub next_cursor: Option<String>,
+}
+
+/// A helpdesk user (agent, admin, bot, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct User {
+    /// User ID (what `senderUserId` and `assigneeUserId` take).
+    #[schemars(description = "The user ID (senderUserId, assigneeUserId)")]
+    pub id: u64,
+    /// Full name.
+    #[schemars(description = "The user's full name")]
+    pub name: Option<String>,
+    /// First name.
+    #[schemars(description = "The user's first name")]
+    pub firstname: Option<String>,
+    /// Last name.
+    #[schemars(description = "The user's last name")]
+    pub lastname: Option<String>,
+    /// Email.
+    #[schemars(description = "The user's email address")]
+    pub email: Option<String>,
+    /// `role.name` (`admin`, `agent`, `basic-agent`, `bot`, ...), or a bare string.
+    #[schemars(description = "The user's role (admin, agent, basic-agent, bot, ...)")]
+    pub role: Option<String>,
+}
+
+/// A page of users.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct UserPage {
+    /// The users.
+    #[schemars(description = "The helpdesk users")]
+    pub users: Vec<User>,
+    /// `meta.next_cursor` (`None` for a bare array).
+    #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
+    pub next_cursor: Option<String>,
+}
+
+/// A team (what `assigneeTeamId` takes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Team {
+    /// Team ID.
+    #[schemars(description = "The team ID (assigneeTeamId)")]
+    pub id: u64,
+    /// Name.
+    #[schemars(description = "The team name")]
+    pub name: Option<String>,
+    /// Description.
+    #[schemars(description = "The team description")]
+    pub description: Option<String>,
+}
+
+/// A page of teams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TeamPage {
+    /// The teams.
+    #[schemars(description = "The teams")]
+    pub teams: Vec<Team>,
+    /// `meta.next_cursor` (`None` for a bare array).
+    #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
+    pub next_cursor: Option<String>,
+}
+
 /// A customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Customer {
@@ -348,6 +456,47 @@ struct WireCustomer {
     #[serde(default, deserialize_with = "lenient_string")]
     external_id: Option<String>,
     created_datetime: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireView {
+    id: u64,
+    name: Option<String>,
+    category: Option<String>,
+    visibility: Option<String>,
+    slug: Option<String>,
+    deactivated_datetime: Option<String>,
+}
+
+/// `role` is `{"name": ...}` in the docs and the recordings; a bare string
+/// is read too, anything else counts as absent.
+fn role_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Object(mut o) => match o.remove("name") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+#[derive(Deserialize)]
+struct WireUser {
+    id: u64,
+    name: Option<String>,
+    firstname: Option<String>,
+    lastname: Option<String>,
+    email: Option<String>,
+    #[serde(default, deserialize_with = "role_name")]
+    role: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireTeam {
+    id: u64,
+    name: Option<String>,
+    description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -553,8 +702,11 @@ impl From<WireMessage> for Message {
         Message {
             id: m.id,
             ticket_id: m.ticket_id,
-            // Internal notes are never public, whatever the field says.
-            public: m.public.unwrap_or(m.channel != "internal-note"),
+            // Internal notes are never public, whatever the field says: Gorgias
+            // documents them as "not public" and "not sent/shared with your
+            // customers" (the TicketMessage object); other messages trust
+            // `public` (absent: public).
+            public: m.channel != "internal-note" && m.public.unwrap_or(true),
             channel: m.channel,
             via: m.via,
             from_agent,
@@ -659,6 +811,77 @@ pub fn parse_tag(body: &[u8]) -> Result<Tag, String> {
     decode::<WireTag>(body).map(Tag::from)
 }
 
+/// `GET /api/tags` → [`TagPage`].
+pub fn parse_tag_page(body: &[u8]) -> Result<TagPage, String> {
+    let list = decode::<ListAnswer<WireTag>>(body)?;
+    Ok(TagPage {
+        tags: list.items.into_iter().map(Tag::from).collect(),
+        next_cursor: list.next_cursor,
+    })
+}
+
+/// `GET /api/views` → [`ViewPage`] (either list shape).
+pub fn parse_view_page(body: &[u8]) -> Result<ViewPage, String> {
+    let list = decode::<ListAnswer<WireView>>(body)?;
+    Ok(ViewPage {
+        views: list
+            .items
+            .into_iter()
+            .map(|v| View {
+                id: v.id,
+                name: v.name,
+                category: v.category,
+                visibility: v.visibility,
+                slug: v.slug,
+                deactivated_datetime: v.deactivated_datetime,
+            })
+            .collect(),
+        next_cursor: list.next_cursor,
+    })
+}
+
+/// `GET /api/users` → [`UserPage`] (either list shape).
+pub fn parse_user_page(body: &[u8]) -> Result<UserPage, String> {
+    let list = decode::<ListAnswer<WireUser>>(body)?;
+    Ok(UserPage {
+        users: list
+            .items
+            .into_iter()
+            .map(|u| User {
+                id: u.id,
+                name: u.name,
+                firstname: u.firstname,
+                lastname: u.lastname,
+                email: u.email,
+                role: u.role,
+            })
+            .collect(),
+        next_cursor: list.next_cursor,
+    })
+}
+
+/// `GET /api/teams` → [`TeamPage`] (either list shape).
+pub fn parse_team_page(body: &[u8]) -> Result<TeamPage, String> {
+    let list = decode::<ListAnswer<WireTeam>>(body)?;
+    Ok(TeamPage {
+        teams: list
+            .items
+            .into_iter()
+            .map(|t| Team {
+                id: t.id,
+                name: t.name,
+                description: t.description,
+            })
+            .collect(),
+        next_cursor: list.next_cursor,
+    })
+}
+
+/// `GET /api/customers/{id}` → [`Customer`].
+pub fn parse_customer(body: &[u8]) -> Result<Customer, String> {
+    decode::<WireCustomer>(body).map(Customer::from)
+}
+
 /// `GET /api/customers` → customers.
 pub fn parse_customers(body: &[u8]) -> Result<Vec<Customer>, String> {
     Ok(decode::<ListAnswer<WireCustomer>>(body)?
@@ -749,6 +972,60 @@ mod tests {
             ),
             ("internal-note", false, Some("user"), 0)
         );
+    }
+
+    #[test]
+    fn internal_notes_are_never_public_whatever_the_field_says() {
+        let note =
+            parse_message(br#"{"id":7,"ticket_id":1,"channel":"internal-note","public":true,"from_agent":true}"#)
+                .unwrap();
+        assert!(!note.public);
+        let absent = parse_message(br#"{"id":8,"ticket_id":1,"channel":"internal-note"}"#).unwrap();
+        assert!(!absent.public);
+        let private_email = parse_message(br#"{"id":9,"ticket_id":1,"channel":"email","public":false}"#).unwrap();
+        assert!(!private_email.public);
+        let email = parse_message(br#"{"id":10,"ticket_id":1,"channel":"email"}"#).unwrap();
+        assert!(email.public);
+    }
+
+    #[test]
+    fn users_take_role_name_from_an_object_or_a_string() {
+        let recorded = include_str!("../tests/fixtures/user.json");
+        let body = format!(
+            r#"{{"data":[{recorded},{{"id":2,"name":"Bot","role":"bot"}},{{"id":3,"role":null}},{{"id":4,"role":{{"id":1}}}}],"meta":{{"next_cursor":"u2"}}}}"#
+        );
+        let p = parse_user_page(body.as_bytes()).unwrap();
+        assert_eq!(
+            p.users[0],
+            User {
+                id: 455925547,
+                name: Some("John Doe".into()),
+                firstname: Some("John".into()),
+                lastname: Some("Doe".into()),
+                email: Some("johndo2l@testdomain.tld".into()),
+                role: Some("agent".into()),
+            }
+        );
+        let roles: Vec<Option<&str>> = p.users.iter().map(|u| u.role.as_deref()).collect();
+        assert_eq!(roles, vec![Some("agent"), Some("bot"), None, None]);
+        assert_eq!(p.next_cursor.as_deref(), Some("u2"));
+    }
+
+    #[test]
+    fn views_and_teams_accept_bare_arrays_and_pages() {
+        let views = br#"[{"id":123,"name":"My view","slug":"my-tickets","category":"user","type":"ticket-list","visibility":"public","filters":"eq(ticket.status, 'open')","deactivated_datetime":null}]"#;
+        let p = parse_view_page(views).unwrap();
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({"views": [{"id": 123, "name": "My view", "category": "user", "visibility": "public", "slug": "my-tickets", "deactivated_datetime": null}], "nextCursor": null})
+        );
+        let teams = br#"{"data":[{"id":77,"name":"Tier 1","description":null,"decoration":{"emoji":"x"},"members":[{"id":4567}]}],"meta":{"next_cursor":"t2"}}"#;
+        let p = parse_team_page(teams).unwrap();
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({"teams": [{"id": 77, "name": "Tier 1", "description": null}], "nextCursor": "t2"})
+        );
+        assert!(parse_team_page(br#"[{"name":"no id"}]"#).unwrap_err().contains("id"));
     }
 
     #[test]

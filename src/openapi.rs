@@ -294,7 +294,8 @@ mod tests {
         let paths = doc["paths"].as_object().unwrap();
         assert!(paths.contains_key("/get-ticket") && paths.contains_key("/health"));
         assert!(!paths.contains_key("/update-ticket") && !paths.contains_key("/create-ticket"));
-        assert_eq!(paths.len(), 5 + 3);
+        assert!(!paths.contains_key("/set-ticket-tags") && paths.contains_key("/list-users"));
+        assert_eq!(paths.len(), 10 + 3);
         assert_eq!(
             doc["components"]["securitySchemes"]["connectorToken"]["scheme"],
             "bearer"

@@ -22,7 +22,10 @@ pub(crate) type Map = serde_json::Map<String, Value>;
 pub use crate::customers::*;
 pub use crate::messages::*;
 pub use crate::tags::*;
+pub use crate::teams::*;
 pub use crate::tickets::*;
+pub use crate::users::*;
+pub use crate::views::*;
 
 /// One operation: its input type is the route's body (and the MCP tool's
 /// arguments), [`Operation::SPEC`] its name, description, parameters, output
@@ -34,6 +37,9 @@ pub trait Operation: DeserializeOwned + JsonSchema {
     const SPEC: &'static Spec;
     /// What it returns (the spec's Returns, with the spec's key names).
     type Output: Serialize + JsonSchema;
+    /// Whether it can destroy data a caller did not name (MCP
+    /// `destructiveHint`): true for set-ticket-tags, which replaces the set.
+    const DESTRUCTIVE: bool = false;
     /// Runs it over `client`.
     fn run<T: Transport>(self, client: &mut Client<T>) -> Result<Self::Output, Error>;
 }
@@ -81,6 +87,13 @@ registry!(
     ListTicketTags,
     AddTicketTags,
     FindCustomerByEmail,
+    RemoveTicketTags,
+    SetTicketTags,
+    ListTags,
+    ListViews,
+    ListUsers,
+    ListTeams,
+    GetCustomer,
 );
 
 /// Runs operation `O` on a route body: strict decoding, the run, the answer
@@ -181,6 +194,36 @@ pub(crate) fn check_channel(channel: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// An optional free-text `search` (at most 256 characters; blank = absent).
+pub(crate) fn check_search(value: Option<&str>) -> Result<(), Error> {
+    if value.is_some_and(|v| v.chars().count() > 256) {
+        return Err(Error::invalid("search", "must be at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// The query of a `GET /api/<list>` page: `search`, `limit`, `cursor` (in
+/// that order; blank `search` and `cursor` left out), after checking them.
+pub(crate) fn list_query(
+    search: Option<&str>,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<Vec<(String, String)>, Error> {
+    check_search(search)?;
+    check_limit(limit)?;
+    let mut q = Vec::new();
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        q.push(("search".to_string(), s.to_string()));
+    }
+    if let Some(l) = limit {
+        q.push(("limit".to_string(), l.to_string()));
+    }
+    if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+        q.push(("cursor".to_string(), c.to_string()));
+    }
+    Ok(q)
+}
+
 pub(crate) fn truncated(s: &str) -> String {
     s.chars().take(40).collect()
 }
@@ -247,7 +290,7 @@ mod tests {
 
     #[test]
     fn the_registry_visits_every_operation_by_its_own_name_and_nothing_else() {
-        assert_eq!(OPERATIONS.len(), 10);
+        assert_eq!(OPERATIONS.len(), 17);
         for spec in OPERATIONS {
             assert_eq!(visit(spec.name, Name), Some(spec.name));
         }
@@ -325,6 +368,31 @@ mod tests {
             ),
             "orderBy"
         );
+    }
+
+    #[test]
+    fn search_order_by_is_only_created_or_updated_datetime_asc_or_desc() {
+        let with = |o: &str| SearchTickets {
+            order_by: Some(o.into()),
+            ..Default::default()
+        };
+        for o in [
+            "created_datetime:asc",
+            "created_datetime:desc",
+            "updated_datetime:asc",
+            "updated_datetime:desc",
+        ] {
+            assert!(with(o).request().is_ok(), "{o}");
+        }
+        for o in [
+            "name:asc",
+            "priority:desc",
+            "created_datetime",
+            "updated_datetime:DESC",
+            "id:asc",
+        ] {
+            assert_eq!(field(with(o).request().unwrap_err()), "orderBy", "{o}");
+        }
     }
 
     fn seed_create() -> CreateTicket {
@@ -451,7 +519,7 @@ mod tests {
             ticket_id: 12345,
             status: Some("closed".into()),
             priority: Some("high".into()),
-            assignee_user_id: Some(4567),
+            assignee_user_id: Some(Some(4567)),
             ..Default::default()
         };
         let r = u.request().unwrap();
@@ -494,6 +562,40 @@ mod tests {
                 .unwrap_err()
             ),
             "priority"
+        );
+    }
+
+    #[test]
+    fn update_null_assignee_unassigns_and_absent_leaves_it() {
+        let body = |json: &str| {
+            crate::params::decode::<UpdateTicket>(json.as_bytes())
+                .and_then(|u| u.request())
+                .map(|r| r.body.unwrap())
+        };
+        assert_eq!(
+            body(r#"{"ticketId": 1, "assigneeUserId": null}"#).unwrap(),
+            json!({"assignee_user": null})
+        );
+        assert_eq!(
+            body(r#"{"ticketId": 1, "assigneeTeamId": null, "status": "open"}"#).unwrap(),
+            json!({"status": "open", "assignee_team": null})
+        );
+        assert_eq!(
+            body(r#"{"ticketId": 1, "assigneeUserId": "4567", "assigneeTeamId": null}"#).unwrap(),
+            json!({"assignee_user": {"id": 4567}, "assignee_team": null})
+        );
+        assert_eq!(
+            body(r#"{"ticketId": 1, "subject": "x"}"#).unwrap(),
+            json!({"subject": "x"})
+        );
+        assert_eq!(field(body(r#"{"ticketId": 1}"#).unwrap_err()), "status");
+        assert_eq!(
+            field(body(r#"{"ticketId": 1, "assigneeUserId": 0}"#).unwrap_err()),
+            "assigneeUserId"
+        );
+        assert_eq!(
+            field(body(r#"{"ticketId": 1, "assigneeTeamId": "x"}"#).unwrap_err()),
+            "assigneeTeamId"
         );
     }
 
@@ -587,11 +689,28 @@ mod tests {
             ticket_id: 12345,
             limit: Some(50),
             cursor: Some("abc=".into()),
+            order_by: None,
         };
         assert_eq!(
             g.request().unwrap().path_and_query(),
-            "/api/messages?ticket_id=12345&limit=50&cursor=abc%3D"
+            "/api/messages?ticket_id=12345&order_by=created_datetime%3Aasc&limit=50&cursor=abc%3D"
         );
+    }
+
+    #[test]
+    fn messages_order_by_is_created_datetime_asc_or_desc() {
+        let with = |o: &str| GetTicketMessages {
+            ticket_id: 5,
+            order_by: Some(o.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            with("created_datetime:desc").request().unwrap().path_and_query(),
+            "/api/messages?ticket_id=5&order_by=created_datetime%3Adesc"
+        );
+        for o in ["updated_datetime:asc", "created_datetime", "asc", ""] {
+            assert_eq!(field(with(o).request().unwrap_err()), "orderBy", "{o}");
+        }
     }
 
     #[test]
@@ -622,6 +741,72 @@ mod tests {
         );
         assert_eq!(t.bodies()[2], Some(json!({"name": "reshipped"})));
         assert_eq!(t.bodies()[3], Some(json!({"ids": [2, 9, 3]})));
+    }
+
+    #[test]
+    fn tag_lookup_follows_next_cursor_until_the_exact_name() {
+        let similar = |from: u64, cursor: &str| {
+            let items: Vec<String> = (from..from + 100)
+                .map(|i| format!(r#"{{"id":{i},"name":"full-refund-{i}"}}"#))
+                .collect();
+            Scripted::json(
+                200,
+                &format!(
+                    r#"{{"data":[{}],"meta":{{"next_cursor":"{cursor}"}}}}"#,
+                    items.join(",")
+                ),
+            )
+        };
+        let mut t = Scripted::new(vec![
+            similar(1000, "c2"),
+            similar(2000, "c3"),
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":7,"name":"REFUND"},{"id":8,"name":"refund"}],"meta":{"next_cursor":null}}"#,
+            ),
+            Scripted::json(201, ""),
+        ]);
+        let a = AddTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["refund".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=refund&limit=100",
+                "GET /api/tags?search=refund&limit=100&cursor=c2",
+                "GET /api/tags?search=refund&limit=100&cursor=c3",
+                "POST /api/tickets/12345/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[3], Some(json!({"ids": [8]})));
+    }
+
+    #[test]
+    fn tag_lookup_stops_after_twenty_pages() {
+        let mut answers: Vec<_> = (0..20)
+            .map(|i| {
+                Scripted::json(
+                    200,
+                    &format!(r#"{{"data":[{{"id":{i},"name":"x{i}"}}],"meta":{{"next_cursor":"c{i}"}}}}"#),
+                )
+            })
+            .collect();
+        answers.push(Scripted::json(201, r#"{"id":99,"name":"x"}"#));
+        answers.push(Scripted::json(201, ""));
+        let mut t = Scripted::new(answers);
+        let a = AddTicketTags {
+            ticket_id: 1,
+            tag_names: vec!["x".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        let lines = t.lines();
+        assert_eq!(lines.len(), 22);
+        assert_eq!(lines[19], "GET /api/tags?search=x&limit=100&cursor=c18");
+        assert_eq!(&lines[20..], ["POST /api/tags", "POST /api/tickets/1/tags"]);
     }
 
     #[test]
@@ -677,6 +862,253 @@ mod tests {
                 .unwrap_err()
             ),
             "tagIds[0]"
+        );
+    }
+
+    #[test]
+    fn tag_names_may_be_256_characters_not_257() {
+        let with = |name: String| AddTicketTags {
+            ticket_id: 1,
+            tag_names: vec![name],
+            tag_ids: vec![],
+        };
+        assert!(with("é".repeat(256)).validate().is_ok());
+        assert_eq!(field(with("a".repeat(257)).validate().unwrap_err()), "tagNames[0]");
+    }
+
+    #[test]
+    fn customer_lookup_falls_back_to_email_channels_then_lower_case() {
+        let empty = || Scripted::json(200, r#"{"data":[],"meta":{"next_cursor":null}}"#);
+        let jane =
+            r#"{"data":[{"id":98767,"email":"jane.primary@example.com","name":"Jane"}],"meta":{"next_cursor":null}}"#;
+        let mut t = Scripted::new(vec![empty(), Scripted::json(200, jane)]);
+        let out = FindCustomerByEmail {
+            email: "jane@work.example".into(),
+        }
+        .run(&mut client(&mut t, "find-customer-by-email"))
+        .unwrap();
+        assert_eq!(out.customers.iter().map(|c| c.id).collect::<Vec<_>>(), vec![98767]);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/customers?email=jane%40work.example",
+                "GET /api/customers?channel_type=email&channel_address=jane%40work.example"
+            ]
+        );
+        let mut t = Scripted::new(vec![empty(), empty(), empty(), Scripted::json(200, jane)]);
+        let out = FindCustomerByEmail {
+            email: "Jane@Work.example".into(),
+        }
+        .run(&mut client(&mut t, "find-customer-by-email"))
+        .unwrap();
+        assert_eq!(out.customers.len(), 1);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/customers?email=Jane%40Work.example",
+                "GET /api/customers?channel_type=email&channel_address=Jane%40Work.example",
+                "GET /api/customers?email=jane%40work.example",
+                "GET /api/customers?channel_type=email&channel_address=jane%40work.example"
+            ]
+        );
+        let mut t = Scripted::new(vec![empty(), empty()]);
+        let out = FindCustomerByEmail {
+            email: "nobody@example.com".into(),
+        }
+        .run(&mut client(&mut t, "find-customer-by-email"))
+        .unwrap();
+        assert!(out.customers.is_empty());
+        assert_eq!(t.lines().len(), 2);
+    }
+
+    #[test]
+    fn remove_tags_skips_unknown_names_and_deletes_the_rest() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":13,"name":"shipping"}],"meta":{"next_cursor":null}}"#,
+            ),
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":14,"name":"Nope-2"}],"meta":{"next_cursor":null}}"#,
+            ),
+            Scripted::json(204, ""),
+        ]);
+        let r = RemoveTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["shipping".into(), "nope".into()],
+            tag_ids: vec![11, 13],
+        };
+        assert!(
+            Operation::run(r, &mut client(&mut t, "remove-ticket-tags"))
+                .unwrap()
+                .success
+        );
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=shipping&limit=100",
+                "GET /api/tags?search=nope&limit=100",
+                "DELETE /api/tickets/12345/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[2], Some(json!({"ids": [13, 11]})));
+    }
+
+    #[test]
+    fn remove_tags_with_only_unknown_names_sends_no_delete() {
+        let mut t = Scripted::new(vec![Scripted::json(200, "[]")]);
+        let r = RemoveTicketTags {
+            ticket_id: 1,
+            tag_names: vec!["nope".into()],
+            tag_ids: vec![],
+        };
+        assert!(
+            Operation::run(r, &mut client(&mut t, "remove-ticket-tags"))
+                .unwrap()
+                .success
+        );
+        assert_eq!(t.lines(), vec!["GET /api/tags?search=nope&limit=100"]);
+        let none = RemoveTicketTags {
+            ticket_id: 1,
+            ..Default::default()
+        };
+        assert_eq!(field(none.validate().unwrap_err()), "tagNames");
+    }
+
+    #[test]
+    fn set_tags_creates_missing_names_and_replaces_and_empty_clears() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, r#"{"data":[],"meta":{"next_cursor":null}}"#),
+            Scripted::json(201, r#"{"id":9,"name":"fresh"}"#),
+            Scripted::json(202, ""),
+        ]);
+        let s = SetTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["fresh".into()],
+            tag_ids: vec![11],
+        };
+        assert!(
+            Operation::run(s, &mut client(&mut t, "set-ticket-tags"))
+                .unwrap()
+                .success
+        );
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=fresh&limit=100",
+                "POST /api/tags",
+                "PUT /api/tickets/12345/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[2], Some(json!({"ids": [9, 11]})));
+        let mut t = Scripted::new(vec![Scripted::json(202, "")]);
+        let clear = SetTicketTags {
+            ticket_id: 7,
+            ..Default::default()
+        };
+        assert!(
+            Operation::run(clear, &mut client(&mut t, "set-ticket-tags"))
+                .unwrap()
+                .success
+        );
+        assert_eq!(t.lines(), vec!["PUT /api/tickets/7/tags"]);
+        assert_eq!(t.bodies()[0], Some(json!({"ids": []})));
+        let bad = SetTicketTags {
+            ticket_id: 7,
+            tag_names: vec!["a".repeat(257)],
+            tag_ids: vec![],
+        };
+        assert_eq!(field(bad.validate().unwrap_err()), "tagNames[0]");
+    }
+
+    #[test]
+    fn list_operations_build_their_queries() {
+        let tags = ListTags {
+            search: Some(" vip ".into()),
+            limit: Some(50),
+            cursor: Some("a/b".into()),
+        };
+        assert_eq!(
+            tags.request().unwrap().path_and_query(),
+            "/api/tags?search=vip&limit=50&cursor=a%2Fb"
+        );
+        assert_eq!(ListTags::default().request().unwrap().path_and_query(), "/api/tags");
+        assert_eq!(
+            ListUsers {
+                search: Some("alex@yourstore.com".into()),
+                ..Default::default()
+            }
+            .request()
+            .unwrap()
+            .path_and_query(),
+            "/api/users?search=alex%40yourstore.com"
+        );
+        assert_eq!(
+            ListViews {
+                limit: Some(1),
+                cursor: Some("".into())
+            }
+            .request()
+            .unwrap()
+            .path_and_query(),
+            "/api/views?limit=1"
+        );
+        assert_eq!(
+            ListTeams {
+                limit: None,
+                cursor: Some("c".into())
+            }
+            .request()
+            .unwrap()
+            .path_and_query(),
+            "/api/teams?cursor=c"
+        );
+        assert_eq!(
+            field(
+                ListTeams {
+                    limit: Some(0),
+                    cursor: None
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "limit"
+        );
+        assert_eq!(
+            field(
+                ListUsers {
+                    search: Some("x".repeat(257)),
+                    ..Default::default()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "search"
+        );
+    }
+
+    #[test]
+    fn get_customer_reads_the_detail_and_refuses_zero() {
+        let mut t = Scripted::new(vec![Scripted::json(
+            200,
+            include_str!("../tests/fixtures/customer_detail.json"),
+        )]);
+        let out = Operation::run(
+            GetCustomer { customer_id: 486721622 },
+            &mut client(&mut t, "get-customer"),
+        )
+        .unwrap();
+        assert_eq!(t.lines(), vec!["GET /api/customers/486721622"]);
+        assert_eq!(
+            serde_json::to_value(&out).unwrap(),
+            json!({"customer": {"id": 486721622, "name": null, "firstname": "", "lastname": "", "email": "nango@example.com",
+                "external_id": null, "created_datetime": "2025-02-06T14:47:40.122719+00:00"}})
+        );
+        let mut t = Scripted::new(vec![]);
+        assert_eq!(
+            field(Operation::run(GetCustomer { customer_id: 0 }, &mut client(&mut t, "get-customer")).unwrap_err()),
+            "customerId"
         );
     }
 

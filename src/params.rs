@@ -212,6 +212,13 @@ pub fn opt_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> 
     Option::<Id>::deserialize(d).map(|o| o.map(|i| i.0))
 }
 
+/// A nullable optional positive ID, telling absent from `null`: use with
+/// `#[serde(default)]`, so that absent stays `None`, `null` is `Some(None)`
+/// ("clear it") and a number is `Some(Some(id))`.
+pub fn nullable_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
+    Option::<Id>::deserialize(d).map(|o| Some(o.map(|i| i.0)))
+}
+
 /// An optional small whole number (limits; `null` = absent).
 pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     struct Small(u32);

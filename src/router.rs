@@ -283,7 +283,7 @@ mod tests {
             &cfg(),
             &mut t,
         );
-        assert_eq!(body(&r)["operations"].as_array().unwrap().len(), 10);
+        assert_eq!(body(&r)["operations"].as_array().unwrap().len(), 17);
         assert_eq!(handle(&post("/nope", "{}"), &cfg(), &mut t).status, 404);
         let r = handle(
             &HttpRequest {
@@ -490,8 +490,9 @@ mod tests {
             .iter()
             .map(|o| o["name"].clone())
             .collect();
-        assert_eq!(listed.len(), 5);
+        assert_eq!(listed.len(), 10);
         assert!(!listed.contains(&json!("update-ticket")));
+        assert!(!listed.contains(&json!("remove-ticket-tags")) && !listed.contains(&json!("set-ticket-tags")));
         assert_eq!(
             handle(&post("/list-ticket-tags", r#"{"ticketId": 1}"#), &c, &mut t).status,
             200

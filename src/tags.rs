@@ -1,13 +1,16 @@
-//! Tags of a ticket: listing them, and adding them by name or ID (creating
-//! missing ones). Each operation is its input type, its [`Operation`] entry,
-//! the Gorgias requests it builds and the mapping of the answers.
+//! Tags: the account's tags (list-tags), and a ticket's tags: listing them,
+//! adding, removing or replacing them by name or ID. Add, remove and set
+//! resolve names through one function ([`resolve_tag_ids`]): add and set
+//! create missing names, remove skips them. Each operation is its input
+//! type, its [`Operation`] entry, the Gorgias requests it builds and the
+//! mapping of the answers.
 
 use crate::catalog::{self, Operation as Spec};
 use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
-use crate::model::{self, Tag};
+use crate::model::{self, Tag, TagPage};
 use crate::ops::*;
-use crate::params::{id as id_field, id_list, list};
+use crate::params::{id as id_field, id_list, list, opt_u32};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -105,6 +108,181 @@ fn add_tags_rules(s: &mut schemars::Schema) {
     catalog::at_least_one(s, &["tagNames", "tagIds"], &catalog::non_empty_array());
 }
 
+/// What remove-ticket-tags answers: `{"success": true}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TagsRemoved {
+    /// Always true on success (failures are errors).
+    #[schemars(
+        description = "Whether the tags were removed (unknown names count as removed). Use List Ticket Tags to fetch the resulting tag set if needed"
+    )]
+    pub success: bool,
+}
+
+/// What set-ticket-tags answers: `{"success": true}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TagsSet {
+    /// Always true on success (failures are errors).
+    #[schemars(
+        description = "Whether the ticket's tags were replaced. Use List Ticket Tags to fetch the resulting tag set if needed"
+    )]
+    pub success: bool,
+}
+
+/// Input of remove-ticket-tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(transform = add_tags_rules)]
+pub struct RemoveTicketTags {
+    /// Ticket.
+    #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Ticket to remove tags from")]
+    pub ticket_id: u64,
+    /// Names (unknown names are skipped).
+    #[serde(default, deserialize_with = "list")]
+    #[schemars(
+        schema_with = "catalog::opt_tag_names",
+        description = "Names of tags to remove (matched exactly; unknown names are ignored). Provide tagNames, tagIds, or both"
+    )]
+    pub tag_names: Vec<String>,
+    /// Tag IDs.
+    #[serde(default, deserialize_with = "id_list")]
+    #[schemars(
+        schema_with = "catalog::opt_id_list",
+        description = "IDs of tags to remove. Provide tagNames, tagIds, or both"
+    )]
+    pub tag_ids: Vec<u64>,
+}
+
+impl RemoveTicketTags {
+    /// Checks that something is given, names are usable and ids positive.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_tags(self.ticket_id, &self.tag_names, &self.tag_ids, true)
+    }
+}
+
+impl Operation for RemoveTicketTags {
+    const SPEC: &'static Spec = &Spec {
+        name: "remove-ticket-tags",
+        title: "Remove Ticket Tags",
+        description: "Remove one or more tags from a Gorgias ticket, leaving its other tags. Identify tags by name or by ID; a name no tag has is not an error.",
+        read_only: false,
+        // Removing tags a ticket no longer has changes nothing.
+        idempotent: true,
+        endpoint: "GET /api/tags?search=, DELETE /api/tickets/{id}/tags",
+        example: r#"{"ticketId": 12345, "tagNames": ["shipping"]}"#,
+        schemas: schemas::<Self>(),
+    };
+    type Output = TagsRemoved;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagsRemoved, Error> {
+        self.validate()?;
+        let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Skip)?;
+        // Only unknown names: nothing to remove, nothing to send.
+        if !ids.is_empty() {
+            c.call(&remove_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
+        }
+        Ok(TagsRemoved { success: true })
+    }
+}
+
+/// Input of set-ticket-tags (both lists empty clears the tags).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SetTicketTags {
+    /// Ticket.
+    #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "catalog::id", description = "Ticket whose tags to replace")]
+    pub ticket_id: u64,
+    /// Names (created when missing).
+    #[serde(default, deserialize_with = "list")]
+    #[schemars(
+        schema_with = "catalog::opt_tag_names",
+        description = "Names of the tags the ticket should have. Tags are created if they do not exist"
+    )]
+    pub tag_names: Vec<String>,
+    /// Existing tag IDs.
+    #[serde(default, deserialize_with = "id_list")]
+    #[schemars(
+        schema_with = "catalog::opt_id_list",
+        description = "IDs of existing tags the ticket should have. With tagNames also empty, all tags are removed"
+    )]
+    pub tag_ids: Vec<u64>,
+}
+
+impl SetTicketTags {
+    /// Checks names and ids; both empty is allowed (it clears the tags).
+    pub fn validate(&self) -> Result<(), Error> {
+        check_tags(self.ticket_id, &self.tag_names, &self.tag_ids, false)
+    }
+}
+
+impl Operation for SetTicketTags {
+    const SPEC: &'static Spec = &Spec {
+        name: "set-ticket-tags",
+        title: "Set Ticket Tags",
+        description: "Replace all tags of a Gorgias ticket with the given ones (tags not listed are removed; no tags clears them). Identify tags by name (creating them if absent) or by ID.",
+        read_only: false,
+        // The same set twice leaves the ticket as once.
+        idempotent: true,
+        endpoint: "GET /api/tags?search=, POST /api/tags, PUT /api/tickets/{id}/tags",
+        example: r#"{"ticketId": 12345, "tagNames": ["vip", "shipping"]}"#,
+        schemas: schemas::<Self>(),
+    };
+    type Output = TagsSet;
+    const DESTRUCTIVE: bool = true;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagsSet, Error> {
+        self.validate()?;
+        let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Create)?;
+        c.call(&replace_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
+        Ok(TagsSet { success: true })
+    }
+}
+
+/// Input of list-tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListTags {
+    /// Text the names must contain (case-insensitive, Gorgias's `search`).
+    #[schemars(description = "Only tags whose name matches this text (case-insensitive)")]
+    pub search: Option<String>,
+    /// Page size.
+    #[serde(default, deserialize_with = "opt_u32")]
+    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
+    pub limit: Option<u32>,
+    /// Cursor.
+    #[schemars(description = "Pagination cursor from a prior response")]
+    pub cursor: Option<String>,
+}
+
+impl ListTags {
+    /// `GET /api/tags?search=&limit=&cursor=`.
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        Ok(ApiRequest::get(
+            "/api/tags",
+            list_query(self.search.as_deref(), self.limit, self.cursor.as_deref())?,
+        ))
+    }
+}
+
+impl Operation for ListTags {
+    const SPEC: &'static Spec = &Spec {
+        name: "list-tags",
+        title: "List Tags",
+        description: "List the Gorgias account's tags, optionally only those whose name matches a text (case-insensitive).",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/tags",
+        example: r#"{"search": "vip", "limit": 50}"#,
+        schemas: schemas::<Self>(),
+    };
+    type Output = TagPage;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagPage, Error> {
+        c.call(&self.request()?, model::parse_tag_page)
+    }
+}
+
+/// Longest tag name Gorgias accepts (`POST /api/tags`: `name` max length 256).
+pub const MAX_TAG_NAME_CHARS: usize = 256;
+
 // ---- 8. list-ticket-tags -----------------------------------------------------
 
 /// `GET /api/tickets/{id}/tags`.
@@ -123,48 +301,7 @@ pub fn list_ticket_tags<T: Transport>(c: &mut Client<T>, ticket_id: u64) -> Resu
 impl AddTicketTags {
     /// Checks that something is given, names are usable and ids positive.
     pub fn validate(&self) -> Result<(), Error> {
-        check_id("ticketId", self.ticket_id)?;
-        if self.tag_names.is_empty() && self.tag_ids.is_empty() {
-            return Err(Error::invalid(
-                "tagNames",
-                "give tagNames, tagIds, or both (at least one tag)",
-            ));
-        }
-        for (i, n) in self.tag_names.iter().enumerate() {
-            if n.trim().is_empty() {
-                return Err(Error::invalid(&format!("tagNames[{i}]"), "must not be empty"));
-            }
-            if n.chars().count() > 255 {
-                return Err(Error::invalid(
-                    &format!("tagNames[{i}]"),
-                    "must be at most 255 characters",
-                ));
-            }
-        }
-        for (i, id) in self.tag_ids.iter().enumerate() {
-            check_id(&format!("tagIds[{i}]"), *id)?;
-        }
-        // Each list on its own, as the schema's `maxItems` can say: names
-        // cost Gorgias calls (search, maybe create), IDs one POST.
-        if self.tag_names.len() > 100 {
-            return Err(Error::invalid("tagNames", "at most 100 tag names per call"));
-        }
-        if self.tag_ids.len() > 100 {
-            return Err(Error::invalid("tagIds", "at most 100 tag IDs per call"));
-        }
-        Ok(())
-    }
-
-    /// The distinct names, trimmed, in first-seen order.
-    fn names(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for n in &self.tag_names {
-            let n = n.trim().to_string();
-            if !out.contains(&n) {
-                out.push(n);
-            }
-        }
-        out
+        check_tags(self.ticket_id, &self.tag_names, &self.tag_ids, true)
     }
 
     /// Resolves names to ids (creating missing tags), then adds all ids.
@@ -173,43 +310,115 @@ impl AddTicketTags {
     /// means another caller created the tag meanwhile, and the final POST is additive.
     pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<bool, Error> {
         self.validate()?;
-        let mut ids: Vec<u64> = Vec::new();
-        for name in self.names() {
-            let id = match find_tag(c, &name)? {
-                Some(id) => id,
-                None => match c.call(&create_tag_request(&name), model::parse_tag) {
-                    Ok(tag) => tag.id,
-                    Err(Error::Conflict(_)) => find_tag(c, &name)?.ok_or_else(|| {
-                        Error::Conflict(crate::error::ApiError {
-                            status: 409,
-                            message: format!("{}: tag {name:?} exists but could not be found by search", c.operation),
-                            field_errors: vec![],
-                            retryable: true,
-                        })
-                    })?,
-                    Err(e) => return Err(e),
-                },
-            };
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
-        }
-        for id in &self.tag_ids {
-            if !ids.contains(id) {
-                ids.push(*id);
-            }
-        }
+        let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Create)?;
         c.call(&apply_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
         Ok(true)
     }
 }
 
-/// `GET /api/tags?search=<name>&limit=100`.
-pub fn search_tags_request(name: &str) -> ApiRequest {
-    ApiRequest::get(
-        "/api/tags",
-        vec![("search".into(), name.into()), ("limit".into(), "100".into())],
-    )
+/// Checks a ticket tag change: ticket id, names (non-empty, at most 256
+/// characters), ids (positive), at most 100 of each, and at least one tag
+/// when `require_one`.
+fn check_tags(ticket_id: u64, names: &[String], ids: &[u64], require_one: bool) -> Result<(), Error> {
+    check_id("ticketId", ticket_id)?;
+    if require_one && names.is_empty() && ids.is_empty() {
+        return Err(Error::invalid(
+            "tagNames",
+            "give tagNames, tagIds, or both (at least one tag)",
+        ));
+    }
+    for (i, n) in names.iter().enumerate() {
+        if n.trim().is_empty() {
+            return Err(Error::invalid(&format!("tagNames[{i}]"), "must not be empty"));
+        }
+        // Gorgias's `maxLength: 256` counts characters, not bytes.
+        if n.chars().count() > MAX_TAG_NAME_CHARS {
+            return Err(Error::invalid(
+                &format!("tagNames[{i}]"),
+                "must be at most 256 characters",
+            ));
+        }
+    }
+    for (i, id) in ids.iter().enumerate() {
+        check_id(&format!("tagIds[{i}]"), *id)?;
+    }
+    // Each list on its own, as the schema's `maxItems` can say: names
+    // cost Gorgias calls (search, maybe create), IDs one request.
+    if names.len() > 100 {
+        return Err(Error::invalid("tagNames", "at most 100 tag names per call"));
+    }
+    if ids.len() > 100 {
+        return Err(Error::invalid("tagIds", "at most 100 tag IDs per call"));
+    }
+    Ok(())
+}
+
+/// What [`resolve_tag_ids`] does with a name no tag has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Create the tag (`POST /api/tags`; a 409 means it exists: look again).
+    Create,
+    /// Leave it out (removing a tag that does not exist changes nothing).
+    Skip,
+}
+
+/// The ids of `names` (distinct, trimmed, in first-seen order, matched
+/// exactly) followed by `ids`, without repeats: the one name resolution of
+/// add-, remove- and set-ticket-tags.
+pub fn resolve_tag_ids<T: Transport>(
+    c: &mut Client<T>,
+    names: &[String],
+    ids: &[u64],
+    missing: Missing,
+) -> Result<Vec<u64>, Error> {
+    let mut distinct: Vec<&str> = Vec::new();
+    for n in names {
+        let n = n.trim();
+        if !distinct.contains(&n) {
+            distinct.push(n);
+        }
+    }
+    let mut out: Vec<u64> = Vec::new();
+    for name in distinct {
+        let id = match (find_tag(c, name)?, missing) {
+            (Some(id), _) => id,
+            (None, Missing::Skip) => continue,
+            (None, Missing::Create) => match c.call(&create_tag_request(name), model::parse_tag) {
+                Ok(tag) => tag.id,
+                Err(Error::Conflict(_)) => find_tag(c, name)?.ok_or_else(|| {
+                    Error::Conflict(crate::error::ApiError {
+                        status: 409,
+                        message: format!("{}: tag {name:?} exists but could not be found by search", c.operation),
+                        field_errors: vec![],
+                        retryable: true,
+                    })
+                })?,
+                Err(e) => return Err(e),
+            },
+        };
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    for id in ids {
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    Ok(out)
+}
+
+/// Pages one name lookup may read (100 tags each). Each page is one call
+/// against the account's rate limit (40 per 20 s with an API key).
+pub const MAX_TAG_PAGES: usize = 20;
+
+/// `GET /api/tags?search=<name>&limit=100[&cursor=…]`.
+pub fn search_tags_request(name: &str, cursor: Option<&str>) -> ApiRequest {
+    let mut q = vec![("search".into(), name.into()), ("limit".into(), "100".into())];
+    if let Some(c) = cursor {
+        q.push(("cursor".into(), c.into()));
+    }
+    ApiRequest::get("/api/tags", q)
 }
 
 /// `POST /api/tags {"name": …}`.
@@ -221,18 +430,42 @@ pub fn create_tag_request(name: &str) -> ApiRequest {
 
 /// `POST /api/tickets/{id}/tags {"ids": […]}` (additive).
 pub fn apply_tags_request(ticket_id: u64, ids: &[u64]) -> ApiRequest {
-    let mut body = Map::new();
-    body.insert("ids".into(), ids.iter().map(|&id| Value::from(id)).collect());
-    ApiRequest::with_body(
-        Method::Post,
-        format!("/api/tickets/{ticket_id}/tags"),
-        Value::Object(body),
-    )
+    ApiRequest::with_body(Method::Post, format!("/api/tickets/{ticket_id}/tags"), ids_body(ids))
 }
 
-/// Search is case-insensitive and fuzzy; tag names are case sensitive, so
-/// only an exact match counts.
+/// `PUT /api/tickets/{id}/tags {"ids": […]}` (replaces the whole set;
+/// `{"ids": []}` clears it).
+pub fn replace_tags_request(ticket_id: u64, ids: &[u64]) -> ApiRequest {
+    ApiRequest::with_body(Method::Put, format!("/api/tickets/{ticket_id}/tags"), ids_body(ids))
+}
+
+/// `DELETE /api/tickets/{id}/tags {"ids": […]}` (only these).
+pub fn remove_tags_request(ticket_id: u64, ids: &[u64]) -> ApiRequest {
+    ApiRequest::with_body(Method::Delete, format!("/api/tickets/{ticket_id}/tags"), ids_body(ids))
+}
+
+fn ids_body(ids: &[u64]) -> Value {
+    let mut body = Map::new();
+    body.insert("ids".into(), ids.iter().map(|&id| Value::from(id)).collect());
+    Value::Object(body)
+}
+
+/// Search is case-insensitive and matches more than the exact name; tag
+/// names are case sensitive, so only an exact match counts. With many
+/// similar names the exact one can be on a later page: follow
+/// `meta.next_cursor` until it is found, the pages end, or
+/// [`MAX_TAG_PAGES`] were read (then: not found).
 fn find_tag<T: Transport>(c: &mut Client<T>, name: &str) -> Result<Option<u64>, Error> {
-    let tags = c.call(&search_tags_request(name), model::parse_tags)?;
-    Ok(tags.into_iter().find(|t| t.name == name).map(|t| t.id))
+    let mut cursor: Option<String> = None;
+    for _ in 0..MAX_TAG_PAGES {
+        let page = c.call(&search_tags_request(name, cursor.as_deref()), model::parse_tag_page)?;
+        if let Some(t) = page.tags.iter().find(|t| t.name == name) {
+            return Ok(Some(t.id));
+        }
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
 }

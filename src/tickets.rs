@@ -8,7 +8,7 @@ use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
 use crate::model::{self, CreatedTicket, Ticket, TicketPage, UpdatedTicket};
 use crate::ops::*;
-use crate::params::{id as id_field, opt_id, opt_u32};
+use crate::params::{id as id_field, nullable_id, opt_id, opt_u32};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -68,8 +68,8 @@ pub struct SearchTickets {
     /// `order_by`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_order_by",
-        description = "Sort order, e.g. \"updated_datetime:desc\""
+        schema_with = "catalog::opt_ticket_order",
+        description = "Sort order: created_datetime or updated_datetime with :asc or :desc, e.g. \"updated_datetime:desc\" (Gorgias's default is created_datetime:desc)"
     )]
     pub order_by: Option<String>,
     /// `limit`.
@@ -177,30 +177,48 @@ pub struct UpdateTicket {
         description = "New priority. Must be exactly one of \"critical\", \"high\", \"normal\", \"low\""
     )]
     pub priority: Option<String>,
-    /// Agent to assign.
-    #[serde(default, deserialize_with = "opt_id")]
+    /// Agent to assign (`Some(None)`: unassign; `None`: leave as is).
+    #[serde(default, deserialize_with = "nullable_id")]
     #[schemars(
-        schema_with = "catalog::opt_id",
-        description = "Agent user ID to assign the ticket to"
+        schema_with = "catalog::nullable_id",
+        description = "Agent user ID to assign the ticket to; null unassigns the agent, absent leaves it as is"
     )]
-    pub assignee_user_id: Option<u64>,
-    /// Team to assign.
-    #[serde(default, deserialize_with = "opt_id")]
-    #[schemars(schema_with = "catalog::opt_id", description = "Team ID to assign the ticket to")]
-    pub assignee_team_id: Option<u64>,
+    pub assignee_user_id: Option<Option<u64>>,
+    /// Team to assign (`Some(None)`: unassign; `None`: leave as is).
+    #[serde(default, deserialize_with = "nullable_id")]
+    #[schemars(
+        schema_with = "catalog::nullable_id",
+        description = "Team ID to assign the ticket to; null unassigns the team, absent leaves it as is"
+    )]
+    pub assignee_team_id: Option<Option<u64>>,
     /// New subject.
     #[schemars(description = "New ticket subject")]
     pub subject: Option<String>,
 }
 
-/// [`UpdateTicket::validate`]: something must change.
+/// [`UpdateTicket::validate`]: something must change (an assignee's `null`
+/// is a change: it unassigns).
 fn update_ticket_rules(s: &mut schemars::Schema) {
-    catalog::at_least_one(
+    let any = serde_json::Value::Bool(true);
+    catalog::at_least_one_of(
         s,
-        &["status", "priority", "assigneeUserId", "assigneeTeamId", "subject"],
-        &catalog::not_null(),
+        &[
+            ("status", catalog::not_null()),
+            ("priority", catalog::not_null()),
+            ("assigneeUserId", any.clone()),
+            ("assigneeTeamId", any),
+            ("subject", catalog::not_null()),
+        ],
     );
 }
+
+/// The orders `GET /api/tickets` accepts (its `order_by` enum).
+pub const TICKET_ORDERS: &[&str] = &[
+    "created_datetime:asc",
+    "created_datetime:desc",
+    "updated_datetime:asc",
+    "updated_datetime:desc",
+];
 
 // ---- 1. get-ticket -----------------------------------------------------------
 
@@ -223,22 +241,7 @@ impl SearchTickets {
         check_opt_id("customerId", self.customer_id)?;
         check_opt_id("viewId", self.view_id)?;
         check_limit(self.limit)?;
-        if let Some(o) = &self.order_by {
-            let ok = match o.split_once(':') {
-                Some((f, d)) => {
-                    !f.is_empty()
-                        && f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                        && (d == "asc" || d == "desc")
-                }
-                None => false,
-            };
-            if !ok {
-                return Err(Error::invalid(
-                    "orderBy",
-                    "must be <field>:<asc|desc>, e.g. updated_datetime:desc",
-                ));
-            }
-        }
+        check_one_of("orderBy", self.order_by.as_deref(), TICKET_ORDERS)?;
         Ok(())
     }
 
@@ -342,8 +345,8 @@ impl UpdateTicket {
         check_id("ticketId", self.ticket_id)?;
         check_one_of("status", self.status.as_deref(), STATUSES)?;
         check_one_of("priority", self.priority.as_deref(), PRIORITIES)?;
-        check_opt_id("assigneeUserId", self.assignee_user_id)?;
-        check_opt_id("assigneeTeamId", self.assignee_team_id)?;
+        check_opt_id("assigneeUserId", self.assignee_user_id.flatten())?;
+        check_opt_id("assigneeTeamId", self.assignee_team_id.flatten())?;
         if self.status.is_none()
             && self.priority.is_none()
             && self.assignee_user_id.is_none()
@@ -365,8 +368,17 @@ impl UpdateTicket {
         let mut body = Map::new();
         put(&mut body, "status", self.status.clone());
         put(&mut body, "priority", self.priority.clone());
-        put(&mut body, "assignee_user", self.assignee_user_id.map(id_ref));
-        put(&mut body, "assignee_team", self.assignee_team_id.map(id_ref));
+        // `null` unassigns (the ticket's own shape for "nobody"); absent leaves it.
+        put(
+            &mut body,
+            "assignee_user",
+            self.assignee_user_id.map(|a| a.map_or(Value::Null, id_ref)),
+        );
+        put(
+            &mut body,
+            "assignee_team",
+            self.assignee_team_id.map(|a| a.map_or(Value::Null, id_ref)),
+        );
         put(&mut body, "subject", self.subject.clone());
         Ok(ApiRequest::with_body(
             Method::Put,

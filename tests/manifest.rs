@@ -31,6 +31,7 @@ fn wit_declares_every_operation() {
     let wit = [
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/tickets.wit")).unwrap(),
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/customers.wit")).unwrap(),
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/directory.wit")).unwrap(),
     ]
     .concat();
     for op in OPERATIONS {

@@ -82,6 +82,7 @@ struct Setup {
     config: Vec<(&'static str, String)>,
     bare_tag_lists: bool,
     empty_update_bodies: bool,
+    bare_directory_lists: bool,
 }
 
 fn setup() -> Setup {
@@ -108,6 +109,7 @@ impl Setup {
         }
         fake.bare_tag_lists(self.bare_tag_lists);
         fake.empty_update_bodies(self.empty_update_bodies);
+        fake.bare_directory_lists(self.bare_directory_lists);
         (fake, cfg)
     }
 }
@@ -298,7 +300,7 @@ async fn every_answer_matches_its_golden_file() {
     let mut g = Golden::new();
 
     // Each spec "Example Usage", verbatim.
-    let examples: [(&str, &'static str, &str); 10] = [
+    let examples: [(&str, &'static str, &str); 17] = [
         ("get-ticket-example", "/get-ticket", r#"{"ticketId": 12345}"#),
         (
             "search-tickets-example",
@@ -345,13 +347,32 @@ async fn every_answer_matches_its_golden_file() {
             "/find-customer-by-email",
             r#"{"email": "customer@example.com"}"#,
         ),
+        (
+            "remove-ticket-tags-example",
+            "/remove-ticket-tags",
+            r#"{"ticketId": 12345, "tagNames": ["shipping"]}"#,
+        ),
+        (
+            "set-ticket-tags-example",
+            "/set-ticket-tags",
+            r#"{"ticketId": 12345, "tagNames": ["vip", "shipping"]}"#,
+        ),
+        ("list-tags-example", "/list-tags", r#"{"search": "vip", "limit": 50}"#),
+        ("list-views-example", "/list-views", r#"{"limit": 30}"#),
+        (
+            "list-users-example",
+            "/list-users",
+            r#"{"search": "alex", "limit": 10}"#,
+        ),
+        ("list-teams-example", "/list-teams", r#"{"limit": 30}"#),
+        ("get-customer-example", "/get-customer", r#"{"customerId": 98765}"#),
     ];
     for (name, path, body) in examples {
         g.route(name, setup(), post(path, body)).await;
     }
 
     // Variants of inputs and Gorgias answers.
-    let variants: [(&str, &'static str, &str); 14] = [
+    let variants: [(&str, &'static str, &str); 22] = [
         ("search-tickets-page", "/search-tickets", r#"{"limit": 2}"#),
         (
             "search-tickets-all-filters",
@@ -398,6 +419,34 @@ async fn every_answer_matches_its_golden_file() {
         ),
         ("get-ticket-not-found", "/get-ticket", r#"{"ticketId": 999}"#),
         (
+            "update-ticket-unassign-user",
+            "/update-ticket",
+            r#"{"ticketId": 12345, "assigneeUserId": null}"#,
+        ),
+        (
+            "get-ticket-messages-newest-first",
+            "/get-ticket-messages",
+            r#"{"ticketId": 12345, "orderBy": "created_datetime:desc"}"#,
+        ),
+        (
+            "find-customer-by-email-channel",
+            "/find-customer-by-email",
+            r#"{"email": "Jane@Work.example"}"#,
+        ),
+        (
+            "remove-ticket-tags-unknown-name-only",
+            "/remove-ticket-tags",
+            r#"{"ticketId": 12346, "tagNames": ["no-such-tag"]}"#,
+        ),
+        (
+            "set-ticket-tags-clear",
+            "/set-ticket-tags",
+            r#"{"ticketId": 12346, "tagNames": null, "tagIds": []}"#,
+        ),
+        ("list-users-page", "/list-users", r#"{"limit": 2, "cursor": "cur-1"}"#),
+        ("get-customer-not-found", "/get-customer", r#"{"customerId": 1}"#),
+        ("list-tags-empty-body", "/list-tags", ""),
+        (
             "list-ticket-tags-not-found",
             "/list-ticket-tags",
             r#"{"ticketId": 999}"#,
@@ -416,6 +465,24 @@ async fn every_answer_matches_its_golden_file() {
     )
     .await;
     g.route(
+        "list-views-bare-array",
+        Setup {
+            bare_directory_lists: true,
+            ..setup()
+        },
+        post("/list-views", "{}"),
+    )
+    .await;
+    g.route(
+        "list-teams-bare-array",
+        Setup {
+            bare_directory_lists: true,
+            ..setup()
+        },
+        post("/list-teams", "{}"),
+    )
+    .await;
+    g.route(
         "update-ticket-empty-body-refetches",
         Setup {
             empty_update_bodies: true,
@@ -426,7 +493,7 @@ async fn every_answer_matches_its_golden_file() {
     .await;
 
     // invalid-input, one per way a body can be wrong.
-    let invalid: [(&str, &'static str, &str); 22] = [
+    let invalid: [(&str, &'static str, &str); 27] = [
         ("invalid-not-json", "/get-ticket", "{"),
         ("invalid-not-object", "/get-ticket", "[1]"),
         ("invalid-missing-field", "/get-ticket", "{}"),
@@ -477,6 +544,27 @@ async fn every_answer_matches_its_golden_file() {
             "/get-ticket-messages",
             r#"{"ticketId": 1, "limit": 0}"#,
         ),
+        (
+            "invalid-messages-order-by",
+            "/get-ticket-messages",
+            r#"{"ticketId": 1, "orderBy": "updated_datetime:asc"}"#,
+        ),
+        (
+            "invalid-search-tickets-order-by-field",
+            "/search-tickets",
+            r#"{"orderBy": "name:asc"}"#,
+        ),
+        (
+            "invalid-tag-name-257",
+            "/set-ticket-tags",
+            r#"{"ticketId": 1, "tagNames": ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]}"#,
+        ),
+        (
+            "invalid-remove-tags-none",
+            "/remove-ticket-tags",
+            r#"{"ticketId": 1, "tagIds": []}"#,
+        ),
+        ("invalid-list-views-search", "/list-views", r#"{"search": "x"}"#),
     ];
     for (name, path, body) in invalid {
         g.route(name, setup(), post(path, body)).await;
@@ -658,6 +746,13 @@ async fn every_answer_matches_its_golden_file() {
             "add-internal-note",
             json!({"ticketId": 12345, "senderUserId": 4567, "bodyText": "x"}),
         ),
+        ("remove-ticket-tags", json!({"ticketId": 12345, "tagIds": [13]})),
+        ("set-ticket-tags", json!({"ticketId": 12345, "tagNames": ["vip"]})),
+        ("list-tags", json!({"search": "ship"})),
+        ("list-views", json!({"limit": 2})),
+        ("list-users", json!({})),
+        ("list-teams", json!({})),
+        ("get-customer", json!({"customerId": 98766})),
     ];
     for (tool, args) in tool_calls {
         g.mcp(
@@ -864,6 +959,66 @@ async fn every_answer_matches_its_golden_file() {
     g.typed("find-customer-by-email", setup(), async |c, s| {
         c.gorgias_connector_customers()
             .call_find_customer_by_email(s, &conn(), "customer@example.com")
+            .await
+    })
+    .await;
+    g.typed("remove-ticket-tags", setup(), async |c, s| {
+        let req = wit::AddTagsRequest {
+            tag_names: vec!["shipping".into(), "nope".into()],
+            tag_ids: vec![],
+        };
+        c.gorgias_connector_tickets()
+            .call_remove_ticket_tags(s, &conn(), 12345, &req)
+            .await
+    })
+    .await;
+    g.typed("set-ticket-tags", setup(), async |c, s| {
+        let req = wit::AddTagsRequest {
+            tag_names: vec!["reshipped".into()],
+            tag_ids: vec![11],
+        };
+        c.gorgias_connector_tickets()
+            .call_set_ticket_tags(s, &conn(), 12345, &req)
+            .await
+    })
+    .await;
+    g.typed("list-tags", setup(), async |c, s| {
+        let req = wit::ListRequest {
+            search: Some("VIP".into()),
+            limit: Some(10),
+            cursor: None,
+        };
+        c.gorgias_connector_directory().call_list_tags(s, &conn(), &req).await
+    })
+    .await;
+    g.typed("list-views", setup(), async |c, s| {
+        let req = wit::PageRequest {
+            limit: Some(2),
+            cursor: None,
+        };
+        c.gorgias_connector_directory().call_list_views(s, &conn(), &req).await
+    })
+    .await;
+    g.typed("list-users", setup(), async |c, s| {
+        let req = wit::ListRequest {
+            search: None,
+            limit: None,
+            cursor: None,
+        };
+        c.gorgias_connector_directory().call_list_users(s, &conn(), &req).await
+    })
+    .await;
+    g.typed("list-teams", setup(), async |c, s| {
+        let req = wit::PageRequest {
+            limit: None,
+            cursor: None,
+        };
+        c.gorgias_connector_directory().call_list_teams(s, &conn(), &req).await
+    })
+    .await;
+    g.typed("get-customer", setup(), async |c, s| {
+        c.gorgias_connector_customers()
+            .call_get_customer(s, &conn(), 98767)
             .await
     })
     .await;

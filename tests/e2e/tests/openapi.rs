@@ -157,7 +157,7 @@ async fn read_only_and_token_variants_are_valid_too() {
         .filter(|p| !["/health", "/operations", "/mcp"].contains(&p.as_str()))
         .collect();
     let expected: Vec<String> = catalog::available(true).map(|o| format!("/{}", o.name)).collect();
-    assert_eq!(ops.len(), 5);
+    assert_eq!(ops.len(), 10);
     for p in &expected {
         assert!(ops.contains(&p), "{p}");
     }

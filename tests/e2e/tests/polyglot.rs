@@ -152,16 +152,18 @@ fn typed_exports_from_javascript_via_jco() {
     // 5. What reached Gorgias: invalid input and the JS-side argument errors sent nothing.
     let requests = fake.requests();
     let lines = fake.lines();
-    assert_eq!(lines.len(), 18, "{lines:#?}");
+    assert_eq!(lines.len(), 19, "{lines:#?}");
     assert_eq!(
-        lines[..16],
+        lines[..17],
         [
             "GET /api/tickets/12345",
             "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&trashed=false",
             "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&cursor=cur-1&trashed=false",
             "GET /api/customers?email=customer%40example.com",
             "GET /api/customers?email=nobody%40example.com",
-            "GET /api/messages?ticket_id=12345&limit=2",
+            // No primary address matched: the email channels are asked (defect 7).
+            "GET /api/customers?channel_type=email&channel_address=nobody%40example.com",
+            "GET /api/messages?ticket_id=12345&order_by=created_datetime%3Aasc&limit=2",
             "GET /api/tickets/12345/tags",
             "GET /api/tickets/999",
             "GET /api/tickets/12345",
@@ -175,12 +177,12 @@ fn typed_exports_from_javascript_via_jco() {
         ]
     );
     // The update goes to the ticket just created, whose ID the JS side got back as a BigInt.
-    let created: u64 = lines[16]
+    let created: u64 = lines[17]
         .strip_prefix("PUT /api/tickets/")
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("{lines:#?}"));
     assert!(![12345, 12346, 12347].contains(&created), "{lines:#?}");
-    assert_eq!(lines[17], "POST /api/tickets/12345/messages");
+    assert_eq!(lines[18], "POST /api/tickets/12345/messages");
 
     let basic = format!(
         "Basic {}",
@@ -191,8 +193,8 @@ fn typed_exports_from_javascript_via_jco() {
         fake_gorgias::b64(format!("{}:wrong-key-from-js", fake_gorgias::EMAIL).as_bytes())
     );
     for (i, r) in requests.iter().enumerate() {
-        // Request 8 is the one made with the wrong key on purpose.
-        let expected = if i == 8 { &wrong } else { &basic };
+        // Request 9 is the one made with the wrong key on purpose.
+        let expected = if i == 9 { &wrong } else { &basic };
         assert_eq!(r.header("authorization"), Some(expected.as_str()), "{}", r.line());
         if r.method == "GET" {
             assert_eq!(r.body, None, "{}", r.line());
@@ -200,7 +202,7 @@ fn typed_exports_from_javascript_via_jco() {
     }
     // add-internal-note
     assert_eq!(
-        requests[9].body,
+        requests[10].body,
         Some(json!({
             "channel": "internal-note", "via": "api", "from_agent": true, "public": false,
             "sender": {"id": 4567},
@@ -208,14 +210,14 @@ fn typed_exports_from_javascript_via_jco() {
         }))
     );
     // add-ticket-tags: "from-js" is created, then the existing "vip" (11) and the new tag are added.
-    assert_eq!(requests[12].body, Some(json!({"name": "from-js"})));
-    let ids = requests[13].body.as_ref().unwrap()["ids"].as_array().unwrap().clone();
+    assert_eq!(requests[13].body, Some(json!({"name": "from-js"})));
+    let ids = requests[14].body.as_ref().unwrap()["ids"].as_array().unwrap().clone();
     assert_eq!(ids.len(), 2, "{ids:?}");
     assert_eq!(ids[0], json!(11));
     assert!(ids[1].as_u64().is_some_and(|id| id > 13), "{ids:?}");
     assert_eq!(fake.ticket_tag_names(12347), vec!["vip", "from-js"]);
     // create-ticket
-    let create = requests[15].body.clone().unwrap();
+    let create = requests[16].body.clone().unwrap();
     assert_eq!(
         (
             &create["channel"],
@@ -234,11 +236,11 @@ fn typed_exports_from_javascript_via_jco() {
     assert_eq!(create["messages"][0]["body_text"], json!("We shipped it."));
     // update-ticket: only the given fields
     assert_eq!(
-        requests[16].body,
+        requests[17].body,
         Some(json!({"priority": "low", "assignee_team": {"id": 78}}))
     );
     // reply-to-ticket
-    let reply = requests[17].body.clone().unwrap();
+    let reply = requests[18].body.clone().unwrap();
     assert_eq!(
         (&reply["channel"], &reply["public"], &reply["body_html"]),
         (&json!("email"), &json!(true), &json!("<p>Reshipped.</p>"))

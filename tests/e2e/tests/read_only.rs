@@ -12,19 +12,26 @@ use support::config_for;
 use support::fake_gorgias::{self, FakeGorgias};
 use support::host::{Host, HttpResult, post, wit};
 
-const MUTATIONS: [&str; 5] = [
+const MUTATIONS: [&str; 7] = [
     "create-ticket",
     "update-ticket",
     "reply-to-ticket",
     "add-internal-note",
     "add-ticket-tags",
+    "remove-ticket-tags",
+    "set-ticket-tags",
 ];
-const QUERIES: [&str; 5] = [
+const QUERIES: [&str; 10] = [
     "get-ticket",
     "search-tickets",
     "get-ticket-messages",
     "list-ticket-tags",
     "find-customer-by-email",
+    "list-tags",
+    "list-views",
+    "list-users",
+    "list-teams",
+    "get-customer",
 ];
 
 fn read_only(fake: &FakeGorgias) -> HashMap<String, String> {
@@ -90,7 +97,7 @@ async fn routes_listing_and_openapi_offer_only_queries() {
             .as_array()
             .unwrap()
             .len(),
-        10
+        17
     );
     off.insert("read_only".into(), "false".into());
     assert_eq!(
@@ -98,7 +105,7 @@ async fn routes_listing_and_openapi_offer_only_queries() {
             .as_array()
             .unwrap()
             .len(),
-        10
+        17
     );
     // A typo is a configuration error, not a silent "writable".
     off.insert("read_only".into(), "ture".into());
@@ -144,7 +151,7 @@ async fn mcp_lists_and_calls_only_queries() {
     )
     .await;
     assert_eq!(v["result"]["isError"], false);
-    assert_eq!(catalog::available(true).count(), 5);
+    assert_eq!(catalog::available(true).count(), 10);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -183,6 +190,14 @@ async fn typed_mutations_fail_with_configuration() {
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
                 .call_add_ticket_tags(s, &conn, 12345, &tags)
+                .await
+        })
+        .await;
+    assert!(matches!(e.unwrap_err(), wit::Error::Configuration(_)));
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_set_ticket_tags(s, &conn, 12345, &tags)
                 .await
         })
         .await;

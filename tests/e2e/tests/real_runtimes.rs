@@ -345,8 +345,11 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     );
 
     let v = ok(&call("/get-ticket-messages", r#"{"ticketId": 12345, "limit": 50}"#));
-    assert_eq!(fake.lines(), vec!["GET /api/messages?ticket_id=12345&limit=50"]);
-    // The two seeded messages come first (newest first), then the two just written.
+    assert_eq!(
+        fake.lines(),
+        vec!["GET /api/messages?ticket_id=12345&order_by=created_datetime%3Aasc&limit=50"]
+    );
+    // Oldest first: the two seeded messages, then the two just written.
     let msgs = v["messages"].as_array().unwrap();
     assert!(msgs.iter().any(|m| m["id"] == 5001
         && m["sender_type"] == "customer"
@@ -526,7 +529,16 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     assert_eq!(err(&r), (415, "unsupported-media-type".into()));
     let listing = ok(&get(addr, "/"));
     assert_eq!(listing, ok(&get(addr, "/operations")));
-    assert_eq!(listing["operations"].as_array().unwrap().len(), 10);
+    assert_eq!(listing["operations"].as_array().unwrap().len(), 17);
+
+    // ---- a DELETE with a JSON body (remove-ticket-tags) leaves the runtime with its body.
+    fake.clear_log();
+    assert_eq!(
+        ok(&call("/remove-ticket-tags", r#"{"ticketId": 12346, "tagIds": [11]}"#)),
+        json!({"success": true})
+    );
+    assert_eq!(fake.lines(), vec!["DELETE /api/tickets/12346/tags"]);
+    assert_eq!(fake.requests()[0].body, Some(json!({"ids": [11]})));
 
     // ---- per-request credentials: the caller's headers, not the configuration.
     fake.clear_log();
@@ -575,7 +587,7 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(tools.len(), 10);
+    assert_eq!(tools.len(), 17);
     assert!(tools.contains(&"get-ticket") && tools.contains(&"find-customer-by-email"));
     fake.clear_log();
     let called = mcp(

@@ -244,18 +244,22 @@ async fn add_internal_note_example() {
 async fn get_ticket_messages_example() {
     let fake = FakeGorgias::start().await;
     let v = ok(&call(&fake, "/get-ticket-messages", r#"{"ticketId": 12345, "limit": 50}"#).await);
-    assert_eq!(fake.lines(), vec!["GET /api/messages?ticket_id=12345&limit=50"]);
+    // Oldest first: the thread as read (Gorgias's own default is newest first).
+    assert_eq!(
+        fake.lines(),
+        vec!["GET /api/messages?ticket_id=12345&order_by=created_datetime%3Aasc&limit=50"]
+    );
     assert_eq!(
         v,
         json!({"messages": [
-            {"id": 5002, "ticket_id": 12345, "channel": "internal-note", "via": "helpdesk", "from_agent": true, "public": false,
-             "body_text": "Checking with the warehouse.", "body_html": "<p>Checking with the warehouse.</p>",
-             "sender_id": 4567, "sender_type": "user", "created_datetime": "2024-11-15T08:00:00+00:00", "attachments": []},
             {"id": 5001, "ticket_id": 12345, "channel": "email", "via": "email", "from_agent": false, "public": true,
              "body_text": "Hi, I placed order #1042 five days ago and it still shows as processing.", "body_html": null,
              "sender_id": 98765, "sender_type": "customer", "created_datetime": "2024-11-14T13:56:16.494726+00:00",
              "attachments": [{"url": "https://uploads.gorgias.example/receipt-1042.pdf", "name": "receipt-1042.pdf",
-                              "content_type": "application/pdf", "size": 48213, "public": true}]}
+                              "content_type": "application/pdf", "size": 48213, "public": true}]},
+            {"id": 5002, "ticket_id": 12345, "channel": "internal-note", "via": "helpdesk", "from_agent": true, "public": false,
+             "body_text": "Checking with the warehouse.", "body_html": "<p>Checking with the warehouse.</p>",
+             "sender_id": 4567, "sender_type": "user", "created_datetime": "2024-11-15T08:00:00+00:00", "attachments": []}
         ], "nextCursor": null})
     );
 }
@@ -485,7 +489,7 @@ async fn routing_errors_and_listing() {
         .iter()
         .map(|o| o["name"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(names.len(), 10);
+    assert_eq!(names.len(), 17);
     assert!(names.contains(&"find-customer-by-email".to_string()));
     let (r, _) = host.http(&cfg, get("/")).await;
     assert_eq!(r.status, 200);

@@ -76,7 +76,7 @@ async fn reads_through_typed_exports() {
             m.messages[0].public,
             m.messages[0].sender_type.as_deref()
         ),
-        (5002, false, Some("user"))
+        (5001, true, Some("customer"))
     );
     assert_eq!(m.next_cursor.as_deref(), Some("cur-1"));
 
@@ -108,7 +108,7 @@ async fn reads_through_typed_exports() {
         vec![
             "GET /api/tickets/12345",
             "GET /api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=1&trashed=false",
-            "GET /api/messages?ticket_id=12345&limit=1",
+            "GET /api/messages?ticket_id=12345&order_by=created_datetime%3Aasc&limit=1",
             "GET /api/tickets/12345/tags",
             "GET /api/customers?email=customer%40example.com",
         ]

@@ -117,6 +117,9 @@ struct State {
     messages: Vec<Value>,
     tags: Vec<Value>,
     customers: Vec<Value>,
+    views: Vec<Value>,
+    users: Vec<Value>,
+    teams: Vec<Value>,
     ticket_tags: Vec<(u64, u64)>,
     next_id: u64,
     log: Vec<Recorded>,
@@ -125,6 +128,9 @@ struct State {
     bare_tag_lists: bool,
     /// Answer PUT /api/tickets/{id} with 202 and no body.
     empty_update_bodies: bool,
+    /// Answer `GET /api/views`, `/api/users`, `/api/teams` as bare arrays
+    /// (the shape of the spec's examples) instead of cursor pages.
+    bare_directory_lists: bool,
     /// One leaky bucket per `Authorization` value, as Gorgias meters each key.
     buckets: std::collections::HashMap<String, Bucket>,
     /// Answer 429 (with `Retry-After`) when a call would overflow its bucket.
@@ -247,6 +253,44 @@ impl FakeGorgias {
     /// How many calls the enforced rate limit answered 429.
     pub fn rate_limited(&self) -> u64 {
         self.state.lock().unwrap().rate_limited
+    }
+
+    /// Switches `GET /api/views`, `/api/users` and `/api/teams` to bare JSON arrays.
+    pub fn bare_directory_lists(&self, on: bool) {
+        self.state.lock().unwrap().bare_directory_lists = on;
+    }
+
+    /// Adds 150 tags whose names contain `refund` (`full-refund-0`, `REFUND-1`, …)
+    /// created before an exact `refund` (id 9999), so that `?search=refund`
+    /// pages (100 per page) put the exact name on page 2.
+    pub fn seed_similar_tags(&self) {
+        let mut s = self.state.lock().unwrap();
+        let mut similar: Vec<Value> = (0..150)
+            .map(|i| {
+                let name = if i % 2 == 0 { format!("full-refund-{i}") } else { format!("REFUND-{i}") };
+                json!({"id": 9000 + i, "name": name, "description": null, "decoration": null, "usage": 0, "uri": format!("/api/tags/{}/", 9000 + i), "created_datetime": "2024-02-01T00:00:00+00:00", "deleted_datetime": null})
+            })
+            .collect();
+        similar.push(json!({"id": 9999, "name": "refund", "description": "Refund requested", "decoration": {"color": "#ff6900"}, "usage": 1, "uri": "/api/tags/9999/", "created_datetime": "2024-03-01T00:00:00+00:00", "deleted_datetime": null}));
+        s.tags.extend(similar);
+    }
+
+    /// The assignee user id of a ticket as the fake stores it (`None`: unassigned).
+    pub fn assignee_user(&self, ticket: u64) -> Option<u64> {
+        let s = self.state.lock().unwrap();
+        s.tickets
+            .iter()
+            .find(|t| t["id"] == ticket)
+            .and_then(|t| t["assignee_user"]["id"].as_u64())
+    }
+
+    /// The assignee team id of a ticket as the fake stores it (`None`: unassigned).
+    pub fn assignee_team(&self, ticket: u64) -> Option<u64> {
+        let s = self.state.lock().unwrap();
+        s.tickets
+            .iter()
+            .find(|t| t["id"] == ticket)
+            .and_then(|t| t["assignee_team"]["id"].as_u64())
     }
 
     /// Makes ticket updates answer 202 with no body.
@@ -430,6 +474,80 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Gorgias refuses unknown query parameters with a 400 naming them, and
+/// `limit` outside 1..100; `Some(answer)` is that refusal.
+fn refuse_params(q: &[(String, String)], allowed: &[&str]) -> Option<(u16, Option<Value>)> {
+    if let Some((k, _)) = q.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+        let mut data = serde_json::Map::new();
+        data.insert(k.clone(), json!(["Unknown field."]));
+        return Some((
+            400,
+            Some(json!({"error": {"msg": "Invalid query parameters", "data": data}})),
+        ));
+    }
+    for (k, v) in q {
+        if k == "limit" && !v.parse::<u32>().is_ok_and(|l| (1..=100).contains(&l)) {
+            return Some((
+                400,
+                Some(
+                    json!({"error": {"msg": "Invalid query parameters", "data": {"limit": ["Must be between 1 and 100."]}}}),
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// A 400 for an `order_by` outside `allowed`.
+fn refuse_order(q: &[(String, String)], allowed: &[&str]) -> Option<(u16, Option<Value>)> {
+    let o = q.iter().find(|(k, _)| k == "order_by")?;
+    (!allowed.contains(&o.1.as_str())).then(|| {
+        (400, Some(json!({"error": {"msg": "Invalid query parameters", "data": {"order_by": [format!("Must be one of: {}.", allowed.join(", "))]}}})))
+    })
+}
+
+/// The `ids` of a ticket-tags body (`DELETE`/`PUT`), or the 400 Gorgias gives.
+fn tag_ids_body(body: &Value, require_one: bool) -> Result<Vec<u64>, (u16, Option<Value>)> {
+    let bad = |m: &str| {
+        (
+            400,
+            Some(json!({"error": {"msg": "Invalid data", "data": {"ids": [m]}}})),
+        )
+    };
+    let Some(obj) = body.as_object() else {
+        return Err(bad("A JSON object body is required."));
+    };
+    if let Some(k) = obj.keys().find(|k| *k != "ids" && *k != "names") {
+        let mut data = serde_json::Map::new();
+        data.insert(k.clone(), json!(["Unknown field."]));
+        return Err((400, Some(json!({"error": {"msg": "Invalid data", "data": data}}))));
+    }
+    if obj.contains_key("names") {
+        // The connector resolves names itself; what Gorgias does with names here is undocumented.
+        return Err((
+            400,
+            Some(json!({"error": {"msg": "fake: names are not supported here"}})),
+        ));
+    }
+    match obj.get("ids") {
+        Some(Value::Array(a)) if a.iter().all(|v| v.as_u64().is_some()) && (!require_one || !a.is_empty()) => {
+            Ok(a.iter().filter_map(Value::as_u64).collect())
+        }
+        Some(_) => Err(bad("Must be a list of integers.")),
+        None if require_one => Err(bad("Include at least one of ids or names.")),
+        None => Ok(vec![]),
+    }
+}
+
+/// A directory list (views, users, teams): a cursor page, or a bare array of all.
+fn directory_list(items: Vec<Value>, bare: bool, q: &[(String, String)], uri: &str) -> (u16, Option<Value>) {
+    if bare {
+        (200, Some(Value::Array(items)))
+    } else {
+        (200, Some(page(items, q, uri)))
+    }
+}
+
 fn page(items: Vec<Value>, q: &[(String, String)], uri: &str) -> Value {
     let limit: usize = q
         .iter()
@@ -456,6 +574,37 @@ impl State {
         s.customers = vec![
             json!({"id": 98765, "external_id": "shopify-98765", "active": true, "email": "customer@example.com", "name": "Jane Doe", "firstname": "Jane", "lastname": "Doe", "language": "en", "timezone": "UTC", "created_datetime": "2024-11-14T13:56:16.494726+00:00", "updated_datetime": NOW, "meta": {}, "data": null, "note": null}),
             json!({"id": 98766, "external_id": null, "active": true, "email": "sam@example.org", "name": "Sam Lee", "firstname": "Sam", "lastname": "Lee", "created_datetime": "2024-12-01T09:00:00+00:00", "meta": {}}),
+        ];
+        // Customer 98767's primary email differs from its second email channel;
+        // 98768's addresses are stored with upper-case letters.
+        s.customers.push(json!({"id": 98767, "external_id": null, "active": true, "email": "jane.primary@example.com", "name": "Jane Roe", "firstname": "Jane", "lastname": "Roe", "created_datetime": "2024-12-02T10:00:00+00:00", "meta": {},
+            "channels": [
+                {"id": 611625700, "type": "email", "address": "jane.primary@example.com", "preferred": true, "deleted_datetime": null},
+                {"id": 611625701, "type": "email", "address": "jane@work.example", "preferred": false, "deleted_datetime": null},
+                {"id": 611625702, "type": "email", "address": "old-jane@example.net", "preferred": false, "deleted_datetime": "2024-12-03T00:00:00+00:00"},
+                {"id": 611625703, "type": "phone", "address": "+15550100", "preferred": true, "deleted_datetime": null}]}));
+        s.customers.push(json!({"id": 98768, "external_id": null, "active": true, "email": "Max@Example.com", "name": null, "firstname": "", "lastname": "", "created_datetime": "2024-12-02T11:00:00+00:00", "meta": {},
+            "channels": [{"id": 611625710, "type": "email", "address": "Max@Example.com", "preferred": true, "deleted_datetime": null}]}));
+        for c in s.customers.iter_mut() {
+            if c.get("channels").is_none() {
+                c["channels"] = json!([{"id": 611620000_u64 + c["id"].as_u64().unwrap_or(0) % 1000, "type": "email", "address": c["email"], "preferred": true, "deleted_datetime": null}]);
+            }
+        }
+        // Shapes from the View, User and Team objects of Gorgias's reference
+        // (role as {"name": ...}, absolute user uri as recorded).
+        s.views = vec![
+            json!({"id": 301, "name": "My tickets", "slug": "my-tickets", "category": "user", "type": "ticket-list", "visibility": "public", "filters": "eq(ticket.assignee_user.id, '{{current_user.id}}') && eq(ticket.status, 'open')", "order_by": "updated_datetime", "order_dir": "desc", "fields": ["id", "details", "tags"], "search": null, "decoration": {"emoji": "📥"}, "created_datetime": "2024-01-10T09:00:00+00:00", "deactivated_datetime": null, "uri": "/api/views/301/", "shared_with_users": [], "shared_with_teams": []}),
+            json!({"id": 302, "name": "Refunds", "slug": "refunds", "category": "user", "type": "ticket-list", "visibility": "shared", "filters": "containsAny(ticket.tags.name, ['refund'])", "order_by": "created_datetime", "order_dir": "asc", "fields": ["id"], "search": null, "decoration": null, "created_datetime": "2024-01-11T09:00:00+00:00", "deactivated_datetime": "2024-06-01T00:00:00+00:00", "uri": "/api/views/302/", "shared_with_users": [{"id": 4567, "name": "Alex Agent", "meta": {}}], "shared_with_teams": []}),
+            json!({"id": 303, "name": "Spam", "slug": "spam", "category": null, "type": "ticket-list", "visibility": "private", "filters": "eq(ticket.spam, true)", "order_by": "created_datetime", "order_dir": "desc", "fields": ["id"], "decoration": null, "created_datetime": "2024-01-12T09:00:00+00:00", "deactivated_datetime": null, "uri": "/api/views/303/"}),
+        ];
+        s.users = vec![
+            json!({"id": 4567, "active": true, "bio": null, "country": "FR", "created_datetime": "2023-04-13T03:27:56.973873+00:00", "deactivated_datetime": null, "email": "agent@yourstore.com", "external_id": null, "firstname": "Alex", "lastname": "Agent", "language": "en", "meta": {"profile_picture_url": null}, "name": "Alex Agent", "role": {"name": "admin"}, "timezone": "UTC", "updated_datetime": NOW, "uri": "https://sandbox.gorgias.com/api/users/4567/"}),
+            json!({"id": 4568, "active": true, "bio": null, "created_datetime": "2023-05-01T00:00:00+00:00", "email": "sam.support@yourstore.com", "external_id": "emp-2", "firstname": "Sam", "lastname": "Support", "name": "Sam Support", "role": {"name": "basic-agent"}, "uri": "https://sandbox.gorgias.com/api/users/4568/"}),
+            json!({"id": 4569, "active": true, "email": "bot@gorgias.example", "firstname": "", "lastname": "", "name": "Gorgias Bot", "role": {"name": "bot"}, "uri": "https://sandbox.gorgias.com/api/users/4569/"}),
+        ];
+        s.teams = vec![
+            json!({"id": 77, "name": "Tier 1", "description": "First line support", "decoration": {"emoji": "🛟"}, "created_datetime": "2023-01-01T01:00:00Z", "uri": "/api/teams/77", "members": [{"id": 4567, "name": "Alex Agent", "email": "agent@yourstore.com", "meta": null}]}),
+            json!({"id": 78, "name": "Warehouse", "description": null, "decoration": null, "created_datetime": "2023-02-01T01:00:00Z", "uri": "/api/teams/78", "members": []}),
         ];
         s.tags = vec![
             json!({"id": 11, "name": "vip", "description": "High-value customer", "decoration": {"color": "#eb144c"}, "usage": 3, "uri": "/api/tags/11/", "created_datetime": "2024-01-01T00:00:00+00:00", "deleted_datetime": null}),
@@ -674,11 +823,19 @@ impl State {
                         t[k] = v.clone();
                     }
                 }
-                if let Some(u) = body.get("assignee_user") {
-                    t["assignee_user"] = json!({"id": u["id"], "email": "other@yourstore.com", "name": "Other Agent"});
+                // `null` (or `{"id": null}`) unassigns; absent leaves the assignee.
+                match body.get("assignee_user") {
+                    Some(u) if u.is_null() || u["id"].is_null() => t["assignee_user"] = Value::Null,
+                    Some(u) => {
+                        t["assignee_user"] =
+                            json!({"id": u["id"], "email": "other@yourstore.com", "name": "Other Agent"})
+                    }
+                    None => {}
                 }
-                if let Some(u) = body.get("assignee_team") {
-                    t["assignee_team"] = json!({"id": u["id"], "name": "Team"});
+                match body.get("assignee_team") {
+                    Some(u) if u.is_null() || u["id"].is_null() => t["assignee_team"] = Value::Null,
+                    Some(u) => t["assignee_team"] = json!({"id": u["id"], "name": "Team"}),
+                    None => {}
                 }
                 t["updated_datetime"] = NOW.into();
                 let t = t.clone();
@@ -717,6 +874,12 @@ impl State {
                 (201, Some(m))
             }
             ("GET", ["api", "messages"]) => {
+                if let Some(refusal) = refuse_params(&q, &["ticket_id", "order_by", "limit", "cursor"])
+                    .or_else(|| refuse_order(&q, &["created_datetime:asc", "created_datetime:desc"]))
+                {
+                    return refusal;
+                }
+                let asc = q.iter().any(|(k, v)| k == "order_by" && v == "created_datetime:asc");
                 let tid = q.iter().find(|(k, _)| k == "ticket_id").map(|(_, v)| v.clone());
                 let mut items: Vec<Value> = self
                     .messages
@@ -724,7 +887,10 @@ impl State {
                     .filter(|m| tid.as_ref().is_none_or(|t| same_id(&m["ticket_id"], t)))
                     .cloned()
                     .collect();
-                items.reverse(); // newest first, Gorgias's default
+                // Stored oldest first; Gorgias's default is newest first.
+                if !asc {
+                    items.reverse();
+                }
                 (200, Some(page(items, &q, &r.path)))
             }
             ("GET", ["api", "tickets", id, "tags"]) => {
@@ -773,7 +939,51 @@ impl State {
                 }
                 (201, None)
             }
+            ("DELETE", ["api", "tickets", id, "tags"]) => {
+                let Some(tid) = id
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|t| self.tickets.iter().any(|x| x["id"] == *t))
+                else {
+                    return err(404, "Resource not found.");
+                };
+                let ids = match tag_ids_body(&body, true) {
+                    Ok(ids) => ids,
+                    Err(refusal) => return refusal,
+                };
+                // Removing a tag the ticket does not carry is a no-op.
+                self.ticket_tags.retain(|(t, g)| *t != tid || !ids.contains(g));
+                (204, None)
+            }
+            ("PUT", ["api", "tickets", id, "tags"]) => {
+                let Some(tid) = id
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|t| self.tickets.iter().any(|x| x["id"] == *t))
+                else {
+                    return err(404, "Resource not found.");
+                };
+                let ids = match tag_ids_body(&body, false) {
+                    Ok(ids) => ids,
+                    Err(refusal) => return refusal,
+                };
+                for g in &ids {
+                    if !self.tags.iter().any(|t| t["id"] == *g) {
+                        return err(404, "Tag not found.");
+                    }
+                }
+                self.ticket_tags.retain(|(t, _)| *t != tid);
+                for g in ids {
+                    if !self.ticket_tags.contains(&(tid, g)) {
+                        self.ticket_tags.push((tid, g));
+                    }
+                }
+                (202, None)
+            }
             ("GET", ["api", "tags"]) => {
+                if let Some(refusal) = refuse_params(&q, &["search", "order_by", "limit", "cursor"]) {
+                    return refusal;
+                }
                 let search = q.iter().find(|(k, _)| k == "search").map(|(_, v)| v.to_lowercase());
                 let items: Vec<Value> = self
                     .tags
@@ -805,14 +1015,110 @@ impl State {
                 (201, Some(t))
             }
             ("GET", ["api", "customers"]) => {
-                let email = q.iter().find(|(k, _)| k == "email").map(|(_, v)| v.clone());
+                let allowed = [
+                    "email",
+                    "external_id",
+                    "name",
+                    "language",
+                    "timezone",
+                    "view_id",
+                    "channel_type",
+                    "channel_address",
+                    "order_by",
+                    "limit",
+                    "cursor",
+                ];
+                if let Some(refusal) = refuse_params(&q, &allowed) {
+                    return refusal;
+                }
+                let get = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+                let (email, ctype, caddr) = (get("email"), get("channel_type"), get("channel_address"));
+                if caddr.is_some() && ctype.is_none() {
+                    return (
+                        400,
+                        Some(
+                            json!({"error": {"msg": "Invalid query parameters", "data": {"channel_type": ["Required with channel_address."]}}}),
+                        ),
+                    );
+                }
+                // `email`: the primary address, exact (case-sensitive here: Gorgias
+                // documents no case folding). Channels: any non-deleted one of the type.
                 let items: Vec<Value> = self
                     .customers
                     .iter()
                     .filter(|c| email.as_ref().is_none_or(|e| c["email"] == e.as_str()))
-                    .cloned()
+                    .filter(|c| {
+                        caddr.as_ref().is_none_or(|a| {
+                            c["channels"].as_array().is_some_and(|chs| {
+                                chs.iter().any(|ch| {
+                                    ch["deleted_datetime"].is_null()
+                                        && ctype.as_ref().is_some_and(|t| ch["type"] == t.as_str())
+                                        && ch["address"] == a.as_str()
+                                })
+                            })
+                        })
+                    })
+                    .map(|c| {
+                        // List items carry no channels (recorded).
+                        let mut c = c.clone();
+                        if let Some(o) = c.as_object_mut() {
+                            o.remove("channels");
+                        }
+                        c
+                    })
                     .collect();
                 (200, Some(page(items, &q, &r.path)))
+            }
+            ("GET", ["api", "customers", id]) => match self.customers.iter().find(|c| same_id(&c["id"], id)) {
+                Some(c) => {
+                    let mut c = c.clone();
+                    c["integrations"] = json!({});
+                    c["custom_fields"] = json!({});
+                    (200, Some(c))
+                }
+                None => err(404, "Resource not found."),
+            },
+            ("GET", ["api", "views"]) => {
+                if let Some(refusal) = refuse_params(&q, &["order_by", "limit", "cursor"])
+                    .or_else(|| refuse_order(&q, &["created_datetime:asc", "created_datetime:desc"]))
+                {
+                    return refusal;
+                }
+                directory_list(self.views.clone(), self.bare_directory_lists, &q, &r.path)
+            }
+            ("GET", ["api", "users"]) => {
+                let allowed = [
+                    "search",
+                    "email",
+                    "external_id",
+                    "roles",
+                    "available_first",
+                    "order_by",
+                    "limit",
+                    "cursor",
+                ];
+                if let Some(refusal) = refuse_params(&q, &allowed) {
+                    return refusal;
+                }
+                let search = q.iter().find(|(k, _)| k == "search").map(|(_, v)| v.to_lowercase());
+                let matches = |u: &Value, s: &str| {
+                    ["name", "email"]
+                        .iter()
+                        .any(|k| u[*k].as_str().unwrap_or("").to_lowercase().contains(s))
+                };
+                let items: Vec<Value> = self
+                    .users
+                    .iter()
+                    .filter(|u| search.as_ref().is_none_or(|s| matches(u, s)))
+                    .cloned()
+                    .collect();
+                directory_list(items, self.bare_directory_lists, &q, &r.path)
+            }
+            ("GET", ["api", "teams"]) => {
+                if let Some(refusal) = refuse_params(&q, &["order_by", "limit", "cursor"]) {
+                    return refusal;
+                }
+                directory_list(self.teams.clone(), self.bare_directory_lists, &q, &r.path)
             }
             _ => err(404, "Resource not found."),
         }

@@ -1,0 +1,57 @@
+//! Users: listing the helpdesk's users (agents, admins, bots), whose IDs
+//! `reply-to-ticket` and `add-internal-note` take as `senderUserId` and
+//! `update-ticket` as `assigneeUserId`. The operation is its input type, its
+//! [`Operation`] entry, the Gorgias request it builds and the mapping of the
+//! answer.
+
+use crate::catalog::{self, Operation as Spec};
+use crate::client::{ApiRequest, Client, Transport};
+use crate::error::Error;
+use crate::model::{self, UserPage};
+use crate::ops::*;
+use crate::params::opt_u32;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Input of list-users.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListUsers {
+    /// Name or email to match.
+    #[schemars(description = "Only users whose name or email matches this text")]
+    pub search: Option<String>,
+    /// Page size.
+    #[serde(default, deserialize_with = "opt_u32")]
+    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
+    pub limit: Option<u32>,
+    /// Cursor.
+    #[schemars(description = "Pagination cursor from a prior response")]
+    pub cursor: Option<String>,
+}
+
+impl ListUsers {
+    /// `GET /api/users?search=&limit=&cursor=`.
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        Ok(ApiRequest::get(
+            "/api/users",
+            list_query(self.search.as_deref(), self.limit, self.cursor.as_deref())?,
+        ))
+    }
+}
+
+impl Operation for ListUsers {
+    const SPEC: &'static Spec = &Spec {
+        name: "list-users",
+        title: "List Users",
+        description: "List Gorgias helpdesk users (agents, admins, bots), optionally matching a name or email, for senderUserId and assigneeUserId.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/users",
+        example: r#"{"search": "alex", "limit": 10}"#,
+        schemas: schemas::<Self>(),
+    };
+    type Output = UserPage;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<UserPage, Error> {
+        c.call(&self.request()?, model::parse_user_page)
+    }
+}

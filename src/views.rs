@@ -1,0 +1,53 @@
+//! Views: listing the account's saved ticket views, whose IDs
+//! `search-tickets` takes as `viewId`. The operation is its input type, its
+//! [`Operation`] entry, the Gorgias request it builds and the mapping of the
+//! answer.
+
+use crate::catalog::{self, Operation as Spec};
+use crate::client::{ApiRequest, Client, Transport};
+use crate::error::Error;
+use crate::model::{self, ViewPage};
+use crate::ops::*;
+use crate::params::opt_u32;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Input of list-views.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ListViews {
+    /// Page size.
+    #[serde(default, deserialize_with = "opt_u32")]
+    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
+    pub limit: Option<u32>,
+    /// Cursor.
+    #[schemars(description = "Pagination cursor from a prior response")]
+    pub cursor: Option<String>,
+}
+
+impl ListViews {
+    /// `GET /api/views?limit=&cursor=`.
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        Ok(ApiRequest::get(
+            "/api/views",
+            list_query(None, self.limit, self.cursor.as_deref())?,
+        ))
+    }
+}
+
+impl Operation for ListViews {
+    const SPEC: &'static Spec = &Spec {
+        name: "list-views",
+        title: "List Views",
+        description: "List the Gorgias ticket views (saved filters) visible to the API user, for search-tickets' viewId. Views using {{current_user}} resolve to the API user.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/views",
+        example: r#"{"limit": 30}"#,
+        schemas: schemas::<Self>(),
+    };
+    type Output = ViewPage;
+    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<ViewPage, Error> {
+        c.call(&self.request()?, model::parse_view_page)
+    }
+}
