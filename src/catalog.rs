@@ -426,6 +426,14 @@ pub fn nullable_id(g: &mut SchemaGenerator) -> Schema {
     opt_id(g)
 }
 
+/// [`nullable_id`] as a value, for cross-field rules (a typed schema, so
+/// that MCP clients' portability lint accepts it, unlike `true`).
+pub fn nullable_id_value() -> Value {
+    let mut o = id_options();
+    o.push(null_schema());
+    any_of(o).to_value()
+}
+
 /// A string with at least one character that is not whitespace.
 pub fn non_blank() -> Value {
     typed("string", &[("pattern", format!("[^{UNICODE_WS}]").into())])

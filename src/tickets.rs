@@ -199,7 +199,7 @@ pub struct UpdateTicket {
 /// [`UpdateTicket::validate`]: something must change (an assignee's `null`
 /// is a change: it unassigns).
 fn update_ticket_rules(s: &mut schemars::Schema) {
-    let any = serde_json::Value::Bool(true);
+    let any = catalog::nullable_id_value();
     catalog::at_least_one_of(
         s,
         &[
