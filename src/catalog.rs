@@ -9,13 +9,24 @@
 //! and [`at_least_one`] / [`required_when`] the cross-field rules. The HTTP
 //! routes ([`crate::router`]), MCP tools ([`crate::mcp`]) and the OpenAPI
 //! document ([`crate::openapi`]) all take their schemas from here.
+//!
+//! The schemas are static, so schemars runs natively, not in the component:
+//! the unit test `the_embedded_schemas_are_what_the_types_generate`
+//! generates them from the types through the registry and holds
+//! `src/schemas.json` to them (`SCHEMAS_UPDATE=1 cargo test --locked --lib`
+//! re-records it); at run time [`Operation::input_schema`] and
+//! [`Operation::output_schema`] read that embedded file. The generator is
+//! left out of wasm builds (`cfg(not(target_family = "wasm"))`), so the
+//! component links none of schemars' generator (about 94 KB).
 
 use crate::error::Error;
+#[cfg(not(target_family = "wasm"))]
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_json::Value;
 use std::fmt;
+use std::sync::OnceLock;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
 
@@ -41,13 +52,17 @@ pub struct Operation {
     pub schemas: Schemas,
 }
 
-/// What the types of an operation say about it (functions, so that nothing
-/// is generated until a listing, MCP `tools/list` or `/openapi.json` asks).
+/// What the types of an operation say about it. The schema generators are
+/// native only: they produce `src/schemas.json` (see the module docs), which
+/// is what every build serves; in the component they do not exist, so
+/// schemars' generator is not linked.
 #[derive(Debug, Clone, Copy)]
 pub struct Schemas {
-    /// JSON Schema of the input (the route body, the MCP arguments).
+    /// Generates the JSON Schema of the input (the route body, the MCP arguments).
+    #[cfg(not(target_family = "wasm"))]
     pub input: fn() -> Value,
-    /// JSON Schema of the output (the route's 200 body).
+    /// Generates the JSON Schema of the output (the route's 200 body).
+    #[cfg(not(target_family = "wasm"))]
     pub output: fn() -> Value,
     /// The input's parameter names, in declaration (the spec's) order.
     pub params: fn() -> &'static [&'static str],
@@ -57,11 +72,50 @@ impl Schemas {
     /// The schemas of input type `I` and output type `O`.
     pub const fn of<I: JsonSchema + DeserializeOwned, O: JsonSchema>() -> Schemas {
         Schemas {
+            #[cfg(not(target_family = "wasm"))]
             input: input_schema::<I>,
+            #[cfg(not(target_family = "wasm"))]
             output: output_schema::<O>,
             params: field_names::<I>,
         }
     }
+}
+
+/// `src/schemas.json`: every operation's `{"input": …, "output": …}` schemas,
+/// generated from the types (see the module docs).
+pub const EMBEDDED_SCHEMAS: &str = include_str!("schemas.json");
+
+/// [`EMBEDDED_SCHEMAS`], parsed once.
+fn embedded() -> &'static Value {
+    static PARSED: OnceLock<Value> = OnceLock::new();
+    PARSED.get_or_init(|| serde_json::from_str(EMBEDDED_SCHEMAS).unwrap_or(Value::Null))
+}
+
+/// The embedded schema `which` (`input`, `output`) of operation `name`; the
+/// empty schema if the file lacked it (the unit tests rule that out).
+fn embedded_schema(name: &str, which: &str) -> Value {
+    embedded()
+        .get(name)
+        .and_then(|o| o.get(which))
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()))
+}
+
+/// What `src/schemas.json` must hold: for every operation of the registry,
+/// in order, its schemas as the types generate them now; compact JSON, one
+/// operation per line.
+#[cfg(not(target_family = "wasm"))]
+pub fn generate_schemas_file() -> String {
+    let lines: Vec<String> = OPERATIONS
+        .iter()
+        .map(|o| {
+            let mut m = Map::new();
+            m.insert("input".into(), (o.schemas.input)());
+            m.insert("output".into(), (o.schemas.output)());
+            format!("{}:{}", Value::from(o.name), Value::Object(m))
+        })
+        .collect();
+    format!("{{{}}}\n", lines.join(",\n"))
 }
 
 /// Ticket statuses the spec allows.
@@ -102,14 +156,14 @@ impl Operation {
         (self.schemas.params)().to_vec()
     }
 
-    /// JSON Schema (2020-12) of the parameters object.
+    /// JSON Schema (2020-12) of the parameters object (from `src/schemas.json`).
     pub fn input_schema(&self) -> Value {
-        (self.schemas.input)()
+        embedded_schema(self.name, "input")
     }
 
-    /// JSON Schema (2020-12) of what the route answers with 200.
+    /// JSON Schema (2020-12) of what the route answers with 200 (from `src/schemas.json`).
     pub fn output_schema(&self) -> Value {
-        (self.schemas.output)()
+        embedded_schema(self.name, "output")
     }
 
     /// The spec's example arguments (an empty object if the entry were wrong).
@@ -120,6 +174,7 @@ impl Operation {
 
 // ---- generation ------------------------------------------------------------------
 
+#[cfg(not(target_family = "wasm"))]
 fn generate<T: JsonSchema>(contract: Contract) -> Value {
     let mut settings = SchemaSettings::draft2020_12();
     settings.inline_subschemas = true;
@@ -133,12 +188,14 @@ fn generate<T: JsonSchema>(contract: Contract) -> Value {
     v
 }
 
+#[cfg(not(target_family = "wasm"))]
 /// JSON Schema of input type `T` (deserialize contract: optional fields are
 /// not required; `deny_unknown_fields` closes the object).
 pub fn input_schema<T: JsonSchema>() -> Value {
     generate::<T>(Contract::Deserialize)
 }
 
+#[cfg(not(target_family = "wasm"))]
 /// JSON Schema of output type `T`: every object closed, every property
 /// required (the connector always writes every key, `null` when absent).
 pub fn output_schema<T: JsonSchema>() -> Value {
@@ -147,6 +204,7 @@ pub fn output_schema<T: JsonSchema>() -> Value {
     v
 }
 
+#[cfg(not(target_family = "wasm"))]
 /// Removes the doc comments of whole types (the root and array items);
 /// `property` schemas keep their description (the spec's text).
 fn untitled(v: &mut Value, property: bool) {
@@ -164,6 +222,7 @@ fn untitled(v: &mut Value, property: bool) {
     }
 }
 
+#[cfg(not(target_family = "wasm"))]
 /// Rewrites `"type": [T, "null"]` (schemars' `Option<T>`) as
 /// `"anyOf": [{"type": T, …}, {"type": "null"}]`: type lists are what MCP
 /// clients and OpenAPI tools warn about. Descriptions stay outside.
@@ -213,6 +272,7 @@ fn portable(v: &mut Value) {
     }
 }
 
+#[cfg(not(target_family = "wasm"))]
 /// Closes every object schema and requires all its properties.
 fn close(v: &mut Value) {
     match v {
@@ -683,6 +743,71 @@ pub fn check_schema(value: &Value, schema: &Value, path: &str) -> Result<(), Str
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// `src/schemas.json` is what the types generate now, byte for byte;
+    /// `SCHEMAS_UPDATE=1` rewrites it.
+    #[test]
+    fn the_embedded_schemas_are_what_the_types_generate() {
+        let generated = generate_schemas_file();
+        if std::env::var_os("SCHEMAS_UPDATE").is_some_and(|v| v == "1") {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/schemas.json");
+            std::fs::write(path, &generated).unwrap_or_else(|e| panic!("writing {path}: {e}"));
+            return;
+        }
+        if generated != EMBEDDED_SCHEMAS {
+            let new: Vec<&str> = generated.lines().collect();
+            let old: Vec<&str> = EMBEDDED_SCHEMAS.lines().collect();
+            let differ: Vec<String> = (0..new.len().max(old.len()))
+                .filter(|&i| new.get(i) != old.get(i))
+                .map(|i| {
+                    let line = new.get(i).or(old.get(i)).copied().unwrap_or("");
+                    format!("line {}: {}", i + 1, line.chars().take(60).collect::<String>())
+                })
+                .collect();
+            panic!(
+                "src/schemas.json is not what the types generate (an operation's types or the registry changed); \
+                 re-record it with `SCHEMAS_UPDATE=1 cargo test --locked --lib`, then run the tests again. \
+                 Lines that differ:\n{}",
+                differ.join("\n")
+            );
+        }
+    }
+
+    /// One line per operation of the registry, in its order, each with its
+    /// input and output schema and nothing else; no other entry.
+    #[test]
+    fn the_embedded_file_holds_every_operation_of_the_registry_in_order_and_nothing_else() {
+        let parsed: Value = serde_json::from_str(EMBEDDED_SCHEMAS).expect("src/schemas.json is JSON");
+        assert!(embedded().is_object());
+        assert_eq!(embedded(), &parsed);
+        let names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+        let mut keys: Vec<&str> = parsed
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(keys, sorted);
+        let lines: Vec<&str> = EMBEDDED_SCHEMAS.lines().collect();
+        assert_eq!(lines.len(), names.len());
+        for (i, (line, name)) in lines.iter().zip(&names).enumerate() {
+            let start = if i == 0 {
+                format!("{{\"{name}\":")
+            } else {
+                format!("\"{name}\":")
+            };
+            assert!(line.starts_with(&start), "line {}: {line:.60}", i + 1);
+            let entry = parsed[name].as_object().expect("an object");
+            let parts: Vec<&str> = entry.keys().map(String::as_str).collect();
+            assert_eq!(parts, ["input", "output"], "{name}");
+            assert_eq!(entry["input"]["type"], "object", "{name}");
+            assert_eq!(entry["output"]["type"], "object", "{name}");
+        }
+        assert!(EMBEDDED_SCHEMAS.ends_with("}}\n"));
+    }
 
     #[test]
     fn names_are_unique_and_kebab_case() {

@@ -1194,12 +1194,12 @@ pub(crate) mod tests {
             .call(&ApiRequest::get("/api/tickets/1", vec![]), crate::model::parse_ticket)
             .unwrap_err();
         assert_eq!(e.code(), "invalid-response");
-        // Decode errors name the field and the type, never the value (serde_json
-        // quoted it, and Client::finish redacted it then).
+        // Decode errors name the type and the position, never the value
+        // (serde_json quoted it, and Client::finish redacted it then).
         assert!(!e.message().contains("s3cr3t"), "{e}");
         assert!(
             e.message()
-                .ends_with("field `id`: expected a non-negative integer, got a string"),
+                .ends_with("expected a non-negative integer, got a string at line 1 column 19"),
             "{e}"
         );
     }

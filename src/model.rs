@@ -581,18 +581,26 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListAnswer<T> {
     }
 }
 
-/// Reads a Gorgias body as `T`; the error names the field (`data[3].id`)
-/// and what was wrong, never the value found.
+/// Reads a Gorgias body as `T`; the error says what was wrong and where
+/// (`expected a non-negative integer, got a string at line 1 column 8`,
+/// `missing field `status``), never the value found.
 ///
-/// (Path tracking allocates per key: ~8% of the guest's time on a 170 KB
-/// 100-ticket page. Reading once without it and again with it only on
-/// failure was measured, and costs 43 KB of the component for the second
-/// instantiation of every wire type's deserializer: BENCHMARKS.md.)
+/// No field path (`data[3].id`): tracking it (serde_path_to_error) cost 35 KB
+/// of the component for a second instantiation of every wire type's
+/// deserializer, and ~8% of the guest's time on a 170 KB 100-ticket page
+/// (path tracking allocates per key). With the seventeen operations the
+/// component would not fit its 640 KiB budget with it (BENCHMARKS.md). Route
+/// inputs keep their field paths (src/params.rs): those name the caller's field.
 fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let v = serde_path_to_error::deserialize(&mut de).map_err(|e| describe(&e.path().to_string(), e.inner()))?;
-    de.end().map_err(|e| describe("", &e))?;
-    Ok(v)
+    serde_json::from_slice(body).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data if e.line() > 0 => format!(
+            "{} at line {} column {}",
+            without_value(strip_position(&e.to_string())),
+            e.line(),
+            e.column()
+        ),
+        _ => describe("", &e),
+    })
 }
 
 /// A serde_json error as a short message: its path, and serde's text without
@@ -1086,12 +1094,11 @@ mod tests {
     }
 
     #[test]
-    fn decode_errors_name_the_field_not_the_value() {
+    fn decode_errors_name_the_type_and_the_position_not_the_value() {
         let e = parse_ticket(br#"{"id":"s3cr3t-value","status":"open","channel":"api"}"#).unwrap_err();
-        assert_eq!(e, "field `id`: expected a non-negative integer, got a string");
+        assert_eq!(e, "expected a non-negative integer, got a string at line 1 column 20");
         let e = parse_ticket_page(br#"{"data":[{"id":1,"status":"open","channel":"api"},{"id":2}]}"#).unwrap_err();
-        assert!(e.starts_with("field `data[1]"), "{e}");
-        assert!(e.contains("missing field `status`"), "{e}");
+        assert_eq!(e, "missing field `status` at line 1 column 58");
         assert_eq!(
             parse_ticket(b"{").unwrap_err(),
             "EOF while parsing an object at line 1 column 1"
@@ -1106,7 +1113,7 @@ mod tests {
         }
         body.push_str(r#""status":"open","channel":"api"}"#);
         let e = parse_ticket(body.as_bytes()).unwrap_err();
-        assert_eq!(e, "duplicate field `id`");
+        assert_eq!(e, "duplicate field `id` at line 1 column 16");
     }
 
     #[test]

@@ -305,10 +305,13 @@ mod tests {
         fn visit<O: Operation>(self) -> bool {
             (O::SPEC.schemas.input)() == crate::catalog::input_schema::<O>()
                 && (O::SPEC.schemas.output)() == crate::catalog::output_schema::<O::Output>()
+                && O::SPEC.input_schema() == crate::catalog::input_schema::<O>()
+                && O::SPEC.output_schema() == crate::catalog::output_schema::<O::Output>()
         }
     }
 
-    /// `schemas: schemas::<Self>()` and not another operation's by mistake.
+    /// `schemas: schemas::<Self>()` and not another operation's by mistake,
+    /// and the embedded schemas it serves are its own types' schemas.
     #[test]
     fn every_spec_holds_the_schemas_of_its_own_input_and_output_types() {
         for spec in OPERATIONS {

@@ -138,7 +138,10 @@ async fn served_document_is_valid_openapi_3_1_and_matches_the_catalog() {
         assert!(doc["paths"].get(path).is_some(), "{path}");
     }
     assert_eq!(doc["servers"][0]["url"], "/");
-    assert_eq!(doc["security"], serde_json::json!([{"gorgiasApiKey": []}, {}]));
+    assert_eq!(
+        doc["security"],
+        serde_json::json!([{"gorgiasApiKey": []}, {"gorgiasAccessToken": []}, {}])
+    );
     assert!(fake.requests().is_empty());
 }
 
