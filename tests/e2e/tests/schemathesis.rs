@@ -116,10 +116,11 @@ async fn schemathesis_finds_no_request_the_schema_and_the_connector_disagree_on(
     let fake = FakeGorgias::start().await;
     // The fake's quota header makes the connector pace its calls (issue 11);
     // schemathesis sends add-/set-ticket-tags with up to 100 new names, i.e.
-    // 200+ Gorgias calls, and gives each request 10 s. A 0.2 s wait budget
-    // keeps every request well inside that: this test judges schemas, not pacing.
+    // 200+ Gorgias calls, and gives each request 10 s. A 1 s wait budget (the
+    // key takes whole seconds) keeps every request well inside that: this
+    // test judges schemas, not pacing.
     let mut config = config_for(&fake);
-    config.insert("retry_max_wait_seconds".into(), "0.2".into());
+    config.insert("retry_max_wait_seconds".into(), "1".into());
     let (origin, server) = serve(config).await;
     let reports = support::root().join("target").join("schemathesis-report");
     std::fs::create_dir_all(&reports).expect("create target/schemathesis-report");
