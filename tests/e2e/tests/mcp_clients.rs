@@ -20,12 +20,9 @@
 //! missing tool is a failure.
 mod support;
 
-use bytes::Bytes;
 use gorgias_connector::catalog::{self, check_schema};
-use http_body_util::{BodyExt, Full, Limited};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -143,58 +140,28 @@ impl Drop for Served {
 }
 
 async fn serve(config: HashMap<String, String>) -> Served {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("bind");
-    let url = format!("http://{}/mcp", listener.local_addr().expect("local addr"));
-    let config = Arc::new(config);
     let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
     let log = seen.clone();
-    let host = Host::shared();
-    let server = tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let (config, log) = (config.clone(), log.clone());
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                    let (config, log) = (config.clone(), log.clone());
-                    async move {
-                        let (parts, body) = req.into_parts();
-                        let body = Limited::new(body, 4 << 20)
-                            .collect()
-                            .await
-                            .map(|b| b.to_bytes())
-                            .unwrap_or_default();
-                        let h = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
-                        if parts.method == hyper::Method::POST {
-                            let msg: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                            log.lock().expect("log").push(Seen {
-                                method: msg["method"].as_str().unwrap_or("").to_string(),
-                                protocol_header: h("mcp-protocol-version"),
-                                mcp_method_header: h("mcp-method"),
-                                meta_version: msg["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"]
-                                    .as_str()
-                                    .map(str::to_string),
-                            });
-                        }
-                        let (r, logs) = host
-                            .http(&config, hyper::Request::from_parts(parts, Full::new(body)))
-                            .await;
-                        assert!(!logs.stderr.contains("panicked"), "guest panicked: {}", logs.stderr);
-                        let mut resp = hyper::Response::builder().status(r.status);
-                        for (k, v) in r.headers {
-                            resp = resp.header(k, v);
-                        }
-                        Ok::<_, Infallible>(resp.body(Full::new(Bytes::from(r.body))).expect("response"))
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
-                    .await;
+    let observe: support::serve::Observe = Arc::new(move |parts, body| {
+        let h = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+        if parts.method == hyper::Method::POST {
+            let msg: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+            log.lock().expect("log").push(Seen {
+                method: msg["method"].as_str().unwrap_or("").to_string(),
+                protocol_header: h("mcp-protocol-version"),
+                mcp_method_header: h("mcp-method"),
+                meta_version: msg["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"]
+                    .as_str()
+                    .map(str::to_string),
             });
         }
     });
-    Served { url, seen, server }
+    let (origin, server) = support::serve::serve(config, Some(observe)).await;
+    Served {
+        url: format!("{origin}/mcp"),
+        seen,
+        server,
+    }
 }
 
 /// Every tool with its catalog example, and the failing call.

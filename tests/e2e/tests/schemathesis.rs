@@ -18,16 +18,10 @@
 //! prints a skip notice and passes, unless `CI` is set.
 mod support;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use std::collections::HashMap;
-use std::convert::Infallible;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::Arc;
 use support::config_for;
 use support::fake_gorgias::FakeGorgias;
-use support::host::Host;
 
 fn pinned() -> PathBuf {
     support::root().join("tests/e2e/tests/schemathesis")
@@ -58,48 +52,6 @@ fn schemathesis_python() -> Result<PathBuf, String> {
     Ok(py)
 }
 
-/// Serves the component on an ephemeral 127.0.0.1 port; returns its origin.
-async fn serve(config: HashMap<String, String>) -> (String, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("bind");
-    let origin = format!("http://{}", listener.local_addr().expect("local addr"));
-    let config = Arc::new(config);
-    let host = Host::shared();
-    let server = tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let config = config.clone();
-            tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                    let config = config.clone();
-                    async move {
-                        let (parts, body) = req.into_parts();
-                        let body = Limited::new(body, 4 << 20)
-                            .collect()
-                            .await
-                            .map(|b| b.to_bytes())
-                            .unwrap_or_default();
-                        let (r, logs) = host
-                            .http(&config, hyper::Request::from_parts(parts, Full::new(body)))
-                            .await;
-                        assert!(!logs.stderr.contains("panicked"), "guest panicked: {}", logs.stderr);
-                        let mut resp = hyper::Response::builder().status(r.status);
-                        for (k, v) in r.headers {
-                            resp = resp.header(k, v);
-                        }
-                        Ok::<_, Infallible>(resp.body(Full::new(Bytes::from(r.body))).expect("response"))
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc)
-                    .await;
-            });
-        }
-    });
-    (origin, server)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schemathesis_finds_no_request_the_schema_and_the_connector_disagree_on() {
     let py = match schemathesis_python() {
@@ -121,7 +73,7 @@ async fn schemathesis_finds_no_request_the_schema_and_the_connector_disagree_on(
     // test judges schemas, not pacing.
     let mut config = config_for(&fake);
     config.insert("retry_max_wait_seconds".into(), "1".into());
-    let (origin, server) = serve(config).await;
+    let (origin, server) = support::serve::serve(config, None).await;
     let reports = support::root().join("target").join("schemathesis-report");
     std::fs::create_dir_all(&reports).expect("create target/schemathesis-report");
     let out = tokio::task::spawn_blocking(move || {

@@ -9,6 +9,7 @@
 pub mod fake_gorgias;
 pub mod host;
 pub mod process;
+pub mod serve;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
