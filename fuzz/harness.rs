@@ -6,18 +6,22 @@
 //!   `router::handle`, with upstream answers (statuses, headers, bodies,
 //!   transport failures) taken from the same bytes.
 //! - [`upstream`]: one upstream answer through `error::classify` and every
-//!   `model::parse_*`.
+//!   `wire::parse_*`.
 //!
 //! Besides "no panic", both check what must hold for any input: the answer
 //! keeps its route's contract (see `answer_shape`), and no error carries the
 //! configured API key, Basic credentials or connector token unless the caller
 //! sent them (data read from Gorgias may repeat what the upstream answers said).
 
-use gorgias_connector::client::{Outgoing, Response, RetryPolicy, Transport, TransportError, base64};
 use gorgias_connector::config::Config;
 use gorgias_connector::error::{self, Error};
-use gorgias_connector::model;
-use gorgias_connector::router::{self, HttpRequest, MAX_BODY_BYTES, OPERATIONS};
+use gorgias_connector::gorgias::client::RetryPolicy;
+use gorgias_connector::gorgias::endpoint::base64;
+use gorgias_connector::gorgias::transport::{Outgoing, Response, Transport, TransportError};
+use gorgias_connector::ops::OPERATIONS;
+use gorgias_connector::ops::wire;
+use gorgias_connector::serve::http::{HttpRequest, MAX_BODY_BYTES};
+use gorgias_connector::serve::router;
 
 /// The configured API key the harness looks for in every answer.
 pub const API_KEY: &str = "fuzz-api-key-Zq8w";
@@ -352,16 +356,16 @@ pub fn upstream(data: &[u8]) -> u16 {
             "429 without Retry-After"
         );
     }
-    if let Ok(t) = model::parse_ticket(body) {
-        let _ = model::updated_from(t);
+    if let Ok(t) = wire::parse_ticket(body) {
+        let _ = wire::updated_from(t);
     }
-    let _ = model::parse_ticket_page(body);
-    let _ = model::parse_created_ticket(body);
-    let _ = model::parse_message(body);
-    let _ = model::parse_message_page(body);
-    let _ = model::parse_tags(body);
-    let _ = model::parse_tag(body);
-    let _ = model::parse_customers(body);
+    let _ = wire::parse_ticket_page(body);
+    let _ = wire::parse_created_ticket(body);
+    let _ = wire::parse_message(body);
+    let _ = wire::parse_message_page(body);
+    let _ = wire::parse_tags(body);
+    let _ = wire::parse_tag(body);
+    let _ = wire::parse_customers(body);
     r.status
 }
 

@@ -1,7 +1,11 @@
 //! Operator configuration: Spin variables, `wasi:config`, or environment.
 
-use crate::client::{Endpoint, RetryPolicy, Timeouts, credential_secrets};
+use crate::gorgias::endpoint::{Endpoint, credential_secrets};
+
+use crate::gorgias::client::RetryPolicy;
+
 use crate::error::Error;
+use crate::gorgias::transport::Timeouts;
 
 /// Configuration keys, as Spin variable names (`GORGIAS_ACCOUNT` etc. in the environment).
 pub mod keys {

@@ -152,7 +152,7 @@ impl Error {
 }
 
 /// The JSON body of an operation error: `{"error": {"code", "message", "retryable", …}}`
-/// (the shape of [`crate::catalog::error_schema`]).
+/// (the shape of [`crate::schema::error_schema`]).
 pub fn error_json(e: &Error) -> Value {
     let mut body = Map::new();
     body.insert("code".into(), e.code().into());

@@ -1,5 +1,5 @@
 //! spin.toml routes every path to the component and declares the variables and the outbound hosts.
-use gorgias_connector::router::OPERATIONS;
+use gorgias_connector::ops::OPERATIONS;
 
 #[test]
 fn spin_manifest_routes_every_path_to_the_component() {

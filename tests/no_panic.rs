@@ -8,7 +8,7 @@
 #[path = "../fuzz/harness.rs"]
 mod harness;
 
-use gorgias_connector::router::OPERATIONS;
+use gorgias_connector::ops::OPERATIONS;
 use std::collections::BTreeSet;
 
 /// xorshift64*: deterministic, no dependency.
@@ -279,7 +279,7 @@ fn upstream_mapping_never_panics() {
 /// as the `route` fuzz target's inputs may (`fuzz/run.sh`, `-max_len`).
 #[test]
 fn route_inputs_carry_bodies_up_to_the_request_cap_and_past_it() {
-    use gorgias_connector::router::MAX_BODY_BYTES;
+    use gorgias_connector::serve::http::MAX_BODY_BYTES;
     let op = OPERATIONS.iter().position(|o| o.name == "get-ticket").unwrap();
     let call = r#"{"ticketId": 12345}"#;
     let padded = |len: usize| format!("{call}{}", " ".repeat(len - call.len()));

@@ -21,7 +21,7 @@
 mod support;
 
 use bytes::Bytes;
-use gorgias_connector::model;
+use gorgias_connector::ops::wire;
 use http_body_util::{BodyExt, Empty, Full};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -443,19 +443,19 @@ fn mapping_native(iters: usize, tickets: &[u8], messages: &[u8]) {
     };
     run(
         &format!("parse_ticket_page, 100 tickets ({} KB)", tickets.len() / 1000),
-        &|| model::parse_ticket_page(tickets).unwrap().tickets.len(),
+        &|| wire::parse_ticket_page(tickets).unwrap().tickets.len(),
     );
     run("parse_ticket_page + JSON text (route output)", &|| {
-        serde_json::to_vec(&model::parse_ticket_page(tickets).unwrap())
+        serde_json::to_vec(&wire::parse_ticket_page(tickets).unwrap())
             .unwrap()
             .len()
     });
     run(
         &format!("parse_message_page, 100 messages ({} KB)", messages.len() / 1000),
-        &|| model::parse_message_page(messages).unwrap().messages.len(),
+        &|| wire::parse_message_page(messages).unwrap().messages.len(),
     );
     run("parse_message_page + JSON text (route output)", &|| {
-        serde_json::to_vec(&model::parse_message_page(messages).unwrap())
+        serde_json::to_vec(&wire::parse_message_page(messages).unwrap())
             .unwrap()
             .len()
     });

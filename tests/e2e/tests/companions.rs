@@ -6,7 +6,8 @@
 mod support;
 
 use bytes::Bytes;
-use gorgias_connector::catalog::{self, check_schema};
+use gorgias_connector::ops::{self};
+use gorgias_connector::schema::check_schema;
 use http_body_util::Full;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -28,7 +29,7 @@ async fn call_with(config: &HashMap<String, String>, path: &str, body: &str) -> 
 fn ok(op: &str, r: &HttpResult) -> Value {
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     let v = r.json();
-    let schema = catalog::operation(op).unwrap().output_schema();
+    let schema = ops::find(op).unwrap().output_schema();
     check_schema(&v, &schema, "$").unwrap_or_else(|e| panic!("{op}: {e}"));
     v
 }

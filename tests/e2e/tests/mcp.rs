@@ -3,7 +3,8 @@
 mod support;
 
 use bytes::Bytes;
-use gorgias_connector::catalog::{self, check_schema};
+use gorgias_connector::ops::{self};
+use gorgias_connector::schema::check_schema;
 use http_body_util::Full;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -55,7 +56,7 @@ fn structured(name: &str, result: &Value) -> Value {
     let text: Value = serde_json::from_str(text).expect("the text is JSON");
     assert_eq!(result["content"][0]["type"], "text");
     assert_eq!(text, sc);
-    let schema = catalog::operation(name).expect("a catalog operation").output_schema();
+    let schema = ops::find(name).expect("a catalog operation").output_schema();
     check_schema(&sc, &schema, "$").unwrap_or_else(|e| panic!("{name}: output does not match its schema: {e}"));
     sc
 }
@@ -83,9 +84,9 @@ async fn initialize_list_and_notifications() {
     let list = rpc(&cfg, 2, "tools/list", json!({})).await;
     let tools = list["result"]["tools"].as_array().unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    let expected: Vec<&str> = catalog::OPERATIONS.iter().map(|o| o.name).collect();
+    let expected: Vec<&str> = ops::OPERATIONS.iter().map(|o| o.name).collect();
     assert_eq!(names, expected);
-    for (t, op) in tools.iter().zip(catalog::OPERATIONS.iter()) {
+    for (t, op) in tools.iter().zip(ops::OPERATIONS.iter()) {
         assert_eq!(t["description"], op.description);
         assert_eq!(t["inputSchema"], op.input_schema());
         assert_eq!(t["outputSchema"], op.output_schema());
@@ -172,7 +173,7 @@ async fn every_spec_example_through_tools_call_matches_its_output_schema() {
         ("find-customer-by-email", json!({"email": "customer@example.com"})),
     ];
     for (name, args) in examples {
-        let op = catalog::operation(name).unwrap();
+        let op = ops::find(name).unwrap();
         check_schema(&args, &op.input_schema(), "$").unwrap_or_else(|e| panic!("{name} example: {e}"));
         assert_eq!(
             args,
@@ -198,7 +199,7 @@ async fn tool_errors_are_is_error_results_an_agent_can_act_on() {
         assert_eq!(result["isError"], true, "{result}");
         assert!(result.get("structuredContent").is_none());
         let e: Value = serde_json::from_str(result["content"][0]["text"].as_str().unwrap()).unwrap();
-        check_schema(&e, &catalog::error_schema(), "$").unwrap();
+        check_schema(&e, &gorgias_connector::schema::error_schema(), "$").unwrap();
         e["error"].clone()
     };
     let e = error_of(&call_tool(&cfg, "update-ticket", json!({"ticketId": 12345, "status": "resolved"})).await);
@@ -348,8 +349,8 @@ async fn stateless_2026_07_28_discover_list_and_call_without_initialize() {
     let l = modern(&cfg, 2, "tools/list", json!({})).await;
     let r = &l.json()["result"];
     let tools = r["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), catalog::OPERATIONS.len());
-    for (t, op) in tools.iter().zip(catalog::OPERATIONS.iter()) {
+    assert_eq!(tools.len(), ops::OPERATIONS.len());
+    for (t, op) in tools.iter().zip(ops::OPERATIONS.iter()) {
         assert_eq!(t["name"], op.name);
         assert_eq!(t["inputSchema"], op.input_schema());
         assert_eq!(t["outputSchema"]["anyOf"][0], op.output_schema(), "{}", op.name);

@@ -20,7 +20,8 @@
 //! missing tool is a failure.
 mod support;
 
-use gorgias_connector::catalog::{self, check_schema};
+use gorgias_connector::ops::{self};
+use gorgias_connector::schema::check_schema;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
@@ -166,7 +167,7 @@ async fn serve(config: HashMap<String, String>) -> Served {
 
 /// Every tool with its catalog example, and the failing call.
 fn calls() -> (Value, Value) {
-    let calls: Vec<Value> = catalog::OPERATIONS
+    let calls: Vec<Value> = ops::OPERATIONS
         .iter()
         .map(|op| json!([op.name, op.example_args()]))
         .collect();
@@ -180,7 +181,7 @@ fn calls() -> (Value, Value) {
 async fn route_requests() -> Vec<String> {
     let fake = FakeGorgias::start().await;
     let cfg = config_for(&fake);
-    for op in catalog::OPERATIONS {
+    for op in ops::OPERATIONS {
         let body = op.example_args().to_string();
         let (r, _) = Host::shared().http(&cfg, post(&format!("/{}", op.name), &body)).await;
         assert_eq!(r.status, 200, "{}: {}", op.name, String::from_utf8_lossy(&r.body));
@@ -225,9 +226,9 @@ async fn exercise(what: &str, era: Era, version: &str, program: PathBuf, args: &
 /// Checks a client's summary (`tools`, `results` per tool, `failure`), what
 /// Gorgias received and the JSON-RPC requests the server saw.
 async fn check(what: &str, era: Era, version: &str, s: &Value, fake: &FakeGorgias, served: &Served) {
-    let names: Vec<&str> = catalog::OPERATIONS.iter().map(|o| o.name).collect();
+    let names: Vec<&str> = ops::OPERATIONS.iter().map(|o| o.name).collect();
     assert_eq!(s["tools"], json!(names), "{what}: tools/list in the catalog's order");
-    for op in catalog::OPERATIONS {
+    for op in ops::OPERATIONS {
         let r = &s["results"][op.name];
         assert_eq!(r["isError"], false, "{what} {}: {r}", op.name);
         let text: Value =
@@ -266,7 +267,7 @@ async fn check(what: &str, era: Era, version: &str, s: &Value, fake: &FakeGorgia
     let tools_calls = rpc.iter().filter(|s| s.method == "tools/call").count();
     assert_eq!(
         tools_calls,
-        catalog::OPERATIONS.len() + 1,
+        ops::OPERATIONS.len() + 1,
         "{what}: one POST per call: {seen:?}"
     );
     match era {
@@ -519,7 +520,7 @@ async fn the_readme_handshake_curl_lines_initialize_list_and_call() {
     assert_eq!(answers.len(), 3, "{answers:?}");
     assert_eq!(answers[0]["result"]["protocolVersion"], "2025-11-25");
     assert_eq!(answers[0]["result"]["serverInfo"]["name"], "gorgias-connector");
-    let names: Vec<&str> = catalog::OPERATIONS.iter().map(|o| o.name).collect();
+    let names: Vec<&str> = ops::OPERATIONS.iter().map(|o| o.name).collect();
     let listed: Vec<&str> = answers[1]["result"]["tools"]
         .as_array()
         .expect("tools")

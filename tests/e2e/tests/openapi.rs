@@ -7,7 +7,7 @@
 mod support;
 
 use bytes::Bytes;
-use gorgias_connector::catalog;
+use gorgias_connector::ops::{self, spec};
 use http_body_util::Full;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -91,7 +91,7 @@ async fn served(config: &HashMap<String, String>) -> Value {
 
 #[test]
 fn the_validator_rejects_a_broken_document() {
-    let mut doc = gorgias_connector::openapi::document(false, false);
+    let mut doc = gorgias_connector::serve::openapi::document(false, false);
     doc["paths"]["/get-ticket"]["post"]["responses"]["200"]
         .as_object_mut()
         .unwrap()
@@ -107,7 +107,7 @@ async fn served_document_is_valid_openapi_3_1_and_matches_the_catalog() {
     let doc = served(&cfg).await;
     validate(&doc, "openapi.json").unwrap_or_else(|e| panic!("invalid OpenAPI document:\n{e}"));
     assert_eq!(doc["openapi"], "3.1.0");
-    for op in catalog::OPERATIONS {
+    for op in ops::OPERATIONS {
         let post = &doc["paths"][format!("/{}", op.name)]["post"];
         assert_eq!(post["operationId"], op.name);
         assert_eq!(
@@ -124,7 +124,7 @@ async fn served_document_is_valid_openapi_3_1_and_matches_the_catalog() {
         assert_eq!(names, params, "{}", op.name);
         let body = &post["requestBody"]["content"]["application/json"];
         assert_eq!(body["schema"], op.input_schema(), "{}", op.name);
-        catalog::check_schema(&body["example"], &body["schema"], "$")
+        gorgias_connector::schema::check_schema(&body["example"], &body["schema"], "$")
             .unwrap_or_else(|e| panic!("{} example does not fit its schema: {e}", op.name));
         for (name, p) in props {
             assert!(p["description"].is_string(), "{}.{name} has no description", op.name);
@@ -159,7 +159,7 @@ async fn read_only_and_token_variants_are_valid_too() {
         .keys()
         .filter(|p| !["/health", "/operations", "/mcp"].contains(&p.as_str()))
         .collect();
-    let expected: Vec<String> = catalog::available(true).map(|o| format!("/{}", o.name)).collect();
+    let expected: Vec<String> = spec::available(true).map(|o| format!("/{}", o.name)).collect();
     assert_eq!(ops.len(), 10);
     for p in &expected {
         assert!(ops.contains(&p), "{p}");

@@ -4,7 +4,7 @@
 mod support;
 
 use bytes::Bytes;
-use gorgias_connector::catalog;
+use gorgias_connector::ops::spec;
 use http_body_util::Full;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -151,7 +151,7 @@ async fn mcp_lists_and_calls_only_queries() {
     )
     .await;
     assert_eq!(v["result"]["isError"], false);
-    assert_eq!(catalog::available(true).count(), 10);
+    assert_eq!(spec::available(true).count(), 10);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,10 +4,10 @@
 //!
 //! Gorgias documents no redirects; another connector reports `301` for
 //! merged tickets and customers. The rule is defensive and pure: the client
-//! ([`crate::client::Client::send`]) follows at most [`MAX_HOPS`] for `GET`s
+//! ([`crate::gorgias::client::Client::send`]) follows at most [`MAX_HOPS`] for `GET`s
 //! and turns every other redirect into an `upstream` error naming the status.
 
-use crate::client::Scheme;
+use crate::gorgias::endpoint::Scheme;
 
 /// Redirects one read follows at most.
 pub const MAX_HOPS: u32 = 3;

@@ -1,16 +1,17 @@
 //! Running an operation for an inbound request, as every surface does: the
 //! credentials from the request headers or the configuration, the read-only
-//! gate, the operation picked from the registry ([`crate::ops::visit`]), the
-//! answer or the error body. The HTTP routes ([`crate::router`]) and the MCP
-//! tools ([`RegistryTools`], used by [`crate::mcp`]) both run through here.
+//! gate, the operation's own code (reached through its [`Spec`]), the answer
+//! or the error body. The HTTP routes ([`super::router`]) and the MCP tools
+//! ([`RegistryTools`], used by [`super::mcp`]) both run through here.
 
-use crate::catalog::{self, Operation as Spec};
-use crate::client::{Client, Connection, Transport};
 use crate::config::Config;
 use crate::error::Error;
-use crate::http::HttpRequest;
-use crate::ops::{self, Operation, Visit};
-use crate::tools::{NoSuchTool, Tool, Tools};
+use crate::gorgias::client::Client;
+use crate::gorgias::endpoint::Connection;
+use crate::gorgias::transport::Transport;
+use crate::ops::spec::Spec;
+use crate::serve::http::HttpRequest;
+use crate::serve::tools::{NoSuchTool, Tool, Tools};
 use serde_json::{Value, json};
 
 /// Credentials: per-request headers override the configured ones; neither
@@ -54,54 +55,27 @@ pub fn connection(req: &HttpRequest, config: &Config) -> Result<Connection, Erro
     ))
 }
 
-/// Runs one operation type on a body over a client.
-struct RunBody<'b, 'c, 't, T: Transport> {
-    body: &'b [u8],
-    client: &'c mut Client<'t, T>,
-}
-
-impl<T: Transport> Visit for RunBody<'_, '_, '_, T> {
-    type Out = Result<Vec<u8>, Error>;
-    fn visit<O: Operation>(self) -> Self::Out {
-        ops::run_body::<O, T>(self.body, self.client)
-    }
-}
-
-/// Parses `body` for `op`, runs it and renders the spec's Returns: the JSON
-/// bytes of the route's `200` body.
-pub fn run<T: Transport>(
+/// Runs `op` on a route body: the access gate, a client for `conn`, the
+/// operation's own decoding and run; the JSON bytes of the route's `200`
+/// body.
+pub fn run(
     op: &Spec,
     body: &[u8],
     conn: &Connection,
     config: &Config,
-    transport: &mut T,
+    transport: &mut dyn Transport,
 ) -> Result<Vec<u8>, Error> {
-    catalog::check_allowed(op, config.read_only)?;
+    op.check_allowed(config.read_only)?;
     let mut client =
         Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?.redacting(config.secrets());
-    let run = RunBody {
-        body,
-        client: &mut client,
-    };
-    // `op` comes from the registry, so the visit always finds it.
-    ops::visit(op.name, run).unwrap_or_else(|| Err(Error::invalid("operation", format!("no operation {}", op.name))))
-}
-
-/// Reads [`Operation::DESTRUCTIVE`] of the visited operation.
-struct Destructive;
-
-impl ops::Visit for Destructive {
-    type Out = bool;
-    fn visit<O: ops::Operation>(self) -> bool {
-        O::DESTRUCTIVE
-    }
+    op.run(body, &mut client)
 }
 
 /// The MCP `ToolAnnotations` of an operation.
 pub fn annotations(op: &Spec) -> Value {
     let mut a = json!({"title": op.title, "readOnlyHint": op.read_only, "openWorldHint": true});
     if !op.read_only {
-        a["destructiveHint"] = ops::visit(op.name, Destructive).unwrap_or(false).into();
+        a["destructiveHint"] = op.destructive().into();
         a["idempotentHint"] = op.idempotent.into();
     }
     a
@@ -121,27 +95,27 @@ pub fn tool(op: &Spec) -> Tool {
 
 /// The registry's operations as MCP tools, for one inbound request (its
 /// credential headers) and the operator's configuration.
-pub struct RegistryTools<'a, T: Transport> {
+pub struct RegistryTools<'a> {
     /// The inbound request (credential headers).
     pub request: &'a HttpRequest,
     /// The operator's configuration.
     pub config: &'a Config,
     /// Where upstream requests go.
-    pub transport: &'a mut T,
+    pub transport: &'a mut dyn Transport,
 }
 
-impl<T: Transport> Tools for RegistryTools<'_, T> {
+impl Tools for RegistryTools<'_> {
     fn read_only(&self) -> bool {
         self.config.read_only
     }
 
     fn list(&self) -> Vec<Tool> {
-        catalog::available(self.config.read_only).map(tool).collect()
+        crate::ops::spec::available(self.config.read_only).map(tool).collect()
     }
 
     fn call(&mut self, name: &str, arguments: Value) -> Result<Result<Value, Value>, NoSuchTool> {
-        let op = catalog::operation(name).ok_or(NoSuchTool::Unknown)?;
-        if self.config.read_only && !op.read_only {
+        let op = crate::ops::find(name).ok_or(NoSuchTool::Unknown)?;
+        if !op.allowed(self.config.read_only) {
             return Err(NoSuchTool::ReadOnly);
         }
         let body = arguments.to_string();
@@ -159,11 +133,11 @@ impl<T: Transport> Tools for RegistryTools<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::tests::Scripted;
+    use crate::gorgias::testing::Scripted;
 
     #[test]
     fn only_set_ticket_tags_is_destructive_and_queries_carry_no_write_hints() {
-        let hints = |name: &str| annotations(catalog::operation(name).unwrap());
+        let hints = |name: &str| annotations(crate::ops::find(name).unwrap());
         assert_eq!(
             hints("set-ticket-tags"),
             json!({"title": "Set Ticket Tags", "readOnlyHint": false, "openWorldHint": true, "destructiveHint": true, "idempotentHint": true})
@@ -176,7 +150,7 @@ mod tests {
             hints("list-users"),
             json!({"title": "List Users", "readOnlyHint": true, "openWorldHint": true})
         );
-        let destructive: Vec<&str> = catalog::OPERATIONS
+        let destructive: Vec<&str> = crate::ops::OPERATIONS
             .iter()
             .filter(|o| annotations(o)["destructiveHint"] == true)
             .map(|o| o.name)
@@ -253,7 +227,10 @@ mod tests {
     fn tools_call_runs_the_operation_as_its_route_does() {
         let req = HttpRequest::default();
         let c = cfg(false);
-        let mut t = Scripted::new(vec![Scripted::json(200, include_str!("../tests/fixtures/ticket.json"))]);
+        let mut t = Scripted::new(vec![Scripted::json(
+            200,
+            include_str!("../../tests/fixtures/ticket.json"),
+        )]);
         let mut tools = RegistryTools {
             request: &req,
             config: &c,
@@ -305,7 +282,7 @@ mod tests {
             Err(NoSuchTool::ReadOnly)
         );
         assert!(t.sent.is_empty());
-        let get = tool(catalog::operation("get-ticket").unwrap());
+        let get = tool(crate::ops::find("get-ticket").unwrap());
         assert_eq!(
             get.annotations,
             json!({"title": "Get Ticket", "readOnlyHint": true, "openWorldHint": true})

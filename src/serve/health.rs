@@ -5,14 +5,20 @@
 //! No retries (a health check reports what one call sees) and nothing secret
 //! in the answer: the account subdomain, the upstream status and the quota.
 
-use crate::client::{ApiRequest, Client, Connection, Response, Transport, TransportError};
+use crate::gorgias::request::ApiRequest;
+
+use crate::gorgias::client::Client;
+
+use crate::gorgias::endpoint::Connection;
+
 use crate::config::Config;
 use crate::error::Error;
+use crate::gorgias::transport::{Response, Transport, TransportError};
 use serde_json::Value;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
 
-pub use crate::pacing::{QUOTA_HEADER, Quota, quota};
+pub use crate::gorgias::pacing::{QUOTA_HEADER, Quota, quota};
 
 /// The request the check sends.
 pub fn request() -> ApiRequest {
@@ -74,7 +80,7 @@ pub fn report(account: Option<&str>, outcome: Result<&Response, &TransportError>
 }
 
 /// Runs the check with `conn` (the route's credentials) over `transport`.
-pub fn check<T: Transport>(conn: Result<Connection, Error>, config: &Config, transport: &mut T) -> (u16, Value) {
+pub fn check(conn: Result<Connection, Error>, config: &Config, transport: &mut dyn Transport) -> (u16, Value) {
     let not_configured =
         |account: Option<&str>, e: &Error| (503, body("not-configured", account, None, Some(e.message())));
     let conn = match conn {
@@ -96,7 +102,7 @@ pub fn check<T: Transport>(conn: Result<Connection, Error>, config: &Config, tra
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::tests::{Scripted, conn};
+    use crate::gorgias::testing::{Scripted, conn};
     use serde_json::json;
 
     fn h(k: &str, v: &str) -> Vec<(String, String)> {

@@ -5,15 +5,29 @@
 //! type, its [`Operation`] entry, the Gorgias requests it builds and the
 //! mapping of the answers.
 
-use crate::catalog::{self, Operation as Spec};
-use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
-use crate::model::{self, Tag, TagPage};
-use crate::ops::*;
-use crate::params::{id as id_field, id_list, list, opt_u32};
+use crate::gorgias::client::Client;
+use crate::gorgias::request::{ApiRequest, Method};
+use crate::ops::fields::{check_id, list_query};
+use crate::ops::fields::{id as id_field, id_list, list, opt_u32};
+use crate::ops::spec::Spec;
+use crate::ops::wire::{self, Tag, TagPage};
+use crate::ops::{Map, Operation, types};
+use crate::schema::{any_of, non_blank, null_schema, typed};
 use schemars::JsonSchema;
+use schemars::{Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// characters (Gorgias's `maxLength`).
+pub fn opt_tag_names(_: &mut SchemaGenerator) -> Schema {
+    let mut item = non_blank();
+    item["maxLength"] = MAX_TAG_NAME_CHARS.into();
+    any_of(vec![
+        typed("array", &[("items", item), ("maxItems", 100.into())]),
+        null_schema(),
+    ])
+}
 
 /// Input of list-ticket-tags.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -21,7 +35,7 @@ use serde_json::Value;
 pub struct ListTicketTags {
     /// The ticket.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Ticket whose tags to list")]
+    #[schemars(schema_with = "crate::schema::id", description = "Ticket whose tags to list")]
     pub ticket_id: u64,
 }
 
@@ -52,10 +66,10 @@ impl Operation for ListTicketTags {
         idempotent: true,
         endpoint: "GET /api/tickets/{id}/tags",
         example: r#"{"ticketId": 12345}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = TagList;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagList, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<TagList, Error> {
         list_ticket_tags(c, self.ticket_id).map(|tags| TagList { tags })
     }
 }
@@ -70,10 +84,10 @@ impl Operation for AddTicketTags {
         idempotent: true,
         endpoint: "GET /api/tags?search=, POST /api/tags, POST /api/tickets/{id}/tags",
         example: r#"{"ticketId": 12345, "tagNames": ["vip", "reshipped"]}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = Success;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Success, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<Success, Error> {
         AddTicketTags::run(&self, c).map(|success| Success { success })
     }
 }
@@ -85,19 +99,19 @@ impl Operation for AddTicketTags {
 pub struct AddTicketTags {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Ticket to tag")]
+    #[schemars(schema_with = "crate::schema::id", description = "Ticket to tag")]
     pub ticket_id: u64,
     /// Names (created when missing).
     #[serde(default, deserialize_with = "list")]
     #[schemars(
-        schema_with = "catalog::opt_tag_names",
+        schema_with = "opt_tag_names",
         description = "Names of tags to add. Tags are created if they do not exist. Provide tagNames, tagIds, or both"
     )]
     pub tag_names: Vec<String>,
     /// Existing tag IDs.
     #[serde(default, deserialize_with = "id_list")]
     #[schemars(
-        schema_with = "catalog::opt_id_list",
+        schema_with = "crate::schema::opt_id_list",
         description = "IDs of existing tags to add. Provide tagNames, tagIds, or both"
     )]
     pub tag_ids: Vec<u64>,
@@ -105,7 +119,7 @@ pub struct AddTicketTags {
 
 /// [`AddTicketTags::validate`]: at least one tag in one of the lists.
 fn add_tags_rules(s: &mut schemars::Schema) {
-    catalog::at_least_one(s, &["tagNames", "tagIds"], &catalog::non_empty_array());
+    crate::schema::at_least_one(s, &["tagNames", "tagIds"], &crate::schema::non_empty_array());
 }
 
 /// What remove-ticket-tags answers: `{"success": true}`.
@@ -135,19 +149,19 @@ pub struct TagsSet {
 pub struct RemoveTicketTags {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Ticket to remove tags from")]
+    #[schemars(schema_with = "crate::schema::id", description = "Ticket to remove tags from")]
     pub ticket_id: u64,
     /// Names (unknown names are skipped).
     #[serde(default, deserialize_with = "list")]
     #[schemars(
-        schema_with = "catalog::opt_tag_names",
+        schema_with = "opt_tag_names",
         description = "Names of tags to remove (matched exactly; unknown names are ignored). Provide tagNames, tagIds, or both"
     )]
     pub tag_names: Vec<String>,
     /// Tag IDs.
     #[serde(default, deserialize_with = "id_list")]
     #[schemars(
-        schema_with = "catalog::opt_id_list",
+        schema_with = "crate::schema::opt_id_list",
         description = "IDs of tags to remove. Provide tagNames, tagIds, or both"
     )]
     pub tag_ids: Vec<u64>,
@@ -170,10 +184,10 @@ impl Operation for RemoveTicketTags {
         idempotent: true,
         endpoint: "GET /api/tags?search=, DELETE /api/tickets/{id}/tags",
         example: r#"{"ticketId": 12345, "tagNames": ["shipping"]}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = TagsRemoved;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagsRemoved, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<TagsRemoved, Error> {
         self.validate()?;
         let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Skip)?;
         // Only unknown names: nothing to remove, nothing to send.
@@ -190,19 +204,19 @@ impl Operation for RemoveTicketTags {
 pub struct SetTicketTags {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Ticket whose tags to replace")]
+    #[schemars(schema_with = "crate::schema::id", description = "Ticket whose tags to replace")]
     pub ticket_id: u64,
     /// Names (created when missing).
     #[serde(default, deserialize_with = "list")]
     #[schemars(
-        schema_with = "catalog::opt_tag_names",
+        schema_with = "opt_tag_names",
         description = "Names of the tags the ticket should have. Tags are created if they do not exist"
     )]
     pub tag_names: Vec<String>,
     /// Existing tag IDs.
     #[serde(default, deserialize_with = "id_list")]
     #[schemars(
-        schema_with = "catalog::opt_id_list",
+        schema_with = "crate::schema::opt_id_list",
         description = "IDs of existing tags the ticket should have. With tagNames also empty, all tags are removed"
     )]
     pub tag_ids: Vec<u64>,
@@ -225,11 +239,11 @@ impl Operation for SetTicketTags {
         idempotent: true,
         endpoint: "GET /api/tags?search=, POST /api/tags, PUT /api/tickets/{id}/tags",
         example: r#"{"ticketId": 12345, "tagNames": ["vip", "shipping"]}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = TagsSet;
     const DESTRUCTIVE: bool = true;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagsSet, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<TagsSet, Error> {
         self.validate()?;
         let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Create)?;
         c.call(&replace_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
@@ -246,7 +260,10 @@ pub struct ListTags {
     pub search: Option<String>,
     /// Page size.
     #[serde(default, deserialize_with = "opt_u32")]
-    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
+    #[schemars(
+        schema_with = "crate::schema::opt_limit",
+        description = "Page size (max 100, default 30)"
+    )]
     pub limit: Option<u32>,
     /// Cursor.
     #[schemars(description = "Pagination cursor from a prior response")]
@@ -272,11 +289,11 @@ impl Operation for ListTags {
         idempotent: true,
         endpoint: "GET /api/tags",
         example: r#"{"search": "vip", "limit": 50}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = TagPage;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TagPage, Error> {
-        c.call(&self.request()?, model::parse_tag_page)
+    fn run(self, c: &mut Client<'_>) -> Result<TagPage, Error> {
+        c.call(&self.request()?, wire::parse_tag_page)
     }
 }
 
@@ -292,8 +309,8 @@ pub fn list_ticket_tags_request(ticket_id: u64) -> Result<ApiRequest, Error> {
 }
 
 /// Runs list-ticket-tags.
-pub fn list_ticket_tags<T: Transport>(c: &mut Client<T>, ticket_id: u64) -> Result<Vec<Tag>, Error> {
-    c.call(&list_ticket_tags_request(ticket_id)?, model::parse_tags)
+pub fn list_ticket_tags(c: &mut Client<'_>, ticket_id: u64) -> Result<Vec<Tag>, Error> {
+    c.call(&list_ticket_tags_request(ticket_id)?, wire::parse_tags)
 }
 
 // ---- 9. add-ticket-tags ------------------------------------------------------
@@ -308,7 +325,7 @@ impl AddTicketTags {
     ///
     /// Repeating the call converges: found names are reused, a 409 on create
     /// means another caller created the tag meanwhile, and the final POST is additive.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<bool, Error> {
+    pub fn run(&self, c: &mut Client<'_>) -> Result<bool, Error> {
         self.validate()?;
         let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Create)?;
         c.call(&apply_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
@@ -365,12 +382,7 @@ pub enum Missing {
 /// The ids of `names` (distinct, trimmed, in first-seen order, matched
 /// exactly) followed by `ids`, without repeats: the one name resolution of
 /// add-, remove- and set-ticket-tags.
-pub fn resolve_tag_ids<T: Transport>(
-    c: &mut Client<T>,
-    names: &[String],
-    ids: &[u64],
-    missing: Missing,
-) -> Result<Vec<u64>, Error> {
+pub fn resolve_tag_ids(c: &mut Client<'_>, names: &[String], ids: &[u64], missing: Missing) -> Result<Vec<u64>, Error> {
     let mut distinct: Vec<&str> = Vec::new();
     for n in names {
         let n = n.trim();
@@ -383,7 +395,7 @@ pub fn resolve_tag_ids<T: Transport>(
         let id = match (find_tag(c, name)?, missing) {
             (Some(id), _) => id,
             (None, Missing::Skip) => continue,
-            (None, Missing::Create) => match c.call(&create_tag_request(name), model::parse_tag) {
+            (None, Missing::Create) => match c.call(&create_tag_request(name), wire::parse_tag) {
                 Ok(tag) => tag.id,
                 Err(Error::Conflict(_)) => find_tag(c, name)?.ok_or_else(|| {
                     Error::Conflict(crate::error::ApiError {
@@ -455,10 +467,10 @@ fn ids_body(ids: &[u64]) -> Value {
 /// similar names the exact one can be on a later page: follow
 /// `meta.next_cursor` until it is found, the pages end, or
 /// [`MAX_TAG_PAGES`] were read (then: not found).
-fn find_tag<T: Transport>(c: &mut Client<T>, name: &str) -> Result<Option<u64>, Error> {
+fn find_tag(c: &mut Client<'_>, name: &str) -> Result<Option<u64>, Error> {
     let mut cursor: Option<String> = None;
     for _ in 0..MAX_TAG_PAGES {
-        let page = c.call(&search_tags_request(name, cursor.as_deref()), model::parse_tag_page)?;
+        let page = c.call(&search_tags_request(name, cursor.as_deref()), wire::parse_tag_page)?;
         if let Some(t) = page.tags.iter().find(|t| t.name == name) {
             return Ok(Some(t.id));
         }
@@ -468,4 +480,276 @@ fn find_tag<T: Transport>(c: &mut Client<T>, name: &str) -> Result<Option<u64>, 
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::gorgias::testing::{Scripted, client, field};
+    use serde_json::json;
+
+    #[test]
+    fn add_tags_resolves_creates_and_applies() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":1,"name":"VIP"},{"id":2,"name":"vip"}],"meta":{"next_cursor":null}}"#,
+            ),
+            Scripted::json(200, r#"{"data":[],"meta":{"next_cursor":null}}"#),
+            Scripted::json(201, r#"{"id":9,"name":"reshipped","decoration":null}"#),
+            Scripted::json(201, ""),
+        ]);
+        let a = AddTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["vip".into(), "reshipped".into(), "vip".into()],
+            tag_ids: vec![2, 3],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=vip&limit=100",
+                "GET /api/tags?search=reshipped&limit=100",
+                "POST /api/tags",
+                "POST /api/tickets/12345/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[2], Some(json!({"name": "reshipped"})));
+        assert_eq!(t.bodies()[3], Some(json!({"ids": [2, 9, 3]})));
+    }
+
+    #[test]
+    fn tag_lookup_follows_next_cursor_until_the_exact_name() {
+        let similar = |from: u64, cursor: &str| {
+            let items: Vec<String> = (from..from + 100)
+                .map(|i| format!(r#"{{"id":{i},"name":"full-refund-{i}"}}"#))
+                .collect();
+            Scripted::json(
+                200,
+                &format!(
+                    r#"{{"data":[{}],"meta":{{"next_cursor":"{cursor}"}}}}"#,
+                    items.join(",")
+                ),
+            )
+        };
+        let mut t = Scripted::new(vec![
+            similar(1000, "c2"),
+            similar(2000, "c3"),
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":7,"name":"REFUND"},{"id":8,"name":"refund"}],"meta":{"next_cursor":null}}"#,
+            ),
+            Scripted::json(201, ""),
+        ]);
+        let a = AddTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["refund".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=refund&limit=100",
+                "GET /api/tags?search=refund&limit=100&cursor=c2",
+                "GET /api/tags?search=refund&limit=100&cursor=c3",
+                "POST /api/tickets/12345/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[3], Some(json!({"ids": [8]})));
+    }
+
+    #[test]
+    fn tag_lookup_stops_after_twenty_pages() {
+        let mut answers: Vec<_> = (0..20)
+            .map(|i| {
+                Scripted::json(
+                    200,
+                    &format!(r#"{{"data":[{{"id":{i},"name":"x{i}"}}],"meta":{{"next_cursor":"c{i}"}}}}"#),
+                )
+            })
+            .collect();
+        answers.push(Scripted::json(201, r#"{"id":99,"name":"x"}"#));
+        answers.push(Scripted::json(201, ""));
+        let mut t = Scripted::new(answers);
+        let a = AddTicketTags {
+            ticket_id: 1,
+            tag_names: vec!["x".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        let lines = t.lines();
+        assert_eq!(lines.len(), 22);
+        assert_eq!(lines[19], "GET /api/tags?search=x&limit=100&cursor=c18");
+        assert_eq!(&lines[20..], ["POST /api/tags", "POST /api/tickets/1/tags"]);
+    }
+
+    #[test]
+    fn add_tags_conflict_on_create_looks_up_again() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, "[]"),
+            Scripted::json(409, r#"{"error":{"msg":"Tag already exists"}}"#),
+            Scripted::json(200, r#"[{"id":5,"name":"new"}]"#),
+            Scripted::json(201, ""),
+        ]);
+        let a = AddTicketTags {
+            ticket_id: 7,
+            tag_names: vec!["new".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        assert_eq!(t.bodies()[3], Some(json!({"ids": [5]})));
+    }
+
+    #[test]
+    fn add_tags_validation() {
+        assert_eq!(
+            field(
+                AddTicketTags {
+                    ticket_id: 1,
+                    ..Default::default()
+                }
+                .validate()
+                .unwrap_err()
+            ),
+            "tagNames"
+        );
+        assert_eq!(
+            field(
+                AddTicketTags {
+                    ticket_id: 1,
+                    tag_names: vec![" ".into()],
+                    tag_ids: vec![]
+                }
+                .validate()
+                .unwrap_err()
+            ),
+            "tagNames[0]"
+        );
+        assert_eq!(
+            field(
+                AddTicketTags {
+                    ticket_id: 1,
+                    tag_names: vec![],
+                    tag_ids: vec![0]
+                }
+                .validate()
+                .unwrap_err()
+            ),
+            "tagIds[0]"
+        );
+    }
+
+    #[test]
+    fn tag_names_may_be_256_characters_not_257() {
+        let with = |name: String| AddTicketTags {
+            ticket_id: 1,
+            tag_names: vec![name],
+            tag_ids: vec![],
+        };
+        assert!(with("é".repeat(256)).validate().is_ok());
+        assert_eq!(field(with("a".repeat(257)).validate().unwrap_err()), "tagNames[0]");
+    }
+
+    #[test]
+    fn remove_tags_skips_unknown_names_and_deletes_the_rest() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":13,"name":"shipping"}],"meta":{"next_cursor":null}}"#,
+            ),
+            Scripted::json(
+                200,
+                r#"{"data":[{"id":14,"name":"Nope-2"}],"meta":{"next_cursor":null}}"#,
+            ),
+            Scripted::json(204, ""),
+        ]);
+        let r = RemoveTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["shipping".into(), "nope".into()],
+            tag_ids: vec![11, 13],
+        };
+        assert!(
+            Operation::run(r, &mut client(&mut t, "remove-ticket-tags"))
+                .unwrap()
+                .success
+        );
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=shipping&limit=100",
+                "GET /api/tags?search=nope&limit=100",
+                "DELETE /api/tickets/12345/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[2], Some(json!({"ids": [13, 11]})));
+    }
+
+    #[test]
+    fn remove_tags_with_only_unknown_names_sends_no_delete() {
+        let mut t = Scripted::new(vec![Scripted::json(200, "[]")]);
+        let r = RemoveTicketTags {
+            ticket_id: 1,
+            tag_names: vec!["nope".into()],
+            tag_ids: vec![],
+        };
+        assert!(
+            Operation::run(r, &mut client(&mut t, "remove-ticket-tags"))
+                .unwrap()
+                .success
+        );
+        assert_eq!(t.lines(), vec!["GET /api/tags?search=nope&limit=100"]);
+        let none = RemoveTicketTags {
+            ticket_id: 1,
+            ..Default::default()
+        };
+        assert_eq!(field(none.validate().unwrap_err()), "tagNames");
+    }
+
+    #[test]
+    fn set_tags_creates_missing_names_and_replaces_and_empty_clears() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, r#"{"data":[],"meta":{"next_cursor":null}}"#),
+            Scripted::json(201, r#"{"id":9,"name":"fresh"}"#),
+            Scripted::json(202, ""),
+        ]);
+        let s = SetTicketTags {
+            ticket_id: 12345,
+            tag_names: vec!["fresh".into()],
+            tag_ids: vec![11],
+        };
+        assert!(
+            Operation::run(s, &mut client(&mut t, "set-ticket-tags"))
+                .unwrap()
+                .success
+        );
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=fresh&limit=100",
+                "POST /api/tags",
+                "PUT /api/tickets/12345/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[2], Some(json!({"ids": [9, 11]})));
+        let mut t = Scripted::new(vec![Scripted::json(202, "")]);
+        let clear = SetTicketTags {
+            ticket_id: 7,
+            ..Default::default()
+        };
+        assert!(
+            Operation::run(clear, &mut client(&mut t, "set-ticket-tags"))
+                .unwrap()
+                .success
+        );
+        assert_eq!(t.lines(), vec!["PUT /api/tickets/7/tags"]);
+        assert_eq!(t.bodies()[0], Some(json!({"ids": []})));
+        let bad = SetTicketTags {
+            ticket_id: 7,
+            tag_names: vec!["a".repeat(257)],
+            tag_ids: vec![],
+        };
+        assert_eq!(field(bad.validate().unwrap_err()), "tagNames[0]");
+    }
 }

@@ -3,15 +3,16 @@
 //! Pure over [`Transport`]: the edge hands in the request (body already read,
 //! at most [`MAX_BODY_BYTES`]) and writes out the [`HttpResponse`].
 
-pub use crate::catalog::{OPERATIONS, Operation, operation};
-use crate::client::Transport;
+use super::calls::{self, connection};
+use super::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
+use super::{health, mcp, openapi};
 use crate::config::Config;
-use crate::error::Error;
-pub use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
+use crate::error::{Error, error_json};
+use crate::gorgias::transport::Transport;
+use crate::ops;
 use serde_json::Value;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
-use crate::{catalog, health, mcp, openapi};
 
 /// An error answer for a request that never reached an operation.
 fn http_error(status: u16, code: &str, message: &str) -> HttpResponse {
@@ -55,8 +56,6 @@ pub fn error_response(e: &Error) -> HttpResponse {
     }
 }
 
-pub use crate::error::error_json;
-
 /// Compares in time that depends only on the lengths, not on where bytes differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     let mut diff = a.len() ^ b.len();
@@ -71,7 +70,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// The operations listing for `GET /` and `GET /operations` (without the
 /// mutations in read-only mode).
 fn listing(read_only: bool) -> Value {
-    let ops: Vec<Value> = catalog::available(read_only)
+    let ops: Vec<Value> = crate::ops::spec::available(read_only)
         .map(|o| {
             let mut m = Map::new();
             m.insert("name".into(), o.name.into());
@@ -93,7 +92,7 @@ fn listing(read_only: bool) -> Value {
 
 /// Handles one inbound request. `config` is `Err` when the operator's
 /// configuration is unusable (reported as 500 without detail about secrets).
-pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, transport: &mut T) -> HttpResponse {
+pub fn handle(req: &HttpRequest, config: &Result<Config, Error>, transport: &mut dyn Transport) -> HttpResponse {
     let config = match config {
         Ok(c) => c,
         Err(e) => return error_response(e),
@@ -151,7 +150,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
             if let Some(r) = body_problem(req) {
                 return r;
             }
-            let mut tools = crate::calls::RegistryTools {
+            let mut tools = calls::RegistryTools {
                 request: req,
                 config,
                 transport,
@@ -161,7 +160,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
         _ => {}
     }
     let name = path.strip_prefix('/').unwrap_or(path);
-    let Some(op) = operation(name) else {
+    let Some(op) = ops::find(name) else {
         return http_error(
             404,
             "unknown-operation",
@@ -179,7 +178,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
         )
         .with_header("allow", "POST".into());
     }
-    if config.read_only && !op.read_only {
+    if !op.allowed(config.read_only) {
         return http_error(
             403,
             "read-only",
@@ -196,7 +195,7 @@ pub fn handle<T: Transport>(req: &HttpRequest, config: &Result<Config, Error>, t
         Ok(c) => c,
         Err(e) => return error_response(&e.in_operation(op.name)),
     };
-    match run(op, &req.body, &conn, config, transport) {
+    match calls::run(op, &req.body, &conn, config, transport) {
         Ok(body) => HttpResponse::json_bytes(200, body),
         Err(e) => error_response(&e),
     }
@@ -224,8 +223,6 @@ fn body_problem(req: &HttpRequest) -> Option<HttpResponse> {
     None
 }
 
-pub use crate::calls::{connection, run};
-
 /// `{key: value}`.
 fn single(key: &'static str, value: Value) -> Value {
     let mut m = Map::new();
@@ -236,7 +233,7 @@ fn single(key: &'static str, value: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::tests::Scripted;
+    use crate::gorgias::testing::Scripted;
     use serde_json::json;
 
     fn cfg() -> Result<Config, Error> {
@@ -264,7 +261,10 @@ mod tests {
 
     #[test]
     fn get_ticket_route_returns_spec_shape() {
-        let mut t = Scripted::new(vec![Scripted::json(200, include_str!("../tests/fixtures/ticket.json"))]);
+        let mut t = Scripted::new(vec![Scripted::json(
+            200,
+            include_str!("../../tests/fixtures/ticket.json"),
+        )]);
         let r = handle(&post("/get-ticket", r#"{"ticketId": 12345}"#), &cfg(), &mut t);
         assert_eq!(r.status, 200);
         assert_eq!(body(&r)["ticket"]["customer_id"], 98765);
@@ -499,10 +499,10 @@ mod tests {
         );
         let Ok(conf) = &c else { unreachable!() };
         assert_eq!(
-            run(
-                operation("add-ticket-tags").unwrap(),
+            calls::run(
+                crate::ops::find("add-ticket-tags").unwrap(),
                 b"{}",
-                &crate::client::tests::conn(),
+                &crate::gorgias::testing::conn(),
                 conf,
                 &mut t
             )
@@ -514,7 +514,7 @@ mod tests {
 
     #[test]
     fn route_answers_are_serialized_in_the_spec_order_of_the_output_type() {
-        let ticket = include_str!("../tests/fixtures/ticket.json");
+        let ticket = include_str!("../../tests/fixtures/ticket.json");
         let mut t = Scripted::new(vec![Scripted::json(200, ticket)]);
         let r = handle(&post("/get-ticket", r#"{"ticketId": 12345}"#), &cfg(), &mut t);
         assert_eq!(r.status, 200);

@@ -7,13 +7,15 @@
 //! most [`MAX_ID`] in either form; fractions, negatives, wrong types, unknown
 //! and repeated fields are errors that name the field (`serde_path_to_error`).
 //! Optional parameters may also be `null` (same as absent). The schemas in
-//! [`crate::catalog`] say exactly this.
+//! [`crate::schema`] say exactly this.
 
-pub use crate::catalog::MAX_ID;
 use crate::error::Error;
-use crate::model::{expected, kind, strip_position};
+use crate::ops::Map;
+use crate::ops::wire::{expected, kind, strip_position};
+pub use crate::schema::MAX_ID;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde_json::Value;
 use std::fmt;
 
 /// Parses `body` (a JSON object; empty means `{}`) as the input `T`.
@@ -267,6 +269,175 @@ pub struct TicketId {
 pub struct Email {
     /// The address.
     pub email: String,
+}
+
+// ---- validation helpers ------------------------------------------------------
+
+/// A positive ID (`0` is refused).
+pub fn check_id(field: &str, id: u64) -> Result<(), Error> {
+    if id == 0 {
+        return Err(Error::invalid(field, "must be a positive integer"));
+    }
+    Ok(())
+}
+
+/// [`check_id`] when given.
+pub fn check_opt_id(field: &str, id: Option<u64>) -> Result<(), Error> {
+    id.map_or(Ok(()), |i| check_id(field, i))
+}
+
+/// A value from `allowed`, when given.
+pub fn check_one_of(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), Error> {
+    match value {
+        Some(v) if !allowed.contains(&v) => Err(Error::invalid(
+            field,
+            format!("must be exactly one of {}; got {:?}", allowed.join(", "), truncated(v)),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A page size `1..=100`, when given.
+pub fn check_limit(limit: Option<u32>) -> Result<(), Error> {
+    match limit {
+        Some(l) if !(1..=100).contains(&l) => {
+            Err(Error::invalid("limit", format!("must be between 1 and 100; got {l}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A string with something other than whitespace.
+pub fn check_non_empty(field: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "is required and must not be empty"));
+    }
+    Ok(())
+}
+
+/// An email address like `name@example.com` (the shape only; Gorgias judges the rest), when given.
+pub fn check_email(field: &str, value: Option<&str>) -> Result<(), Error> {
+    if let Some(v) = value {
+        let ok = v.chars().count() <= 320
+            && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+            && matches!(v.split_once('@'), Some((l, d)) if !l.is_empty() && !d.is_empty() && !d.contains('@'));
+        if !ok {
+            return Err(Error::invalid(field, "must be an email address like name@example.com"));
+        }
+    }
+    Ok(())
+}
+
+/// At least one of `bodyText` and `bodyHtml` with text in it.
+pub fn check_body(text: &Option<String>, html: &Option<String>) -> Result<(), Error> {
+    let empty = |b: &Option<String>| b.as_deref().is_none_or(|s| s.trim().is_empty());
+    if empty(text) && empty(html) {
+        return Err(Error::invalid("bodyText", "bodyText or bodyHtml is required"));
+    }
+    Ok(())
+}
+
+/// `fromEmail` on the `email` channel (Gorgias rejects email messages without `source.from`).
+pub fn check_from_email(channel: &str, from_email: &Option<String>) -> Result<(), Error> {
+    if channel == "email" && from_email.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        return Err(Error::invalid(
+            "fromEmail",
+            "is required for email-channel messages (Gorgias rejects them without source.from)",
+        ));
+    }
+    Ok(())
+}
+
+/// A channel slug (`email`, `chat`, `api`, …).
+pub fn check_channel(channel: &str) -> Result<(), Error> {
+    check_non_empty("channel", channel)?;
+    if channel.len() > 64
+        || !channel
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    {
+        return Err(Error::invalid(
+            "channel",
+            "must be a channel slug such as email, chat, sms, phone or api",
+        ));
+    }
+    Ok(())
+}
+
+/// An optional free-text `search` (at most 256 characters; blank = absent).
+pub fn check_search(value: Option<&str>) -> Result<(), Error> {
+    if value.is_some_and(|v| v.chars().count() > 256) {
+        return Err(Error::invalid("search", "must be at most 256 characters"));
+    }
+    Ok(())
+}
+
+/// The query of a `GET /api/<list>` page: `search`, `limit`, `cursor` (in
+/// that order; blank `search` and `cursor` left out), after checking them.
+pub fn list_query(
+    search: Option<&str>,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<Vec<(String, String)>, Error> {
+    check_search(search)?;
+    check_limit(limit)?;
+    let mut q = Vec::new();
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        q.push(("search".to_string(), s.to_string()));
+    }
+    if let Some(l) = limit {
+        q.push(("limit".to_string(), l.to_string()));
+    }
+    if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+        q.push(("cursor".to_string(), c.to_string()));
+    }
+    Ok(q)
+}
+
+/// The first 40 characters of `s`, for error messages.
+pub fn truncated(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+/// Inserts `key: value` when `value` is `Some`.
+pub fn put<V: Into<Value>>(m: &mut Map, key: &'static str, value: Option<V>) {
+    if let Some(v) = value {
+        m.insert(key.into(), v.into());
+    }
+}
+
+/// The `source` envelope (`from`, `to`) when any address is given.
+pub fn source(
+    channel: &str,
+    from: (&Option<String>, &Option<String>),
+    to: (&Option<String>, &Option<String>),
+) -> Option<Value> {
+    if from.0.is_none() && to.0.is_none() {
+        return None;
+    }
+    let party = |addr: &Option<String>, name: &Option<String>| {
+        let mut p = Map::new();
+        put(&mut p, "address", addr.clone());
+        put(&mut p, "name", name.clone());
+        Value::Object(p)
+    };
+    let mut s = Map::new();
+    s.insert("type".into(), channel.into());
+    if from.0.is_some() {
+        s.insert("from".into(), party(from.0, from.1));
+    }
+    if to.0.is_some() {
+        s.insert("to".into(), Value::Array(vec![party(to.0, to.1)]));
+    }
+    Some(Value::Object(s))
+}
+
+/// `{"id": id}`: how Gorgias refers to a user, customer or team (one
+/// function instead of a `json!` expansion at every use).
+pub fn id_ref(id: u64) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), id.into());
+    Value::Object(m)
 }
 
 #[cfg(test)]

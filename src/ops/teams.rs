@@ -2,12 +2,14 @@
 //! `assigneeTeamId`. The operation is its input type, its [`Operation`]
 //! entry, the Gorgias request it builds and the mapping of the answer.
 
-use crate::catalog::{self, Operation as Spec};
-use crate::client::{ApiRequest, Client, Transport};
 use crate::error::Error;
-use crate::model::{self, TeamPage};
-use crate::ops::*;
-use crate::params::opt_u32;
+use crate::gorgias::client::Client;
+use crate::gorgias::request::ApiRequest;
+use crate::ops::fields::list_query;
+use crate::ops::fields::opt_u32;
+use crate::ops::spec::Spec;
+use crate::ops::wire::{self, TeamPage};
+use crate::ops::{Operation, types};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -17,7 +19,10 @@ use serde::Deserialize;
 pub struct ListTeams {
     /// Page size.
     #[serde(default, deserialize_with = "opt_u32")]
-    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
+    #[schemars(
+        schema_with = "crate::schema::opt_limit",
+        description = "Page size (max 100, default 30)"
+    )]
     pub limit: Option<u32>,
     /// Cursor.
     #[schemars(description = "Pagination cursor from a prior response")]
@@ -43,10 +48,10 @@ impl Operation for ListTeams {
         idempotent: true,
         endpoint: "GET /api/teams",
         example: r#"{"limit": 30}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = TeamPage;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TeamPage, Error> {
-        c.call(&self.request()?, model::parse_team_page)
+    fn run(self, c: &mut Client<'_>) -> Result<TeamPage, Error> {
+        c.call(&self.request()?, wire::parse_team_page)
     }
 }

@@ -2,15 +2,27 @@
 //! Each operation is its input type, its [`Operation`] entry, the Gorgias
 //! request it builds and the mapping of the answer.
 
-use crate::catalog::{self, Operation as Spec};
-use crate::client::{ApiRequest, Client, Method, Transport};
 use crate::error::Error;
-use crate::model::{self, MessagePage, Note, Reply};
-use crate::ops::*;
-use crate::params::{id as id_field, opt_id, opt_u32};
+use crate::gorgias::client::Client;
+use crate::gorgias::request::{ApiRequest, Method};
+use crate::ops::fields::{
+    check_body, check_channel, check_email, check_from_email, check_id, check_limit, check_one_of, check_opt_id,
+    id_ref, put, source,
+};
+use crate::ops::fields::{id as id_field, opt_id, opt_u32};
+use crate::ops::spec::Spec;
+use crate::ops::wire::{self, MessagePage, Note, Reply};
+use crate::ops::{Map, Operation, types};
+use crate::schema::one_of_strings;
 use schemars::JsonSchema;
+use schemars::{Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde_json::Value;
+
+/// get-ticket-messages' optional `orderBy`.
+pub fn opt_message_order(_: &mut SchemaGenerator) -> Schema {
+    one_of_strings(MESSAGE_ORDERS)
+}
 
 /// Input of reply-to-ticket.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -19,17 +31,17 @@ use serde_json::Value;
 pub struct ReplyToTicket {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Ticket to reply to")]
+    #[schemars(schema_with = "crate::schema::id", description = "Ticket to reply to")]
     pub ticket_id: u64,
     /// Channel of the reply.
     #[schemars(
-        schema_with = "catalog::reply_channel",
+        schema_with = "crate::schema::reply_channel",
         description = "Channel for the reply (email, chat, sms, etc.) — usually matches the ticket channel"
     )]
     pub channel: String,
     /// Sending agent.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Agent user ID sending the reply")]
+    #[schemars(schema_with = "crate::schema::id", description = "Agent user ID sending the reply")]
     pub sender_user_id: u64,
     /// Plain text.
     #[schemars(description = "Plain-text body of the reply")]
@@ -39,12 +51,15 @@ pub struct ReplyToTicket {
     pub body_html: Option<String>,
     /// Receiving customer.
     #[serde(default, deserialize_with = "opt_id")]
-    #[schemars(schema_with = "catalog::opt_id", description = "Customer ID receiving the reply")]
+    #[schemars(
+        schema_with = "crate::schema::opt_id",
+        description = "Customer ID receiving the reply"
+    )]
     pub receiver_customer_id: Option<u64>,
     /// `source.from.address`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_email",
+        schema_with = "crate::schema::opt_email",
         description = "Sender email address. Required for email-channel replies — Gorgias rejects messages without source.from"
     )]
     pub from_email: Option<String>,
@@ -54,7 +69,7 @@ pub struct ReplyToTicket {
     /// `source.to[0].address`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_email",
+        schema_with = "crate::schema::opt_email",
         description = "Recipient email address. Recommended for email-channel replies so Gorgias knows where to deliver"
     )]
     pub to_email: Option<String>,
@@ -66,8 +81,8 @@ pub struct ReplyToTicket {
 /// [`ReplyToTicket::validate`]'s cross-field rules: a body, and `fromEmail`
 /// on the email channel.
 fn reply_rules(s: &mut schemars::Schema) {
-    catalog::at_least_one(s, &["bodyText", "bodyHtml"], &catalog::non_blank());
-    catalog::required_when(s, "channel", "email".into(), "fromEmail", catalog::non_blank());
+    crate::schema::at_least_one(s, &["bodyText", "bodyHtml"], &crate::schema::non_blank());
+    crate::schema::required_when(s, "channel", "email".into(), "fromEmail", crate::schema::non_blank());
 }
 
 /// Input of add-internal-note.
@@ -77,11 +92,11 @@ fn reply_rules(s: &mut schemars::Schema) {
 pub struct AddInternalNote {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Ticket to add the note to")]
+    #[schemars(schema_with = "crate::schema::id", description = "Ticket to add the note to")]
     pub ticket_id: u64,
     /// Authoring agent.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Agent user ID authoring the note")]
+    #[schemars(schema_with = "crate::schema::id", description = "Agent user ID authoring the note")]
     pub sender_user_id: u64,
     /// Plain text.
     #[schemars(description = "Plain-text body of the note")]
@@ -93,7 +108,7 @@ pub struct AddInternalNote {
 
 /// [`AddInternalNote::validate`]: a body.
 fn note_rules(s: &mut schemars::Schema) {
-    catalog::at_least_one(s, &["bodyText", "bodyHtml"], &catalog::non_blank());
+    crate::schema::at_least_one(s, &["bodyText", "bodyHtml"], &crate::schema::non_blank());
 }
 
 /// Input of get-ticket-messages.
@@ -102,11 +117,17 @@ fn note_rules(s: &mut schemars::Schema) {
 pub struct GetTicketMessages {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Ticket ID whose messages to retrieve")]
+    #[schemars(
+        schema_with = "crate::schema::id",
+        description = "Ticket ID whose messages to retrieve"
+    )]
     pub ticket_id: u64,
     /// Page size.
     #[serde(default, deserialize_with = "opt_u32")]
-    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
+    #[schemars(
+        schema_with = "crate::schema::opt_limit",
+        description = "Page size (max 100, default 30)"
+    )]
     pub limit: Option<u32>,
     /// Cursor.
     #[schemars(description = "Pagination cursor from a prior response")]
@@ -115,7 +136,7 @@ pub struct GetTicketMessages {
     /// `created_datetime:desc`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_message_order",
+        schema_with = "opt_message_order",
         description = "Message order: \"created_datetime:asc\" (default, oldest first) or \"created_datetime:desc\". Send the same orderBy with a cursor"
     )]
     pub order_by: Option<String>,
@@ -172,8 +193,8 @@ impl ReplyToTicket {
     }
 
     /// Runs reply-to-ticket.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<Reply, Error> {
-        let m = c.call(&self.request()?, model::parse_message)?;
+    pub fn run(&self, c: &mut Client<'_>) -> Result<Reply, Error> {
+        let m = c.call(&self.request()?, wire::parse_message)?;
         Ok(Reply {
             message_id: m.id,
             ticket_id: m.ticket_id,
@@ -213,8 +234,8 @@ impl AddInternalNote {
     }
 
     /// Runs add-internal-note.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<Note, Error> {
-        let m = c.call(&self.request()?, model::parse_message)?;
+    pub fn run(&self, c: &mut Client<'_>) -> Result<Note, Error> {
+        let m = c.call(&self.request()?, wire::parse_message)?;
         Ok(Note {
             message_id: m.id,
             ticket_id: m.ticket_id,
@@ -248,8 +269,8 @@ impl GetTicketMessages {
     }
 
     /// Runs get-ticket-messages.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<MessagePage, Error> {
-        c.call(&self.request()?, model::parse_message_page)
+    pub fn run(&self, c: &mut Client<'_>) -> Result<MessagePage, Error> {
+        c.call(&self.request()?, wire::parse_message_page)
     }
 }
 
@@ -262,10 +283,10 @@ impl Operation for ReplyToTicket {
         idempotent: false,
         endpoint: "POST /api/tickets/{id}/messages",
         example: r#"{"ticketId": 12345, "channel": "email", "senderUserId": 4567, "bodyText": "Thanks for reaching out! I've located order #1042 and reshipped it with expedited delivery — you should receive it within 2 business days.", "receiverCustomerId": 98765, "fromEmail": "support@yourstore.com", "toEmail": "customer@example.com"}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = Reply;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Reply, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<Reply, Error> {
         ReplyToTicket::run(&self, c)
     }
 }
@@ -279,10 +300,10 @@ impl Operation for AddInternalNote {
         idempotent: false,
         endpoint: "POST /api/tickets/{id}/messages",
         example: r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "Customer is a VIP — reshipped at no charge and flagged the account for follow-up next week."}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = Note;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<Note, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<Note, Error> {
         AddInternalNote::run(&self, c)
     }
 }
@@ -296,10 +317,116 @@ impl Operation for GetTicketMessages {
         idempotent: true,
         endpoint: "GET /api/messages?ticket_id={id}",
         example: r#"{"ticketId": 12345, "limit": 50}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = MessagePage;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<MessagePage, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<MessagePage, Error> {
         GetTicketMessages::run(&self, c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::gorgias::testing::field;
+    use serde_json::json;
+
+    #[test]
+    fn reply_and_note_bodies() {
+        let r = ReplyToTicket {
+            ticket_id: 12345,
+            channel: "email".into(),
+            sender_user_id: 4567,
+            body_text: Some("Thanks".into()),
+            receiver_customer_id: Some(98765),
+            from_email: Some("support@yourstore.com".into()),
+            to_email: Some("customer@example.com".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            r.request().unwrap().body.unwrap(),
+            json!({
+                "channel": "email", "via": "api", "from_agent": true, "public": true,
+                "sender": {"id": 4567}, "receiver": {"id": 98765}, "body_text": "Thanks",
+                "source": {"type": "email", "from": {"address": "support@yourstore.com"}, "to": [{"address": "customer@example.com"}]}
+            })
+        );
+        assert_eq!(
+            field(
+                ReplyToTicket {
+                    body_text: None,
+                    ..r.clone()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "bodyText"
+        );
+        assert_eq!(
+            field(
+                ReplyToTicket {
+                    from_email: None,
+                    ..r.clone()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "fromEmail"
+        );
+        let n = AddInternalNote {
+            ticket_id: 12345,
+            sender_user_id: 4567,
+            body_html: Some("<b>VIP</b>".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            n.request().unwrap().body.unwrap(),
+            json!({
+                "channel": "internal-note", "via": "api", "from_agent": true, "public": false,
+                "sender": {"id": 4567}, "body_html": "<b>VIP</b>"
+            })
+        );
+        assert_eq!(
+            field(
+                AddInternalNote {
+                    body_html: Some("  ".into()),
+                    ..n
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "bodyText"
+        );
+    }
+
+    #[test]
+    fn messages_use_the_messages_endpoint() {
+        let g = GetTicketMessages {
+            ticket_id: 12345,
+            limit: Some(50),
+            cursor: Some("abc=".into()),
+            order_by: None,
+        };
+        assert_eq!(
+            g.request().unwrap().path_and_query(),
+            "/api/messages?ticket_id=12345&order_by=created_datetime%3Aasc&limit=50&cursor=abc%3D"
+        );
+    }
+
+    #[test]
+    fn messages_order_by_is_created_datetime_asc_or_desc() {
+        let with = |o: &str| GetTicketMessages {
+            ticket_id: 5,
+            order_by: Some(o.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            with("created_datetime:desc").request().unwrap().path_and_query(),
+            "/api/messages?ticket_id=5&order_by=created_datetime%3Adesc"
+        );
+        for o in ["updated_datetime:asc", "created_datetime", "asc", ""] {
+            assert_eq!(field(with(o).request().unwrap_err()), "orderBy", "{o}");
+        }
     }
 }

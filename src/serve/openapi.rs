@@ -1,10 +1,10 @@
 //! `GET /openapi.json`: an OpenAPI 3.1 document of the HTTP surface, whose
 //! request and answer schemas are the operations' own (generated from their
-//! types, see [`crate::catalog`]; the same as the MCP tools'). It declares
+//! types, see [`crate::ops::spec`]; the same as the MCP tools'). It declares
 //! `servers` (the connector's own origin) and its security: the per-request
 //! Gorgias API key header, and the connector token when one is configured.
 
-use crate::catalog::{self, Operation};
+use crate::ops::spec::{self, Spec};
 use serde_json::Value;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
@@ -54,7 +54,7 @@ const ERROR_RESPONSES: &[(&str, &str)] = &[
     ("504", "transport: no response after the request was sent"),
 ];
 
-fn operation_path(op: &Operation, credential_parameters: &Value) -> Value {
+fn operation_path(op: &Spec, credential_parameters: &Value) -> Value {
     let mut responses = Map::new();
     responses.insert("200".into(), json_response("The spec's Returns", op.output_schema()));
     for (code, what) in ERROR_RESPONSES {
@@ -195,10 +195,10 @@ pub fn document(read_only: bool, token: bool) -> Value {
     let mut doc = template(SKELETON);
     doc["openapi"] = OPENAPI_VERSION.into();
     let credential_parameters = doc["paths"]["/health"]["get"]["parameters"].clone();
-    for op in catalog::available(read_only) {
+    for op in spec::available(read_only) {
         doc["paths"][format!("/{}", op.name).as_str()] = operation_path(op, &credential_parameters);
     }
-    doc["components"]["schemas"]["Error"] = catalog::error_schema();
+    doc["components"]["schemas"]["Error"] = crate::schema::error_schema();
     doc["components"]["securitySchemes"] = template(SECURITY_SCHEMES);
     if token {
         doc["components"]["securitySchemes"]["connectorToken"] = template(
@@ -222,7 +222,7 @@ mod tests {
     fn every_operation_has_its_catalog_parameters_and_output() {
         let doc = document(false, false);
         assert_eq!(doc["openapi"], "3.1.0");
-        for op in catalog::OPERATIONS {
+        for op in crate::ops::OPERATIONS {
             let post = &doc["paths"][format!("/{}", op.name).as_str()]["post"];
             assert_eq!(post["operationId"], op.name);
             let schema = &post["requestBody"]["content"]["application/json"]["schema"];

@@ -2,12 +2,12 @@
 //! `wasi:http` `error-code` proves the request never left.
 //!
 //! Pure, so it is unit-tested natively; the wasm edge (`component`) only
-//! names the error code. [`crate::client::Client::send`] then resends a
+//! names the error code. [`crate::gorgias::client::Client::send`] then resends a
 //! request that never left whatever its method, and one that may have
 //! arrived only when it is idempotent (a `GET`): a write is never sent twice
 //! by accident.
 
-use crate::client::TransportError;
+use crate::gorgias::transport::TransportError;
 
 /// Whether a `wasi:http/types.error-code` case (its Rust name, as the
 /// bindings spell it: `ConnectionRefused`) means nothing reached the server:
@@ -119,8 +119,9 @@ mod tests {
     /// End to end over the client: a refused write is resent, a timed-out one is not.
     #[test]
     fn a_write_is_resent_only_when_it_never_left() {
-        use crate::client::tests::{Scripted, conn};
-        use crate::client::{ApiRequest, Client, Method, RetryPolicy};
+        use crate::gorgias::client::{Client, RetryPolicy};
+        use crate::gorgias::request::{ApiRequest, Method};
+        use crate::gorgias::testing::{Scripted, conn};
         let write = ApiRequest::with_body(Method::Post, "/api/x", serde_json::json!({}));
         let mut t = Scripted::new(vec![
             Err(transport_error("ConnectionRefused")),

@@ -3,15 +3,43 @@
 //! parameters, annotations, kind), the Gorgias request it builds and the
 //! mapping of the answer into its output type.
 
-use crate::catalog::{self, Operation as Spec, PRIORITIES, STATUSES};
-use crate::client::{ApiRequest, Client, Method, Transport};
+use crate::ops::spec::Spec;
+
 use crate::error::Error;
-use crate::model::{self, CreatedTicket, Ticket, TicketPage, UpdatedTicket};
-use crate::ops::*;
-use crate::params::{id as id_field, nullable_id, opt_id, opt_u32};
+use crate::gorgias::client::Client;
+use crate::gorgias::request::{ApiRequest, Method};
+use crate::ops::fields::{
+    check_channel, check_email, check_from_email, check_id, check_limit, check_one_of, check_opt_id, id_ref, put,
+    source,
+};
+use crate::ops::fields::{id as id_field, nullable_id, opt_id, opt_u32};
+use crate::ops::wire::{self, CreatedTicket, Ticket, TicketPage, UpdatedTicket};
+use crate::ops::{Map, Operation, types};
+use crate::schema::one_of_strings;
 use schemars::JsonSchema;
+use schemars::{Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// Ticket statuses the spec allows.
+pub const STATUSES: &[&str] = &["open", "closed"];
+/// Ticket priorities the spec allows.
+pub const PRIORITIES: &[&str] = &["critical", "high", "normal", "low"];
+
+/// An optional ticket status (`open`, `closed`).
+pub fn opt_status(_: &mut SchemaGenerator) -> Schema {
+    one_of_strings(STATUSES)
+}
+
+/// An optional ticket priority.
+pub fn opt_priority(_: &mut SchemaGenerator) -> Schema {
+    one_of_strings(PRIORITIES)
+}
+
+/// search-tickets' optional `orderBy`: the four orders Gorgias accepts.
+pub fn opt_ticket_order(_: &mut SchemaGenerator) -> Schema {
+    one_of_strings(TICKET_ORDERS)
+}
 
 /// Input of get-ticket.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -19,7 +47,7 @@ use serde_json::Value;
 pub struct GetTicket {
     /// The ticket.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "The Gorgias ticket ID")]
+    #[schemars(schema_with = "crate::schema::id", description = "The Gorgias ticket ID")]
     pub ticket_id: u64,
 }
 
@@ -39,10 +67,10 @@ impl Operation for GetTicket {
         idempotent: true,
         endpoint: "GET /api/tickets/{id}",
         example: r#"{"ticketId": 12345}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = TicketAnswer;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TicketAnswer, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<TicketAnswer, Error> {
         get_ticket(c, self.ticket_id).map(|ticket| TicketAnswer { ticket })
     }
 }
@@ -53,12 +81,12 @@ impl Operation for GetTicket {
 pub struct SearchTickets {
     /// `customer_id`.
     #[serde(default, deserialize_with = "opt_id")]
-    #[schemars(schema_with = "catalog::opt_id", description = "Filter by customer ID")]
+    #[schemars(schema_with = "crate::schema::opt_id", description = "Filter by customer ID")]
     pub customer_id: Option<u64>,
     /// `view_id`.
     #[serde(default, deserialize_with = "opt_id")]
     #[schemars(
-        schema_with = "catalog::opt_id",
+        schema_with = "crate::schema::opt_id",
         description = "Filter to tickets in a specific view. Use a view to filter by status, channel, or other criteria — those are not query params on /tickets"
     )]
     pub view_id: Option<u64>,
@@ -68,13 +96,16 @@ pub struct SearchTickets {
     /// `order_by`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_ticket_order",
+        schema_with = "opt_ticket_order",
         description = "Sort order: created_datetime or updated_datetime with :asc or :desc, e.g. \"updated_datetime:desc\" (Gorgias's default is created_datetime:desc)"
     )]
     pub order_by: Option<String>,
     /// `limit`.
     #[serde(default, deserialize_with = "opt_u32")]
-    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
+    #[schemars(
+        schema_with = "crate::schema::opt_limit",
+        description = "Page size (max 100, default 30)"
+    )]
     pub limit: Option<u32>,
     /// `cursor`.
     #[schemars(description = "Pagination cursor from a prior response")]
@@ -88,14 +119,14 @@ pub struct SearchTickets {
 pub struct CreateTicket {
     /// Channel of the initial message.
     #[schemars(
-        schema_with = "catalog::channel",
+        schema_with = "crate::schema::channel",
         description = "Channel for the initial message (email, chat, sms, phone, etc.)"
     )]
     pub channel: String,
     /// Requesting customer.
     #[serde(deserialize_with = "id_field")]
     #[schemars(
-        schema_with = "catalog::id",
+        schema_with = "crate::schema::id",
         description = "Existing Gorgias customer ID for the requester"
     )]
     pub customer_id: u64,
@@ -114,21 +145,21 @@ pub struct CreateTicket {
     /// Agent (required when `from_agent`).
     #[serde(default, deserialize_with = "opt_id")]
     #[schemars(
-        schema_with = "catalog::opt_id",
+        schema_with = "crate::schema::opt_id",
         description = "Agent user ID (required when fromAgent is true; ignored otherwise)"
     )]
     pub sender_user_id: Option<u64>,
     /// `open` or `closed`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_status",
+        schema_with = "opt_status",
         description = "Initial ticket status (open, closed). Defaults to open"
     )]
     pub status: Option<String>,
     /// `source.from.address`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_email",
+        schema_with = "crate::schema::opt_email",
         description = "Sender email address. Required for email-channel tickets — Gorgias rejects messages without source.from. For fromAgent=true use the agent email; for fromAgent=false use the customer email"
     )]
     pub from_email: Option<String>,
@@ -138,7 +169,7 @@ pub struct CreateTicket {
     /// `source.to[0].address`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_email",
+        schema_with = "crate::schema::opt_email",
         description = "Recipient email address. Recommended for email-channel tickets. For fromAgent=true use the customer email; for fromAgent=false use the support inbox"
     )]
     pub to_email: Option<String>,
@@ -150,8 +181,8 @@ pub struct CreateTicket {
 /// [`CreateTicket::validate`]'s cross-field rules: `senderUserId` when
 /// `fromAgent` is true, `fromEmail` on the email channel.
 fn create_ticket_rules(s: &mut schemars::Schema) {
-    catalog::required_when(s, "fromAgent", true.into(), "senderUserId", catalog::not_null());
-    catalog::required_when(s, "channel", "email".into(), "fromEmail", catalog::non_blank());
+    crate::schema::required_when(s, "fromAgent", true.into(), "senderUserId", crate::schema::not_null());
+    crate::schema::required_when(s, "channel", "email".into(), "fromEmail", crate::schema::non_blank());
 }
 
 /// Input of update-ticket.
@@ -161,33 +192,33 @@ fn create_ticket_rules(s: &mut schemars::Schema) {
 pub struct UpdateTicket {
     /// Ticket.
     #[serde(deserialize_with = "id_field")]
-    #[schemars(schema_with = "catalog::id", description = "Ticket ID to update")]
+    #[schemars(schema_with = "crate::schema::id", description = "Ticket ID to update")]
     pub ticket_id: u64,
     /// `open` or `closed`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_status",
+        schema_with = "opt_status",
         description = "New status. Must be exactly \"open\" or \"closed\""
     )]
     pub status: Option<String>,
     /// `critical`, `high`, `normal`, `low`.
     #[serde(default)]
     #[schemars(
-        schema_with = "catalog::opt_priority",
+        schema_with = "opt_priority",
         description = "New priority. Must be exactly one of \"critical\", \"high\", \"normal\", \"low\""
     )]
     pub priority: Option<String>,
     /// Agent to assign (`Some(None)`: unassign; `None`: leave as is).
     #[serde(default, deserialize_with = "nullable_id")]
     #[schemars(
-        schema_with = "catalog::nullable_id",
+        schema_with = "crate::schema::nullable_id",
         description = "Agent user ID to assign the ticket to; null unassigns the agent, absent leaves it as is"
     )]
     pub assignee_user_id: Option<Option<u64>>,
     /// Team to assign (`Some(None)`: unassign; `None`: leave as is).
     #[serde(default, deserialize_with = "nullable_id")]
     #[schemars(
-        schema_with = "catalog::nullable_id",
+        schema_with = "crate::schema::nullable_id",
         description = "Team ID to assign the ticket to; null unassigns the team, absent leaves it as is"
     )]
     pub assignee_team_id: Option<Option<u64>>,
@@ -199,15 +230,15 @@ pub struct UpdateTicket {
 /// [`UpdateTicket::validate`]: something must change (an assignee's `null`
 /// is a change: it unassigns).
 fn update_ticket_rules(s: &mut schemars::Schema) {
-    let any = catalog::nullable_id_value();
-    catalog::at_least_one_of(
+    let any = crate::schema::nullable_id_value();
+    crate::schema::at_least_one_of(
         s,
         &[
-            ("status", catalog::not_null()),
-            ("priority", catalog::not_null()),
+            ("status", crate::schema::not_null()),
+            ("priority", crate::schema::not_null()),
             ("assigneeUserId", any.clone()),
             ("assigneeTeamId", any),
-            ("subject", catalog::not_null()),
+            ("subject", crate::schema::not_null()),
         ],
     );
 }
@@ -229,8 +260,8 @@ pub fn get_ticket_request(ticket_id: u64) -> Result<ApiRequest, Error> {
 }
 
 /// Runs get-ticket.
-pub fn get_ticket<T: Transport>(c: &mut Client<T>, ticket_id: u64) -> Result<Ticket, Error> {
-    c.call(&get_ticket_request(ticket_id)?, model::parse_ticket)
+pub fn get_ticket(c: &mut Client<'_>, ticket_id: u64) -> Result<Ticket, Error> {
+    c.call(&get_ticket_request(ticket_id)?, wire::parse_ticket)
 }
 
 // ---- 2. search-tickets -------------------------------------------------------
@@ -265,8 +296,8 @@ impl SearchTickets {
     }
 
     /// Runs search-tickets.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<TicketPage, Error> {
-        c.call(&self.request()?, model::parse_ticket_page)
+    pub fn run(&self, c: &mut Client<'_>) -> Result<TicketPage, Error> {
+        c.call(&self.request()?, wire::parse_ticket_page)
     }
 }
 
@@ -332,8 +363,8 @@ impl CreateTicket {
     }
 
     /// Runs create-ticket.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<CreatedTicket, Error> {
-        c.call(&self.request()?, model::parse_created_ticket)
+    pub fn run(&self, c: &mut Client<'_>) -> Result<CreatedTicket, Error> {
+        c.call(&self.request()?, wire::parse_created_ticket)
     }
 }
 
@@ -388,12 +419,12 @@ impl UpdateTicket {
     }
 
     /// Runs update-ticket; an empty 2xx body is followed by a GET of the ticket.
-    pub fn run<T: Transport>(&self, c: &mut Client<T>) -> Result<UpdatedTicket, Error> {
+    pub fn run(&self, c: &mut Client<'_>) -> Result<UpdatedTicket, Error> {
         let body = c.call(&self.request()?, |b| Ok(b.to_vec()))?;
         let ticket = if body.iter().all(u8::is_ascii_whitespace) {
             get_ticket(c, self.ticket_id)?
         } else {
-            model::parse_ticket(&body).map_err(|m| {
+            wire::parse_ticket(&body).map_err(|m| {
                 c.finish(Error::InvalidResponse {
                     status: 200,
                     message: format!("unexpected response from PUT /api/tickets/{}: {m}", self.ticket_id),
@@ -401,7 +432,7 @@ impl UpdateTicket {
                 })
             })?
         };
-        Ok(model::updated_from(ticket))
+        Ok(wire::updated_from(ticket))
     }
 }
 
@@ -414,10 +445,10 @@ impl Operation for SearchTickets {
         idempotent: true,
         endpoint: "GET /api/tickets",
         example: r#"{"customerId": 98765, "orderBy": "updated_datetime:desc", "limit": 50}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = TicketPage;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<TicketPage, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<TicketPage, Error> {
         SearchTickets::run(&self, c)
     }
 }
@@ -431,10 +462,10 @@ impl Operation for CreateTicket {
         idempotent: false,
         endpoint: "POST /api/tickets",
         example: r#"{"channel": "email", "customerId": 98765, "fromAgent": false, "subject": "Order hasn't shipped yet", "bodyText": "Hi, I placed order #1042 five days ago and it still shows as processing. Can you check on this?", "fromEmail": "customer@example.com", "toEmail": "support@yourstore.com"}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = CreatedTicket;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<CreatedTicket, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<CreatedTicket, Error> {
         CreateTicket::run(&self, c)
     }
 }
@@ -448,10 +479,311 @@ impl Operation for UpdateTicket {
         idempotent: true,
         endpoint: "PUT /api/tickets/{id}",
         example: r#"{"ticketId": 12345, "status": "closed", "priority": "high", "assigneeUserId": 4567}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = UpdatedTicket;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<UpdatedTicket, Error> {
+    fn run(self, c: &mut Client<'_>) -> Result<UpdatedTicket, Error> {
         UpdateTicket::run(&self, c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::gorgias::request::Method;
+    use crate::gorgias::testing::{Scripted, client, field};
+    use serde_json::json;
+
+    #[test]
+    fn search_builds_query_with_trashed_false() {
+        let s = SearchTickets {
+            customer_id: Some(98765),
+            order_by: Some("updated_datetime:desc".into()),
+            limit: Some(50),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.request().unwrap().path_and_query(),
+            "/api/tickets?customer_id=98765&order_by=updated_datetime%3Adesc&limit=50&trashed=false"
+        );
+        assert_eq!(
+            field(
+                SearchTickets {
+                    limit: Some(0),
+                    ..Default::default()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "limit"
+        );
+        assert_eq!(
+            field(
+                SearchTickets {
+                    limit: Some(101),
+                    ..Default::default()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "limit"
+        );
+        assert_eq!(
+            field(
+                SearchTickets {
+                    order_by: Some("updated".into()),
+                    ..Default::default()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "orderBy"
+        );
+    }
+
+    #[test]
+    fn search_order_by_is_only_created_or_updated_datetime_asc_or_desc() {
+        let with = |o: &str| SearchTickets {
+            order_by: Some(o.into()),
+            ..Default::default()
+        };
+        for o in [
+            "created_datetime:asc",
+            "created_datetime:desc",
+            "updated_datetime:asc",
+            "updated_datetime:desc",
+        ] {
+            assert!(with(o).request().is_ok(), "{o}");
+        }
+        for o in [
+            "name:asc",
+            "priority:desc",
+            "created_datetime",
+            "updated_datetime:DESC",
+            "id:asc",
+        ] {
+            assert_eq!(field(with(o).request().unwrap_err()), "orderBy", "{o}");
+        }
+    }
+
+    fn seed_create() -> CreateTicket {
+        CreateTicket {
+            channel: "email".into(),
+            customer_id: 98765,
+            from_agent: false,
+            subject: Some("Order hasn't shipped yet".into()),
+            body_text: Some("Hi".into()),
+            from_email: Some("customer@example.com".into()),
+            to_email: Some("support@yourstore.com".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn create_ticket_body_from_customer() {
+        let r = seed_create().request().unwrap();
+        assert_eq!((r.method, r.path.as_str()), (Method::Post, "/api/tickets"));
+        assert_eq!(
+            r.body.unwrap(),
+            json!({
+                "channel": "email", "via": "api", "from_agent": false,
+                "customer": {"id": 98765}, "subject": "Order hasn't shipped yet",
+                "messages": [{
+                    "channel": "email", "via": "api", "from_agent": false,
+                    "subject": "Order hasn't shipped yet", "body_text": "Hi",
+                    "sender": {"id": 98765},
+                    "source": {"type": "email", "from": {"address": "customer@example.com"}, "to": [{"address": "support@yourstore.com"}]}
+                }]
+            })
+        );
+    }
+
+    #[test]
+    fn create_ticket_from_agent_sets_sender_and_receiver() {
+        let c = CreateTicket {
+            from_agent: true,
+            sender_user_id: Some(4567),
+            channel: "chat".into(),
+            from_email: None,
+            to_email: None,
+            ..seed_create()
+        };
+        let b = c.request().unwrap().body.unwrap();
+        assert_eq!(b["messages"][0]["sender"], json!({"id": 4567}));
+        assert_eq!(b["messages"][0]["receiver"], json!({"id": 98765}));
+        assert!(b["messages"][0].get("source").is_none());
+    }
+
+    #[test]
+    fn create_ticket_validation() {
+        assert_eq!(
+            field(
+                CreateTicket {
+                    from_email: None,
+                    ..seed_create()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "fromEmail"
+        );
+        assert_eq!(
+            field(
+                CreateTicket {
+                    from_agent: true,
+                    ..seed_create()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "senderUserId"
+        );
+        assert_eq!(
+            field(
+                CreateTicket {
+                    status: Some("pending".into()),
+                    ..seed_create()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "status"
+        );
+        assert_eq!(
+            field(
+                CreateTicket {
+                    channel: "".into(),
+                    ..seed_create()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "channel"
+        );
+        assert_eq!(
+            field(
+                CreateTicket {
+                    customer_id: 0,
+                    ..seed_create()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "customerId"
+        );
+        assert_eq!(
+            field(
+                CreateTicket {
+                    to_email: Some("nope".into()),
+                    ..seed_create()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "toEmail"
+        );
+    }
+
+    #[test]
+    fn update_sends_only_changes_and_never_tags() {
+        let u = UpdateTicket {
+            ticket_id: 12345,
+            status: Some("closed".into()),
+            priority: Some("high".into()),
+            assignee_user_id: Some(Some(4567)),
+            ..Default::default()
+        };
+        let r = u.request().unwrap();
+        assert_eq!((r.method, r.path.as_str()), (Method::Put, "/api/tickets/12345"));
+        assert_eq!(
+            r.body.unwrap(),
+            json!({"status": "closed", "priority": "high", "assignee_user": {"id": 4567}})
+        );
+        assert_eq!(
+            field(
+                UpdateTicket {
+                    ticket_id: 1,
+                    ..Default::default()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "status"
+        );
+        assert_eq!(
+            field(
+                UpdateTicket {
+                    ticket_id: 1,
+                    status: Some("Open".into()),
+                    ..Default::default()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "status"
+        );
+        assert_eq!(
+            field(
+                UpdateTicket {
+                    ticket_id: 1,
+                    priority: Some("urgent".into()),
+                    ..Default::default()
+                }
+                .request()
+                .unwrap_err()
+            ),
+            "priority"
+        );
+    }
+
+    #[test]
+    fn update_null_assignee_unassigns_and_absent_leaves_it() {
+        let body = |json: &str| {
+            crate::ops::fields::decode::<UpdateTicket>(json.as_bytes())
+                .and_then(|u| u.request())
+                .map(|r| r.body.unwrap())
+        };
+        assert_eq!(
+            body(r#"{"ticketId": 1, "assigneeUserId": null}"#).unwrap(),
+            json!({"assignee_user": null})
+        );
+        assert_eq!(
+            body(r#"{"ticketId": 1, "assigneeTeamId": null, "status": "open"}"#).unwrap(),
+            json!({"status": "open", "assignee_team": null})
+        );
+        assert_eq!(
+            body(r#"{"ticketId": 1, "assigneeUserId": "4567", "assigneeTeamId": null}"#).unwrap(),
+            json!({"assignee_user": {"id": 4567}, "assignee_team": null})
+        );
+        assert_eq!(
+            body(r#"{"ticketId": 1, "subject": "x"}"#).unwrap(),
+            json!({"subject": "x"})
+        );
+        assert_eq!(field(body(r#"{"ticketId": 1}"#).unwrap_err()), "status");
+        assert_eq!(
+            field(body(r#"{"ticketId": 1, "assigneeUserId": 0}"#).unwrap_err()),
+            "assigneeUserId"
+        );
+        assert_eq!(
+            field(body(r#"{"ticketId": 1, "assigneeTeamId": "x"}"#).unwrap_err()),
+            "assigneeTeamId"
+        );
+    }
+
+    #[test]
+    fn update_with_empty_body_refetches() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(202, ""),
+            Scripted::json(200, include_str!("../../tests/fixtures/ticket.json")),
+        ]);
+        let u = UpdateTicket {
+            ticket_id: 12345,
+            subject: Some("x".into()),
+            ..Default::default()
+        };
+        let out = u.run(&mut client(&mut t, "update-ticket")).unwrap();
+        assert_eq!(out.ticket_id, 12345);
+        assert_eq!(t.lines(), vec!["PUT /api/tickets/12345", "GET /api/tickets/12345"]);
     }
 }

@@ -9,7 +9,7 @@
 //! looks tags up, creates them, then tags) waits until it has drained back
 //! below the reserve instead of running into 429.
 //!
-//! Pure: the client ([`crate::client::Client`]) reads the header and sleeps
+//! Pure: the client ([`crate::gorgias::client::Client`]) reads the header and sleeps
 //! through its transport.
 
 /// The quota header Gorgias sends on every response.

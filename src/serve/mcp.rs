@@ -37,8 +37,8 @@
 //! browser `Origin` that is not the `Host` → 403; unparseable JSON → -32700,
 //! 400.
 
-use crate::http::{HttpRequest, HttpResponse};
-use crate::tools::{NoSuchTool, Tool, Tools};
+use crate::serve::http::{HttpRequest, HttpResponse};
+use crate::serve::tools::{NoSuchTool, Tool, Tools};
 use serde_json::{Map, Value};
 
 /// The stateless revision served per request.

@@ -9,15 +9,19 @@
 //! Everything else lives in the pure modules; this file only converts types
 //! and moves bytes.
 
-use crate::client::{
-    Client, Connection, MAX_RESPONSE_BYTES, Method, Outgoing, Response, Scheme, Timeouts, Transport, TransportError,
-};
+use crate::gorgias::client::Client;
+
+use crate::gorgias::endpoint::{Connection, Scheme};
+
+use crate::gorgias::transport::{MAX_RESPONSE_BYTES, Outgoing, Response, Timeouts, Transport, TransportError};
+
 use crate::config::Config;
 use crate::error::{self as core_error, Error};
-use crate::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
-use crate::model;
+use crate::gorgias::request::Method;
+use crate::ops::wire;
 use crate::ops::{self, Operation};
-use crate::router;
+use crate::serve::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
+use crate::serve::router;
 
 #[allow(missing_docs, unsafe_code, clippy::all, reason = "generated bindings")]
 mod bindings {
@@ -183,9 +187,9 @@ fn stream_error(e: &StreamError) -> String {
     }
 }
 
-/// The resend rule is pure: [`crate::resend`].
+/// The resend rule is pure: [`crate::gorgias::resend`].
 fn transport_error(code: ErrorCode) -> TransportError {
-    crate::resend::transport_error(&describe(&code))
+    crate::gorgias::resend::transport_error(&describe(&code))
 }
 
 impl WasiTransport {
@@ -485,7 +489,7 @@ fn with_client<O: Operation>(conn: wit::Connection, input: O) -> Result<O::Outpu
     let name = O::SPEC.name;
     let config = load_config().map_err(|e| wit::Error::from(e.in_operation(name)))?;
     // Read-only mode: mutations fail with `configuration` before anything is sent.
-    crate::catalog::check_allowed(O::SPEC, config.read_only)?;
+    O::SPEC.check_allowed(config.read_only)?;
     let mut transport = WasiTransport::new(config.timeouts);
     let conn = match conn {
         wit::Connection::ApiKey(c) => Connection::api_key(c.account, c.email, c.api_key),
@@ -496,7 +500,7 @@ fn with_client<O: Operation>(conn: wit::Connection, input: O) -> Result<O::Outpu
     Ok(input.run(&mut client)?)
 }
 
-fn ticket(t: model::Ticket) -> wit::Ticket {
+fn ticket(t: wire::Ticket) -> wit::Ticket {
     wit::Ticket {
         id: t.id,
         subject: t.subject,
@@ -516,7 +520,7 @@ fn ticket(t: model::Ticket) -> wit::Ticket {
     }
 }
 
-fn message(m: model::Message) -> wit::Message {
+fn message(m: wire::Message) -> wit::Message {
     wit::Message {
         id: m.id,
         ticket_id: m.ticket_id,
@@ -545,11 +549,11 @@ fn message(m: model::Message) -> wit::Message {
 
 impl tickets::Guest for Component {
     fn get_ticket(conn: wit::Connection, ticket_id: u64) -> Result<wit::Ticket, wit::Error> {
-        with_client(conn, ops::GetTicket { ticket_id }).map(|a| ticket(a.ticket))
+        with_client(conn, ops::tickets::GetTicket { ticket_id }).map(|a| ticket(a.ticket))
     }
 
     fn search_tickets(conn: wit::Connection, r: wit::SearchTicketsRequest) -> Result<wit::TicketPage, wit::Error> {
-        let s = ops::SearchTickets {
+        let s = ops::tickets::SearchTickets {
             customer_id: r.customer_id,
             view_id: r.view_id,
             external_id: r.external_id,
@@ -565,7 +569,7 @@ impl tickets::Guest for Component {
     }
 
     fn create_ticket(conn: wit::Connection, r: wit::CreateTicketRequest) -> Result<wit::CreatedTicket, wit::Error> {
-        let op = ops::CreateTicket {
+        let op = ops::tickets::CreateTicket {
             channel: r.channel,
             customer_id: r.customer_id,
             from_agent: r.from_agent,
@@ -593,7 +597,7 @@ impl tickets::Guest for Component {
         ticket_id: u64,
         r: wit::UpdateTicketRequest,
     ) -> Result<wit::UpdatedTicket, wit::Error> {
-        let op = ops::UpdateTicket {
+        let op = ops::tickets::UpdateTicket {
             ticket_id,
             status: r.status,
             priority: r.priority,
@@ -614,7 +618,7 @@ impl tickets::Guest for Component {
     }
 
     fn reply_to_ticket(conn: wit::Connection, ticket_id: u64, r: wit::ReplyRequest) -> Result<wit::Reply, wit::Error> {
-        let op = ops::ReplyToTicket {
+        let op = ops::messages::ReplyToTicket {
             ticket_id,
             channel: r.channel,
             sender_user_id: r.sender_user_id,
@@ -637,7 +641,7 @@ impl tickets::Guest for Component {
     }
 
     fn add_internal_note(conn: wit::Connection, ticket_id: u64, r: wit::NoteRequest) -> Result<wit::Note, wit::Error> {
-        let op = ops::AddInternalNote {
+        let op = ops::messages::AddInternalNote {
             ticket_id,
             sender_user_id: r.sender_user_id,
             body_text: r.body_text,
@@ -656,7 +660,7 @@ impl tickets::Guest for Component {
         ticket_id: u64,
         r: wit::PageRequest,
     ) -> Result<wit::MessagePage, wit::Error> {
-        let op = ops::GetTicketMessages {
+        let op = ops::messages::GetTicketMessages {
             ticket_id,
             limit: r.limit,
             cursor: r.cursor,
@@ -671,12 +675,12 @@ impl tickets::Guest for Component {
     }
 
     fn list_ticket_tags(conn: wit::Connection, ticket_id: u64) -> Result<Vec<wit::Tag>, wit::Error> {
-        let tags = with_client(conn, ops::ListTicketTags { ticket_id })?.tags;
+        let tags = with_client(conn, ops::tags::ListTicketTags { ticket_id })?.tags;
         Ok(tags.into_iter().map(tag).collect())
     }
 
     fn add_ticket_tags(conn: wit::Connection, ticket_id: u64, r: wit::AddTagsRequest) -> Result<bool, wit::Error> {
-        let op = ops::AddTicketTags {
+        let op = ops::tags::AddTicketTags {
             ticket_id,
             tag_names: r.tag_names,
             tag_ids: r.tag_ids,
@@ -685,7 +689,7 @@ impl tickets::Guest for Component {
     }
 
     fn remove_ticket_tags(conn: wit::Connection, ticket_id: u64, r: wit::AddTagsRequest) -> Result<bool, wit::Error> {
-        let op = ops::RemoveTicketTags {
+        let op = ops::tags::RemoveTicketTags {
             ticket_id,
             tag_names: r.tag_names,
             tag_ids: r.tag_ids,
@@ -694,7 +698,7 @@ impl tickets::Guest for Component {
     }
 
     fn set_ticket_tags(conn: wit::Connection, ticket_id: u64, r: wit::AddTagsRequest) -> Result<bool, wit::Error> {
-        let op = ops::SetTicketTags {
+        let op = ops::tags::SetTicketTags {
             ticket_id,
             tag_names: r.tag_names,
             tag_ids: r.tag_ids,
@@ -703,7 +707,7 @@ impl tickets::Guest for Component {
     }
 }
 
-fn tag(t: model::Tag) -> wit::Tag {
+fn tag(t: wire::Tag) -> wit::Tag {
     wit::Tag {
         id: t.id,
         name: t.name,
@@ -712,7 +716,7 @@ fn tag(t: model::Tag) -> wit::Tag {
     }
 }
 
-fn customer(c: model::Customer) -> wit::Customer {
+fn customer(c: wire::Customer) -> wit::Customer {
     wit::Customer {
         id: c.id,
         name: c.name,
@@ -726,7 +730,7 @@ fn customer(c: model::Customer) -> wit::Customer {
 
 impl directory::Guest for Component {
     fn list_tags(conn: wit::Connection, r: wit::ListRequest) -> Result<wit::TagPage, wit::Error> {
-        let op = ops::ListTags {
+        let op = ops::tags::ListTags {
             search: r.search,
             limit: r.limit,
             cursor: r.cursor,
@@ -739,7 +743,7 @@ impl directory::Guest for Component {
     }
 
     fn list_views(conn: wit::Connection, r: wit::PageRequest) -> Result<wit::ViewPage, wit::Error> {
-        let op = ops::ListViews {
+        let op = ops::views::ListViews {
             limit: r.limit,
             cursor: r.cursor,
         };
@@ -762,7 +766,7 @@ impl directory::Guest for Component {
     }
 
     fn list_users(conn: wit::Connection, r: wit::ListRequest) -> Result<wit::UserPage, wit::Error> {
-        let op = ops::ListUsers {
+        let op = ops::users::ListUsers {
             search: r.search,
             limit: r.limit,
             cursor: r.cursor,
@@ -786,7 +790,7 @@ impl directory::Guest for Component {
     }
 
     fn list_teams(conn: wit::Connection, r: wit::PageRequest) -> Result<wit::TeamPage, wit::Error> {
-        let op = ops::ListTeams {
+        let op = ops::teams::ListTeams {
             limit: r.limit,
             cursor: r.cursor,
         };
@@ -808,11 +812,11 @@ impl directory::Guest for Component {
 
 impl customers::Guest for Component {
     fn find_customer_by_email(conn: wit::Connection, email: String) -> Result<Vec<wit::Customer>, wit::Error> {
-        let list = with_client(conn, ops::FindCustomerByEmail { email })?.customers;
+        let list = with_client(conn, ops::customers::FindCustomerByEmail { email })?.customers;
         Ok(list.into_iter().map(customer).collect())
     }
 
     fn get_customer(conn: wit::Connection, customer_id: u64) -> Result<wit::Customer, wit::Error> {
-        with_client(conn, ops::GetCustomer { customer_id }).map(|a| customer(a.customer))
+        with_client(conn, ops::customers::GetCustomer { customer_id }).map(|a| customer(a.customer))
     }
 }

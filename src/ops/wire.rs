@@ -903,9 +903,9 @@ pub fn parse_customers(body: &[u8]) -> Result<Vec<Customer>, String> {
 mod tests {
     use super::*;
 
-    const TICKET: &str = include_str!("../tests/fixtures/ticket.json");
-    const TICKET_LIST: &str = include_str!("../tests/fixtures/tickets_list.json");
-    const MESSAGES: &str = include_str!("../tests/fixtures/messages_list.json");
+    const TICKET: &str = include_str!("../../tests/fixtures/ticket.json");
+    const TICKET_LIST: &str = include_str!("../../tests/fixtures/tickets_list.json");
+    const MESSAGES: &str = include_str!("../../tests/fixtures/messages_list.json");
 
     #[test]
     fn ticket_is_flattened_from_nested_objects() {
@@ -998,7 +998,7 @@ mod tests {
 
     #[test]
     fn users_take_role_name_from_an_object_or_a_string() {
-        let recorded = include_str!("../tests/fixtures/user.json");
+        let recorded = include_str!("../../tests/fixtures/user.json");
         let body = format!(
             r#"{{"data":[{recorded},{{"id":2,"name":"Bot","role":"bot"}},{{"id":3,"role":null}},{{"id":4,"role":{{"id":1}}}}],"meta":{{"next_cursor":"u2"}}}}"#
         );

@@ -4,12 +4,14 @@
 //! [`Operation`] entry, the Gorgias request it builds and the mapping of the
 //! answer.
 
-use crate::catalog::{self, Operation as Spec};
-use crate::client::{ApiRequest, Client, Transport};
 use crate::error::Error;
-use crate::model::{self, UserPage};
-use crate::ops::*;
-use crate::params::opt_u32;
+use crate::gorgias::client::Client;
+use crate::gorgias::request::ApiRequest;
+use crate::ops::fields::list_query;
+use crate::ops::fields::opt_u32;
+use crate::ops::spec::Spec;
+use crate::ops::wire::{self, UserPage};
+use crate::ops::{Operation, types};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -22,7 +24,10 @@ pub struct ListUsers {
     pub search: Option<String>,
     /// Page size.
     #[serde(default, deserialize_with = "opt_u32")]
-    #[schemars(schema_with = "catalog::opt_limit", description = "Page size (max 100, default 30)")]
+    #[schemars(
+        schema_with = "crate::schema::opt_limit",
+        description = "Page size (max 100, default 30)"
+    )]
     pub limit: Option<u32>,
     /// Cursor.
     #[schemars(description = "Pagination cursor from a prior response")]
@@ -48,10 +53,10 @@ impl Operation for ListUsers {
         idempotent: true,
         endpoint: "GET /api/users",
         example: r#"{"search": "alex", "limit": 10}"#,
-        schemas: schemas::<Self>(),
+        types: types::<Self>(),
     };
     type Output = UserPage;
-    fn run<T: Transport>(self, c: &mut Client<T>) -> Result<UserPage, Error> {
-        c.call(&self.request()?, model::parse_user_page)
+    fn run(self, c: &mut Client<'_>) -> Result<UserPage, Error> {
+        c.call(&self.request()?, wire::parse_user_page)
     }
 }

@@ -1,5 +1,5 @@
 //! What the MCP surface needs from the operations: the tools and a way to run
-//! one. [`crate::mcp`] speaks the protocol over this trait and knows nothing of
+//! one. [`super::mcp`] speaks the protocol over this trait and knows nothing of
 //! the operations themselves; the operations' registry implements it.
 
 use serde_json::Value;

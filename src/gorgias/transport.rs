@@ -1,0 +1,116 @@
+//! The transport port: the one place I/O happens. The wasm edge implements
+//! [`Transport`] with `wasi:http` and `wasi:clocks`; tests with a script.
+//! Everything above it (retries, pacing, redirects, the resend rule) is pure.
+
+use super::endpoint::Scheme;
+use super::request::Method;
+
+/// A fully built upstream request, as the transport sends it.
+#[derive(Clone, PartialEq)]
+pub struct Outgoing {
+    /// Method.
+    pub method: Method,
+    /// Scheme.
+    pub scheme: Scheme,
+    /// `host[:port]`.
+    pub authority: String,
+    /// Path with encoded query.
+    pub path_and_query: String,
+    /// Headers, including `Authorization`.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<_> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                if k.eq_ignore_ascii_case("authorization") {
+                    (k.as_str(), "<redacted>")
+                } else {
+                    (k.as_str(), v.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("Outgoing")
+            .field("method", &self.method)
+            .field(
+                "url",
+                &format!("{:?}://{}{}", self.scheme, self.authority, self.path_and_query),
+            )
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
+/// An upstream answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers (names as received).
+    pub headers: Vec<(String, String)>,
+    /// Body, at most [`MAX_RESPONSE_BYTES`].
+    pub body: Vec<u8>,
+}
+
+/// The most body bytes read from Gorgias; more is an `invalid-response`.
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Why no response arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The request never left (DNS, refused connection, connect timeout, denied host).
+    NotSent(String),
+    /// The request may have reached Gorgias (timeout waiting, connection reset).
+    MaybeSent(String),
+    /// The response body broke off (reset, between-bytes timeout).
+    Body {
+        /// Status of the response whose body failed.
+        status: u16,
+        /// What failed.
+        message: String,
+    },
+    /// The response body was larger than [`MAX_RESPONSE_BYTES`]; reading stopped there.
+    TooLarge {
+        /// Status of the oversized response.
+        status: u16,
+    },
+}
+
+/// Per-request upstream timeouts, passed to the host with every outgoing request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Connecting (TCP and TLS).
+    pub connect_ms: u64,
+    /// From the request being sent to the response headers.
+    pub first_byte_ms: u64,
+    /// Between two chunks of the response body.
+    pub between_bytes_ms: u64,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect_ms: 5_000,
+            first_byte_ms: 20_000,
+            between_bytes_ms: 10_000,
+        }
+    }
+}
+
+/// Performs I/O for the client.
+pub trait Transport {
+    /// Sends one request and reads the whole response.
+    fn send(&mut self, request: &Outgoing) -> Result<Response, TransportError>;
+    /// Waits `ms` milliseconds (between retries).
+    fn sleep_ms(&mut self, ms: u64);
+    /// The wall-clock time in seconds since the Unix epoch, for an HTTP-date
+    /// `Retry-After`; `None` when the host has no clock.
+    fn now_unix_seconds(&mut self) -> Option<u64> {
+        None
+    }
+}
