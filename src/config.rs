@@ -6,6 +6,7 @@ use crate::gorgias::client::RetryPolicy;
 
 use crate::error::Error;
 use crate::gorgias::transport::Timeouts;
+use crate::origin::AllowedHosts;
 
 /// Configuration keys, as Spin variable names (`GORGIAS_ACCOUNT` etc. in the environment).
 pub mod keys {
@@ -40,8 +41,11 @@ pub mod keys {
     /// [`ALL`] and not a Spin variable: a tuning key for tests and hosts that
     /// pass any key (the in-process host, `wasmtime serve -Sconfig-var`).
     pub const RETRY_FIRST_BACKOFF_SECONDS: &str = "retry_first_backoff_seconds";
+    /// Names (hosts, `https://` origins) the connector is reached by besides
+    /// loopback; other `Host`/`Origin` headers are refused (see [`crate::origin`]).
+    pub const ALLOWED_HOSTS: &str = "allowed_hosts";
     /// All keys, in order.
-    pub const ALL: [&str; 12] = [
+    pub const ALL: [&str; 13] = [
         ACCOUNT,
         EMAIL,
         API_KEY,
@@ -54,6 +58,7 @@ pub mod keys {
         CONNECT_TIMEOUT_SECONDS,
         FIRST_BYTE_TIMEOUT_SECONDS,
         BETWEEN_BYTES_TIMEOUT_SECONDS,
+        ALLOWED_HOSTS,
     ];
 }
 
@@ -78,6 +83,8 @@ pub struct Config {
     pub read_only: bool,
     /// Upstream timeouts.
     pub timeouts: Timeouts,
+    /// Hosts and origins served besides loopback (DNS-rebinding protection).
+    pub allowed_hosts: AllowedHosts,
 }
 
 impl std::fmt::Debug for Config {
@@ -92,6 +99,7 @@ impl std::fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("read_only", &self.read_only)
             .field("timeouts", &self.timeouts)
+            .field("allowed_hosts", &self.allowed_hosts)
             .finish()
     }
 }
@@ -161,6 +169,8 @@ impl Config {
                 between_bytes_ms: seconds(keys::BETWEEN_BYTES_TIMEOUT_SECONDS, 10_000, 600)?,
             },
             read_only,
+            allowed_hosts: AllowedHosts::parse(&get(keys::ALLOWED_HOSTS).unwrap_or_default())
+                .map_err(|why| Error::Configuration(format!("{}: {why}", keys::ALLOWED_HOSTS)))?,
         })
     }
 
@@ -365,6 +375,24 @@ mod tests {
             }
         );
         assert_eq!(c.retry.first_backoff_ms, 50);
+    }
+
+    #[test]
+    fn allowed_hosts_parse_or_name_the_bad_entry() {
+        let c = Config::load(|k| (k == "allowed_hosts").then(|| "mcp.example.com, https://app.example.com".into()))
+            .unwrap();
+        assert_eq!(
+            c.allowed_hosts,
+            AllowedHosts::parse("mcp.example.com https://app.example.com").unwrap()
+        );
+        assert_eq!(Config::load(|_| None).unwrap().allowed_hosts, AllowedHosts::default());
+        let e = Config::load(|k| (k == "allowed_hosts").then(|| "http://app.example.com".into())).unwrap_err();
+        assert_eq!(e.code(), "configuration");
+        assert!(
+            e.message().starts_with("allowed_hosts: \"http://app.example.com\""),
+            "{}",
+            e.message()
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //!   ↓
 //! gorgias/  the client: endpoint and auth, retries, pacing, redirects, the transport port
 //!   ↓
-//! error, schema, config   beside them
+//! error, schema, config, origin   beside them
 //! ```
 //! `tests/layout.rs` fails on an import that points up or sideways in a circle.
 //!
@@ -59,6 +59,7 @@ pub mod config;
 pub mod error;
 pub mod gorgias;
 pub mod ops;
+pub mod origin;
 pub mod schema;
 pub mod serve;
 

@@ -308,7 +308,7 @@ impl RetryPolicy {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::gorgias::endpoint::{Scheme, base64};
     use crate::gorgias::request::Method;

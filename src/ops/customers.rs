@@ -7,9 +7,9 @@ use crate::gorgias::client::Client;
 use crate::gorgias::request::ApiRequest;
 use crate::ops::fields::id as id_field;
 use crate::ops::fields::{check_email, check_id, check_non_empty};
+use crate::ops::operation::{Operation, types};
 use crate::ops::spec::Spec;
 use crate::ops::wire::{self, Customer};
-use crate::ops::{Operation, types};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

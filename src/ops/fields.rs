@@ -10,13 +10,15 @@
 //! [`crate::schema`] say exactly this.
 
 use crate::error::Error;
-use crate::ops::Map;
 use crate::ops::wire::{expected, kind, strip_position};
 pub use crate::schema::MAX_ID;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_json::Value;
 use std::fmt;
+
+/// A JSON object.
+pub type Map = serde_json::Map<String, Value>;
 
 /// Parses `body` (a JSON object; empty means `{}`) as the input `T`.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {

@@ -5,14 +5,15 @@
 use crate::error::Error;
 use crate::gorgias::client::Client;
 use crate::gorgias::request::{ApiRequest, Method};
+use crate::ops::fields::Map;
 use crate::ops::fields::{
     check_body, check_channel, check_email, check_from_email, check_id, check_limit, check_one_of, check_opt_id,
     id_ref, put, source,
 };
 use crate::ops::fields::{id as id_field, opt_id, opt_u32};
+use crate::ops::operation::{Operation, types};
 use crate::ops::spec::Spec;
 use crate::ops::wire::{self, MessagePage, Note, Reply};
-use crate::ops::{Map, Operation, types};
 use crate::schema::one_of_strings;
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};

@@ -8,11 +8,12 @@
 use crate::error::Error;
 use crate::gorgias::client::Client;
 use crate::gorgias::request::{ApiRequest, Method};
+use crate::ops::fields::Map;
 use crate::ops::fields::{check_id, list_query};
 use crate::ops::fields::{id as id_field, id_list, list, opt_u32};
+use crate::ops::operation::{Operation, types};
 use crate::ops::spec::Spec;
 use crate::ops::wire::{self, Tag, TagPage};
-use crate::ops::{Map, Operation, types};
 use crate::schema::{any_of, non_blank, null_schema, typed};
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};

@@ -7,9 +7,9 @@ use crate::gorgias::client::Client;
 use crate::gorgias::request::ApiRequest;
 use crate::ops::fields::list_query;
 use crate::ops::fields::opt_u32;
+use crate::ops::operation::{Operation, types};
 use crate::ops::spec::Spec;
 use crate::ops::wire::{self, TeamPage};
-use crate::ops::{Operation, types};
 use schemars::JsonSchema;
 use serde::Deserialize;
 

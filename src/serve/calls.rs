@@ -110,7 +110,7 @@ impl Tools for RegistryTools<'_> {
     }
 
     fn list(&self) -> Vec<Tool> {
-        crate::ops::spec::available(self.config.read_only).map(tool).collect()
+        crate::ops::available(self.config.read_only).map(tool).collect()
     }
 
     fn call(&mut self, name: &str, arguments: Value) -> Result<Result<Value, Value>, NoSuchTool> {

@@ -4,7 +4,7 @@
 //! `servers` (the connector's own origin) and its security: the per-request
 //! Gorgias API key header, and the connector token when one is configured.
 
-use crate::ops::spec::{self, Spec};
+use crate::ops::spec::Spec;
 use serde_json::Value;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
@@ -195,7 +195,7 @@ pub fn document(read_only: bool, token: bool) -> Value {
     let mut doc = template(SKELETON);
     doc["openapi"] = OPENAPI_VERSION.into();
     let credential_parameters = doc["paths"]["/health"]["get"]["parameters"].clone();
-    for op in spec::available(read_only) {
+    for op in crate::ops::available(read_only) {
         doc["paths"][format!("/{}", op.name).as_str()] = operation_path(op, &credential_parameters);
     }
     doc["components"]["schemas"]["Error"] = crate::schema::error_schema();

@@ -70,7 +70,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// The operations listing for `GET /` and `GET /operations` (without the
 /// mutations in read-only mode).
 fn listing(read_only: bool) -> Value {
-    let ops: Vec<Value> = crate::ops::spec::available(read_only)
+    let ops: Vec<Value> = crate::ops::available(read_only)
         .map(|o| {
             let mut m = Map::new();
             m.insert("name".into(), o.name.into());
@@ -97,6 +97,10 @@ pub fn handle(req: &HttpRequest, config: &Result<Config, Error>, transport: &mut
         Ok(c) => c,
         Err(e) => return error_response(e),
     };
+    // DNS-rebinding protection on every route, before anything else is revealed.
+    if let Err(refusal) = crate::origin::judge(req.header("host"), req.header("origin"), &config.allowed_hosts) {
+        return refused(req, &refusal);
+    }
     if let Some(token) = &config.connector_token {
         let presented = req
             .header("authorization")
@@ -199,6 +203,16 @@ pub fn handle(req: &HttpRequest, config: &Result<Config, Error>, transport: &mut
         Ok(body) => HttpResponse::json_bytes(200, body),
         Err(e) => error_response(&e),
     }
+}
+
+/// 403 for a foreign `Host` or `Origin`: a JSON-RPC error without id on `/mcp`
+/// (as the MCP transport specifies), the routes' error body elsewhere.
+fn refused(req: &HttpRequest, refusal: &crate::origin::Refusal) -> HttpResponse {
+    let path = req.path.split('?').next().unwrap_or("").trim_end_matches('/');
+    if path == "/mcp" {
+        return mcp::refused(refusal.message());
+    }
+    http_error(403, refusal.code(), refusal.message())
 }
 
 /// A 413 for an oversized body, a 415 for a body that is not JSON.
@@ -560,6 +574,82 @@ mod tests {
             assert_eq!(handle(&get(path), &c, &mut t).status, 401, "{path}");
         }
         assert_eq!(handle(&post("/mcp", "{}"), &c, &mut t).status, 401);
+    }
+
+    #[test]
+    fn foreign_hosts_and_origins_are_refused_on_every_route() {
+        let with = |mut r: HttpRequest, h: &[(&str, &str)]| {
+            r.headers.extend(h.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            r
+        };
+        let mut routes = vec![
+            get("/"),
+            get("/operations"),
+            get("/openapi.json"),
+            get("/health"),
+            post("/mcp", "{}"),
+        ];
+        routes.extend(
+            crate::ops::OPERATIONS
+                .iter()
+                .map(|o| post(&format!("/{}", o.name), "{}")),
+        );
+        routes.push(post("/no-such-operation", "{}"));
+        let mut t = Scripted::default();
+        let rebinding = [("Host", "evil.example.com"), ("Origin", "http://evil.example.com")];
+        for (headers, code) in [
+            (&rebinding[..], "host-not-allowed"),
+            (&[("Host", "evil.example.com")][..], "host-not-allowed"),
+            (
+                &[("Host", "127.0.0.1:3000"), ("Origin", "https://evil.example")][..],
+                "origin-not-allowed",
+            ),
+            (&[("Host", "localhost"), ("Origin", "null")][..], "origin-not-allowed"),
+        ] {
+            for r in &routes {
+                let resp = handle(&with(r.clone(), headers), &cfg(), &mut t);
+                let b = body(&resp);
+                if r.path == "/mcp" {
+                    assert_eq!((resp.status, &b["error"]["code"]), (403, &json!(-32600)), "{headers:?}");
+                    assert!(b.get("id").is_none(), "{b}");
+                } else {
+                    assert_eq!(
+                        (resp.status, b["error"]["code"].as_str()),
+                        (403, Some(code)),
+                        "{} {headers:?}",
+                        r.path
+                    );
+                }
+            }
+        }
+        assert!(t.sent.is_empty(), "a refused request reaches nobody");
+        // Refused before the token check: a rebinding page learns nothing.
+        let mut c = cfg().unwrap();
+        c.connector_token = Some("tok3n".into());
+        assert_eq!(
+            handle(&with(get("/openapi.json"), &rebinding), &Ok(c), &mut t).status,
+            403
+        );
+        // Loopback and configured names are served.
+        let mut c = cfg().unwrap();
+        c.allowed_hosts = crate::origin::AllowedHosts::parse("mcp.example.com https://app.example.com").unwrap();
+        let c = Ok(c);
+        for headers in [
+            &[("Host", "127.0.0.1:3000"), ("Origin", "http://127.0.0.1:3000")][..],
+            &[("Host", "localhost")][..],
+            &[("Host", "mcp.example.com")][..],
+            &[("Host", "mcp.example.com"), ("Origin", "https://app.example.com")][..],
+            &[][..],
+        ] {
+            assert_eq!(
+                handle(&with(get("/operations"), headers), &c, &mut t).status,
+                200,
+                "{headers:?}"
+            );
+            let ping = with(post("/mcp", r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#), headers);
+            assert_eq!(handle(&ping, &c, &mut t).status, 200, "{headers:?}");
+        }
+        assert_eq!(handle(&with(get("/operations"), &rebinding), &c, &mut t).status, 403);
     }
 
     #[test]

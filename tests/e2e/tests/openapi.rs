@@ -7,7 +7,7 @@
 mod support;
 
 use bytes::Bytes;
-use gorgias_connector::ops::{self, spec};
+use gorgias_connector::ops;
 use http_body_util::Full;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -159,7 +159,7 @@ async fn read_only_and_token_variants_are_valid_too() {
         .keys()
         .filter(|p| !["/health", "/operations", "/mcp"].contains(&p.as_str()))
         .collect();
-    let expected: Vec<String> = spec::available(true).map(|o| format!("/{}", o.name)).collect();
+    let expected: Vec<String> = ops::available(true).map(|o| format!("/{}", o.name)).collect();
     assert_eq!(ops.len(), 10);
     for p in &expected {
         assert!(ops.contains(&p), "{p}");

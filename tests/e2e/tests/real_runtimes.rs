@@ -9,6 +9,8 @@
     clippy::unwrap_used,
     reason = "the helpers below are test code: a failed unwrap is a failed test"
 )]
+#[path = "support/conformance.rs"]
+mod conformance;
 #[allow(
     dead_code,
     missing_docs,
@@ -64,7 +66,94 @@ fn extra_config(fake: &FakeGorgias) -> Vec<(&'static str, String)> {
         ("gorgias_base_url", fake.base_url()),
         ("retry_max_wait_seconds", "1".into()),
         ("upstream_first_byte_timeout_seconds", "1".into()),
+        ("allowed_hosts", ALLOWED_HOSTS.into()),
     ]
+}
+
+/// The names the runtimes are configured to serve besides loopback. Spaces,
+/// not commas: `wasmtime serve` splits `-S` options at commas.
+const ALLOWED_HOSTS: &str = "connector.example.com https://app.example.com";
+
+/// The official MCP conformance suite, both requirement sets, against `/mcp`
+/// (only the committed baseline may fail).
+fn check_conformance(server: &Running) {
+    for revision in conformance::REVISIONS {
+        if let Some(summary) = conformance::check(&format!("{}/mcp", server.url()), revision) {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "MCP conformance {revision}:\n{summary}");
+        }
+    }
+}
+
+/// DNS-rebinding protection on every route: a foreign `Host` or `Origin` is
+/// refused (403) before anything runs; loopback and the configured names are served.
+fn check_host_and_origin(addr: SocketAddr, fake: &FakeGorgias) {
+    let port = addr.port().to_string();
+    let loopback_origin = format!("http://127.0.0.1:{port}");
+    let mut routes: Vec<(&str, String, &str)> = vec![
+        ("GET", "/".into(), ""),
+        ("GET", "/operations".into(), ""),
+        ("GET", "/openapi.json".into(), ""),
+        ("GET", "/health".into(), ""),
+        ("POST", "/mcp".into(), r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#),
+        ("POST", "/no-such-operation".into(), "{}"),
+    ];
+    routes.extend(
+        gorgias_connector::ops::OPERATIONS
+            .iter()
+            .map(|o| ("POST", format!("/{}", o.name), "{}")),
+    );
+    fake.clear_log();
+    let refused: [(&[(&str, &str)], &str); 3] = [
+        (
+            &[("host", "evil.example.com"), ("origin", "http://evil.example.com")],
+            "host-not-allowed",
+        ),
+        (&[("host", "evil.example.com")], "host-not-allowed"),
+        (&[("origin", "https://evil.example.com")], "origin-not-allowed"),
+    ];
+    for (headers, code) in refused {
+        for (method, path, body) in &routes {
+            let mut h = vec![("content-type", "application/json")];
+            h.extend_from_slice(headers);
+            let r = request(addr, method, path, &h, body.as_bytes()).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert_eq!(
+                r.status,
+                403,
+                "{method} {path} {headers:?}: {}",
+                String::from_utf8_lossy(&r.body)
+            );
+            let v = r.json();
+            if path == "/mcp" {
+                assert_eq!((&v["error"]["code"], v.get("id")), (&json!(-32600), None), "{v}");
+            } else {
+                assert_eq!(v["error"]["code"], code, "{path} {headers:?}: {v}");
+            }
+        }
+    }
+    assert!(
+        fake.lines().is_empty(),
+        "a refused request reached Gorgias: {:?}",
+        fake.lines()
+    );
+    let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+    for headers in [
+        vec![("origin", loopback_origin.as_str())],
+        vec![("host", "localhost")],
+        vec![("host", "connector.example.com")],
+        vec![("host", "connector.example.com"), ("origin", "https://app.example.com")],
+        vec![
+            ("host", "connector.example.com"),
+            ("origin", "https://connector.example.com"),
+        ],
+    ] {
+        let r = request(addr, "GET", "/operations", &headers, b"").unwrap();
+        assert_eq!(r.status, 200, "{headers:?}");
+        let mut h = headers.clone();
+        h.push(("content-type", "application/json"));
+        let r = request(addr, "POST", "/mcp", &h, ping.as_bytes()).unwrap();
+        assert_eq!((r.status, r.json()["result"].clone()), (200, json!({})), "{headers:?}");
+    }
 }
 
 /// The README's listen addresses.
@@ -637,6 +726,8 @@ fn spin_up_on_the_shipped_manifest_serves_every_surface_as_the_readme_shows() {
     drop(_one_build);
     check_readme_curls(&section.curls);
     drive_every_surface(section.server.addr, &fake.fake);
+    check_host_and_origin(section.server.addr, &fake.fake);
+    check_conformance(&section.server);
     let log = section.server.log();
     assert!(
         !log.contains(fake_gorgias::API_KEY),
@@ -662,6 +753,8 @@ fn wasmtime_serve_runs_the_wasmtime_serve_build_as_the_readme_shows() {
     );
     check_readme_curls(&section.curls);
     drive_every_surface(section.server.addr, &fake.fake);
+    check_host_and_origin(section.server.addr, &fake.fake);
+    check_conformance(&section.server);
 }
 
 // ---- deploy/: SpinKube ------------------------------------------------------

@@ -342,7 +342,7 @@ pub fn scratch_dir(name: &str) -> PathBuf {
 }
 
 /// One HTTP/1.1 request on a fresh connection (`Connection: close`), with a
-/// 60 s read timeout.
+/// 60 s read timeout; `Host` is `addr` unless `headers` name one.
 pub fn request(
     addr: SocketAddr,
     method: &str,
@@ -353,9 +353,13 @@ pub fn request(
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     s.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\ncontent-length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nconnection: close\r\ncontent-length: {}\r\n",
         body.len()
     );
+    // `host: <addr>` unless the caller names its own.
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("host: {addr}\r\n"));
+    }
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
