@@ -74,7 +74,10 @@ async fn initialize_list_and_notifications() {
     .await;
     let r = &init["result"];
     assert_eq!(r["protocolVersion"], "2025-06-18");
-    assert_eq!(r["capabilities"], json!({"tools": {"listChanged": false}}));
+    assert_eq!(
+        r["capabilities"],
+        json!({"tools": {"listChanged": false}, "prompts": {"listChanged": false}, "logging": {}})
+    );
     assert_eq!(r["serverInfo"]["name"], "gorgias-connector");
     assert!(r["instructions"].as_str().unwrap().contains("nextCursor"));
 
@@ -341,7 +344,10 @@ async fn stateless_2026_07_28_discover_list_and_call_without_initialize() {
         r["supportedVersions"],
         json!(["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"])
     );
-    assert_eq!(r["capabilities"], json!({"tools": {"listChanged": false}}));
+    assert_eq!(
+        r["capabilities"],
+        json!({"tools": {"listChanged": false}, "prompts": {"listChanged": false}})
+    );
     assert_eq!((&r["resultType"], &r["_meta"]), (&json!("complete"), &server_info));
     assert_eq!((&r["ttlMs"], &r["cacheScope"]), (&json!(300000), &json!("public")));
     assert!(r["instructions"].as_str().unwrap().contains("nextCursor"));
