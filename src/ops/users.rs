@@ -147,7 +147,6 @@ pub fn parse_user_page(body: &[u8]) -> Result<UserPage, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn users_take_role_name_from_an_object_or_a_string() {

@@ -128,7 +128,6 @@ pub fn parse_view_page(body: &[u8]) -> Result<ViewPage, String> {
 mod tests {
     use super::*;
     use crate::ops::teams::parse_team_page;
-    use serde_json::json;
 
     #[test]
     fn views_and_teams_accept_bare_arrays_and_pages() {

@@ -207,7 +207,6 @@ pub(crate) fn kind(unexpected: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::ops::customers::parse_customers;
     use crate::ops::tickets::{parse_ticket, parse_ticket_page};
 
