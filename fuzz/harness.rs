@@ -6,7 +6,7 @@
 //!   `router::handle`, with upstream answers (statuses, headers, bodies,
 //!   transport failures) taken from the same bytes.
 //! - [`upstream`]: one upstream answer through `error::classify` and every
-//!   `wire::parse_*`.
+//!   the resources' `parse_*`.
 //!
 //! Besides "no panic", both check what must hold for any input: the answer
 //! keeps its route's contract (see `answer_shape`), and no error carries the
@@ -18,8 +18,8 @@ use gorgias_connector::error::{self, Error};
 use gorgias_connector::gorgias::client::RetryPolicy;
 use gorgias_connector::gorgias::endpoint::base64;
 use gorgias_connector::gorgias::transport::{Outgoing, Response, Transport, TransportError};
+use gorgias_connector::ops;
 use gorgias_connector::ops::OPERATIONS;
-use gorgias_connector::ops::wire;
 use gorgias_connector::serve::http::{HttpRequest, MAX_BODY_BYTES};
 use gorgias_connector::serve::router;
 
@@ -356,16 +356,16 @@ pub fn upstream(data: &[u8]) -> u16 {
             "429 without Retry-After"
         );
     }
-    if let Ok(t) = wire::parse_ticket(body) {
-        let _ = wire::updated_from(t);
+    if let Ok(t) = ops::tickets::parse_ticket(body) {
+        let _ = ops::tickets::updated_from(t);
     }
-    let _ = wire::parse_ticket_page(body);
-    let _ = wire::parse_created_ticket(body);
-    let _ = wire::parse_message(body);
-    let _ = wire::parse_message_page(body);
-    let _ = wire::parse_tags(body);
-    let _ = wire::parse_tag(body);
-    let _ = wire::parse_customers(body);
+    let _ = ops::tickets::parse_ticket_page(body);
+    let _ = ops::tickets::parse_created_ticket(body);
+    let _ = ops::messages::parse_message(body);
+    let _ = ops::messages::parse_message_page(body);
+    let _ = ops::tags::parse_tags(body);
+    let _ = ops::tags::parse_tag(body);
+    let _ = ops::customers::parse_customers(body);
     r.status
 }
 

@@ -725,16 +725,16 @@ mod tests {
         let e = c
             .call(
                 &ApiRequest::get("/api/tickets/1", vec![]),
-                crate::ops::wire::parse_ticket,
+                crate::ops::tickets::parse_ticket,
             )
             .unwrap_err();
         assert_eq!(e.code(), "invalid-response");
-        // Decode errors name the type and the position, never the value
+        // Decode errors name the field, the type and the position, never the value
         // (serde_json quoted it, and Client::finish redacted it then).
         assert!(!e.message().contains("s3cr3t"), "{e}");
         assert!(
             e.message()
-                .ends_with("expected a non-negative integer, got a string at line 1 column 19"),
+                .ends_with("field `id`: expected a non-negative integer, got a string at line 1 column 19"),
             "{e}"
         );
     }

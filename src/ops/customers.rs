@@ -9,7 +9,7 @@ use crate::ops::fields::id as id_field;
 use crate::ops::fields::{check_email, check_id, check_non_empty};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::Spec;
-use crate::ops::wire::{self, Customer};
+use crate::ops::wire::{ListAnswer, decode, lenient_string};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -94,11 +94,11 @@ pub fn find_customer_by_email(c: &mut Client<'_>, email: &str) -> Result<Vec<Cus
         } else {
             find_customer_request(addr)?
         };
-        let found = c.call(&by_primary, wire::parse_customers)?;
+        let found = c.call(&by_primary, parse_customers)?;
         if !found.is_empty() {
             return Ok(found);
         }
-        let found = c.call(&find_customer_by_channel_request(addr), wire::parse_customers)?;
+        let found = c.call(&find_customer_by_channel_request(addr), parse_customers)?;
         if !found.is_empty() {
             return Ok(found);
         }
@@ -138,9 +138,76 @@ impl Operation for GetCustomer {
     fn run(self, c: &mut Client<'_>) -> Result<CustomerAnswer, Error> {
         check_id("customerId", self.customer_id)?;
         let r = ApiRequest::get(format!("/api/customers/{}", self.customer_id), vec![]);
-        c.call(&r, wire::parse_customer)
-            .map(|customer| CustomerAnswer { customer })
+        c.call(&r, parse_customer).map(|customer| CustomerAnswer { customer })
     }
+}
+
+// ---- the records it answers with, and Gorgias's JSON -------------------------
+
+/// A customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Customer {
+    /// Customer ID.
+    #[schemars(description = "The customer ID")]
+    pub id: u64,
+    /// Full name.
+    #[schemars(description = "The customer's full name")]
+    pub name: Option<String>,
+    /// First name.
+    #[schemars(description = "The customer's first name")]
+    pub firstname: Option<String>,
+    /// Last name.
+    #[schemars(description = "The customer's last name")]
+    pub lastname: Option<String>,
+    /// Primary email.
+    #[schemars(description = "The customer's email address")]
+    pub email: Option<String>,
+    /// External ID.
+    #[schemars(description = "The customer's external ID")]
+    pub external_id: Option<String>,
+    /// Creation time.
+    #[schemars(description = "When the customer was created")]
+    pub created_datetime: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireCustomer {
+    id: u64,
+    name: Option<String>,
+    firstname: Option<String>,
+    lastname: Option<String>,
+    email: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    external_id: Option<String>,
+    created_datetime: Option<String>,
+}
+
+impl From<WireCustomer> for Customer {
+    fn from(c: WireCustomer) -> Customer {
+        Customer {
+            id: c.id,
+            name: c.name,
+            firstname: c.firstname,
+            lastname: c.lastname,
+            email: c.email,
+            external_id: c.external_id,
+            created_datetime: c.created_datetime,
+        }
+    }
+}
+
+/// `GET /api/customers/{id}` → [`Customer`].
+pub fn parse_customer(body: &[u8]) -> Result<Customer, String> {
+    decode::<WireCustomer>(body).map(Customer::from)
+}
+
+/// `GET /api/customers` → customers.
+pub fn parse_customers(body: &[u8]) -> Result<Vec<Customer>, String> {
+    Ok(decode::<ListAnswer<WireCustomer>>(body)?
+        .items
+        .into_iter()
+        .map(Customer::from)
+        .collect())
 }
 
 #[cfg(test)]
@@ -227,5 +294,12 @@ mod tests {
         );
         assert_eq!(field(find_customer_request("").unwrap_err()), "email");
         assert_eq!(field(find_customer_request("not-an-email").unwrap_err()), "email");
+    }
+
+    #[test]
+    fn customers_list_and_empty_list() {
+        let c = parse_customers(br#"{"object":"list","data":[{"id":98765,"name":"Jane Doe","firstname":"Jane","lastname":"Doe","email":"customer@example.com","external_id":null,"created_datetime":"2024-11-14T13:56:16+00:00","active":true}],"meta":{"next_cursor":null}}"#).unwrap();
+        assert_eq!(c[0].id, 98765);
+        assert!(parse_customers(br#"{"data": [], "object": "list", "uri": "/api/customers?email=nango%40example.com", "meta": {"prev_cursor": null, "next_cursor": null}}"#).unwrap().is_empty());
     }
 }

@@ -13,11 +13,11 @@ use crate::ops::fields::{
 use crate::ops::fields::{id as id_field, opt_id, opt_u32};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::Spec;
-use crate::ops::wire::{self, MessagePage, Note, Reply};
+use crate::ops::wire::{ListAnswer, WireRef, decode, lenient_u64, null_as_empty};
 use crate::schema::one_of_strings;
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// get-ticket-messages' optional `orderBy`.
@@ -195,7 +195,7 @@ impl ReplyToTicket {
 
     /// Runs reply-to-ticket.
     pub fn run(&self, c: &mut Client<'_>) -> Result<Reply, Error> {
-        let m = c.call(&self.request()?, wire::parse_message)?;
+        let m = c.call(&self.request()?, parse_message)?;
         Ok(Reply {
             message_id: m.id,
             ticket_id: m.ticket_id,
@@ -236,7 +236,7 @@ impl AddInternalNote {
 
     /// Runs add-internal-note.
     pub fn run(&self, c: &mut Client<'_>) -> Result<Note, Error> {
-        let m = c.call(&self.request()?, wire::parse_message)?;
+        let m = c.call(&self.request()?, parse_message)?;
         Ok(Note {
             message_id: m.id,
             ticket_id: m.ticket_id,
@@ -271,7 +271,7 @@ impl GetTicketMessages {
 
     /// Runs get-ticket-messages.
     pub fn run(&self, c: &mut Client<'_>) -> Result<MessagePage, Error> {
-        c.call(&self.request()?, wire::parse_message_page)
+        c.call(&self.request()?, parse_message_page)
     }
 }
 
@@ -324,6 +324,192 @@ impl Operation for GetTicketMessages {
     fn run(self, c: &mut Client<'_>) -> Result<MessagePage, Error> {
         GetTicketMessages::run(&self, c)
     }
+}
+
+// ---- the records it answers with, and Gorgias's JSON -------------------------
+
+/// What reply-to-ticket returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Reply {
+    /// The message ID.
+    #[schemars(description = "The ID of the created message")]
+    pub message_id: u64,
+    /// The ticket ID.
+    #[schemars(description = "The ID of the ticket")]
+    pub ticket_id: u64,
+    /// The channel.
+    #[schemars(description = "The channel of the reply")]
+    pub channel: String,
+    /// Whether customer-facing.
+    #[schemars(description = "Whether the message is customer-facing")]
+    pub public: bool,
+    /// Creation time.
+    #[schemars(description = "When the reply was created")]
+    pub created_datetime: Option<String>,
+}
+
+/// What add-internal-note returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    /// The note's message ID.
+    #[schemars(description = "The ID of the created note")]
+    pub message_id: u64,
+    /// The ticket ID.
+    #[schemars(description = "The ID of the ticket")]
+    pub ticket_id: u64,
+    /// Creation time.
+    #[schemars(description = "When the note was created")]
+    pub created_datetime: Option<String>,
+}
+
+/// A message attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Attachment {
+    /// URL.
+    #[schemars(description = "The attachment URL")]
+    pub url: Option<String>,
+    /// File name.
+    #[schemars(description = "The attachment file name")]
+    pub name: Option<String>,
+    /// MIME type.
+    #[schemars(description = "The MIME type of the attachment")]
+    pub content_type: Option<String>,
+    /// Size in bytes.
+    #[schemars(description = "The attachment size in bytes")]
+    pub size: Option<u64>,
+    /// Customer-facing.
+    #[schemars(description = "Whether the attachment is customer-facing")]
+    pub public: Option<bool>,
+}
+
+/// A thread message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Message {
+    /// Message ID.
+    #[schemars(description = "The message ID")]
+    pub id: u64,
+    /// Parent ticket.
+    #[schemars(description = "The ID of the parent ticket")]
+    pub ticket_id: u64,
+    /// Channel.
+    #[schemars(description = "The channel the message was sent on")]
+    pub channel: String,
+    /// How it was created.
+    #[schemars(description = "How the message was created")]
+    pub via: Option<String>,
+    /// Written by an agent.
+    #[schemars(description = "Whether the message was authored by an agent")]
+    pub from_agent: bool,
+    /// Customer-facing.
+    #[schemars(description = "Whether the message is customer-facing")]
+    pub public: bool,
+    /// Plain text.
+    #[schemars(description = "Plain-text body of the message")]
+    pub body_text: Option<String>,
+    /// HTML.
+    #[schemars(description = "HTML body of the message")]
+    pub body_html: Option<String>,
+    /// `sender.id`.
+    #[schemars(description = "The ID of the sender")]
+    pub sender_id: Option<u64>,
+    /// `user` or `customer`, derived from `from_agent`.
+    #[schemars(description = "The type of sender")]
+    pub sender_type: Option<String>,
+    /// Creation time.
+    #[schemars(description = "When the message was created")]
+    pub created_datetime: Option<String>,
+    /// Attachments.
+    #[schemars(description = "Files attached to the message")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A page of messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct MessagePage {
+    /// The messages.
+    #[schemars(description = "The messages in the ticket thread")]
+    pub messages: Vec<Message>,
+    /// `meta.next_cursor`.
+    #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireAttachment {
+    url: Option<String>,
+    name: Option<String>,
+    content_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient_u64")]
+    size: Option<u64>,
+    public: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct WireMessage {
+    id: u64,
+    ticket_id: u64,
+    channel: String,
+    via: Option<String>,
+    from_agent: Option<bool>,
+    public: Option<bool>,
+    body_text: Option<String>,
+    body_html: Option<String>,
+    sender: Option<WireRef>,
+    created_datetime: Option<String>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    attachments: Vec<WireAttachment>,
+}
+
+impl From<WireMessage> for Message {
+    fn from(m: WireMessage) -> Message {
+        let from_agent = m.from_agent.unwrap_or(false);
+        let sender_id = m.sender.and_then(|s| s.id);
+        Message {
+            id: m.id,
+            ticket_id: m.ticket_id,
+            // Internal notes are never public, whatever the field says: Gorgias
+            // documents them as "not public" and "not sent/shared with your
+            // customers" (the TicketMessage object); other messages trust
+            // `public` (absent: public).
+            public: m.channel != "internal-note" && m.public.unwrap_or(true),
+            channel: m.channel,
+            via: m.via,
+            from_agent,
+            body_text: m.body_text,
+            body_html: m.body_html,
+            sender_type: sender_id.map(|_| if from_agent { "user" } else { "customer" }.to_string()),
+            sender_id,
+            created_datetime: m.created_datetime,
+            attachments: m
+                .attachments
+                .into_iter()
+                .map(|a| Attachment {
+                    url: a.url,
+                    name: a.name,
+                    content_type: a.content_type,
+                    size: a.size,
+                    public: a.public,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `POST /api/tickets/{id}/messages` → [`Message`].
+pub fn parse_message(body: &[u8]) -> Result<Message, String> {
+    decode::<WireMessage>(body).map(Message::from)
+}
+
+/// `GET /api/messages` → [`MessagePage`].
+pub fn parse_message_page(body: &[u8]) -> Result<MessagePage, String> {
+    let list = decode::<ListAnswer<WireMessage>>(body)?;
+    Ok(MessagePage {
+        messages: list.items.into_iter().map(Message::from).collect(),
+        next_cursor: list.next_cursor,
+    })
 }
 
 #[cfg(test)]
@@ -429,5 +615,52 @@ mod tests {
         for o in ["updated_datetime:asc", "created_datetime", "asc", ""] {
             assert_eq!(field(with(o).request().unwrap_err()), "orderBy", "{o}");
         }
+    }
+
+    const MESSAGES: &str = include_str!("../../tests/fixtures/messages_list.json");
+
+    #[test]
+    fn messages_map_sender_and_null_attachments() {
+        let p = parse_message_page(MESSAGES.as_bytes()).unwrap();
+        assert_eq!(p.next_cursor, None);
+        let m = &p.messages[0];
+        assert_eq!(
+            (m.sender_id, m.sender_type.as_deref(), m.public),
+            (Some(98765), Some("customer"), true)
+        );
+        assert_eq!(
+            m.attachments,
+            vec![Attachment {
+                url: Some("https://files.example/r.pdf".into()),
+                name: Some("receipt.pdf".into()),
+                content_type: Some("application/pdf".into()),
+                size: Some(1024),
+                public: Some(true)
+            }]
+        );
+        let n = &p.messages[1];
+        assert_eq!(
+            (
+                n.channel.as_str(),
+                n.public,
+                n.sender_type.as_deref(),
+                n.attachments.len()
+            ),
+            ("internal-note", false, Some("user"), 0)
+        );
+    }
+
+    #[test]
+    fn internal_notes_are_never_public_whatever_the_field_says() {
+        let note =
+            parse_message(br#"{"id":7,"ticket_id":1,"channel":"internal-note","public":true,"from_agent":true}"#)
+                .unwrap();
+        assert!(!note.public);
+        let absent = parse_message(br#"{"id":8,"ticket_id":1,"channel":"internal-note"}"#).unwrap();
+        assert!(!absent.public);
+        let private_email = parse_message(br#"{"id":9,"ticket_id":1,"channel":"email","public":false}"#).unwrap();
+        assert!(!private_email.public);
+        let email = parse_message(br#"{"id":10,"ticket_id":1,"channel":"email"}"#).unwrap();
+        assert!(email.public);
     }
 }

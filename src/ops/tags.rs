@@ -13,7 +13,7 @@ use crate::ops::fields::{check_id, list_query};
 use crate::ops::fields::{id as id_field, id_list, list, opt_u32};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::Spec;
-use crate::ops::wire::{self, Tag, TagPage};
+use crate::ops::wire::{ListAnswer, decode};
 use crate::schema::{any_of, non_blank, null_schema, typed};
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};
@@ -294,7 +294,7 @@ impl Operation for ListTags {
     };
     type Output = TagPage;
     fn run(self, c: &mut Client<'_>) -> Result<TagPage, Error> {
-        c.call(&self.request()?, wire::parse_tag_page)
+        c.call(&self.request()?, parse_tag_page)
     }
 }
 
@@ -311,7 +311,7 @@ pub fn list_ticket_tags_request(ticket_id: u64) -> Result<ApiRequest, Error> {
 
 /// Runs list-ticket-tags.
 pub fn list_ticket_tags(c: &mut Client<'_>, ticket_id: u64) -> Result<Vec<Tag>, Error> {
-    c.call(&list_ticket_tags_request(ticket_id)?, wire::parse_tags)
+    c.call(&list_ticket_tags_request(ticket_id)?, parse_tags)
 }
 
 // ---- 9. add-ticket-tags ------------------------------------------------------
@@ -396,7 +396,7 @@ pub fn resolve_tag_ids(c: &mut Client<'_>, names: &[String], ids: &[u64], missin
         let id = match (find_tag(c, name)?, missing) {
             (Some(id), _) => id,
             (None, Missing::Skip) => continue,
-            (None, Missing::Create) => match c.call(&create_tag_request(name), wire::parse_tag) {
+            (None, Missing::Create) => match c.call(&create_tag_request(name), parse_tag) {
                 Ok(tag) => tag.id,
                 Err(Error::Conflict(_)) => find_tag(c, name)?.ok_or_else(|| {
                     Error::Conflict(crate::error::ApiError {
@@ -471,7 +471,7 @@ fn ids_body(ids: &[u64]) -> Value {
 fn find_tag(c: &mut Client<'_>, name: &str) -> Result<Option<u64>, Error> {
     let mut cursor: Option<String> = None;
     for _ in 0..MAX_TAG_PAGES {
-        let page = c.call(&search_tags_request(name, cursor.as_deref()), wire::parse_tag_page)?;
+        let page = c.call(&search_tags_request(name, cursor.as_deref()), parse_tag_page)?;
         if let Some(t) = page.tags.iter().find(|t| t.name == name) {
             return Ok(Some(t.id));
         }
@@ -481,6 +481,84 @@ fn find_tag(c: &mut Client<'_>, name: &str) -> Result<Option<u64>, Error> {
         }
     }
     Ok(None)
+}
+
+// ---- the records it answers with, and Gorgias's JSON -------------------------
+
+/// A tag with details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Tag {
+    /// Tag ID.
+    #[schemars(description = "The tag ID")]
+    pub id: u64,
+    /// Name.
+    #[schemars(description = "The tag name")]
+    pub name: String,
+    /// Description.
+    #[schemars(description = "The tag description")]
+    pub description: Option<String>,
+    /// `decoration.color`.
+    #[schemars(description = "The tag color")]
+    pub color: Option<String>,
+}
+
+/// A page of tags (`GET /api/tags`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TagPage {
+    /// The tags.
+    #[schemars(description = "The account's tags")]
+    pub tags: Vec<Tag>,
+    /// `meta.next_cursor`.
+    #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireDecoration {
+    color: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct WireTag {
+    pub(crate) id: u64,
+    pub(crate) name: String,
+    description: Option<String>,
+    decoration: Option<WireDecoration>,
+}
+
+impl From<WireTag> for Tag {
+    fn from(t: WireTag) -> Tag {
+        Tag {
+            id: t.id,
+            name: t.name,
+            description: t.description,
+            color: t.decoration.and_then(|d| d.color),
+        }
+    }
+}
+
+/// `GET /api/tickets/{id}/tags` or `GET /api/tags` → tags (either list shape).
+pub fn parse_tags(body: &[u8]) -> Result<Vec<Tag>, String> {
+    Ok(decode::<ListAnswer<WireTag>>(body)?
+        .items
+        .into_iter()
+        .map(Tag::from)
+        .collect())
+}
+
+/// `POST /api/tags` → [`Tag`].
+pub fn parse_tag(body: &[u8]) -> Result<Tag, String> {
+    decode::<WireTag>(body).map(Tag::from)
+}
+
+/// `GET /api/tags` → [`TagPage`].
+pub fn parse_tag_page(body: &[u8]) -> Result<TagPage, String> {
+    let list = decode::<ListAnswer<WireTag>>(body)?;
+    Ok(TagPage {
+        tags: list.items.into_iter().map(Tag::from).collect(),
+        next_cursor: list.next_cursor,
+    })
 }
 
 #[cfg(test)]
@@ -752,5 +830,24 @@ mod tests {
             tag_ids: vec![],
         };
         assert_eq!(field(bad.validate().unwrap_err()), "tagNames[0]");
+    }
+
+    #[test]
+    fn tags_accept_both_list_shapes() {
+        let bare = br##"[{"id":1,"name":"vip","description":null,"decoration":{"color":"#ff0000"}}]"##;
+        let wrapped =
+            br##"{"data":[{"id":1,"name":"vip","description":null,"decoration":{"color":"#ff0000"}}],"meta":null}"##;
+        let expected = vec![Tag {
+            id: 1,
+            name: "vip".into(),
+            description: None,
+            color: Some("#ff0000".into()),
+        }];
+        assert_eq!(parse_tags(bare).unwrap(), expected);
+        assert_eq!(parse_tags(wrapped).unwrap(), expected);
+        assert_eq!(
+            parse_tags(br#"{"data":[{"id":2,"name":"x","decoration":null}]}"#).unwrap()[0].color,
+            None
+        );
     }
 }

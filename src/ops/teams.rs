@@ -9,9 +9,9 @@ use crate::ops::fields::list_query;
 use crate::ops::fields::opt_u32;
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::Spec;
-use crate::ops::wire::{self, TeamPage};
+use crate::ops::wire::{ListAnswer, decode};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Input of list-teams.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -52,6 +52,58 @@ impl Operation for ListTeams {
     };
     type Output = TeamPage;
     fn run(self, c: &mut Client<'_>) -> Result<TeamPage, Error> {
-        c.call(&self.request()?, wire::parse_team_page)
+        c.call(&self.request()?, parse_team_page)
     }
+}
+
+// ---- the records it answers with, and Gorgias's JSON -------------------------
+
+/// A team (what `assigneeTeamId` takes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Team {
+    /// Team ID.
+    #[schemars(description = "The team ID (assigneeTeamId)")]
+    pub id: u64,
+    /// Name.
+    #[schemars(description = "The team name")]
+    pub name: Option<String>,
+    /// Description.
+    #[schemars(description = "The team description")]
+    pub description: Option<String>,
+}
+
+/// A page of teams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TeamPage {
+    /// The teams.
+    #[schemars(description = "The teams")]
+    pub teams: Vec<Team>,
+    /// `meta.next_cursor` (`None` for a bare array).
+    #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireTeam {
+    id: u64,
+    name: Option<String>,
+    description: Option<String>,
+}
+
+/// `GET /api/teams` → [`TeamPage`] (either list shape).
+pub fn parse_team_page(body: &[u8]) -> Result<TeamPage, String> {
+    let list = decode::<ListAnswer<WireTeam>>(body)?;
+    Ok(TeamPage {
+        teams: list
+            .items
+            .into_iter()
+            .map(|t| Team {
+                id: t.id,
+                name: t.name,
+                description: t.description,
+            })
+            .collect(),
+        next_cursor: list.next_cursor,
+    })
 }

@@ -15,7 +15,8 @@ use crate::ops::fields::{
 };
 use crate::ops::fields::{id as id_field, nullable_id, opt_id, opt_u32};
 use crate::ops::operation::{Operation, types};
-use crate::ops::wire::{self, CreatedTicket, Ticket, TicketPage, UpdatedTicket};
+use crate::ops::tags::WireTag;
+use crate::ops::wire::{ListAnswer, WireRef, decode, null_as_empty};
 use crate::schema::one_of_strings;
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};
@@ -262,7 +263,7 @@ pub fn get_ticket_request(ticket_id: u64) -> Result<ApiRequest, Error> {
 
 /// Runs get-ticket.
 pub fn get_ticket(c: &mut Client<'_>, ticket_id: u64) -> Result<Ticket, Error> {
-    c.call(&get_ticket_request(ticket_id)?, wire::parse_ticket)
+    c.call(&get_ticket_request(ticket_id)?, parse_ticket)
 }
 
 // ---- 2. search-tickets -------------------------------------------------------
@@ -298,7 +299,7 @@ impl SearchTickets {
 
     /// Runs search-tickets.
     pub fn run(&self, c: &mut Client<'_>) -> Result<TicketPage, Error> {
-        c.call(&self.request()?, wire::parse_ticket_page)
+        c.call(&self.request()?, parse_ticket_page)
     }
 }
 
@@ -365,7 +366,7 @@ impl CreateTicket {
 
     /// Runs create-ticket.
     pub fn run(&self, c: &mut Client<'_>) -> Result<CreatedTicket, Error> {
-        c.call(&self.request()?, wire::parse_created_ticket)
+        c.call(&self.request()?, parse_created_ticket)
     }
 }
 
@@ -425,7 +426,7 @@ impl UpdateTicket {
         let ticket = if body.iter().all(u8::is_ascii_whitespace) {
             get_ticket(c, self.ticket_id)?
         } else {
-            wire::parse_ticket(&body).map_err(|m| {
+            parse_ticket(&body).map_err(|m| {
                 c.finish(Error::InvalidResponse {
                     status: 200,
                     message: format!("unexpected response from PUT /api/tickets/{}: {m}", self.ticket_id),
@@ -433,7 +434,7 @@ impl UpdateTicket {
                 })
             })?
         };
-        Ok(wire::updated_from(ticket))
+        Ok(updated_from(ticket))
     }
 }
 
@@ -485,6 +486,190 @@ impl Operation for UpdateTicket {
     type Output = UpdatedTicket;
     fn run(self, c: &mut Client<'_>) -> Result<UpdatedTicket, Error> {
         UpdateTicket::run(&self, c)
+    }
+}
+
+// ---- the records it answers with, and Gorgias's JSON -------------------------
+
+/// A tag as it appears on a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TicketTag {
+    /// The tag ID.
+    #[schemars(description = "The tag ID")]
+    pub id: u64,
+    /// The tag name.
+    #[schemars(description = "The tag name")]
+    pub name: String,
+}
+
+/// A ticket, flattened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct Ticket {
+    /// The ticket ID.
+    #[schemars(description = "The ticket ID")]
+    pub id: u64,
+    /// The subject.
+    #[schemars(description = "The ticket subject")]
+    pub subject: Option<String>,
+    /// `open` or `closed`.
+    #[schemars(description = "The ticket status")]
+    pub status: String,
+    /// The channel it came in on.
+    #[schemars(description = "The channel the ticket came in on")]
+    pub channel: String,
+    /// The priority.
+    #[schemars(description = "The ticket priority")]
+    pub priority: Option<String>,
+    /// `customer.id`.
+    #[schemars(description = "The ID of the requesting customer")]
+    pub customer_id: Option<u64>,
+    /// `assignee_user_id`, else `assignee_user.id`.
+    #[schemars(description = "The ID of the assigned agent")]
+    pub assignee_user_id: Option<u64>,
+    /// `assignee_team_id`, else `assignee_team.id`.
+    #[schemars(description = "The ID of the assigned team")]
+    pub assignee_team_id: Option<u64>,
+    /// Applied tags.
+    #[schemars(description = "Tags applied to the ticket")]
+    pub tags: Vec<TicketTag>,
+    /// Creation time.
+    #[schemars(description = "When the ticket was created")]
+    pub created_datetime: Option<String>,
+    /// Last update time.
+    #[schemars(description = "When the ticket was last updated")]
+    pub updated_datetime: Option<String>,
+}
+
+/// A page of tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TicketPage {
+    /// The tickets.
+    #[schemars(description = "The matching tickets")]
+    pub tickets: Vec<Ticket>,
+    /// `meta.next_cursor`.
+    #[serde(rename = "nextCursor")]
+    #[schemars(description = "Cursor for the next page of results")]
+    pub next_cursor: Option<String>,
+}
+
+/// What create-ticket returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedTicket {
+    /// The new ticket's ID.
+    #[schemars(description = "The ID of the created ticket")]
+    pub ticket_id: u64,
+    /// Its status.
+    #[schemars(description = "The ticket status")]
+    pub status: String,
+    /// Its channel.
+    #[schemars(description = "The channel of the initial message")]
+    pub channel: String,
+    /// Its creation time.
+    #[schemars(description = "When the ticket was created")]
+    pub created_datetime: Option<String>,
+}
+
+/// What update-ticket returns (key names as the spec gives them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct UpdatedTicket {
+    /// The ticket ID.
+    #[serde(rename = "ticketId")]
+    #[schemars(description = "The ID of the updated ticket")]
+    pub ticket_id: u64,
+    /// Status.
+    #[schemars(description = "The ticket status")]
+    pub status: String,
+    /// Priority.
+    #[schemars(description = "The ticket priority")]
+    pub priority: Option<String>,
+    /// Assigned agent.
+    #[schemars(description = "The ID of the assigned agent")]
+    pub assignee_user_id: Option<u64>,
+    /// Assigned team.
+    #[schemars(description = "The ID of the assigned team")]
+    pub assignee_team_id: Option<u64>,
+    /// Last update time.
+    #[schemars(description = "When the ticket was last updated")]
+    pub updated_datetime: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireTicket {
+    id: u64,
+    subject: Option<String>,
+    status: String,
+    channel: String,
+    priority: Option<String>,
+    customer: Option<WireRef>,
+    customer_id: Option<u64>,
+    assignee_user_id: Option<u64>,
+    assignee_user: Option<WireRef>,
+    assignee_team_id: Option<u64>,
+    assignee_team: Option<WireRef>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    tags: Vec<WireTag>,
+    created_datetime: Option<String>,
+    updated_datetime: Option<String>,
+}
+
+impl From<WireTicket> for Ticket {
+    fn from(t: WireTicket) -> Ticket {
+        let id = |r: Option<WireRef>| r.and_then(|r| r.id);
+        Ticket {
+            id: t.id,
+            subject: t.subject,
+            status: t.status,
+            channel: t.channel,
+            priority: t.priority,
+            customer_id: id(t.customer).or(t.customer_id),
+            assignee_user_id: t.assignee_user_id.or(id(t.assignee_user)),
+            assignee_team_id: t.assignee_team_id.or(id(t.assignee_team)),
+            tags: t
+                .tags
+                .into_iter()
+                .map(|g| TicketTag { id: g.id, name: g.name })
+                .collect(),
+            created_datetime: t.created_datetime,
+            updated_datetime: t.updated_datetime,
+        }
+    }
+}
+
+/// `GET /api/tickets/{id}` → [`Ticket`].
+pub fn parse_ticket(body: &[u8]) -> Result<Ticket, String> {
+    decode::<WireTicket>(body).map(Ticket::from)
+}
+
+/// `GET /api/tickets` → [`TicketPage`].
+pub fn parse_ticket_page(body: &[u8]) -> Result<TicketPage, String> {
+    let list = decode::<ListAnswer<WireTicket>>(body)?;
+    Ok(TicketPage {
+        tickets: list.items.into_iter().map(Ticket::from).collect(),
+        next_cursor: list.next_cursor,
+    })
+}
+
+/// `POST /api/tickets` → [`CreatedTicket`].
+pub fn parse_created_ticket(body: &[u8]) -> Result<CreatedTicket, String> {
+    let t = parse_ticket(body)?;
+    Ok(CreatedTicket {
+        ticket_id: t.id,
+        status: t.status,
+        channel: t.channel,
+        created_datetime: t.created_datetime,
+    })
+}
+
+/// A ticket → [`UpdatedTicket`].
+pub fn updated_from(t: Ticket) -> UpdatedTicket {
+    UpdatedTicket {
+        ticket_id: t.id,
+        status: t.status,
+        priority: t.priority,
+        assignee_user_id: t.assignee_user_id,
+        assignee_team_id: t.assignee_team_id,
+        updated_datetime: t.updated_datetime,
     }
 }
 
@@ -786,5 +971,51 @@ mod tests {
         let out = u.run(&mut client(&mut t, "update-ticket")).unwrap();
         assert_eq!(out.ticket_id, 12345);
         assert_eq!(t.lines(), vec!["PUT /api/tickets/12345", "GET /api/tickets/12345"]);
+    }
+
+    const TICKET: &str = include_str!("../../tests/fixtures/ticket.json");
+    const TICKET_LIST: &str = include_str!("../../tests/fixtures/tickets_list.json");
+    #[test]
+    fn ticket_is_flattened_from_nested_objects() {
+        let t = parse_ticket(TICKET.as_bytes()).unwrap();
+        assert_eq!(
+            t,
+            Ticket {
+                id: 12345,
+                subject: Some("Order hasn't shipped yet".into()),
+                status: "open".into(),
+                channel: "email".into(),
+                priority: Some("normal".into()),
+                customer_id: Some(98765),
+                assignee_user_id: Some(4567),
+                assignee_team_id: Some(77),
+                tags: vec![TicketTag {
+                    id: 11,
+                    name: "vip".into()
+                }],
+                created_datetime: Some("2024-11-14T13:56:16.494726+00:00".into()),
+                updated_datetime: Some("2024-12-04T15:18:56+00:00".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn list_items_take_assignees_from_nested_objects_and_cursor_from_meta() {
+        let p = parse_ticket_page(TICKET_LIST.as_bytes()).unwrap();
+        assert_eq!(p.tickets.len(), 2);
+        assert_eq!(p.tickets[0].assignee_user_id, Some(4567));
+        assert_eq!(p.tickets[0].assignee_team_id, None);
+        assert_eq!(p.tickets[1].customer_id, None);
+        assert_eq!(p.tickets[1].priority, None);
+        assert_eq!(p.next_cursor.as_deref(), Some("eyJwIjoyfQ"));
+    }
+
+    #[test]
+    fn flat_assignee_ids_win_over_nested() {
+        let t = parse_ticket(br#"{"id":1,"status":"open","channel":"chat","assignee_user_id":5,"assignee_user":{"id":6},"assignee_team":{"id":8}}"#).unwrap();
+        assert_eq!(
+            (t.assignee_user_id, t.assignee_team_id, t.tags.len()),
+            (Some(5), Some(8), 0)
+        );
     }
 }

@@ -18,7 +18,6 @@ use crate::gorgias::transport::{MAX_RESPONSE_BYTES, Outgoing, Response, Timeouts
 use crate::config::Config;
 use crate::error::{self as core_error, Error};
 use crate::gorgias::request::Method;
-use crate::ops::wire;
 use crate::ops::{self, Operation};
 use crate::serve::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
 use crate::serve::router;
@@ -500,7 +499,7 @@ fn with_client<O: Operation>(conn: wit::Connection, input: O) -> Result<O::Outpu
     Ok(input.run(&mut client)?)
 }
 
-fn ticket(t: wire::Ticket) -> wit::Ticket {
+fn ticket(t: crate::ops::tickets::Ticket) -> wit::Ticket {
     wit::Ticket {
         id: t.id,
         subject: t.subject,
@@ -520,7 +519,7 @@ fn ticket(t: wire::Ticket) -> wit::Ticket {
     }
 }
 
-fn message(m: wire::Message) -> wit::Message {
+fn message(m: crate::ops::messages::Message) -> wit::Message {
     wit::Message {
         id: m.id,
         ticket_id: m.ticket_id,
@@ -707,7 +706,7 @@ impl tickets::Guest for Component {
     }
 }
 
-fn tag(t: wire::Tag) -> wit::Tag {
+fn tag(t: crate::ops::tags::Tag) -> wit::Tag {
     wit::Tag {
         id: t.id,
         name: t.name,
@@ -716,7 +715,7 @@ fn tag(t: wire::Tag) -> wit::Tag {
     }
 }
 
-fn customer(c: wire::Customer) -> wit::Customer {
+fn customer(c: crate::ops::customers::Customer) -> wit::Customer {
     wit::Customer {
         id: c.id,
         name: c.name,

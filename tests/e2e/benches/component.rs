@@ -21,7 +21,7 @@
 mod support;
 
 use bytes::Bytes;
-use gorgias_connector::ops::wire;
+use gorgias_connector::ops;
 use http_body_util::{BodyExt, Empty, Full};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -443,19 +443,19 @@ fn mapping_native(iters: usize, tickets: &[u8], messages: &[u8]) {
     };
     run(
         &format!("parse_ticket_page, 100 tickets ({} KB)", tickets.len() / 1000),
-        &|| wire::parse_ticket_page(tickets).unwrap().tickets.len(),
+        &|| ops::tickets::parse_ticket_page(tickets).unwrap().tickets.len(),
     );
     run("parse_ticket_page + JSON text (route output)", &|| {
-        serde_json::to_vec(&wire::parse_ticket_page(tickets).unwrap())
+        serde_json::to_vec(&ops::tickets::parse_ticket_page(tickets).unwrap())
             .unwrap()
             .len()
     });
     run(
         &format!("parse_message_page, 100 messages ({} KB)", messages.len() / 1000),
-        &|| wire::parse_message_page(messages).unwrap().messages.len(),
+        &|| ops::messages::parse_message_page(messages).unwrap().messages.len(),
     );
     run("parse_message_page + JSON text (route output)", &|| {
-        serde_json::to_vec(&wire::parse_message_page(messages).unwrap())
+        serde_json::to_vec(&ops::messages::parse_message_page(messages).unwrap())
             .unwrap()
             .len()
     });
