@@ -203,6 +203,33 @@ mod tests {
     }
 
     #[test]
+    fn params_the_server_does_not_know_are_ignored() {
+        // SEP-2322: a server ignores what it does not recognize, such as the
+        // inputResponses and requestState of a retried call it never asked for.
+        let mut t = Fake::default();
+        let (s, v) = modern_send(
+            &mut t,
+            3,
+            "tools/call",
+            json!({"name": "get-thing", "arguments": {"id": 7},
+                "inputResponses": {"unknown_extra_key": {"action": "accept", "content": {"foo": "bar"}}},
+                "requestState": "abc", "somethingElse": [1]}),
+        );
+        assert_eq!(
+            (s, &v["result"]["resultType"], &v["result"]["isError"]),
+            (200, &json!("complete"), &json!(false)),
+            "{v}"
+        );
+        assert_eq!(t.calls, vec![("get-thing".to_string(), json!({"id": 7}))]);
+        let (s, v) = modern_send(&mut t, 4, "tools/list", json!({"inputResponses": {}, "extra": true}));
+        assert_eq!(
+            (s, v["result"]["tools"].as_array().map(Vec::len)),
+            (200, Some(2)),
+            "{v}"
+        );
+    }
+
+    #[test]
     fn missing_meta_fields_are_invalid_params_with_400() {
         let mut t = Fake::default();
         let h = [("MCP-Protocol-Version", MODERN_VERSION), ("Mcp-Method", "tools/list")];
