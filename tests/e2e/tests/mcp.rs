@@ -74,7 +74,10 @@ async fn initialize_list_and_notifications() {
     .await;
     let r = &init["result"];
     assert_eq!(r["protocolVersion"], "2025-06-18");
-    assert_eq!(r["capabilities"], json!({"tools": {"listChanged": false}}));
+    assert_eq!(
+        r["capabilities"],
+        json!({"tools": {"listChanged": false}, "prompts": {"listChanged": false}, "logging": {}})
+    );
     assert_eq!(r["serverInfo"]["name"], "gorgias-connector");
     assert!(r["instructions"].as_str().unwrap().contains("nextCursor"));
 
@@ -298,8 +301,10 @@ async fn same_auth_as_the_routes() {
     );
 }
 
+/// `Origin` is judged on its own (src/origin.rs): a loopback origin is served
+/// without configuration, a foreign one is refused whatever the `Host`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn browser_origins_must_match_the_host() {
+async fn a_loopback_origin_is_served_and_a_foreign_origin_is_refused_with_403() {
     let fake = FakeGorgias::start().await;
     let cfg = config_for(&fake);
     let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
@@ -341,7 +346,10 @@ async fn stateless_2026_07_28_discover_list_and_call_without_initialize() {
         r["supportedVersions"],
         json!(["2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"])
     );
-    assert_eq!(r["capabilities"], json!({"tools": {"listChanged": false}}));
+    assert_eq!(
+        r["capabilities"],
+        json!({"tools": {"listChanged": false}, "prompts": {"listChanged": false}})
+    );
     assert_eq!((&r["resultType"], &r["_meta"]), (&json!("complete"), &server_info));
     assert_eq!((&r["ttlMs"], &r["cacheScope"]), (&json!(300000), &json!("public")));
     assert!(r["instructions"].as_str().unwrap().contains("nextCursor"));
