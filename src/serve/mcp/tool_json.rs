@@ -117,6 +117,10 @@ pub(super) fn call(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+    use crate::gorgias::testing::Scripted;
+    use crate::serve::calls::{RegistryTools, annotations};
+    use crate::serve::mcp::testing::post;
     use crate::serve::mcp::testing::{Fake, modern_send, send_with, server_meta};
     use serde_json::json;
 
@@ -172,5 +176,39 @@ mod tests {
             v["result"],
             json!({"content": [{"type": "text", "text": "{\"error\":{\"code\":\"invalid-input\",\"field\":\"id\",\"message\":\"id: must be positive\",\"retryable\":false}}"}], "isError": true})
         );
+    }
+
+    #[test]
+    fn every_listed_tool_is_its_registry_spec_in_both_eras() {
+        for read_only in [false, true] {
+            let config = Config {
+                read_only,
+                ..Config::default()
+            };
+            let req = post("", &[]);
+            let mut transport = Scripted::default();
+            let tools = RegistryTools {
+                request: &req,
+                config: &config,
+                transport: &mut transport,
+            };
+            let specs: Vec<_> = crate::ops::available(read_only).collect();
+            assert!(!specs.is_empty());
+            for era in [Era::Modern, Era::Legacy] {
+                let listed = tools_list(&tools, era);
+                let entries = listed["tools"].as_array().unwrap();
+                assert_eq!(entries.len(), specs.len(), "{era:?} read_only={read_only}");
+                for (t, op) in entries.iter().zip(&specs) {
+                    assert_eq!(
+                        (&t["name"], &t["title"], &t["description"]),
+                        (&json!(op.name), &json!(op.title), &json!(op.description)),
+                        "{era:?}"
+                    );
+                    assert_eq!(t["annotations"], annotations(op), "{}", op.name);
+                    assert_eq!(t["inputSchema"], op.input_schema(), "{}", op.name);
+                }
+            }
+            assert!(transport.sent.is_empty(), "listing calls no one");
+        }
     }
 }
