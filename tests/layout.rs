@@ -77,7 +77,8 @@ fn paths_after<'a>(code: &'a str, prefix: &str) -> Vec<Vec<&'a str>> {
         let end = rest.find(|c: char| !ident(c)).unwrap_or(rest.len());
         let base: Vec<&str> = rest[..end].split("::").filter(|s| !s.is_empty()).collect();
         let after = &rest[end..];
-        if rest[..end].ends_with("::") && after.starts_with('{') {
+        // `super::{a, b}` (nothing before the group) or `crate::ops::{a, b}`.
+        if (end == 0 || rest[..end].ends_with("::")) && after.starts_with('{') {
             let close = after.find('}').unwrap_or(after.len());
             for item in after[1..close].split(',') {
                 let item = item.trim().trim_start_matches('{');
@@ -247,5 +248,9 @@ fn the_checker_finds_a_circle_and_ignores_a_line() {
     assert_eq!(
         paths_after("use crate::ops::{spec::Spec, find};", "crate::"),
         vec![vec!["ops", "spec", "Spec"], vec!["ops", "find"]]
+    );
+    assert_eq!(
+        paths_after("use super::{health, mcp::handle};", "super::"),
+        vec![vec!["health"], vec!["mcp", "handle"]]
     );
 }

@@ -297,7 +297,10 @@ mod tests {
             &cfg(),
             &mut t,
         );
-        assert_eq!(body(&r)["operations"].as_array().unwrap().len(), crate::ops::OPERATIONS.len());
+        assert_eq!(
+            body(&r)["operations"].as_array().unwrap().len(),
+            crate::ops::OPERATIONS.len()
+        );
         assert_eq!(handle(&post("/nope", "{}"), &cfg(), &mut t).status, 404);
         let r = handle(
             &HttpRequest {
@@ -504,7 +507,10 @@ mod tests {
             .iter()
             .map(|o| o["name"].clone())
             .collect();
-        assert_eq!(listed.len(), crate::ops::OPERATIONS.iter().filter(|o| o.read_only).count());
+        assert_eq!(
+            listed.len(),
+            crate::ops::OPERATIONS.iter().filter(|o| o.read_only).count()
+        );
         assert!(!listed.contains(&json!("update-ticket")));
         assert!(!listed.contains(&json!("remove-ticket-tags")) && !listed.contains(&json!("set-ticket-tags")));
         assert_eq!(

@@ -3,14 +3,16 @@
 //! draft a reply), each a user message that names the connector's tools to
 //! call, in order, with their arguments.
 //!
-//! A prompt's steps name registry operations; a step whose tool is not
-//! callable now (read-only mode hides the mutations) is left out and the
-//! message says the connector is read-only. The tests check every named tool
-//! against the registry. Arguments are strings (as MCP defines them) and are
+//! A prompt's steps are registry operations (their `Spec`s: a step names a
+//! tool by the registry's own name, and one that no longer exists does not
+//! compile); a step whose tool is not callable now (read-only mode hides the
+//! mutations) is left out and the message says the connector is read-only.
+//! Arguments are strings (as MCP defines them) and are
 //! validated: an unknown prompt, a missing or malformed argument, or an
 //! unknown one is an error naming it (JSON-RPC -32602), never a prompt built
 //! on bad input.
 
+use crate::ops::{Operation, Spec, customers, messages, tags, teams, tickets};
 use crate::schema::MAX_ID;
 use serde_json::{Map, Value};
 
@@ -36,12 +38,12 @@ pub struct Arg {
     pub kind: Kind,
 }
 
-/// One step: a tool to call and what to do with it. `{ticketId}` and the like
+/// One step: a tool (an operation of the registry) to call and what to do with it. `{ticketId}` and the like
 /// in `text` are replaced by the arguments (already validated).
 #[derive(Debug, Clone, Copy)]
 pub struct Step {
     /// The operation (tool) the step calls.
-    pub tool: &'static str,
+    pub tool: &'static Spec,
     /// What to do, with `{argument}` placeholders.
     pub text: &'static str,
 }
@@ -65,6 +67,16 @@ pub struct Prompt {
     pub read_only_note: &'static str,
 }
 
+// The operations the steps call.
+const GET_TICKET: &Spec = <tickets::GetTicket as Operation>::SPEC;
+const UPDATE_TICKET: &Spec = <tickets::UpdateTicket as Operation>::SPEC;
+const GET_TICKET_MESSAGES: &Spec = <messages::GetTicketMessages as Operation>::SPEC;
+const REPLY_TO_TICKET: &Spec = <messages::ReplyToTicket as Operation>::SPEC;
+const LIST_TAGS: &Spec = <tags::ListTags as Operation>::SPEC;
+const ADD_TICKET_TAGS: &Spec = <tags::AddTicketTags as Operation>::SPEC;
+const LIST_TEAMS: &Spec = <teams::ListTeams as Operation>::SPEC;
+const GET_CUSTOMER: &Spec = <customers::GetCustomer as Operation>::SPEC;
+
 const TICKET_ID: Arg = Arg {
     name: "ticketId",
     description: "The Gorgias ticket ID (a positive integer)",
@@ -82,27 +94,27 @@ pub const PROMPTS: [Prompt; 3] = [
         task: "Triage Gorgias ticket {ticketId}.",
         steps: &[
             Step {
-                tool: "get-ticket",
+                tool: GET_TICKET,
                 text: "read the ticket (status, priority, channel, assignee, tags) with {\"ticketId\": {ticketId}}",
             },
             Step {
-                tool: "get-ticket-messages",
+                tool: GET_TICKET_MESSAGES,
                 text: "read the thread with {\"ticketId\": {ticketId}}, passing nextCursor back as cursor until it is null",
             },
             Step {
-                tool: "list-tags",
+                tool: LIST_TAGS,
                 text: "see which tags exist, and reuse them rather than inventing new ones",
             },
             Step {
-                tool: "list-teams",
+                tool: LIST_TEAMS,
                 text: "see which team the ticket belongs with",
             },
             Step {
-                tool: "update-ticket",
+                tool: UPDATE_TICKET,
                 text: "set the priority and status you decided on (and an assignee team if one fits) with {\"ticketId\": {ticketId}, ...}",
             },
             Step {
-                tool: "add-ticket-tags",
+                tool: ADD_TICKET_TAGS,
                 text: "add the tags you chose with {\"ticketId\": {ticketId}, \"tagNames\": [...]}",
             },
         ],
@@ -124,15 +136,15 @@ pub const PROMPTS: [Prompt; 3] = [
         task: "Summarize Gorgias ticket {ticketId} for an agent taking it over.{focus}",
         steps: &[
             Step {
-                tool: "get-ticket",
+                tool: GET_TICKET,
                 text: "read the ticket with {\"ticketId\": {ticketId}}",
             },
             Step {
-                tool: "get-ticket-messages",
+                tool: GET_TICKET_MESSAGES,
                 text: "read the whole thread with {\"ticketId\": {ticketId}}, passing nextCursor back as cursor until it is null",
             },
             Step {
-                tool: "get-customer",
+                tool: GET_CUSTOMER,
                 text: "look up the customer with the ticket's customer_id as {\"customerId\": ...}",
             },
         ],
@@ -154,19 +166,19 @@ pub const PROMPTS: [Prompt; 3] = [
         task: "Draft a reply to the customer on Gorgias ticket {ticketId}.{tone}",
         steps: &[
             Step {
-                tool: "get-ticket",
+                tool: GET_TICKET,
                 text: "read the ticket (channel, customer) with {\"ticketId\": {ticketId}}",
             },
             Step {
-                tool: "get-ticket-messages",
+                tool: GET_TICKET_MESSAGES,
                 text: "read the thread with {\"ticketId\": {ticketId}}, passing nextCursor back as cursor until it is null; answer the customer's last message",
             },
             Step {
-                tool: "get-customer",
+                tool: GET_CUSTOMER,
                 text: "look up the customer's name with the ticket's customer_id as {\"customerId\": ...}",
             },
             Step {
-                tool: "reply-to-ticket",
+                tool: REPLY_TO_TICKET,
                 text: "only after a human has approved the draft, send it with {\"ticketId\": {ticketId}, \"bodyText\": ...}; never send an unapproved draft",
             },
         ],
@@ -296,12 +308,12 @@ pub fn get(name: &str, arguments: Option<&Value>, available: &[&str]) -> Result<
     let mut left_out = false;
     let mut n = 0;
     for s in p.steps {
-        if !available.contains(&s.tool) {
+        if !available.contains(&s.tool.name) {
             left_out = true;
             continue;
         }
         n += 1;
-        text.push_str(&format!("\n{n}. Call {}: {}.", s.tool, fill(s.text)));
+        text.push_str(&format!("\n{n}. Call {}: {}.", s.tool.name, fill(s.text)));
     }
     if left_out && !p.read_only_note.is_empty() {
         text.push_str(&format!("\n{}", p.read_only_note));
@@ -343,13 +355,13 @@ mod tests {
         for p in PROMPTS {
             for s in p.steps {
                 assert!(
-                    OPERATIONS.iter().any(|o| o.name == s.tool),
+                    OPERATIONS.iter().any(|o| o.name == s.tool.name),
                     "{}: no operation {}",
                     p.name,
-                    s.tool
+                    s.tool.name
                 );
             }
-            let has_mutation = p.steps.iter().any(|s| !read_only().contains(&s.tool));
+            let has_mutation = p.steps.iter().any(|s| !read_only().contains(&s.tool.name));
             assert_eq!(has_mutation, !p.read_only_note.is_empty(), "{}", p.name);
             let mut args = json!({});
             for a in p.arguments {

@@ -301,8 +301,10 @@ async fn same_auth_as_the_routes() {
     );
 }
 
+/// `Origin` is judged on its own (src/origin.rs): a loopback origin is served
+/// without configuration, a foreign one is refused whatever the `Host`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn browser_origins_must_match_the_host() {
+async fn a_loopback_origin_is_served_and_a_foreign_origin_is_refused_with_403() {
     let fake = FakeGorgias::start().await;
     let cfg = config_for(&fake);
     let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;

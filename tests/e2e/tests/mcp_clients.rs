@@ -10,9 +10,10 @@
 //!
 //! Each client lists the tools, calls every tool with its catalog example and
 //! one failing call, and validates structuredContent against outputSchema
-//! itself; the test then checks its summary, the JSON-RPC methods and headers
-//! the server saw, and that Gorgias received exactly what the plain routes
-//! send for the same calls.
+//! itself; the SDK clients also list the prompts, get each with valid
+//! arguments and one with a bad argument. The test then checks the summary,
+//! the JSON-RPC methods and headers the server saw, and that Gorgias received
+//! exactly what the plain routes send for the same calls.
 //!
 //! The clients are installed under `target/mcp_clients/` on first use
 //! (`npm ci`, a venv with `pip install -r`). Without `node`/`npm` or `python3`
@@ -22,6 +23,7 @@ mod support;
 
 use gorgias_connector::ops::{self};
 use gorgias_connector::schema::check_schema;
+use gorgias_connector::serve::mcp::prompts::{self, Kind};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
@@ -177,6 +179,53 @@ fn calls() -> (Value, Value) {
     )
 }
 
+/// Every prompt with a value for each of its arguments, and a bad argument.
+fn prompt_calls() -> (Value, Value) {
+    let calls: Vec<Value> = prompts::PROMPTS
+        .iter()
+        .map(|p| {
+            let args: serde_json::Map<String, Value> = p
+                .arguments
+                .iter()
+                .map(|a| {
+                    let v = match a.kind {
+                        Kind::Id => "12345",
+                        Kind::Text(_) => "warm and brief",
+                    };
+                    (a.name.to_string(), v.into())
+                })
+                .collect();
+            json!([p.name, args])
+        })
+        .collect();
+    (Value::Array(calls), json!(["draft-reply", {"ticketId": "x"}]))
+}
+
+/// Checks a client's prompts: listed in order, each got as `prompts::get`
+/// makes it with every tool available, and the bad argument's -32602 naming it.
+fn check_prompts(what: &str, s: &Value) {
+    let names = prompts::names();
+    assert_eq!(s["prompts"], json!(names), "{what}: prompts/list in order");
+    let tools: Vec<&str> = ops::OPERATIONS.iter().map(|o| o.name).collect();
+    let (calls, _) = prompt_calls();
+    for c in calls.as_array().expect("calls") {
+        let name = c[0].as_str().expect("name");
+        let want = prompts::get(name, Some(&c[1]), &tools).expect("valid arguments");
+        let got = &s["promptResults"][name];
+        assert_eq!(
+            (&got["description"], &got["messages"]),
+            (&want["description"], &want["messages"]),
+            "{what}: prompts/get {name}"
+        );
+    }
+    let e = &s["promptError"];
+    assert_eq!(e["code"], -32602, "{what}: {e}");
+    assert!(
+        e["message"].as_str().is_some_and(|m| m.contains("argument ticketId")),
+        "{what}: the error names the argument: {e}"
+    );
+}
+
 /// What Gorgias receives when the same calls go through the plain routes.
 async fn route_requests() -> Vec<String> {
     let fake = FakeGorgias::start().await;
@@ -200,12 +249,15 @@ async fn exercise(what: &str, era: Era, version: &str, program: PathBuf, args: &
     let fake = FakeGorgias::start().await;
     let served = serve(config_for(&fake)).await;
     let (calls, failing) = calls();
+    let (prompt_calls, bad_prompt) = prompt_calls();
     let mut cmd = Command::new(program);
     cmd.args(args)
         .current_dir(cwd)
         .env("MCP_URL", &served.url)
         .env("MCP_CALLS", calls.to_string())
-        .env("MCP_FAILING", failing.to_string());
+        .env("MCP_FAILING", failing.to_string())
+        .env("MCP_PROMPTS", prompt_calls.to_string())
+        .env("MCP_BAD_PROMPT", bad_prompt.to_string());
     let what_owned = what.to_string();
     let out = tokio::task::spawn_blocking(move || run_ok(&what_owned, &mut cmd))
         .await
@@ -220,6 +272,17 @@ async fn exercise(what: &str, era: Era, version: &str, program: PathBuf, args: &
     });
     assert_eq!(s["protocolVersion"], version, "{what}");
     assert_eq!(s["serverInfo"]["name"], "gorgias-connector", "{what}");
+    check_prompts(what, &s);
+    {
+        let seen = served.seen.lock().expect("log");
+        let gets = seen.iter().filter(|s| s.method == "prompts/get").count();
+        assert_eq!(
+            gets,
+            prompts::PROMPTS.len() + 1,
+            "{what}: one POST per prompt: {seen:?}"
+        );
+        assert!(seen.iter().any(|s| s.method == "prompts/list"), "{what}: {seen:?}");
+    }
     check(what, era, version, &s, &fake, &served).await;
 }
 
@@ -392,7 +455,7 @@ async fn mcp_inspector_legacy_era_lists_and_calls_every_tool() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn typescript_sdk_client_lists_and_calls_every_tool_over_2025_11_25() {
+async fn typescript_sdk_client_calls_every_tool_and_gets_every_prompt_over_2025_11_25() {
     let dir = match node_clients() {
         Ok(d) => d,
         Err(why) => return skip(&why),
@@ -410,7 +473,7 @@ async fn typescript_sdk_client_lists_and_calls_every_tool_over_2025_11_25() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn python_sdk_handshake_client_lists_and_calls_every_tool_over_2025_11_25() {
+async fn python_sdk_handshake_client_calls_every_tool_and_gets_every_prompt_over_2025_11_25() {
     let py = match python_clients() {
         Ok(p) => p,
         Err(why) => return skip(&why),

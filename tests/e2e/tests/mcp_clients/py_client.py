@@ -5,7 +5,9 @@
 tries `server/discover` (2026-07-28) first. Each lists the tools, calls each of
 MCP_CALLS (a JSON array of [name, arguments]) and the failing MCP_FAILING call,
 checks every successful structuredContent against the tool's outputSchema
-(jsonschema, Draft 2020-12), and prints one JSON summary line.
+(jsonschema, Draft 2020-12); lists the prompts, gets each of MCP_PROMPTS (a
+JSON array of [name, arguments]) and the bad MCP_BAD_PROMPT, whose JSON-RPC
+error it reports; and prints one JSON summary line.
 """
 
 import asyncio
@@ -17,10 +19,13 @@ import jsonschema
 from mcp import ClientSession
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
 
 URL = os.environ["MCP_URL"]
 CALLS = json.loads(os.environ["MCP_CALLS"])
 FAIL_NAME, FAIL_ARGS = json.loads(os.environ["MCP_FAILING"])
+PROMPTS = json.loads(os.environ["MCP_PROMPTS"])
+BAD_PROMPT_NAME, BAD_PROMPT_ARGS = json.loads(os.environ["MCP_BAD_PROMPT"])
 
 
 def dump(model):
@@ -41,6 +46,13 @@ async def exercise(session, version, server_info, client_name):
         # 2026-07-28: the error body, which the tool's outputSchema admits too.
         jsonschema.Draft202012Validator(schemas[FAIL_NAME]).validate(failed.structured_content)
     failure = dump(failed)
+    prompts = (await session.list_prompts()).prompts
+    prompt_results = {name: dump(await session.get_prompt(name, args)) for name, args in PROMPTS}
+    try:
+        bad = await session.get_prompt(BAD_PROMPT_NAME, BAD_PROMPT_ARGS)
+        raise AssertionError(f"a bad prompt argument was answered: {dump(bad)}")
+    except MCPError as e:
+        prompt_error = {"code": e.code, "message": e.message}
     return {
         "client": client_name,
         "protocolVersion": version,
@@ -48,6 +60,9 @@ async def exercise(session, version, server_info, client_name):
         "tools": [t.name for t in tools],
         "results": results,
         "failure": failure,
+        "prompts": [p.name for p in prompts],
+        "promptResults": prompt_results,
+        "promptError": prompt_error,
     }
 
 
