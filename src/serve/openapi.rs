@@ -295,7 +295,16 @@ mod tests {
         assert!(paths.contains_key("/get-ticket") && paths.contains_key("/health"));
         assert!(!paths.contains_key("/update-ticket") && !paths.contains_key("/create-ticket"));
         assert!(!paths.contains_key("/set-ticket-tags") && paths.contains_key("/list-users"));
-        assert_eq!(paths.len(), 10 + 3);
+        let mut ops: Vec<&str> = paths
+            .keys()
+            .map(String::as_str)
+            .filter(|p| !["/health", "/operations", "/mcp"].contains(p))
+            .collect();
+        ops.sort_unstable();
+        let mut queries: Vec<String> = crate::ops::available(true).map(|o| format!("/{}", o.name)).collect();
+        queries.sort_unstable();
+        assert_eq!(ops, queries);
+        assert_eq!(paths.len(), queries.len() + 3);
         assert_eq!(
             doc["components"]["securitySchemes"]["connectorToken"]["scheme"],
             "bearer"
