@@ -187,18 +187,21 @@ const SKELETON: &str = concat!(
 /// request (`id` and `result` or `error`). MCP's own rules (revision
 /// `_meta`, headers mirroring the body) are not an OpenAPI contract.
 const MCP_MESSAGE: &str = r#"{
-  "type": "object",
   "description": "A JSON-RPC 2.0 request (method and id), notification (method, no id) or response to a server request (id and result or error)",
-  "properties": {
-    "jsonrpc": {"const": "2.0"},
-    "method": {"type": "string"},
-    "id": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
-    "params": {"anyOf": [{"type": "object"}, {"type": "null"}], "description": "absent or null: no parameters"},
-    "result": {},
-    "error": {}
-  },
-  "required": ["jsonrpc"],
-  "anyOf": [{"required": ["method"]}, {"required": ["id", "result"]}, {"required": ["id", "error"]}]
+  "anyOf": [
+    {"type": "object", "title": "request or notification", "properties": {
+      "jsonrpc": {"const": "2.0"},
+      "method": {"type": "string"},
+      "id": {"anyOf": [{"type": "string"}, {"type": "integer"}], "description": "absent: a notification"},
+      "params": {"anyOf": [{"type": "object"}, {"type": "null"}], "description": "absent or null: no parameters"}
+    }, "required": ["jsonrpc", "method"]},
+    {"type": "object", "title": "result", "properties": {
+      "jsonrpc": {"const": "2.0"}, "id": {"anyOf": [{"type": "string"}, {"type": "integer"}]}, "result": {}
+    }, "required": ["jsonrpc", "id", "result"]},
+    {"type": "object", "title": "error", "properties": {
+      "jsonrpc": {"const": "2.0"}, "id": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}, "error": {}
+    }, "required": ["jsonrpc", "id", "error"]}
+  ]
 }"#;
 
 /// `POST /mcp`'s body: one JSON-RPC message, or (MCP 2025-03-26 only, at
