@@ -79,7 +79,7 @@ pub struct Config {
     pub connector_token: Option<String>,
     /// Retry budget.
     pub retry: RetryPolicy,
-    /// Read-only mode: only the five queries are offered.
+    /// Read-only mode: only the queries (read-only operations) are offered.
     pub read_only: bool,
     /// Upstream timeouts.
     pub timeouts: Timeouts,

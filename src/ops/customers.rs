@@ -56,6 +56,14 @@ impl Operation for FindCustomerByEmail {
 pub fn find_customer_request(email: &str) -> Result<ApiRequest, Error> {
     check_non_empty("email", email)?;
     check_email("email", Some(email.trim()))?;
+    // The schema's `maxLength` counts the value as sent, so the padding the
+    // trim removes counts too: code and schema refuse the same values.
+    if email.chars().count() > 320 {
+        return Err(Error::invalid(
+            "email",
+            "must be at most 320 characters, surrounding whitespace included",
+        ));
+    }
     Ok(ApiRequest::get(
         "/api/customers",
         vec![("email".into(), email.trim().into())],
@@ -301,5 +309,26 @@ mod tests {
         let c = parse_customers(br#"{"object":"list","data":[{"id":98765,"name":"Jane Doe","firstname":"Jane","lastname":"Doe","email":"customer@example.com","external_id":null,"created_datetime":"2024-11-14T13:56:16+00:00","active":true}],"meta":{"next_cursor":null}}"#).unwrap();
         assert_eq!(c[0].id, 98765);
         assert!(parse_customers(br#"{"data": [], "object": "list", "uri": "/api/customers?email=nango%40example.com", "meta": {"prev_cursor": null, "next_cursor": null}}"#).unwrap().is_empty());
+    }
+
+    /// The schema's `maxLength` (320) counts surrounding whitespace; so does the code.
+    #[test]
+    fn email_length_counts_the_padding_as_the_schema_does() {
+        let schema = FindCustomerByEmail::SPEC.input_schema();
+        let max = schema["properties"]["email"]["maxLength"].as_u64().unwrap() as usize;
+        let address = format!("{}@example.com", "a".repeat(max - "@example.com".len()));
+        assert_eq!(address.chars().count(), max);
+        assert!(find_customer_request(&address).is_ok());
+        // Padding within the limit is trimmed away.
+        assert!(find_customer_request(&format!(" {}", &address[1..])).is_ok());
+        for padded in [
+            format!(" {address}"),
+            format!("{address}\t"),
+            format!("\u{a0}{address}"),
+        ] {
+            let schema_ok = crate::schema::check_schema(&serde_json::json!({"email": padded}), &schema, "$").is_ok();
+            let code_ok = find_customer_request(&padded).is_ok();
+            assert_eq!((schema_ok, code_ok), (false, false), "{padded:?}");
+        }
     }
 }

@@ -249,8 +249,8 @@ pub fn opt_email(_: &mut SchemaGenerator) -> Schema {
 /// A required email address, surrounding whitespace allowed (it is trimmed).
 pub fn trimmed_email(_: &mut SchemaGenerator) -> Schema {
     let ws = format!("[{UNICODE_WS}]*");
-    // The 320-character limit applies after trimming; padding beyond it is
-    // the one case the schema refuses and the connector accepts.
+    // The 320-character limit counts the value as sent, padding included
+    // (find-customer-by-email checks the same).
     Schema::try_from(email_schema(format!("^{ws}[^{NOT_IN_EMAIL}]+@[^{NOT_IN_EMAIL}]+{ws}$"))).unwrap_or_default()
 }
 

@@ -4,6 +4,7 @@
 //! `servers` (the connector's own origin) and its security: the per-request
 //! Gorgias API key header, and the connector token when one is configured.
 
+use super::mcp::MAX_BATCH;
 use crate::ops::spec::Spec;
 use serde_json::Value;
 /// A JSON object.
@@ -151,8 +152,8 @@ const SKELETON: &str = concat!(
     "/mcp": {"post": {
       "operationId": "mcp",
       "summary": "Model Context Protocol (Streamable HTTP, JSON responses)",
-      "description": "JSON-RPC 2.0 messages of MCP 2025-06-18: initialize, ping, tools/list, tools/call. One tool per operation below.",
-      "requestBody": {"required": true, "content": {"application/json": {"schema": {"description": "A JSON-RPC message, or (MCP 2025-03-26 only) a batch of them", "anyOf": [{"type": "object"}, {"type": "array"}]}}}},
+      "description": "JSON-RPC 2.0 messages of MCP: the stateless 2026-07-28 revision (server/discover, tools/list, tools/call) and, after initialize, 2025-11-25 to 2024-11-05 (ping, tools/list, tools/call, prompts). One tool per operation below.",
+      "requestBody": {"required": true, "content": {"application/json": {}}},
       "responses": {
         "200": {"description": "A JSON-RPC response, or the responses to a batch", "content": {"application/json": {"schema": {"anyOf": [{"type": "object"}, {"type": "array"}]}}}},
         "202": {"description": "A notification or response was accepted"},
@@ -181,6 +182,42 @@ const SKELETON: &str = concat!(
 }"##
 );
 
+/// One JSON-RPC 2.0 message as `POST /mcp` takes it: a request (`method`
+/// and `id`), a notification (`method`, no `id`) or a response to a server
+/// request (`id` and `result` or `error`). MCP's own rules (revision
+/// `_meta`, headers mirroring the body) are not an OpenAPI contract.
+const MCP_MESSAGE: &str = r#"{
+  "description": "A JSON-RPC 2.0 request (method and id), notification (method, no id) or response to a server request (id and result or error)",
+  "anyOf": [
+    {"type": "object", "title": "request or notification", "properties": {
+      "jsonrpc": {"const": "2.0"},
+      "method": {"type": "string"},
+      "id": {"anyOf": [{"type": "string"}, {"type": "integer"}], "description": "absent: a notification"},
+      "params": {"anyOf": [{"type": "object"}, {"type": "null"}], "description": "absent or null: no parameters"}
+    }, "required": ["jsonrpc", "method"]},
+    {"type": "object", "title": "result", "properties": {
+      "jsonrpc": {"const": "2.0"}, "id": {"anyOf": [{"type": "string"}, {"type": "integer"}]}, "result": {}
+    }, "required": ["jsonrpc", "id", "result"]},
+    {"type": "object", "title": "error", "properties": {
+      "jsonrpc": {"const": "2.0"}, "id": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}, "error": {}
+    }, "required": ["jsonrpc", "id", "error"]}
+  ]
+}"#;
+
+/// `POST /mcp`'s body: one JSON-RPC message, or (MCP 2025-03-26 only, at
+/// most [`MAX_BATCH`] of them) a batch.
+fn mcp_body_schema() -> Value {
+    let message = template(MCP_MESSAGE);
+    let mut batch = template(
+        r#"{"type": "array", "description": "A batch (MCP 2025-03-26 only: no MCP-Protocol-Version header, or that version)", "minItems": 1}"#,
+    );
+    batch["maxItems"] = MAX_BATCH.into();
+    batch["items"] = message.clone();
+    let mut body = template(r#"{"description": "A JSON-RPC message, or (MCP 2025-03-26 only) a batch of them"}"#);
+    body["anyOf"] = Value::Array(vec![message, batch]);
+    body
+}
+
 /// The per-request Gorgias credentials, an API key or an OAuth access token:
 /// optional when the operator configured them (hence the empty alternative
 /// in `security`).
@@ -198,6 +235,7 @@ pub fn document(read_only: bool, token: bool) -> Value {
     for op in crate::ops::available(read_only) {
         doc["paths"][format!("/{}", op.name).as_str()] = operation_path(op, &credential_parameters);
     }
+    doc["paths"]["/mcp"]["post"]["requestBody"]["content"]["application/json"]["schema"] = mcp_body_schema();
     doc["components"]["schemas"]["Error"] = crate::schema::error_schema();
     doc["components"]["securitySchemes"] = template(SECURITY_SCHEMES);
     if token {
@@ -267,6 +305,41 @@ mod tests {
         );
     }
 
+    /// `{}` and other non-messages are refused by the schema (`POST /mcp` answers them
+    /// 400, or a params that is not an object with a JSON-RPC error).
+    #[test]
+    fn the_mcp_body_is_a_json_rpc_message_or_a_batch() {
+        use crate::schema::check_schema;
+        let doc = document(false, false);
+        let schema = &doc["paths"]["/mcp"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        for ok in [
+            json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
+            json!({"jsonrpc": "2.0", "id": "a", "method": "tools/call", "params": {"name": "x"}}),
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+            json!({"jsonrpc": "2.0", "id": 3, "result": {}}),
+            json!({"jsonrpc": "2.0", "id": 3, "error": {"code": 1, "message": "m"}}),
+            json!([{"jsonrpc": "2.0", "id": 1, "method": "ping"}]),
+        ] {
+            check_schema(&ok, schema, "$").unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        let too_many = Value::Array(vec![json!({"jsonrpc": "2.0", "method": "n"}); MAX_BATCH + 1]);
+        for bad in [
+            json!({}),
+            json!({"jsonrpc": "2.0"}),
+            json!({"jsonrpc": "1.0", "id": 1, "method": "ping"}),
+            json!({"jsonrpc": "2.0", "id": 1.5, "method": "ping"}),
+            json!({"jsonrpc": "2.0", "id": 1, "method": 7}),
+            json!({"jsonrpc": "2.0", "id": 1, "method": "ping", "params": [1]}),
+            json!({"jsonrpc": "2.0", "id": 1}),
+            json!([]),
+            json!([{}]),
+            too_many,
+            json!(7),
+        ] {
+            assert!(check_schema(&bad, schema, "$").is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn the_fixed_parts_parse() {
         let skeleton: Value = serde_json::from_slice::<Value>(SKELETON.as_bytes()).unwrap();
@@ -295,8 +368,16 @@ mod tests {
         assert!(paths.contains_key("/get-ticket") && paths.contains_key("/health"));
         assert!(!paths.contains_key("/update-ticket") && !paths.contains_key("/create-ticket"));
         assert!(!paths.contains_key("/set-ticket-tags") && paths.contains_key("/list-users"));
-        let queries = crate::ops::OPERATIONS.iter().filter(|o| o.read_only).count();
-        assert_eq!(paths.len(), queries + 3);
+        let mut ops: Vec<&str> = paths
+            .keys()
+            .map(String::as_str)
+            .filter(|p| !["/health", "/operations", "/mcp"].contains(p))
+            .collect();
+        ops.sort_unstable();
+        let mut queries: Vec<String> = crate::ops::available(true).map(|o| format!("/{}", o.name)).collect();
+        queries.sort_unstable();
+        assert_eq!(ops, queries);
+        assert_eq!(paths.len(), queries.len() + 3);
         assert_eq!(
             doc["components"]["securitySchemes"]["connectorToken"]["scheme"],
             "bearer"

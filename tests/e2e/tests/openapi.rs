@@ -153,17 +153,18 @@ async fn read_only_and_token_variants_are_valid_too() {
     cfg.insert("connector_token".into(), "tok3n".into());
     let doc = served(&cfg).await;
     validate(&doc, "openapi-read-only.json").unwrap_or_else(|e| panic!("invalid OpenAPI document:\n{e}"));
-    let ops: Vec<&String> = doc["paths"]
+    let mut paths: Vec<&str> = doc["paths"]
         .as_object()
         .unwrap()
         .keys()
-        .filter(|p| !["/health", "/operations", "/mcp"].contains(&p.as_str()))
+        .map(String::as_str)
+        .filter(|p| !["/health", "/operations", "/mcp"].contains(p))
         .collect();
-    let expected: Vec<String> = ops::available(true).map(|o| format!("/{}", o.name)).collect();
-    assert_eq!(ops.len(), 10);
-    for p in &expected {
-        assert!(ops.contains(&p), "{p}");
-    }
+    paths.sort_unstable();
+    let mut expected: Vec<String> = ops::available(true).map(|o| format!("/{}", o.name)).collect();
+    expected.sort_unstable();
+    assert_eq!(paths, expected, "read-only: the queries' paths, and only them");
+    assert!(ops::available(true).count() < ops::OPERATIONS.len());
     assert_eq!(
         doc["components"]["securitySchemes"]["connectorToken"]["scheme"],
         "bearer"

@@ -12,27 +12,19 @@ use support::config_for;
 use support::fake_gorgias::{self, FakeGorgias};
 use support::host::{Host, HttpResult, post, wit};
 
-const MUTATIONS: [&str; 7] = [
-    "create-ticket",
-    "update-ticket",
-    "reply-to-ticket",
-    "add-internal-note",
-    "add-ticket-tags",
-    "remove-ticket-tags",
-    "set-ticket-tags",
-];
-const QUERIES: [&str; 10] = [
-    "get-ticket",
-    "search-tickets",
-    "get-ticket-messages",
-    "list-ticket-tags",
-    "find-customer-by-email",
-    "list-tags",
-    "list-views",
-    "list-users",
-    "list-teams",
-    "get-customer",
-];
+/// The mutations, from the registry: whatever is not read-only.
+fn mutations() -> Vec<&'static str> {
+    ops::OPERATIONS
+        .iter()
+        .filter(|o| !o.read_only)
+        .map(|o| o.name)
+        .collect()
+}
+
+/// The queries, from the registry, in its order (the order every surface lists them in).
+fn queries() -> Vec<&'static str> {
+    ops::OPERATIONS.iter().filter(|o| o.read_only).map(|o| o.name).collect()
+}
 
 fn read_only(fake: &FakeGorgias) -> HashMap<String, String> {
     let mut c = config_for(fake);
@@ -53,6 +45,34 @@ async fn send(config: &HashMap<String, String>, path: &str, body: &str) -> HttpR
     Host::shared().http(config, post(path, body)).await.0
 }
 
+/// The registry's `read_only` flag is what the lists above come from, so it
+/// is checked against behaviour: each query's spec example, run in read-only
+/// mode, answers 200 and sends Gorgias only GETs; each mutation's example,
+/// with writes allowed, sends Gorgias at least one write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_operation_is_read_only_exactly_when_its_example_only_reads() {
+    assert!(!queries().is_empty() && !mutations().is_empty());
+    assert!(queries().contains(&"get-ticket") && mutations().contains(&"update-ticket"));
+    for op in ops::OPERATIONS {
+        let fake = FakeGorgias::start().await;
+        let cfg = if op.read_only {
+            read_only(&fake)
+        } else {
+            config_for(&fake)
+        };
+        let r = send(&cfg, &format!("/{}", op.name), op.example).await;
+        assert_eq!(r.status, 200, "{}: {}", op.name, String::from_utf8_lossy(&r.body));
+        let lines = fake.lines();
+        assert!(!lines.is_empty(), "{}: nothing reached Gorgias", op.name);
+        let writes = lines.iter().filter(|l| !l.starts_with("GET ")).count();
+        if op.read_only {
+            assert_eq!(writes, 0, "{} is read-only but sent {lines:?}", op.name);
+        } else {
+            assert!(writes > 0, "{} is a mutation but only read: {lines:?}", op.name);
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn routes_listing_and_openapi_offer_only_queries() {
     let fake = FakeGorgias::start().await;
@@ -65,9 +85,9 @@ async fn routes_listing_and_openapi_offer_only_queries() {
         .iter()
         .map(|o| o["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, QUERIES);
+    assert_eq!(names, queries());
 
-    for name in MUTATIONS {
+    for name in mutations() {
         let r = send(&cfg, &format!("/{name}"), r#"{"ticketId": 12345}"#).await;
         assert_eq!(r.status, 403, "{name}");
         let e = r.json()["error"].clone();
@@ -83,10 +103,10 @@ async fn routes_listing_and_openapi_offer_only_queries() {
     assert_eq!((r.status, r.json()["ticket"]["id"].clone()), (200, json!(12345)));
 
     let doc = get(&cfg, "/openapi.json").await.json();
-    for name in MUTATIONS {
+    for name in mutations() {
         assert!(doc["paths"].get(format!("/{name}")).is_none(), "{name}");
     }
-    for name in QUERIES {
+    for name in queries() {
         assert!(doc["paths"].get(format!("/{name}")).is_some(), "{name}");
     }
 
@@ -97,7 +117,7 @@ async fn routes_listing_and_openapi_offer_only_queries() {
             .as_array()
             .unwrap()
             .len(),
-        17
+        ops::OPERATIONS.len()
     );
     off.insert("read_only".into(), "false".into());
     assert_eq!(
@@ -105,7 +125,7 @@ async fn routes_listing_and_openapi_offer_only_queries() {
             .as_array()
             .unwrap()
             .len(),
-        17
+        ops::OPERATIONS.len()
     );
     // A typo is a configuration error, not a silent "writable".
     off.insert("read_only".into(), "ture".into());
@@ -133,13 +153,13 @@ async fn mcp_lists_and_calls_only_queries() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, QUERIES);
+    assert_eq!(names, queries());
     for t in list["result"]["tools"].as_array().unwrap() {
         assert_eq!(t["annotations"]["readOnlyHint"], true);
     }
     let init = rpc("initialize", json!({"protocolVersion": "2025-06-18"})).await;
     assert!(init["result"]["instructions"].as_str().unwrap().contains("read-only"));
-    for name in MUTATIONS {
+    for name in mutations() {
         let v = rpc("tools/call", json!({"name": name, "arguments": {"ticketId": 12345}})).await;
         assert_eq!(v["error"]["code"], -32602, "{name}: {v}");
         assert!(v["error"]["message"].as_str().unwrap().contains("read-only"));

@@ -305,6 +305,11 @@ fn mcp(addr: SocketAddr, body: Value) -> Value {
     ok(&r)
 }
 
+/// The registry's operation names, in its order (the listing's and `tools/list`'s).
+fn registry_names() -> Vec<&'static str> {
+    gorgias_connector::ops::OPERATIONS.iter().map(|o| o.name).collect()
+}
+
 /// Every surface through a real runtime at `addr`, configured with the
 /// fake's credentials and base URL.
 fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
@@ -317,7 +322,9 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
         post_json(addr, path, body, &[])
     };
 
-    // ---- the ten seed "Example Usage" bodies (tests/routes.rs has the same).
+    // ---- the seed operations' "Example Usage" bodies, each with its exact answer and
+    // upstream request (tests/routes.rs has the same); every operation's example is
+    // run at the end.
     let v = ok(&call("/get-ticket", r#"{"ticketId": 12345}"#));
     assert_eq!(
         v,
@@ -618,7 +625,13 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     assert_eq!(err(&r), (415, "unsupported-media-type".into()));
     let listing = ok(&get(addr, "/"));
     assert_eq!(listing, ok(&get(addr, "/operations")));
-    assert_eq!(listing["operations"].as_array().unwrap().len(), 17);
+    let listed: Vec<&str> = listing["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, registry_names());
 
     // ---- a DELETE with a JSON body (remove-ticket-tags) leaves the runtime with its body.
     fake.clear_log();
@@ -676,8 +689,7 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(tools.len(), 17);
-    assert!(tools.contains(&"get-ticket") && tools.contains(&"find-customer-by-email"));
+    assert_eq!(tools, registry_names());
     fake.clear_log();
     let called = mcp(
         addr,
@@ -693,6 +705,14 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     assert_eq!(bad["result"]["isError"], true);
     let text: Value = serde_json::from_str(bad["result"]["content"][0]["text"].as_str().unwrap()).unwrap();
     assert_eq!(text["error"]["field"], "priority");
+
+    // ---- every operation of the registry: its spec example answers 200 through the runtime.
+    for op in gorgias_connector::ops::OPERATIONS {
+        fake.clear_log();
+        let r = post_json(addr, &format!("/{}", op.name), op.example, &[]);
+        assert_eq!(r.status, 200, "{}: {}", op.name, String::from_utf8_lossy(&r.body));
+        assert!(!fake.lines().is_empty(), "{}: nothing reached Gorgias", op.name);
+    }
 }
 
 /// `spin build` (through the README) once per test binary: both Spin tests need it.
