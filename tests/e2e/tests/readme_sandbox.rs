@@ -7,6 +7,7 @@
 //! The example binary is the one `cargo test` builds (`target/debug/examples/serve`);
 //! its fake Gorgias takes 127.0.0.1:8081, as the README says.
 
+#[allow(dead_code, reason = "shared test support: this test uses part of it")]
 #[path = "support/runtimes.rs"]
 mod runtimes;
 mod support;
