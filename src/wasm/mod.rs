@@ -14,12 +14,27 @@ mod handler;
 mod transport;
 mod typed;
 
+/// The generated types derive serde's traits: the typed exports turn a
+/// request record into its route body and the route's answer into the
+/// answer record generically ([`crate::serve::typed`]).
 #[allow(missing_docs, unsafe_code, clippy::all, reason = "generated bindings")]
 mod bindings {
     #[cfg(not(feature = "wasmtime-serve"))]
-    wit_bindgen::generate!({ path: "wit", world: "connector", generate_all, pub_export_macro: true });
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "connector",
+        generate_all,
+        pub_export_macro: true,
+        additional_derives: [serde::Serialize, serde::Deserialize],
+    });
     #[cfg(feature = "wasmtime-serve")]
-    wit_bindgen::generate!({ path: "wit", world: "connector-wasmtime", generate_all, pub_export_macro: true });
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "connector-wasmtime",
+        generate_all,
+        pub_export_macro: true,
+        additional_derives: [serde::Serialize, serde::Deserialize],
+    });
 }
 
 /// The component: implements the typed exports and the incoming handler.
