@@ -13,13 +13,13 @@ const conn = {
   },
 };
 
-// u64 parameters and fields are BigInts.
-const t = tickets.getTicket(conn, 12345n);
+// Each function takes the route's body as a record; u64 fields are BigInts.
+const { ticket: t } = tickets.getTicket(conn, { ticketId: 12345n });
 console.log(`ticket ${t.id}: ${t.subject} (${t.status}, customer ${t.customerId}n)`);
 
 // `result<_, error>` failures throw; `e.payload` is the WIT `error` variant.
 try {
-  tickets.getTicket(conn, 999n);
+  tickets.getTicket(conn, { ticketId: 999n });
 } catch (e) {
   console.log(`ticket 999: ${e.payload.tag}, status ${e.payload.val.status}`);
 }

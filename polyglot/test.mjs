@@ -7,9 +7,13 @@
 // "Calling it from JavaScript (jco)".
 //
 // jco mapping used below: kebab-case names become camelCase, `u64` is a
-// BigInt, `option<T>` is `T | undefined`, `result<T, error>` returns `T` or
-// throws a ComponentError whose `payload` is the `error` variant
+// BigInt, `option<T>` is `T | undefined`, a variant is `{ tag, val }`,
+// `result<T, error>` returns `T` or throws a ComponentError whose `payload`
+// is the `error` variant
 // `{ tag: 'not-found', val: { status, message, fieldErrors, retryable } }`.
+// WIT 0.3.0: every function takes `(conn, request)`, the request record
+// being the route's body (`{ ticketId: 12345n }`), and returns the route's
+// answer as a record (`{ ticket }`, `{ customers }`, `{ success }`).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,7 +54,7 @@ function connectorError(f) {
 }
 
 test('get-ticket returns the flattened ticket record', () => {
-  const t = tickets.getTicket(conn, 12345n);
+  const { ticket: t } = tickets.getTicket(conn, { ticketId: 12345n });
   assert.equal(t.id, 12345n);
   assert.equal(typeof t.id, 'bigint');
   assert.equal(t.subject, "Order hasn't shipped yet");
@@ -75,16 +79,16 @@ test('search-tickets pages with next-cursor until none', () => {
 });
 
 test('find-customer-by-email returns customer records, or an empty list', () => {
-  const found = customers.findCustomerByEmail(conn, 'customer@example.com');
+  const found = customers.findCustomerByEmail(conn, { email: 'customer@example.com' }).customers;
   assert.equal(found.length, 1);
   assert.equal(found[0].id, 98765n);
   assert.equal(found[0].name, 'Jane Doe');
   assert.equal(found[0].externalId, 'shopify-98765');
-  assert.deepEqual(customers.findCustomerByEmail(conn, 'nobody@example.com'), []);
+  assert.deepEqual(customers.findCustomerByEmail(conn, { email: 'nobody@example.com' }), { customers: [] });
 });
 
 test('get-ticket-messages returns nested records: attachments, option<bool>, u64 sizes', () => {
-  const page = tickets.getTicketMessages(conn, 12345n, { limit: 2 });
+  const page = tickets.getTicketMessages(conn, { ticketId: 12345n, limit: 2 });
   assert.equal(page.nextCursor, undefined);
   // Oldest first (order_by=created_datetime:asc).
   assert.deepEqual(page.messages.map((m) => m.id), [5001n, 5002n]);
@@ -107,12 +111,12 @@ test('get-ticket-messages returns nested records: attachments, option<bool>, u64
     },
   ]);
 
-  const tags = tickets.listTicketTags(conn, 12345n);
+  const { tags } = tickets.listTicketTags(conn, { ticketId: 12345n });
   assert.deepEqual(tags, [{ id: 13n, name: 'shipping', description: 'Shipping questions', color: '#0693e3' }]);
 });
 
 test('errors are the typed error variant', () => {
-  const notFound = connectorError(() => tickets.getTicket(conn, 999n));
+  const notFound = connectorError(() => tickets.getTicket(conn, { ticketId: 999n }));
   assert.deepEqual(notFound, {
     tag: 'not-found',
     val: {
@@ -124,7 +128,7 @@ test('errors are the typed error variant', () => {
   });
 
   // Invalid input names the field and is rejected before anything is sent.
-  assert.deepEqual(connectorError(() => tickets.getTicket(conn, 0n)), {
+  assert.deepEqual(connectorError(() => tickets.getTicket(conn, { ticketId: 0n })), {
     tag: 'invalid-input',
     val: { field: 'ticketId', message: 'must be a positive integer' },
   });
@@ -132,14 +136,18 @@ test('errors are the typed error variant', () => {
     tag: 'invalid-input',
     val: { field: 'limit', message: 'must be between 1 and 100; got 101' },
   });
-  // Omitted `option` fields are `none`: an update with no field is refused.
-  const nothing = connectorError(() => tickets.updateTicket(conn, 12345n, {}));
+  // Omitted `option` fields are `none` and `keep` leaves an assignee out:
+  // an update with no change is refused.
+  const keep = { tag: 'keep' };
+  const nothing = connectorError(() =>
+    tickets.updateTicket(conn, { ticketId: 12345n, assigneeUserId: keep, assigneeTeamId: keep }),
+  );
   assert.equal(nothing.tag, 'invalid-input');
   assert.match(nothing.val.message, /^nothing to update/);
 
   // Wrong credentials: Gorgias's 401, and the key never appears in the error.
   const unauthorized = connectorError(() =>
-    tickets.getTicket({ tag: 'api-key', val: { ...conn.val, apiKey: 'wrong-key-from-js' } }, 12345n),
+    tickets.getTicket({ tag: 'api-key', val: { ...conn.val, apiKey: 'wrong-key-from-js' } }, { ticketId: 12345n }),
   );
   assert.equal(unauthorized.tag, 'unauthorized');
   assert.equal(unauthorized.val.status, 401);
@@ -148,12 +156,13 @@ test('errors are the typed error variant', () => {
 
   // jco converts u64 arguments with BigInt(): a Number is accepted, but a
   // value BigInt() rejects throws on the JS side and never reaches the component.
-  assert.throws(() => tickets.getTicket(conn, 1.5), RangeError);
-  assert.throws(() => tickets.getTicket(conn, 'twelve'), SyntaxError);
+  assert.throws(() => tickets.getTicket(conn, { ticketId: 1.5 }), RangeError);
+  assert.throws(() => tickets.getTicket(conn, { ticketId: 'twelve' }), SyntaxError);
 });
 
 test('add-internal-note and add-ticket-tags write through the component', () => {
-  const note = tickets.addInternalNote(conn, 12345n, {
+  const note = tickets.addInternalNote(conn, {
+    ticketId: 12345n,
     senderUserId: 4567n,
     bodyText: 'Customer called: wants express shipping (from JavaScript).',
   });
@@ -161,9 +170,9 @@ test('add-internal-note and add-ticket-tags write through the component', () => 
   assert.equal(typeof note.messageId, 'bigint');
   assert.ok(note.messageId > 0n);
 
-  const added = tickets.addTicketTags(conn, 12347n, { tagNames: ['vip', 'from-js'], tagIds: [] });
-  assert.equal(added, true);
-  const names = tickets.listTicketTags(conn, 12347n).map((t) => t.name);
+  const added = tickets.addTicketTags(conn, { ticketId: 12347n, tagNames: ['vip', 'from-js'], tagIds: [] });
+  assert.deepEqual(added, { success: true });
+  const names = tickets.listTicketTags(conn, { ticketId: 12347n }).tags.map((t) => t.name);
   assert.deepEqual(names, ['vip', 'from-js']);
 });
 
@@ -181,12 +190,20 @@ test('create-ticket, update-ticket and reply-to-ticket return their records', ()
   assert.equal(created.status, 'closed');
   assert.equal(created.channel, 'chat');
 
-  const updated = tickets.updateTicket(conn, created.ticketId, { priority: 'low', assigneeTeamId: 78n });
+  // `assignment`: `keep` leaves the key out, `unassign` sends null, `assign` the ID.
+  const updated = tickets.updateTicket(conn, {
+    ticketId: created.ticketId,
+    priority: 'low',
+    assigneeUserId: { tag: 'unassign' },
+    assigneeTeamId: { tag: 'assign', val: 78n },
+  });
   assert.equal(updated.ticketId, created.ticketId);
   assert.equal(updated.priority, 'low');
+  assert.equal(updated.assigneeUserId, undefined);
   assert.equal(updated.assigneeTeamId, 78n);
 
-  const reply = tickets.replyToTicket(conn, 12345n, {
+  const reply = tickets.replyToTicket(conn, {
+    ticketId: 12345n,
     channel: 'email',
     senderUserId: 4567n,
     bodyHtml: '<p>Reshipped.</p>',

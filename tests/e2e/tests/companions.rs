@@ -351,7 +351,7 @@ async fn typed_exports_run_the_new_operations() {
     let fake = FakeGorgias::start().await;
     let cfg = config_for(&fake);
     let host = Host::shared();
-    let list = wit::ListRequest {
+    let list = wit::ListTagsRequest {
         search: Some("vip".into()),
         limit: Some(1),
         cursor: None,
@@ -371,7 +371,7 @@ async fn typed_exports_run_the_new_operations() {
         ),
         (11, "vip", Some("#eb144c"), Some("cur-1"))
     );
-    let page = wit::PageRequest {
+    let page = wit::ListViewsRequest {
         limit: Some(1),
         cursor: Some("cur-1".into()),
     };
@@ -390,7 +390,7 @@ async fn typed_exports_run_the_new_operations() {
         ),
         (302, Some("shared"), Some("2024-06-01T00:00:00+00:00"), Some("cur-2"))
     );
-    let users = wit::ListRequest {
+    let users = wit::ListUsersRequest {
         search: Some("alex".into()),
         limit: None,
         cursor: None,
@@ -408,7 +408,7 @@ async fn typed_exports_run_the_new_operations() {
         (u.users[0].id, u.users[0].email.as_deref(), u.users[0].role.as_deref()),
         (4567, Some("agent@yourstore.com"), Some("admin"))
     );
-    let all = wit::PageRequest {
+    let all = wit::ListTeamsRequest {
         limit: None,
         cursor: None,
     };
@@ -428,45 +428,49 @@ async fn typed_exports_run_the_new_operations() {
     let (cu, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_customers()
-                .call_get_customer(s, &conn(), 98768)
+                .call_get_customer(s, &conn(), wit::GetCustomerRequest { customer_id: 98768 })
                 .await
         })
         .await;
-    let cu = cu.unwrap();
+    let cu = cu.unwrap().customer;
     assert_eq!(
         (cu.id, cu.name.clone(), cu.firstname.as_deref(), cu.email.as_deref()),
         (98768, None, Some(""), Some("Max@Example.com"))
     );
     let (missing, _) = host
         .typed(&cfg, async |c, s| {
-            c.gorgias_connector_customers().call_get_customer(s, &conn(), 1).await
+            c.gorgias_connector_customers()
+                .call_get_customer(s, &conn(), wit::GetCustomerRequest { customer_id: 1 })
+                .await
         })
         .await;
     assert!(matches!(missing, Err(wit::Error::NotFound(_))), "{missing:?}");
-    let tags = wit::AddTagsRequest {
+    let tags = wit::RemoveTicketTagsRequest {
+        ticket_id: 12345,
         tag_names: vec!["shipping".into()],
         tag_ids: vec![],
     };
     let (removed, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_remove_ticket_tags(s, &conn(), 12345, &tags)
+                .call_remove_ticket_tags(s, &conn(), &tags)
                 .await
         })
         .await;
-    assert!(removed.unwrap());
-    let set = wit::AddTagsRequest {
+    assert!(removed.unwrap().success);
+    let set = wit::SetTicketTagsRequest {
+        ticket_id: 12346,
         tag_names: vec![],
         tag_ids: vec![11, 13],
     };
     let (replaced, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_set_ticket_tags(s, &conn(), 12346, &set)
+                .call_set_ticket_tags(s, &conn(), &set)
                 .await
         })
         .await;
-    assert!(replaced.unwrap());
+    assert!(replaced.unwrap().success);
     assert_eq!(fake.ticket_tag_names(12346), vec!["vip", "shipping"]);
     assert_eq!(
         fake.lines(),

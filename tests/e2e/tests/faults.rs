@@ -64,20 +64,21 @@ fn conn() -> wit::Connection {
     wit::Connection::ApiKey(creds())
 }
 
-fn note() -> wit::NoteRequest {
-    wit::NoteRequest {
+fn note() -> wit::AddInternalNoteRequest {
+    wit::AddInternalNoteRequest {
+        ticket_id: 12345,
         sender_user_id: 4567,
         body_text: Some("checked the warehouse".into()),
         body_html: None,
     }
 }
 
-async fn typed_note(cfg: &HashMap<String, String>) -> Result<wit::Note, wit::Error> {
+async fn typed_note(cfg: &HashMap<String, String>) -> Result<wit::AddInternalNoteAnswer, wit::Error> {
     let n = note();
     let (r, logs) = Host::shared()
         .typed(cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_add_internal_note(s, &conn(), 12345, &n)
+                .call_add_internal_note(s, &conn(), &n)
                 .await
         })
         .await;
@@ -85,10 +86,12 @@ async fn typed_note(cfg: &HashMap<String, String>) -> Result<wit::Note, wit::Err
     r
 }
 
-async fn typed_get_ticket(cfg: &HashMap<String, String>, id: u64) -> Result<wit::Ticket, wit::Error> {
+async fn typed_get_ticket(cfg: &HashMap<String, String>, id: u64) -> Result<wit::GetTicketAnswer, wit::Error> {
     let (r, _) = Host::shared()
         .typed(cfg, async |c, s| {
-            c.gorgias_connector_tickets().call_get_ticket(s, &conn(), id).await
+            c.gorgias_connector_tickets()
+                .call_get_ticket(s, &conn(), wit::GetTicketRequest { ticket_id: id })
+                .await
         })
         .await;
     r
@@ -244,7 +247,7 @@ async fn server_errors_on_reads_are_retried_then_succeed() {
         503,
         r#"{"error": {"msg": "maintenance"}}"#,
     ));
-    let t = typed_get_ticket(&cfg(&fake), 12345).await.unwrap();
+    let t = typed_get_ticket(&cfg(&fake), 12345).await.unwrap().ticket;
     assert_eq!(t.id, 12345);
     assert_eq!(fake.lines(), times("GET /api/tickets/12345", 2));
 
@@ -364,7 +367,10 @@ async fn slow_write_beyond_the_first_byte_timeout_is_not_resent() {
     );
     assert_eq!(
         e["message"],
-        "add-internal-note: no response: ConnectionReadTimeout; the write may have been applied, so it was not resent"
+        format!(
+            "add-internal-note: no response: reading the answer from {} timed out; the write may have been applied, so it was not resent",
+            fake.addr
+        )
     );
     assert_eq!(fake.lines(), ["POST /api/tickets/12345/messages"]);
 
@@ -502,7 +508,13 @@ async fn garbage_bodies_are_invalid_responses() {
     let (r, _) = Host::shared()
         .typed(&cfg(&fake), async |c, s| {
             c.gorgias_connector_customers()
-                .call_find_customer_by_email(s, &conn(), "customer@example.com")
+                .call_find_customer_by_email(
+                    s,
+                    &conn(),
+                    &wit::FindCustomerByEmailRequest {
+                        email: "customer@example.com".into(),
+                    },
+                )
                 .await
         })
         .await;
@@ -564,16 +576,15 @@ async fn refused_connection_is_a_transport_error_safe_to_retry() {
         (e["code"].as_str(), e["requestSent"].as_bool(), e["retryable"].as_bool()),
         (Some("transport"), Some(false), Some(true))
     );
-    assert!(
-        e["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("add-internal-note: request not sent: "),
-        "{e}"
-    );
+    // A sentence for a person, naming the host, not the error-code case's Debug text.
+    let said = format!("add-internal-note: request not sent: the connection to 127.0.0.1:{port} was refused");
+    assert_eq!(e["message"], said.as_str());
 
     match typed_note(&cfg).await.unwrap_err() {
-        wit::Error::Transport(t) => assert!(!t.request_sent && t.retryable, "{t:?}"),
+        wit::Error::Transport(t) => {
+            assert!(!t.request_sent && t.retryable, "{t:?}");
+            assert_eq!(t.message, said);
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -612,18 +623,19 @@ async fn typed_add_tags(
     names: &[&str],
     ids: &[u64],
 ) -> Result<bool, wit::Error> {
-    let req = wit::AddTagsRequest {
+    let req = wit::AddTicketTagsRequest {
+        ticket_id: ticket,
         tag_names: names.iter().map(|s| s.to_string()).collect(),
         tag_ids: ids.to_vec(),
     };
     let (r, _) = Host::shared()
         .typed(cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_add_ticket_tags(s, &conn(), ticket, &req)
+                .call_add_ticket_tags(s, &conn(), &req)
                 .await
         })
         .await;
-    r
+    r.map(|a| a.success)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

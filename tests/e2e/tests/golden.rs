@@ -743,15 +743,21 @@ async fn every_answer_matches_its_golden_file() {
 
     // Typed exports: each function once, and an error of each kind it adds.
     g.typed("get-ticket", setup(), async |c, s| {
-        c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 12345).await
+        c.gorgias_connector_tickets()
+            .call_get_ticket(s, &conn(), wit::GetTicketRequest { ticket_id: 12345 })
+            .await
     })
     .await;
     g.typed("get-ticket-not-found", setup(), async |c, s| {
-        c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 999).await
+        c.gorgias_connector_tickets()
+            .call_get_ticket(s, &conn(), wit::GetTicketRequest { ticket_id: 999 })
+            .await
     })
     .await;
     g.typed("get-ticket-zero", setup(), async |c, s| {
-        c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 0).await
+        c.gorgias_connector_tickets()
+            .call_get_ticket(s, &conn(), wit::GetTicketRequest { ticket_id: 0 })
+            .await
     })
     .await;
     g.typed("get-ticket-bad-account", setup(), async |c, s| {
@@ -759,13 +765,19 @@ async fn every_answer_matches_its_golden_file() {
             account: "a.b".into(),
             ..creds()
         });
-        c.gorgias_connector_tickets().call_get_ticket(s, &bad, 1).await
+        c.gorgias_connector_tickets()
+            .call_get_ticket(s, &bad, wit::GetTicketRequest { ticket_id: 1 })
+            .await
     })
     .await;
     g.typed(
         "get-ticket-rate-limited",
         setup().script(gorgias_error(429, "").header("Retry-After", "45")),
-        async |c, s| c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 12345).await,
+        async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_get_ticket(s, &conn(), wit::GetTicketRequest { ticket_id: 12345 })
+                .await
+        },
     )
     .await;
     g.typed("search-tickets", setup(), async |c, s| {
@@ -802,32 +814,43 @@ async fn every_answer_matches_its_golden_file() {
     .await;
     g.typed("update-ticket", setup(), async |c, s| {
         let req = wit::UpdateTicketRequest {
+            ticket_id: 12345,
             status: Some("closed".into()),
             priority: Some("high".into()),
-            assignee_user_id: Some(4567),
-            assignee_team_id: None,
+            assignee_user_id: wit::Assignment::Assign(4567),
+            assignee_team_id: wit::Assignment::Keep,
             subject: None,
         };
-        c.gorgias_connector_tickets()
-            .call_update_ticket(s, &conn(), 12345, &req)
-            .await
+        c.gorgias_connector_tickets().call_update_ticket(s, &conn(), &req).await
+    })
+    .await;
+    g.typed("update-ticket-unassign", setup(), async |c, s| {
+        let req = wit::UpdateTicketRequest {
+            ticket_id: 12345,
+            status: None,
+            priority: None,
+            assignee_user_id: wit::Assignment::Unassign,
+            assignee_team_id: wit::Assignment::Assign(78),
+            subject: None,
+        };
+        c.gorgias_connector_tickets().call_update_ticket(s, &conn(), &req).await
     })
     .await;
     g.typed("update-ticket-nothing", setup(), async |c, s| {
         let req = wit::UpdateTicketRequest {
+            ticket_id: 12345,
             status: None,
             priority: None,
-            assignee_user_id: None,
-            assignee_team_id: None,
+            assignee_user_id: wit::Assignment::Keep,
+            assignee_team_id: wit::Assignment::Keep,
             subject: None,
         };
-        c.gorgias_connector_tickets()
-            .call_update_ticket(s, &conn(), 12345, &req)
-            .await
+        c.gorgias_connector_tickets().call_update_ticket(s, &conn(), &req).await
     })
     .await;
     g.typed("reply-to-ticket", setup(), async |c, s| {
-        let req = wit::ReplyRequest {
+        let req = wit::ReplyToTicketRequest {
+            ticket_id: 12345,
             channel: "email".into(),
             sender_user_id: 4567,
             body_text: Some("Thanks".into()),
@@ -839,18 +862,19 @@ async fn every_answer_matches_its_golden_file() {
             to_name: None,
         };
         c.gorgias_connector_tickets()
-            .call_reply_to_ticket(s, &conn(), 12345, &req)
+            .call_reply_to_ticket(s, &conn(), &req)
             .await
     })
     .await;
     g.typed("add-internal-note", setup(), async |c, s| {
-        let req = wit::NoteRequest {
+        let req = wit::AddInternalNoteRequest {
+            ticket_id: 12345,
             sender_user_id: 4567,
             body_text: Some("VIP".into()),
             body_html: None,
         };
         c.gorgias_connector_tickets()
-            .call_add_internal_note(s, &conn(), 12345, &req)
+            .call_add_internal_note(s, &conn(), &req)
             .await
     })
     .await;
@@ -858,71 +882,95 @@ async fn every_answer_matches_its_golden_file() {
         "add-internal-note-5xx",
         setup().script(Scripted::new("POST", MESSAGES, 502, "")),
         async |c, s| {
-            let req = wit::NoteRequest {
+            let req = wit::AddInternalNoteRequest {
+                ticket_id: 12345,
                 sender_user_id: 4567,
                 body_text: Some("VIP".into()),
                 body_html: None,
             };
             c.gorgias_connector_tickets()
-                .call_add_internal_note(s, &conn(), 12345, &req)
+                .call_add_internal_note(s, &conn(), &req)
                 .await
         },
     )
     .await;
     g.typed("get-ticket-messages", setup(), async |c, s| {
-        let req = wit::PageRequest {
+        let req = wit::GetTicketMessagesRequest {
+            ticket_id: 12345,
             limit: Some(1),
             cursor: None,
+            order_by: None,
         };
         c.gorgias_connector_tickets()
-            .call_get_ticket_messages(s, &conn(), 12345, &req)
+            .call_get_ticket_messages(s, &conn(), &req)
+            .await
+    })
+    .await;
+    g.typed("get-ticket-messages-newest-first", setup(), async |c, s| {
+        let req = wit::GetTicketMessagesRequest {
+            ticket_id: 12345,
+            limit: None,
+            cursor: None,
+            order_by: Some("created_datetime:desc".into()),
+        };
+        c.gorgias_connector_tickets()
+            .call_get_ticket_messages(s, &conn(), &req)
             .await
     })
     .await;
     g.typed("list-ticket-tags", setup(), async |c, s| {
         c.gorgias_connector_tickets()
-            .call_list_ticket_tags(s, &conn(), 12345)
+            .call_list_ticket_tags(s, &conn(), wit::ListTicketTagsRequest { ticket_id: 12345 })
             .await
     })
     .await;
     g.typed("add-ticket-tags", setup(), async |c, s| {
-        let req = wit::AddTagsRequest {
+        let req = wit::AddTicketTagsRequest {
+            ticket_id: 12347,
             tag_names: vec!["vip".into(), "Escalated".into()],
             tag_ids: vec![13],
         };
         c.gorgias_connector_tickets()
-            .call_add_ticket_tags(s, &conn(), 12347, &req)
+            .call_add_ticket_tags(s, &conn(), &req)
             .await
     })
     .await;
     g.typed("find-customer-by-email", setup(), async |c, s| {
         c.gorgias_connector_customers()
-            .call_find_customer_by_email(s, &conn(), "customer@example.com")
+            .call_find_customer_by_email(
+                s,
+                &conn(),
+                &wit::FindCustomerByEmailRequest {
+                    email: "customer@example.com".into(),
+                },
+            )
             .await
     })
     .await;
     g.typed("remove-ticket-tags", setup(), async |c, s| {
-        let req = wit::AddTagsRequest {
+        let req = wit::RemoveTicketTagsRequest {
+            ticket_id: 12345,
             tag_names: vec!["shipping".into(), "nope".into()],
             tag_ids: vec![],
         };
         c.gorgias_connector_tickets()
-            .call_remove_ticket_tags(s, &conn(), 12345, &req)
+            .call_remove_ticket_tags(s, &conn(), &req)
             .await
     })
     .await;
     g.typed("set-ticket-tags", setup(), async |c, s| {
-        let req = wit::AddTagsRequest {
+        let req = wit::SetTicketTagsRequest {
+            ticket_id: 12345,
             tag_names: vec!["reshipped".into()],
             tag_ids: vec![11],
         };
         c.gorgias_connector_tickets()
-            .call_set_ticket_tags(s, &conn(), 12345, &req)
+            .call_set_ticket_tags(s, &conn(), &req)
             .await
     })
     .await;
     g.typed("list-tags", setup(), async |c, s| {
-        let req = wit::ListRequest {
+        let req = wit::ListTagsRequest {
             search: Some("VIP".into()),
             limit: Some(10),
             cursor: None,
@@ -931,7 +979,7 @@ async fn every_answer_matches_its_golden_file() {
     })
     .await;
     g.typed("list-views", setup(), async |c, s| {
-        let req = wit::PageRequest {
+        let req = wit::ListViewsRequest {
             limit: Some(2),
             cursor: None,
         };
@@ -939,7 +987,7 @@ async fn every_answer_matches_its_golden_file() {
     })
     .await;
     g.typed("list-users", setup(), async |c, s| {
-        let req = wit::ListRequest {
+        let req = wit::ListUsersRequest {
             search: None,
             limit: None,
             cursor: None,
@@ -948,7 +996,7 @@ async fn every_answer_matches_its_golden_file() {
     })
     .await;
     g.typed("list-teams", setup(), async |c, s| {
-        let req = wit::PageRequest {
+        let req = wit::ListTeamsRequest {
             limit: None,
             cursor: None,
         };
@@ -957,13 +1005,13 @@ async fn every_answer_matches_its_golden_file() {
     .await;
     g.typed("get-customer", setup(), async |c, s| {
         c.gorgias_connector_customers()
-            .call_get_customer(s, &conn(), 98767)
+            .call_get_customer(s, &conn(), wit::GetCustomerRequest { customer_id: 98767 })
             .await
     })
     .await;
     g.typed("find-customer-by-email-invalid", setup(), async |c, s| {
         c.gorgias_connector_customers()
-            .call_find_customer_by_email(s, &conn(), "nope")
+            .call_find_customer_by_email(s, &conn(), &wit::FindCustomerByEmailRequest { email: "nope".into() })
             .await
     })
     .await;

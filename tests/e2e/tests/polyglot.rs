@@ -234,10 +234,10 @@ fn typed_exports_from_javascript_via_jco() {
     );
     assert_eq!(create["messages"][0]["sender"], json!({"id": 4567}));
     assert_eq!(create["messages"][0]["body_text"], json!("We shipped it."));
-    // update-ticket: only the given fields
+    // update-ticket: only the given fields; `unassign` is null
     assert_eq!(
         requests[17].body,
-        Some(json!({"priority": "low", "assignee_team": {"id": 78}}))
+        Some(json!({"priority": "low", "assignee_user": null, "assignee_team": {"id": 78}}))
     );
     // reply-to-ticket
     let reply = requests[18].body.clone().unwrap();

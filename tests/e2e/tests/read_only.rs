@@ -186,40 +186,43 @@ async fn typed_mutations_fail_with_configuration() {
     });
     let host = Host::shared();
     let req = wit::UpdateTicketRequest {
+        ticket_id: 12345,
         status: Some("closed".into()),
         priority: None,
-        assignee_user_id: None,
-        assignee_team_id: None,
+        assignee_user_id: wit::Assignment::Keep,
+        assignee_team_id: wit::Assignment::Keep,
         subject: None,
     };
     let (e, _) = host
         .typed(&cfg, async |c, s| {
-            c.gorgias_connector_tickets()
-                .call_update_ticket(s, &conn, 12345, &req)
-                .await
+            c.gorgias_connector_tickets().call_update_ticket(s, &conn, &req).await
         })
         .await;
     match e.unwrap_err() {
         wit::Error::Configuration(m) => assert!(m.contains("update-ticket") && m.contains("read-only"), "{m}"),
         other => panic!("{other:?}"),
     }
-    let tags = wit::AddTagsRequest {
+    let tags = wit::AddTicketTagsRequest {
+        ticket_id: 12345,
+        tag_names: vec!["vip".into()],
+        tag_ids: vec![],
+    };
+    let set = wit::SetTicketTagsRequest {
+        ticket_id: 12345,
         tag_names: vec!["vip".into()],
         tag_ids: vec![],
     };
     let (e, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_add_ticket_tags(s, &conn, 12345, &tags)
+                .call_add_ticket_tags(s, &conn, &tags)
                 .await
         })
         .await;
     assert!(matches!(e.unwrap_err(), wit::Error::Configuration(_)));
     let (e, _) = host
         .typed(&cfg, async |c, s| {
-            c.gorgias_connector_tickets()
-                .call_set_ticket_tags(s, &conn, 12345, &tags)
-                .await
+            c.gorgias_connector_tickets().call_set_ticket_tags(s, &conn, &set).await
         })
         .await;
     assert!(matches!(e.unwrap_err(), wit::Error::Configuration(_)));
@@ -227,8 +230,10 @@ async fn typed_mutations_fail_with_configuration() {
 
     let (t, _) = host
         .typed(&cfg, async |c, s| {
-            c.gorgias_connector_tickets().call_get_ticket(s, &conn, 12345).await
+            c.gorgias_connector_tickets()
+                .call_get_ticket(s, &conn, wit::GetTicketRequest { ticket_id: 12345 })
+                .await
         })
         .await;
-    assert_eq!(t.unwrap().id, 12345);
+    assert_eq!(t.unwrap().ticket.id, 12345);
 }

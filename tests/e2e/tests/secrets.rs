@@ -157,7 +157,9 @@ fn conn(key: &str) -> wit::Connection {
 async fn typed_get(w: &mut Watch, cfg: &HashMap<String, String>, label: &str, c: wit::Connection, id: u64) {
     let (r, logs) = Host::shared()
         .typed(cfg, async |x, s| {
-            x.gorgias_connector_tickets().call_get_ticket(s, &c, id).await
+            x.gorgias_connector_tickets()
+                .call_get_ticket(s, &c, wit::GetTicketRequest { ticket_id: id })
+                .await
         })
         .await;
     assert!(r.is_err(), "{label}: expected an error, got {r:?}");
@@ -165,7 +167,8 @@ async fn typed_get(w: &mut Watch, cfg: &HashMap<String, String>, label: &str, c:
 }
 
 async fn typed_note(w: &mut Watch, cfg: &HashMap<String, String>, label: &str) {
-    let n = wit::NoteRequest {
+    let n = wit::AddInternalNoteRequest {
+        ticket_id: 12345,
         sender_user_id: 4567,
         body_text: Some("x".into()),
         body_html: None,
@@ -173,7 +176,7 @@ async fn typed_note(w: &mut Watch, cfg: &HashMap<String, String>, label: &str) {
     let (r, logs) = Host::shared()
         .typed(cfg, async |x, s| {
             x.gorgias_connector_tickets()
-                .call_add_internal_note(s, &conn(KEY), 12345, &n)
+                .call_add_internal_note(s, &conn(KEY), &n)
                 .await
         })
         .await;
@@ -504,16 +507,17 @@ async fn no_typed_error_path_leaks_a_secret() {
         &format!(r#"{{"id": "{KEY}"}}"#),
     ));
     let update = wit::UpdateTicketRequest {
+        ticket_id: 12345,
         status: Some("closed".into()),
         priority: None,
-        assignee_user_id: None,
-        assignee_team_id: None,
+        assignee_user_id: wit::Assignment::Keep,
+        assignee_team_id: wit::Assignment::Keep,
         subject: None,
     };
     let (r, logs) = Host::shared()
         .typed(&cfg, async |x, s| {
             x.gorgias_connector_tickets()
-                .call_update_ticket(s, &conn(KEY), 12345, &update)
+                .call_update_ticket(s, &conn(KEY), &update)
                 .await
         })
         .await;
@@ -522,14 +526,15 @@ async fn no_typed_error_path_leaks_a_secret() {
     fake.script(Scripted::new("GET", "/api/tags", 200, r#"{"data": []}"#));
     fake.script(Scripted::new("POST", "/api/tags", 409, KEY));
     fake.script(Scripted::new("GET", "/api/tags", 200, r#"{"data": []}"#));
-    let tags = wit::AddTagsRequest {
+    let tags = wit::AddTicketTagsRequest {
+        ticket_id: 12345,
         tag_names: vec!["x".into()],
         tag_ids: vec![],
     };
     let (r, logs) = Host::shared()
         .typed(&cfg, async |x, s| {
             x.gorgias_connector_tickets()
-                .call_add_ticket_tags(s, &conn(KEY), 12345, &tags)
+                .call_add_ticket_tags(s, &conn(KEY), &tags)
                 .await
         })
         .await;
@@ -623,7 +628,9 @@ async fn request_headers_cannot_change_the_upstream_host() {
         });
         let (r, logs) = Host::shared()
             .typed(&cfg, async |x, s| {
-                x.gorgias_connector_tickets().call_get_ticket(s, &c, 1).await
+                x.gorgias_connector_tickets()
+                    .call_get_ticket(s, &c, wit::GetTicketRequest { ticket_id: 1 })
+                    .await
             })
             .await;
         assert!(

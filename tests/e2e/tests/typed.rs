@@ -25,10 +25,12 @@ async fn reads_through_typed_exports() {
 
     let (t, _) = host
         .typed(&cfg, async |c, s| {
-            c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 12345).await
+            c.gorgias_connector_tickets()
+                .call_get_ticket(s, &conn(), wit::GetTicketRequest { ticket_id: 12345 })
+                .await
         })
         .await;
-    let t = t.unwrap();
+    let t = t.unwrap().ticket;
     assert_eq!(
         (t.id, t.customer_id, t.assignee_user_id, t.assignee_team_id),
         (12345, Some(98765), Some(4567), Some(77))
@@ -58,14 +60,16 @@ async fn reads_through_typed_exports() {
     assert_eq!(p.tickets.len(), 1);
     assert_eq!(p.next_cursor.as_deref(), Some("cur-1"));
 
-    let page = wit::PageRequest {
+    let page = wit::GetTicketMessagesRequest {
+        ticket_id: 12345,
         limit: Some(1),
         cursor: None,
+        order_by: None,
     };
     let (m, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_get_ticket_messages(s, &conn(), 12345, &page)
+                .call_get_ticket_messages(s, &conn(), &page)
                 .await
         })
         .await;
@@ -83,11 +87,11 @@ async fn reads_through_typed_exports() {
     let (tags, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_list_ticket_tags(s, &conn(), 12345)
+                .call_list_ticket_tags(s, &conn(), wit::ListTicketTagsRequest { ticket_id: 12345 })
                 .await
         })
         .await;
-    let tags = tags.unwrap();
+    let tags = tags.unwrap().tags;
     assert_eq!(
         (tags[0].name.as_str(), tags[0].color.as_deref()),
         ("shipping", Some("#0693e3"))
@@ -96,11 +100,17 @@ async fn reads_through_typed_exports() {
     let (cs, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_customers()
-                .call_find_customer_by_email(s, &conn(), "customer@example.com")
+                .call_find_customer_by_email(
+                    s,
+                    &conn(),
+                    &wit::FindCustomerByEmailRequest {
+                        email: "customer@example.com".into(),
+                    },
+                )
                 .await
         })
         .await;
-    let cs = cs.unwrap();
+    let cs = cs.unwrap().customers;
     assert_eq!((cs[0].id, cs[0].external_id.as_deref()), (98765, Some("shopify-98765")));
 
     assert_eq!(
@@ -149,16 +159,17 @@ async fn writes_through_typed_exports() {
     assert_eq!(body["messages"][0]["receiver"], serde_json::json!({"id": 98765}));
 
     let update = wit::UpdateTicketRequest {
+        ticket_id: 12345,
         status: None,
         priority: Some("low".into()),
-        assignee_user_id: None,
-        assignee_team_id: Some(78),
+        assignee_user_id: wit::Assignment::Keep,
+        assignee_team_id: wit::Assignment::Assign(78),
         subject: None,
     };
     let (u, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_update_ticket(s, &conn(), 12345, &update)
+                .call_update_ticket(s, &conn(), &update)
                 .await
         })
         .await;
@@ -168,7 +179,8 @@ async fn writes_through_typed_exports() {
         (12345, Some("low"), Some(78))
     );
 
-    let reply = wit::ReplyRequest {
+    let reply = wit::ReplyToTicketRequest {
+        ticket_id: 12345,
         channel: "email".into(),
         sender_user_id: 4567,
         body_text: None,
@@ -182,7 +194,7 @@ async fn writes_through_typed_exports() {
     let (r, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_reply_to_ticket(s, &conn(), 12345, &reply)
+                .call_reply_to_ticket(s, &conn(), &reply)
                 .await
         })
         .await;
@@ -194,7 +206,8 @@ async fn writes_through_typed_exports() {
                            "to": [{"address": "customer@example.com", "name": "Jane Doe"}]})
     );
 
-    let note = wit::NoteRequest {
+    let note = wit::AddInternalNoteRequest {
+        ticket_id: 12345,
         sender_user_id: 4567,
         body_text: Some("VIP".into()),
         body_html: None,
@@ -202,24 +215,25 @@ async fn writes_through_typed_exports() {
     let (n, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_add_internal_note(s, &conn(), 12345, &note)
+                .call_add_internal_note(s, &conn(), &note)
                 .await
         })
         .await;
     assert_eq!(n.unwrap().ticket_id, 12345);
 
-    let tags = wit::AddTagsRequest {
+    let tags = wit::AddTicketTagsRequest {
+        ticket_id: 12347,
         tag_names: vec!["vip".into(), "Escalated".into()],
         tag_ids: vec![],
     };
     let (ok, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_add_ticket_tags(s, &conn(), 12347, &tags)
+                .call_add_ticket_tags(s, &conn(), &tags)
                 .await
         })
         .await;
-    assert!(ok.unwrap());
+    assert!(ok.unwrap().success);
     assert_eq!(fake.ticket_tag_names(12347), vec!["vip", "Escalated"]);
 }
 
@@ -231,7 +245,9 @@ async fn typed_errors_are_variant_cases() {
 
     let (e, _) = host
         .typed(&cfg, async |c, s| {
-            c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 0).await
+            c.gorgias_connector_tickets()
+                .call_get_ticket(s, &conn(), wit::GetTicketRequest { ticket_id: 0 })
+                .await
         })
         .await;
     match e.unwrap_err() {
@@ -244,14 +260,18 @@ async fn typed_errors_are_variant_cases() {
     });
     let (e, _) = host
         .typed(&cfg, async |c, s| {
-            c.gorgias_connector_tickets().call_get_ticket(s, &bad, 1).await
+            c.gorgias_connector_tickets()
+                .call_get_ticket(s, &bad, wit::GetTicketRequest { ticket_id: 1 })
+                .await
         })
         .await;
     assert!(matches!(e.unwrap_err(), wit::Error::InvalidInput(f) if f.field == "account"));
 
     let (e, _) = host
         .typed(&cfg, async |c, s| {
-            c.gorgias_connector_tickets().call_get_ticket(s, &conn(), 999).await
+            c.gorgias_connector_tickets()
+                .call_get_ticket(s, &conn(), wit::GetTicketRequest { ticket_id: 999 })
+                .await
         })
         .await;
     match e.unwrap_err() {
@@ -266,7 +286,7 @@ async fn typed_errors_are_variant_cases() {
     let (e, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_list_ticket_tags(s, &conn(), 12345)
+                .call_list_ticket_tags(s, &conn(), wit::ListTicketTagsRequest { ticket_id: 12345 })
                 .await
         })
         .await;
@@ -281,22 +301,25 @@ async fn typed_errors_are_variant_cases() {
     });
     let (e, _) = host
         .typed(&cfg, async |c, s| {
-            c.gorgias_connector_tickets().call_get_ticket(s, &wrong, 12345).await
+            c.gorgias_connector_tickets()
+                .call_get_ticket(s, &wrong, wit::GetTicketRequest { ticket_id: 12345 })
+                .await
         })
         .await;
     assert!(matches!(e.unwrap_err(), wit::Error::Unauthorized(a) if a.status == 401 && !a.retryable));
 
     let empty = wit::UpdateTicketRequest {
+        ticket_id: 12345,
         status: None,
         priority: None,
-        assignee_user_id: None,
-        assignee_team_id: None,
+        assignee_user_id: wit::Assignment::Keep,
+        assignee_team_id: wit::Assignment::Keep,
         subject: None,
     };
     let (e, _) = host
         .typed(&cfg, async |c, s| {
             c.gorgias_connector_tickets()
-                .call_update_ticket(s, &conn(), 12345, &empty)
+                .call_update_ticket(s, &conn(), &empty)
                 .await
         })
         .await;
@@ -316,26 +339,111 @@ async fn typed_access_token_connection_is_sent_as_bearer() {
     let c = oauth(fake_gorgias::ACCESS_TOKEN);
     let (t, _) = Host::shared()
         .typed(&cfg, async |x, s| {
-            x.gorgias_connector_tickets().call_get_ticket(s, &c, 12345).await
+            x.gorgias_connector_tickets()
+                .call_get_ticket(s, &c, wit::GetTicketRequest { ticket_id: 12345 })
+                .await
         })
         .await;
-    assert_eq!(t.unwrap().id, 12345);
+    assert_eq!(t.unwrap().ticket.id, 12345);
     let bearer = format!("Bearer {}", fake_gorgias::ACCESS_TOKEN);
     assert_eq!(fake.requests()[0].header("authorization"), Some(bearer.as_str()));
 
     let wrong = oauth("wrong-token");
     let (e, _) = Host::shared()
         .typed(&cfg, async |x, s| {
-            x.gorgias_connector_tickets().call_get_ticket(s, &wrong, 12345).await
+            x.gorgias_connector_tickets()
+                .call_get_ticket(s, &wrong, wit::GetTicketRequest { ticket_id: 12345 })
+                .await
         })
         .await;
     assert!(matches!(e.unwrap_err(), wit::Error::Unauthorized(a) if a.status == 401 && !a.retryable));
     let spaced = oauth("two words");
     let (e, _) = Host::shared()
         .typed(&cfg, async |x, s| {
-            x.gorgias_connector_tickets().call_get_ticket(s, &spaced, 12345).await
+            x.gorgias_connector_tickets()
+                .call_get_ticket(s, &spaced, wit::GetTicketRequest { ticket_id: 12345 })
+                .await
         })
         .await;
     assert!(matches!(e.unwrap_err(), wit::Error::InvalidInput(f) if f.field == "accessToken"));
     assert_eq!(fake.requests().len(), 2, "the spaced token was never sent");
+}
+
+/// What 0.2 could not say: unassigning (`null` in the route body) and the
+/// message order; the same route code runs, so the same requests go out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_calls_reach_every_input_of_the_route() {
+    let fake = FakeGorgias::start().await;
+    let cfg = config_for(&fake);
+    let host = Host::shared();
+
+    let unassign = wit::UpdateTicketRequest {
+        ticket_id: 12345,
+        status: None,
+        priority: None,
+        assignee_user_id: wit::Assignment::Unassign,
+        assignee_team_id: wit::Assignment::Keep,
+        subject: None,
+    };
+    let (u, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_update_ticket(s, &conn(), &unassign)
+                .await
+        })
+        .await;
+    assert_eq!(u.unwrap().ticket_id, 12345);
+    assert_eq!(fake.lines(), ["PUT /api/tickets/12345"]);
+    assert_eq!(
+        fake.requests()[0].body.clone().unwrap(),
+        serde_json::json!({"assignee_user": null}),
+        "unassign is null; keep leaves the team out"
+    );
+
+    fake.clear_log();
+    let newest = wit::GetTicketMessagesRequest {
+        ticket_id: 12345,
+        limit: None,
+        cursor: None,
+        order_by: Some("created_datetime:desc".into()),
+    };
+    let (m, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_get_ticket_messages(s, &conn(), &newest)
+                .await
+        })
+        .await;
+    assert!(!m.unwrap().messages.is_empty());
+    assert_eq!(
+        fake.lines(),
+        ["GET /api/messages?ticket_id=12345&order_by=created_datetime%3Adesc"]
+    );
+
+    // The route's validation, naming the route's field.
+    let sideways = wit::GetTicketMessagesRequest {
+        order_by: Some("updated_datetime:asc".into()),
+        ..newest
+    };
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_get_ticket_messages(s, &conn(), &sideways)
+                .await
+        })
+        .await;
+    assert!(matches!(e.unwrap_err(), wit::Error::InvalidInput(f) if f.field == "orderBy"));
+    let zero = wit::UpdateTicketRequest {
+        assignee_user_id: wit::Assignment::Assign(0),
+        ..unassign
+    };
+    let (e, _) = host
+        .typed(&cfg, async |c, s| {
+            c.gorgias_connector_tickets()
+                .call_update_ticket(s, &conn(), &zero)
+                .await
+        })
+        .await;
+    assert!(matches!(e.unwrap_err(), wit::Error::InvalidInput(f) if f.field == "assigneeUserId"));
+    assert_eq!(fake.lines().len(), 1, "nothing more was sent");
 }
