@@ -7,6 +7,8 @@
 # when it changes a checked-in file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCHEMAS_UPDATE=1 cargo test --locked --lib -- --quiet
+# Only the writing test: the other unit tests still embed the old file in this build.
+SCHEMAS_UPDATE=1 cargo test --locked --lib the_embedded_schemas_are_what_the_types_generate -- --quiet
+cargo test --locked --lib -- --quiet
 README_UPDATE=1 cargo test --locked --test readme -- --quiet
 GOLDEN_UPDATE=1 cargo test --locked --test golden -- --quiet
