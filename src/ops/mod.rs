@@ -68,6 +68,7 @@ registry!(
     users::ListUsers,
     teams::ListTeams,
     customers::GetCustomer,
+    users::GetUser,
 );
 
 /// The operation named `name`, if any.

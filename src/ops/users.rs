@@ -1,14 +1,13 @@
 //! Users: listing the helpdesk's users (agents, admins, bots), whose IDs
 //! `reply-to-ticket` and `add-internal-note` take as `senderUserId` and
-//! `update-ticket` as `assigneeUserId`. The operation is its input type, its
-//! [`Operation`] entry, the Gorgias request it builds and the mapping of the
-//! answer.
+//! `update-ticket` as `assigneeUserId`, and reading one by ID. Each
+//! operation is its input type, its [`Operation`] entry, the Gorgias request
+//! it builds and the mapping of the answer.
 
 use crate::error::Error;
 use crate::gorgias::client::Client;
 use crate::gorgias::request::ApiRequest;
-use crate::ops::fields::list_query;
-use crate::ops::fields::opt_u32;
+use crate::ops::fields::{check_id, id as id_field, list_query, opt_u32};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::Spec;
 use crate::ops::wire::{ListAnswer, decode};
@@ -60,6 +59,51 @@ impl Operation for ListUsers {
     type Output = UserPage;
     fn run(self, c: &mut Client<'_>) -> Result<UserPage, Error> {
         c.call(&self.request()?, parse_user_page)
+    }
+}
+
+/// Input of get-user.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetUser {
+    /// The user.
+    #[serde(deserialize_with = "id_field")]
+    #[schemars(
+        schema_with = "crate::schema::id",
+        description = "The Gorgias user ID (a message's sender_id, a ticket's assignee_user_id)"
+    )]
+    pub user_id: u64,
+}
+
+/// What get-user answers: `{"user": {...}}`, list-users' record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct UserAnswer {
+    /// The user.
+    pub user: User,
+}
+
+impl GetUser {
+    /// `GET /api/users/{id}`.
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        check_id("userId", self.user_id)?;
+        Ok(ApiRequest::get(format!("/api/users/{}", self.user_id), vec![]))
+    }
+}
+
+impl Operation for GetUser {
+    const SPEC: &'static Spec = &Spec {
+        name: "get-user",
+        title: "Get User",
+        description: "Retrieve a single Gorgias helpdesk user (agent, admin, bot) by ID, e.g. a message's sender_id or a ticket's assignee_user_id.",
+        read_only: true,
+        idempotent: true,
+        endpoint: "GET /api/users/{id}",
+        example: r#"{"userId": 4567}"#,
+        types: types::<Self>(),
+    };
+    type Output = UserAnswer;
+    fn run(self, c: &mut Client<'_>) -> Result<UserAnswer, Error> {
+        c.call(&self.request()?, parse_user).map(|user| UserAnswer { user })
     }
 }
 
@@ -128,20 +172,27 @@ struct WireUser {
 pub fn parse_user_page(body: &[u8]) -> Result<UserPage, String> {
     let list = decode::<ListAnswer<WireUser>>(body)?;
     Ok(UserPage {
-        users: list
-            .items
-            .into_iter()
-            .map(|u| User {
-                id: u.id,
-                name: u.name,
-                firstname: u.firstname,
-                lastname: u.lastname,
-                email: u.email,
-                role: u.role,
-            })
-            .collect(),
+        users: list.items.into_iter().map(User::from).collect(),
         next_cursor: list.next_cursor,
     })
+}
+
+/// One user (`GET /api/users/{id}`).
+pub fn parse_user(body: &[u8]) -> Result<User, String> {
+    decode::<WireUser>(body).map(User::from)
+}
+
+impl From<WireUser> for User {
+    fn from(u: WireUser) -> Self {
+        User {
+            id: u.id,
+            name: u.name,
+            firstname: u.firstname,
+            lastname: u.lastname,
+            email: u.email,
+            role: u.role,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -169,5 +220,26 @@ mod tests {
         let roles: Vec<Option<&str>> = p.users.iter().map(|u| u.role.as_deref()).collect();
         assert_eq!(roles, vec![Some("agent"), Some("bot"), None, None]);
         assert_eq!(p.next_cursor.as_deref(), Some("u2"));
+    }
+
+    #[test]
+    fn get_user_reads_one_user_and_refuses_zero() {
+        use crate::gorgias::testing::{Scripted, client, field};
+        let op = GetUser { user_id: 455925547 };
+        assert_eq!(op.request().unwrap().path_and_query(), "/api/users/455925547");
+        let mut t = Scripted::new(vec![Scripted::json(200, include_str!("../../tests/fixtures/user.json"))]);
+        let a = op.run(&mut client(&mut t, "get-user")).unwrap();
+        assert_eq!(
+            (a.user.id, a.user.name.as_deref(), a.user.role.as_deref()),
+            (455925547, Some("John Doe"), Some("agent"))
+        );
+        assert_eq!(t.lines(), vec!["GET /api/users/455925547"]);
+        let mut t = Scripted::default();
+        let e = GetUser { user_id: 0 }.run(&mut client(&mut t, "get-user")).unwrap_err();
+        assert_eq!(field(e), "userId");
+        assert!(t.sent.is_empty());
+        let mut t = Scripted::new(vec![Scripted::json(404, r#"{"error":{"msg":"Not found"}}"#)]);
+        let e = GetUser { user_id: 7 }.run(&mut client(&mut t, "get-user")).unwrap_err();
+        assert_eq!(e.code(), "not-found");
     }
 }

@@ -1114,6 +1114,15 @@ impl State {
                     .collect();
                 directory_list(items, self.bare_directory_lists, &q, &r.path)
             }
+            ("GET", ["api", "users", id]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
+                match self.users.iter().find(|u| same_id(&u["id"], id)) {
+                    Some(u) => (200, Some(u.clone())),
+                    None => err(404, "Resource not found."),
+                }
+            }
             ("GET", ["api", "teams"]) => {
                 if let Some(refusal) = refuse_params(&q, &["order_by", "limit", "cursor"]) {
                     return refusal;
