@@ -227,7 +227,10 @@ mod tests {
         use crate::gorgias::testing::{Scripted, client, field};
         let op = GetUser { user_id: 455925547 };
         assert_eq!(op.request().unwrap().path_and_query(), "/api/users/455925547");
-        let mut t = Scripted::new(vec![Scripted::json(200, include_str!("../../tests/fixtures/user.json"))]);
+        let mut t = Scripted::new(vec![Scripted::json(
+            200,
+            include_str!("../../tests/fixtures/user.json"),
+        )]);
         let a = op.run(&mut client(&mut t, "get-user")).unwrap();
         assert_eq!(
             (a.user.id, a.user.name.as_deref(), a.user.role.as_deref()),

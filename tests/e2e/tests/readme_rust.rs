@@ -88,6 +88,9 @@ fn dependencies() -> String {
 
 /// Builds `code` as a scratch binary; `Err` holds cargo's diagnostics.
 fn build(dir: &Path, code: &str) -> Result<(), String> {
+    // One build at a time: the scratch crates share a name and the target directory.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     std::fs::create_dir_all(dir.join("src")).expect("create the scratch crate");
     let manifest = format!(
         "[package]\nname = \"readme-rust\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
@@ -96,6 +99,12 @@ fn build(dir: &Path, code: &str) -> Result<(), String> {
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("write Cargo.toml");
     std::fs::write(dir.join("src/main.rs"), code).expect("write src/main.rs");
+    // An embedder keeps a copy of the connector's `wit/` beside its Cargo.toml
+    // (the README's `bindgen!` reads `path: "wit"`): link the repository's.
+    let wit = dir.join("wit");
+    if std::fs::symlink_metadata(&wit).is_err() {
+        std::os::unix::fs::symlink(support::root().join("wit"), &wit).expect("link wit/ into the scratch crate");
+    }
     // The repository's lock: the same versions the e2e tests built, nothing fetched.
     std::fs::copy(support::root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
