@@ -4,8 +4,8 @@
 //! `bash` (one shell per section), with `localhost:8080` pointed at the port the example got. Each
 //! `curl` must answer one JSON object, and none may be a route error.
 //!
-//! The example binary is the one `cargo test` builds (`target/debug/examples/serve`);
-//! its fake Gorgias takes 127.0.0.1:8081, as the README says.
+//! The example is built with `cargo build --locked --example serve` (what
+//! `cargo run` does first); its fake Gorgias takes 127.0.0.1:8081, as the README says.
 
 #[allow(dead_code, reason = "shared test support: this test uses part of it")]
 #[path = "support/runtimes.rs"]
@@ -26,42 +26,23 @@ const SECTIONS: &[&str] = &[
     "## MCP (for AI agents)",
 ];
 
-/// The `sh` blocks of README section `heading` (up to the next heading of the
-/// same or a higher level), as text, without the lines that start the server
-/// (`cargo …`, which the test does itself) or need credentials (`GORGIAS_…`).
+/// The `sh` blocks of README section `heading` that run `curl`, without the
+/// lines that start the server (`cargo …`, which the test does itself) or
+/// need credentials (`GORGIAS_…`).
 fn blocks(heading: &str) -> Vec<String> {
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
-    let level = heading.chars().take_while(|c| *c == '#').count();
-    let mut lines = readme.lines().skip_while(|l| l.trim_end() != heading);
-    assert!(lines.next().is_some(), "README.md has no section {heading:?}");
-    let (mut out, mut cur, mut in_sh) = (Vec::new(), None::<String>, false);
-    for line in lines {
-        if !in_sh {
-            let hashes = line.chars().take_while(|c| *c == '#').count();
-            if hashes > 0 && hashes <= level && line[hashes..].starts_with(' ') {
-                break;
-            }
-            in_sh = line.trim_end() == "```sh";
-            if in_sh {
-                cur = Some(String::new());
-            }
-            continue;
-        }
-        if line.trim_end() == "```" {
-            in_sh = false;
-            out.extend(cur.take().filter(|b| b.contains("curl ")));
-            continue;
-        }
-        let t = line.trim_start();
-        if t.starts_with("cargo ") || t.starts_with("GORGIAS_") || t.starts_with("READ_ONLY") {
-            continue;
-        }
-        if let Some(b) = cur.as_mut() {
-            b.push_str(line);
-            b.push('\n');
-        }
-    }
-    out
+    runtimes::readme_sh_blocks(heading)
+        .into_iter()
+        .filter(|b| b.contains("curl "))
+        .map(|b| {
+            b.lines()
+                .filter(|l| {
+                    let t = l.trim_start();
+                    !(t.starts_with("cargo ") || t.starts_with("GORGIAS_") || t.starts_with("READ_ONLY"))
+                })
+                .map(|l| format!("{l}\n"))
+                .collect()
+        })
+        .collect()
 }
 
 /// The JSON values `text` holds, one after another.
@@ -74,12 +55,16 @@ fn values(text: &str) -> Vec<Value> {
 
 #[test]
 fn the_readme_sandbox_commands_run_as_written() {
+    // The build half of the README's `cargo run --locked --example serve -- --sandbox`
+    // (a no-op after `cargo test`, which builds the example; a targeted run may hold a stale one).
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut build = Command::new(cargo);
+    build
+        .args(["build", "--locked", "--example", "serve"])
+        .current_dir(root());
+    runtimes::clean_cargo_env(&mut build);
+    runtimes::run_ok(build, "cargo build --locked --example serve");
     let exe = root().join("target/debug/examples/serve");
-    assert!(
-        exe.exists(),
-        "{} is missing: `cargo test --locked` builds it (or `cargo build --locked --example serve`)",
-        exe.display()
-    );
     let port = runtimes::free_port();
     let addr = format!("127.0.0.1:{port}").parse().expect("an address");
     let dir = runtimes::scratch_dir("readme-sandbox");

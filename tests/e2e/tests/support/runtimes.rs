@@ -97,43 +97,57 @@ pub struct Cmd {
     pub argv: Vec<String>,
 }
 
-/// The `sh` blocks of the README section headed `heading` (up to the next
-/// heading of the same or a higher level), as commands: `\` continuations
-/// joined, blank lines and `#` comment lines skipped.
-pub fn readme_commands(heading: &str) -> Vec<Cmd> {
+/// The text of each `sh` block of the README section headed `heading` (up
+/// to the next heading of the same or a higher level), in order.
+pub fn readme_sh_blocks(heading: &str) -> Vec<String> {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
     let level = heading.chars().take_while(|c| *c == '#').count();
     let mut lines = readme.lines().skip_while(|l| l.trim_end() != heading);
     assert!(lines.next().is_some(), "README.md has no section {heading:?}");
-    let mut in_sh = false;
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in lines {
+        match current.as_mut() {
+            None => {
+                let hashes = line.chars().take_while(|c| *c == '#').count();
+                if hashes > 0 && hashes <= level && line[hashes..].starts_with(' ') {
+                    break;
+                }
+                if line.trim_end() == "```sh" {
+                    current = Some(String::new());
+                }
+            }
+            Some(_) if line.trim_end() == "```" => blocks.extend(current.take()),
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    blocks
+}
+
+/// The `sh` blocks of the README section headed `heading`, as commands: `\`
+/// continuations joined, blank lines and `#` comment lines skipped.
+pub fn readme_commands(heading: &str) -> Vec<Cmd> {
     let mut pending = String::new();
     let mut cmds = Vec::new();
-    for line in lines {
-        if !in_sh {
-            let hashes = line.chars().take_while(|c| *c == '#').count();
-            if hashes > 0 && hashes <= level && line[hashes..].starts_with(' ') {
-                break;
+    for block in readme_sh_blocks(heading) {
+        for line in block.lines() {
+            let t = line.trim();
+            if pending.is_empty() && (t.is_empty() || t.starts_with('#')) {
+                continue;
             }
-            in_sh = line.trim_end() == "```sh";
-            continue;
-        }
-        if line.trim_end() == "```" {
-            in_sh = false;
-            continue;
-        }
-        let t = line.trim();
-        if pending.is_empty() && (t.is_empty() || t.starts_with('#')) {
-            continue;
-        }
-        match t.strip_suffix('\\') {
-            Some(head) => {
-                pending.push_str(head);
-                pending.push(' ');
-            }
-            None => {
-                pending.push_str(t);
-                cmds.push(parse_cmd(&pending));
-                pending.clear();
+            match t.strip_suffix('\\') {
+                Some(head) => {
+                    pending.push_str(head);
+                    pending.push(' ');
+                }
+                None => {
+                    pending.push_str(t);
+                    cmds.push(parse_cmd(&pending));
+                    pending.clear();
+                }
             }
         }
     }
