@@ -65,8 +65,15 @@ fn main() {
                         name.trim()
                     );
                 };
+                // The records by the interface's own path: wit-bindgen aliases
+                // what the interface `use`s from `types` there, and a record
+                // the interface declares itself lives there too.
+                let module = format!(
+                    "super::bindings::exports::gorgias::connector::{}",
+                    interface.as_deref().unwrap_or("types").replace('-', "_")
+                );
                 lines.push(format!(
-                    "        {}({}) -> {};\n",
+                    "        {}({module}::{}) -> {module}::{};\n",
                     name.trim().replace('-', "_"),
                     camel(req.trim()),
                     camel(ans.trim())

@@ -29,6 +29,8 @@ pub mod keys {
     pub const RETRY_MAX_WAIT_SECONDS: &str = "retry_max_wait_seconds";
     /// `true`: mutations are neither listed nor callable on any surface (default `false`).
     pub const READ_ONLY: &str = "read_only";
+    /// The access tier: `read`, `write` (the default) or `all`.
+    pub const ACCESS: &str = "access";
     /// Seconds to connect to Gorgias, TLS included (default 5, 0.001-600, up to
     /// three decimals: fractions serve tests).
     pub const CONNECT_TIMEOUT_SECONDS: &str = "upstream_connect_timeout_seconds";
@@ -45,7 +47,7 @@ pub mod keys {
     /// loopback; other `Host`/`Origin` headers are refused (see [`crate::origin`]).
     pub const ALLOWED_HOSTS: &str = "allowed_hosts";
     /// All keys, in order.
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 14] = [
         ACCOUNT,
         EMAIL,
         API_KEY,
@@ -55,6 +57,7 @@ pub mod keys {
         RETRY_MAX_ATTEMPTS,
         RETRY_MAX_WAIT_SECONDS,
         READ_ONLY,
+        ACCESS,
         CONNECT_TIMEOUT_SECONDS,
         FIRST_BYTE_TIMEOUT_SECONDS,
         BETWEEN_BYTES_TIMEOUT_SECONDS,
@@ -79,12 +82,41 @@ pub struct Config {
     pub connector_token: Option<String>,
     /// Retry budget.
     pub retry: RetryPolicy,
-    /// Read-only mode: only the queries (read-only operations) are offered.
-    pub read_only: bool,
+    /// The access tier: which operations are offered (`access`, or
+    /// `read_only = true` for [`Access::Read`]).
+    pub access: Access,
     /// Upstream timeouts.
     pub timeouts: Timeouts,
     /// Hosts and origins served besides loopback (DNS-rebinding protection).
     pub allowed_hosts: AllowedHosts,
+}
+
+/// An access tier: what a connector offers (the operator's `access`
+/// variable) and what an operation needs (`Spec::access`). Ordered: a
+/// connector at tier `t` offers every operation whose tier is at most `t`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Access {
+    /// Queries only (`access = "read"`, or the older `read_only = true`).
+    Read,
+    /// Queries and the mutations that delete nothing (the default).
+    #[default]
+    Write,
+    /// Everything, deletions included.
+    All,
+}
+
+impl Access {
+    /// The tier's name as the `access` variable spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::All => "all",
+        }
+    }
+
+    /// Every tier, lowest first.
+    pub const ALL: [Access; 3] = [Access::Read, Access::Write, Access::All];
 }
 
 impl std::fmt::Debug for Config {
@@ -97,7 +129,7 @@ impl std::fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("connector_token", &self.connector_token.as_ref().map(|_| "<redacted>"))
             .field("retry", &self.retry)
-            .field("read_only", &self.read_only)
+            .field("access", &self.access)
             .field("timeouts", &self.timeouts)
             .field("allowed_hosts", &self.allowed_hosts)
             .finish()
@@ -125,6 +157,29 @@ impl Config {
                 return Err(Error::Configuration(format!(
                     "{} must be true or false",
                     keys::READ_ONLY
+                )));
+            }
+        };
+        let access = match get(keys::ACCESS).map(|v| v.to_ascii_lowercase()).as_deref() {
+            None => None,
+            Some(v) => Some(
+                Access::ALL
+                    .into_iter()
+                    .find(|a| a.name() == v)
+                    .ok_or_else(|| Error::Configuration(format!("{} must be read, write or all", keys::ACCESS)))?,
+            ),
+        };
+        let access = match (access, read_only) {
+            (None, false) => Access::Write,
+            (None, true) | (Some(Access::Read), _) => Access::Read,
+            (Some(a), false) => a,
+            (Some(a), true) => {
+                return Err(Error::Configuration(format!(
+                    "{} = true contradicts {} = {}: set only {}",
+                    keys::READ_ONLY,
+                    keys::ACCESS,
+                    a.name(),
+                    keys::ACCESS
                 )));
             }
         };
@@ -168,7 +223,7 @@ impl Config {
                 first_byte_ms: seconds(keys::FIRST_BYTE_TIMEOUT_SECONDS, 20_000, 600)?,
                 between_bytes_ms: seconds(keys::BETWEEN_BYTES_TIMEOUT_SECONDS, 10_000, 600)?,
             },
-            read_only,
+            access,
             allowed_hosts: AllowedHosts::parse(&get(keys::ALLOWED_HOSTS).unwrap_or_default())
                 .map_err(|why| Error::Configuration(format!("{}: {why}", keys::ALLOWED_HOSTS)))?,
         })
@@ -396,13 +451,35 @@ mod tests {
     }
 
     #[test]
-    fn read_only_is_a_strict_boolean() {
+    fn read_only_is_a_strict_boolean_and_the_older_spelling_of_access_read() {
         let load = |v: &'static str| Config::load(move |k| (k == "read_only").then(|| v.into()));
-        assert!(!load("").unwrap().read_only);
-        assert!(!load("false").unwrap().read_only);
-        assert!(load("true").unwrap().read_only);
-        assert!(load(" TRUE ").unwrap().read_only);
+        assert_eq!(load("").unwrap().access, Access::Write);
+        assert_eq!(load("false").unwrap().access, Access::Write);
+        assert_eq!(load("true").unwrap().access, Access::Read);
+        assert_eq!(load(" TRUE ").unwrap().access, Access::Read);
         assert_eq!(load("yes please").unwrap_err().code(), "configuration");
-        assert!(!Config::load(|_| None).unwrap().read_only);
+        assert_eq!(Config::load(|_| None).unwrap().access, Access::Write);
+    }
+
+    #[test]
+    fn access_is_read_write_or_all_and_write_by_default() {
+        let load = |a: &'static str, ro: &'static str| {
+            Config::load(move |k| match k {
+                "access" => Some(a.into()),
+                "read_only" => Some(ro.into()),
+                _ => None,
+            })
+        };
+        assert_eq!(load("", "").unwrap().access, Access::Write);
+        assert_eq!(load("read", "").unwrap().access, Access::Read);
+        assert_eq!(load(" Write ", "false").unwrap().access, Access::Write);
+        assert_eq!(load("ALL", "").unwrap().access, Access::All);
+        assert_eq!(load("read", "true").unwrap().access, Access::Read);
+        for (a, ro) in [("everything", ""), ("all", "true"), ("write", "true")] {
+            let e = load(a, ro).unwrap_err();
+            assert_eq!(e.code(), "configuration", "{a} {ro}");
+            assert!(e.message().contains("access"), "{}", e.message());
+        }
+        assert!(Access::Read < Access::Write && Access::Write < Access::All);
     }
 }

@@ -44,7 +44,7 @@ fn wit_functions() -> (String, Vec<(String, String)>) {
 }
 
 fn kind(op: &Spec) -> &'static str {
-    match (op.read_only, op.destructive()) {
+    match (op.read_only(), op.destructive()) {
         (true, _) => "query",
         (false, true) => "mutation (destructive)",
         (false, false) => "mutation",
@@ -54,7 +54,7 @@ fn kind(op: &Spec) -> &'static str {
 fn table() -> String {
     let (package, functions) = wit_functions();
     let mut t =
-        format!("| Operation: route and MCP tool | WIT function (`{package}`) | Kind | Gorgias |\n|---|---|---|---|\n");
+        format!("| Operation: route and MCP tool | WIT function (`{package}`) | Kind | Needs `access` | Gorgias |\n|---|---|---|---|---|\n");
     for op in OPERATIONS {
         let wit = functions
             .iter()
@@ -62,9 +62,10 @@ fn table() -> String {
             .map(|(i, f)| format!("`{i}.{f}`"))
             .unwrap_or_else(|| panic!("{}: no WIT function of that name in wit/", op.name));
         t.push_str(&format!(
-            "| `POST /{}` | {wit} | {} | `{}` |\n",
+            "| `POST /{}` | {wit} | {} | `{}` | `{}` |\n",
             op.name,
             kind(op),
+            op.access.name(),
             op.endpoint.replace('|', "\\|")
         ));
     }

@@ -8,7 +8,7 @@ use crate::gorgias::request::ApiRequest;
 use crate::ops::fields::id as id_field;
 use crate::ops::fields::{check_email, check_id, check_non_empty};
 use crate::ops::operation::{Operation, types};
-use crate::ops::spec::Spec;
+use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, decode, lenient_string};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -38,7 +38,7 @@ impl Operation for FindCustomerByEmail {
         name: "find-customer-by-email",
         title: "Find Customer by Email",
         description: "Look up Gorgias customers by their email address (the primary address first, then the customers' email channels).",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/customers?email=, then GET /api/customers?channel_type=email&channel_address=",
         example: r#"{"email": "customer@example.com"}"#,
@@ -137,7 +137,7 @@ impl Operation for GetCustomer {
         name: "get-customer",
         title: "Get Customer",
         description: "Retrieve a single Gorgias customer by ID (e.g. a ticket's customer_id).",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/customers/{id}",
         example: r#"{"customerId": 98765}"#,

@@ -12,7 +12,7 @@ use crate::ops::fields::{
 };
 use crate::ops::fields::{id as id_field, opt_id, opt_u32};
 use crate::ops::operation::{Operation, types};
-use crate::ops::spec::Spec;
+use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, WireRef, decode, lenient_u64, null_as_empty};
 use crate::schema::one_of_strings;
 use schemars::JsonSchema;
@@ -280,7 +280,7 @@ impl Operation for ReplyToTicket {
         name: "reply-to-ticket",
         title: "Reply to Ticket",
         description: "Post a customer-facing reply to a Gorgias ticket on its channel.",
-        read_only: false,
+        access: Access::Write,
         idempotent: false,
         endpoint: "POST /api/tickets/{id}/messages",
         example: r#"{"ticketId": 12345, "channel": "email", "senderUserId": 4567, "bodyText": "Thanks for reaching out! I've located order #1042 and reshipped it with expedited delivery — you should receive it within 2 business days.", "receiverCustomerId": 98765, "fromEmail": "support@yourstore.com", "toEmail": "customer@example.com"}"#,
@@ -297,7 +297,7 @@ impl Operation for AddInternalNote {
         name: "add-internal-note",
         title: "Add Internal Note",
         description: "Add an internal note to a Gorgias ticket — only visible to agents. At least one of bodyText or bodyHtml must be provided.",
-        read_only: false,
+        access: Access::Write,
         idempotent: false,
         endpoint: "POST /api/tickets/{id}/messages",
         example: r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "Customer is a VIP — reshipped at no charge and flagged the account for follow-up next week."}"#,
@@ -314,7 +314,7 @@ impl Operation for GetTicketMessages {
         name: "get-ticket-messages",
         title: "Get Ticket Messages",
         description: "Retrieve the messages (conversation thread) for a Gorgias ticket, oldest first unless orderBy says otherwise.",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/messages?ticket_id={id}",
         example: r#"{"ticketId": 12345, "limit": 50}"#,

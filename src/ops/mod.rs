@@ -26,7 +26,7 @@ pub mod views;
 pub mod wire;
 
 pub use operation::Operation;
-pub use spec::Spec;
+pub use spec::{Access, Spec};
 
 /// Declares [`OPERATIONS`] from the operation types (and, for the unit
 /// tests, a check that each `SPEC` holds its own type's `types`).
@@ -76,9 +76,9 @@ pub fn find(name: &str) -> Option<&'static Spec> {
     OPERATIONS.iter().copied().find(|o| o.name == name)
 }
 
-/// The operations a connector in `read_only` mode offers (all of them otherwise).
-pub fn available(read_only: bool) -> impl Iterator<Item = &'static Spec> {
-    OPERATIONS.iter().copied().filter(move |o| o.allowed(read_only))
+/// The operations a connector at tier `access` offers.
+pub fn available(access: Access) -> impl Iterator<Item = &'static Spec> {
+    OPERATIONS.iter().copied().filter(move |o| o.allowed(access))
 }
 
 /// What `src/ops/schemas.json` must hold: for every operation of the

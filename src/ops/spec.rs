@@ -27,6 +27,8 @@ type Map = serde_json::Map<String, Value>;
 /// bytes of the route's `200` body ([`crate::ops::run_body`]).
 pub type RunFn = fn(&[u8], &mut Client<'_>) -> Result<Vec<u8>, Error>;
 
+pub use crate::config::Access;
+
 /// One operation's entry.
 #[derive(Debug, Clone, Copy)]
 pub struct Spec {
@@ -36,8 +38,10 @@ pub struct Spec {
     pub title: &'static str,
     /// The spec's description.
     pub description: &'static str,
-    /// Whether it only reads (a "Query" in the spec).
-    pub read_only: bool,
+    /// The access tier it needs: [`Access::Read`] for a query (a "Query"
+    /// in the spec), [`Access::Write`] for a mutation that deletes nothing,
+    /// [`Access::All`] for one that deletes.
+    pub access: Access,
     /// Whether sending the same call twice leaves Gorgias as one call does.
     pub idempotent: bool,
     /// The Gorgias endpoint(s) it calls.
@@ -112,23 +116,41 @@ fn embedded_schema(name: &str, which: &str) -> Value {
 }
 
 impl Spec {
-    /// The access gate: whether a connector in `read_only` mode offers this
-    /// operation. Every surface (routes, listing, MCP, OpenAPI, typed
-    /// exports) asks this, and only this.
-    pub fn allowed(&self, read_only: bool) -> bool {
-        self.read_only || !read_only
+    /// Whether it only reads (a "Query" in the spec): tier [`Access::Read`].
+    pub fn read_only(&self) -> bool {
+        self.access == Access::Read
     }
 
-    /// [`Spec::allowed`] as a `configuration` error naming the operation
-    /// (nothing is sent to Gorgias).
-    pub fn check_allowed(&self, read_only: bool) -> Result<(), Error> {
-        if !self.allowed(read_only) {
-            return Err(Error::Configuration(format!(
-                "{}: the connector is in read-only mode (read_only = true); mutations are disabled",
-                self.name
-            )));
+    /// The access gate: whether a connector at tier `tier` offers this
+    /// operation. Every surface (routes, listing, MCP, OpenAPI, typed
+    /// exports) asks this, and only this.
+    pub fn allowed(&self, tier: Access) -> bool {
+        self.access <= tier
+    }
+
+    /// Why a connector at tier `tier` refuses this operation (`None`: it
+    /// offers it): the operation and the tier it needs.
+    pub fn refusal(&self, tier: Access) -> Option<String> {
+        if self.allowed(tier) {
+            return None;
         }
-        Ok(())
+        Some(match tier {
+            Access::Read => format!(
+                "{}: the connector is in read-only mode (access = \"read\" or read_only = true); mutations are disabled",
+                self.name
+            ),
+            _ => format!(
+                "{}: the connector's access is \"{}\"; this operation needs access = \"{}\"",
+                self.name,
+                tier.name(),
+                self.access.name()
+            ),
+        })
+    }
+
+    /// [`Spec::refusal`] as a `configuration` error (nothing is sent to Gorgias).
+    pub fn check_allowed(&self, tier: Access) -> Result<(), Error> {
+        self.refusal(tier).map_or(Ok(()), |why| Err(Error::Configuration(why)))
     }
 
     /// Decodes `body` strictly and runs the operation over `client`: the
@@ -581,23 +603,28 @@ mod tests {
     #[test]
     fn read_only_mode_hides_and_refuses_mutations() {
         use crate::ops::available;
-        let queries: Vec<&str> = OPERATIONS.iter().filter(|o| o.read_only).map(|o| o.name).collect();
-        let ro: Vec<&str> = available(true).map(|o| o.name).collect();
+        let queries: Vec<&str> = OPERATIONS.iter().filter(|o| o.read_only()).map(|o| o.name).collect();
+        let ro: Vec<&str> = available(Access::Read).map(|o| o.name).collect();
         assert_eq!(
             ro, queries,
             "read-only mode offers exactly the queries, in registry order"
         );
         assert!(ro.len() < OPERATIONS.len(), "some operation is a mutation");
-        assert_eq!(available(false).count(), OPERATIONS.len());
+        assert_eq!(available(Access::All).count(), OPERATIONS.len());
         for op in OPERATIONS {
-            assert_eq!(op.allowed(true), op.read_only, "{}", op.name);
-            assert!(op.allowed(false), "{}", op.name);
-            assert_eq!(op.check_allowed(true).is_ok(), op.read_only, "{}", op.name);
+            assert_eq!(op.allowed(Access::Read), op.read_only(), "{}", op.name);
+            assert!(op.allowed(Access::All), "{}", op.name);
+            assert_eq!(op.check_allowed(Access::Read).is_ok(), op.read_only(), "{}", op.name);
         }
         let update = crate::ops::find("update-ticket").unwrap();
-        assert_eq!(update.check_allowed(true).unwrap_err().code(), "configuration");
-        assert!(update.check_allowed(false).is_ok());
-        assert!(crate::ops::find("get-ticket").unwrap().check_allowed(true).is_ok());
+        assert_eq!(update.check_allowed(Access::Read).unwrap_err().code(), "configuration");
+        assert!(update.check_allowed(Access::All).is_ok());
+        assert!(
+            crate::ops::find("get-ticket")
+                .unwrap()
+                .check_allowed(Access::Read)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::ops::fields::Map;
 use crate::ops::fields::{check_id, list_query};
 use crate::ops::fields::{id as id_field, id_list, list, opt_u32};
 use crate::ops::operation::{Operation, types};
-use crate::ops::spec::Spec;
+use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, decode};
 use crate::schema::{any_of, non_blank, null_schema, typed};
 use schemars::JsonSchema;
@@ -63,7 +63,7 @@ impl Operation for ListTicketTags {
         name: "list-ticket-tags",
         title: "List Ticket Tags",
         description: "List the tags currently applied to a Gorgias ticket.",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/tickets/{id}/tags",
         example: r#"{"ticketId": 12345}"#,
@@ -80,7 +80,7 @@ impl Operation for AddTicketTags {
         name: "add-ticket-tags",
         title: "Add Ticket Tags",
         description: "Add one or more tags to a Gorgias ticket without replacing existing tags. Identify tags by name (creating them if absent) or by ID.",
-        read_only: false,
+        access: Access::Write,
         // Adding tags a ticket already has changes nothing: repeated calls converge.
         idempotent: true,
         endpoint: "GET /api/tags?search=, POST /api/tags, POST /api/tickets/{id}/tags",
@@ -180,7 +180,7 @@ impl Operation for RemoveTicketTags {
         name: "remove-ticket-tags",
         title: "Remove Ticket Tags",
         description: "Remove one or more tags from a Gorgias ticket, leaving its other tags. Identify tags by name or by ID; a name no tag has is not an error.",
-        read_only: false,
+        access: Access::Write,
         // Removing tags a ticket no longer has changes nothing.
         idempotent: true,
         endpoint: "GET /api/tags?search=, DELETE /api/tickets/{id}/tags",
@@ -235,7 +235,7 @@ impl Operation for SetTicketTags {
         name: "set-ticket-tags",
         title: "Set Ticket Tags",
         description: "Replace all tags of a Gorgias ticket with the given ones (tags not listed are removed; no tags clears them). Identify tags by name (creating them if absent) or by ID.",
-        read_only: false,
+        access: Access::Write,
         // The same set twice leaves the ticket as once.
         idempotent: true,
         endpoint: "GET /api/tags?search=, POST /api/tags, PUT /api/tickets/{id}/tags",
@@ -286,7 +286,7 @@ impl Operation for ListTags {
         name: "list-tags",
         title: "List Tags",
         description: "List the Gorgias account's tags, optionally only those whose name matches a text (case-insensitive).",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/tags",
         example: r#"{"search": "vip", "limit": 50}"#,

@@ -8,7 +8,7 @@ use crate::gorgias::request::ApiRequest;
 use crate::ops::fields::list_query;
 use crate::ops::fields::opt_u32;
 use crate::ops::operation::{Operation, types};
-use crate::ops::spec::Spec;
+use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, decode};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -44,7 +44,7 @@ impl Operation for ListTeams {
         name: "list-teams",
         title: "List Teams",
         description: "List the Gorgias teams, for update-ticket's assigneeTeamId.",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/teams",
         example: r#"{"limit": 30}"#,

@@ -3,7 +3,7 @@
 //! parameters, annotations, kind), the Gorgias request it builds and the
 //! mapping of the answer into its output type.
 
-use crate::ops::spec::Spec;
+use crate::ops::spec::{Access, Spec};
 
 use crate::error::Error;
 use crate::gorgias::client::Client;
@@ -65,7 +65,7 @@ impl Operation for GetTicket {
         name: "get-ticket",
         title: "Get Ticket",
         description: "Retrieve a single Gorgias support ticket by ID.",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/tickets/{id}",
         example: r#"{"ticketId": 12345}"#,
@@ -443,7 +443,7 @@ impl Operation for SearchTickets {
         name: "search-tickets",
         title: "Search Tickets",
         description: "List or filter Gorgias support tickets with cursor pagination.",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/tickets",
         example: r#"{"customerId": 98765, "orderBy": "updated_datetime:desc", "limit": 50}"#,
@@ -460,7 +460,7 @@ impl Operation for CreateTicket {
         name: "create-ticket",
         title: "Create Ticket",
         description: "Create a new Gorgias support ticket with an initial message.",
-        read_only: false,
+        access: Access::Write,
         idempotent: false,
         endpoint: "POST /api/tickets",
         example: r#"{"channel": "email", "customerId": 98765, "fromAgent": false, "subject": "Order hasn't shipped yet", "bodyText": "Hi, I placed order #1042 five days ago and it still shows as processing. Can you check on this?", "fromEmail": "customer@example.com", "toEmail": "support@yourstore.com"}"#,
@@ -477,7 +477,7 @@ impl Operation for UpdateTicket {
         name: "update-ticket",
         title: "Update Ticket",
         description: "Update a Gorgias ticket — status, priority, assignee, or subject.",
-        read_only: false,
+        access: Access::Write,
         idempotent: true,
         endpoint: "PUT /api/tickets/{id}",
         example: r#"{"ticketId": 12345, "status": "closed", "priority": "high", "assigneeUserId": 4567}"#,

@@ -9,7 +9,7 @@ use crate::gorgias::client::Client;
 use crate::gorgias::request::ApiRequest;
 use crate::ops::fields::{check_id, id as id_field, list_query, opt_u32};
 use crate::ops::operation::{Operation, types};
-use crate::ops::spec::Spec;
+use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, decode};
 use schemars::JsonSchema;
 use serde::de::Deserializer;
@@ -50,7 +50,7 @@ impl Operation for ListUsers {
         name: "list-users",
         title: "List Users",
         description: "List Gorgias helpdesk users (agents, admins, bots), optionally matching a name or email, for senderUserId and assigneeUserId.",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/users",
         example: r#"{"search": "alex", "limit": 10}"#,
@@ -95,7 +95,7 @@ impl Operation for GetUser {
         name: "get-user",
         title: "Get User",
         description: "Retrieve a single Gorgias helpdesk user (agent, admin, bot) by ID, e.g. a message's sender_id or a ticket's assignee_user_id.",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/users/{id}",
         example: r#"{"userId": 4567}"#,

@@ -9,7 +9,7 @@ use crate::gorgias::request::ApiRequest;
 use crate::ops::fields::list_query;
 use crate::ops::fields::opt_u32;
 use crate::ops::operation::{Operation, types};
-use crate::ops::spec::Spec;
+use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, decode};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -45,7 +45,7 @@ impl Operation for ListViews {
         name: "list-views",
         title: "List Views",
         description: "List the Gorgias ticket views (saved filters) visible to the API user, for search-tickets' viewId. Views using {{current_user}} resolve to the API user.",
-        read_only: true,
+        access: Access::Read,
         idempotent: true,
         endpoint: "GET /api/views",
         example: r#"{"limit": 30}"#,

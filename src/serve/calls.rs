@@ -4,7 +4,7 @@
 //! or the error body. The HTTP routes ([`super::router`]) and the MCP tools
 //! ([`RegistryTools`], used by [`super::mcp`]) both run through here.
 
-use crate::config::Config;
+use crate::config::{Access, Config};
 use crate::error::Error;
 use crate::gorgias::client::Client;
 use crate::gorgias::endpoint::Connection;
@@ -65,7 +65,7 @@ pub fn run(
     config: &Config,
     transport: &mut dyn Transport,
 ) -> Result<Vec<u8>, Error> {
-    op.check_allowed(config.read_only)?;
+    op.check_allowed(config.access)?;
     let mut client =
         Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?.redacting(config.secrets());
     op.run(body, &mut client)
@@ -73,8 +73,8 @@ pub fn run(
 
 /// The MCP `ToolAnnotations` of an operation.
 pub fn annotations(op: &Spec) -> Value {
-    let mut a = json!({"title": op.title, "readOnlyHint": op.read_only, "openWorldHint": true});
-    if !op.read_only {
+    let mut a = json!({"title": op.title, "readOnlyHint": op.read_only(), "openWorldHint": true});
+    if !op.read_only() {
         a["destructiveHint"] = op.destructive().into();
         a["idempotentHint"] = op.idempotent.into();
     }
@@ -106,16 +106,16 @@ pub struct RegistryTools<'a> {
 
 impl Tools for RegistryTools<'_> {
     fn read_only(&self) -> bool {
-        self.config.read_only
+        self.config.access == Access::Read
     }
 
     fn list(&self) -> Vec<Tool> {
-        crate::ops::available(self.config.read_only).map(tool).collect()
+        crate::ops::available(self.config.access).map(tool).collect()
     }
 
     fn call(&mut self, name: &str, arguments: Value) -> Result<Result<Value, Value>, NoSuchTool> {
         let op = crate::ops::find(name).ok_or(NoSuchTool::Unknown)?;
-        if !op.allowed(self.config.read_only) {
+        if !op.allowed(self.config.access) {
             return Err(NoSuchTool::ReadOnly);
         }
         let body = arguments.to_string();
@@ -133,6 +133,8 @@ impl Tools for RegistryTools<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::config::Access;
     use crate::gorgias::testing::Scripted;
 
     #[test]
@@ -163,7 +165,7 @@ mod tests {
             account: Some("acme".into()),
             email: Some("agent@acme.com".into()),
             api_key: Some("s3cr3t-key".into()),
-            read_only,
+            access: if read_only { Access::Read } else { Access::All },
             ..Default::default()
         }
     }
@@ -261,7 +263,7 @@ mod tests {
         let names: Vec<&str> = tools.list().iter().map(|t| t.name).collect();
         let queries: Vec<&str> = crate::ops::OPERATIONS
             .iter()
-            .filter(|o| o.read_only)
+            .filter(|o| o.read_only())
             .map(|o| o.name)
             .collect();
         assert_eq!(names, queries);

@@ -5,7 +5,7 @@
 //! Gorgias API key header, and the connector token when one is configured.
 
 use super::mcp::MAX_BATCH;
-use crate::ops::spec::Spec;
+use crate::ops::spec::{Access, Spec};
 use serde_json::Value;
 /// A JSON object.
 type Map = serde_json::Map<String, Value>;
@@ -81,7 +81,7 @@ fn operation_path(op: &Spec, credential_parameters: &Value) -> Value {
         "description".into(),
         format!("{}\n\nGorgias: `{}`.", op.description, op.endpoint).into(),
     );
-    let tag = if op.read_only { "queries" } else { "mutations" };
+    let tag = if op.read_only() { "queries" } else { "mutations" };
     post.insert("tags".into(), Value::Array(vec![tag.into()]));
     post.insert("parameters".into(), credential_parameters.clone());
     post.insert("requestBody".into(), body);
@@ -228,11 +228,11 @@ const SECURITY_SCHEMES: &str = r#"{"gorgiasApiKey": {"type": "apiKey", "in": "he
 
 /// The document. `read_only` leaves the mutations out; `token` adds the
 /// bearer security scheme the connector then requires on every route.
-pub fn document(read_only: bool, token: bool) -> Value {
+pub fn document(access: Access, token: bool) -> Value {
     let mut doc = template(SKELETON);
     doc["openapi"] = OPENAPI_VERSION.into();
     let credential_parameters = doc["paths"]["/health"]["get"]["parameters"].clone();
-    for op in crate::ops::available(read_only) {
+    for op in crate::ops::available(access) {
         doc["paths"][format!("/{}", op.name).as_str()] = operation_path(op, &credential_parameters);
     }
     doc["paths"]["/mcp"]["post"]["requestBody"]["content"]["application/json"]["schema"] = mcp_body_schema();
@@ -254,11 +254,13 @@ pub fn document(read_only: bool, token: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::config::Access;
     use serde_json::json;
 
     #[test]
     fn every_operation_has_its_catalog_parameters_and_output() {
-        let doc = document(false, false);
+        let doc = document(Access::All, false);
         assert_eq!(doc["openapi"], "3.1.0");
         for op in crate::ops::OPERATIONS {
             let post = &doc["paths"][format!("/{}", op.name).as_str()]["post"];
@@ -310,7 +312,7 @@ mod tests {
     #[test]
     fn the_mcp_body_is_a_json_rpc_message_or_a_batch() {
         use crate::schema::check_schema;
-        let doc = document(false, false);
+        let doc = document(Access::All, false);
         let schema = &doc["paths"]["/mcp"]["post"]["requestBody"]["content"]["application/json"]["schema"];
         for ok in [
             json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
@@ -344,7 +346,7 @@ mod tests {
     fn the_fixed_parts_parse() {
         let skeleton: Value = serde_json::from_slice::<Value>(SKELETON.as_bytes()).unwrap();
         assert_eq!(skeleton["info"]["version"], env!("CARGO_PKG_VERSION"));
-        let doc = document(false, true);
+        let doc = document(Access::All, true);
         assert_eq!(
             doc["paths"]["/health"]["get"]["parameters"].as_array().unwrap().len(),
             2,
@@ -363,7 +365,7 @@ mod tests {
 
     #[test]
     fn read_only_drops_mutations_and_token_adds_security() {
-        let doc = document(true, true);
+        let doc = document(Access::Read, true);
         let paths = doc["paths"].as_object().unwrap();
         assert!(paths.contains_key("/get-ticket") && paths.contains_key("/health"));
         assert!(!paths.contains_key("/update-ticket") && !paths.contains_key("/create-ticket"));
@@ -374,7 +376,9 @@ mod tests {
             .filter(|p| !["/health", "/operations", "/mcp"].contains(p))
             .collect();
         ops.sort_unstable();
-        let mut queries: Vec<String> = crate::ops::available(true).map(|o| format!("/{}", o.name)).collect();
+        let mut queries: Vec<String> = crate::ops::available(Access::Read)
+            .map(|o| format!("/{}", o.name))
+            .collect();
         queries.sort_unstable();
         assert_eq!(ops, queries);
         assert_eq!(paths.len(), queries.len() + 3);

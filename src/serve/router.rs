@@ -6,7 +6,7 @@
 use super::calls::{self, connection};
 use super::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
 use super::{health, mcp, openapi};
-use crate::config::Config;
+use crate::config::{Access, Config};
 use crate::error::{Error, error_json};
 use crate::gorgias::transport::Transport;
 use crate::ops;
@@ -69,14 +69,15 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// The operations listing for `GET /` and `GET /operations` (without the
 /// mutations in read-only mode).
-fn listing(read_only: bool) -> Value {
-    let ops: Vec<Value> = crate::ops::available(read_only)
+fn listing(access: Access) -> Value {
+    let ops: Vec<Value> = crate::ops::available(access)
         .map(|o| {
             let mut m = Map::new();
             m.insert("name".into(), o.name.into());
             m.insert("route".into(), format!("POST /{}", o.name).into());
             m.insert("description".into(), o.description.into());
-            m.insert("readOnly".into(), o.read_only.into());
+            m.insert("readOnly".into(), o.read_only().into());
+            m.insert("access".into(), o.access.name().into());
             m.insert("gorgias".into(), o.endpoint.into());
             m.insert("parameters".into(), o.param_names().into());
             Value::Object(m)
@@ -85,7 +86,8 @@ fn listing(read_only: bool) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), "gorgias-connector".into());
     m.insert("version".into(), env!("CARGO_PKG_VERSION").into());
-    m.insert("readOnly".into(), read_only.into());
+    m.insert("readOnly".into(), (access == Access::Read).into());
+    m.insert("access".into(), access.name().into());
     m.insert("operations".into(), ops.into());
     m.into()
 }
@@ -119,17 +121,16 @@ pub fn handle(req: &HttpRequest, config: &Result<Config, Error>, transport: &mut
     let path = path.trim_end_matches('/');
     if path.is_empty() || path == "/operations" {
         return match req.method.as_str() {
-            "GET" | "HEAD" => HttpResponse::json(200, &listing(config.read_only)),
+            "GET" | "HEAD" => HttpResponse::json(200, &listing(config.access)),
             _ => http_error(405, "method-not-allowed", "use GET").with_header("allow", "GET".into()),
         };
     }
     match path {
         "/openapi.json" => {
             return match req.method.as_str() {
-                "GET" | "HEAD" => HttpResponse::json(
-                    200,
-                    &openapi::document(config.read_only, config.connector_token.is_some()),
-                ),
+                "GET" | "HEAD" => {
+                    HttpResponse::json(200, &openapi::document(config.access, config.connector_token.is_some()))
+                }
                 _ => http_error(405, "method-not-allowed", "use GET").with_header("allow", "GET".into()),
             };
         }
@@ -182,15 +183,8 @@ pub fn handle(req: &HttpRequest, config: &Result<Config, Error>, transport: &mut
         )
         .with_header("allow", "POST".into());
     }
-    if !op.allowed(config.read_only) {
-        return http_error(
-            403,
-            "read-only",
-            &format!(
-                "{}: the connector is in read-only mode (read_only = true); mutations are disabled",
-                op.name
-            ),
-        );
+    if let Some(why) = op.refusal(config.access) {
+        return http_error(403, "read-only", &why);
     }
     if let Some(r) = body_problem(req) {
         return r;
@@ -247,6 +241,8 @@ fn single(key: &'static str, value: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::config::Access;
     use crate::gorgias::testing::Scripted;
     use serde_json::json;
 
@@ -495,7 +491,7 @@ mod tests {
     #[test]
     fn read_only_mode_refuses_and_hides_mutations() {
         let mut c = cfg().unwrap();
-        c.read_only = true;
+        c.access = Access::Read;
         let c = Ok(c);
         let mut t = Scripted::new(vec![Scripted::json(200, "[]")]);
         let r = handle(
@@ -511,12 +507,12 @@ mod tests {
             .iter()
             .map(|o| o["name"].clone())
             .collect();
-        let queries: Vec<Value> = ops::available(true).map(|o| Value::from(o.name)).collect();
+        let queries: Vec<Value> = ops::available(Access::Read).map(|o| Value::from(o.name)).collect();
         assert_eq!(listed, queries);
         assert!(
             ops::OPERATIONS
                 .iter()
-                .all(|o| o.read_only == queries.contains(&Value::from(o.name)))
+                .all(|o| o.read_only() == queries.contains(&Value::from(o.name)))
         );
         assert!(!listed.contains(&json!("update-ticket")));
         assert!(!listed.contains(&json!("remove-ticket-tags")) && !listed.contains(&json!("set-ticket-tags")));

@@ -313,6 +313,8 @@ impl ser::SerializeStruct for Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::config::Access;
     use crate::gorgias::testing::{Scripted, conn};
     use serde::Deserialize;
     use serde_json::json;
@@ -467,7 +469,7 @@ mod tests {
         let e = call::<_, UpdateTicketAnswer>(op, &empty, &conn(), &config(), &mut t).unwrap_err();
         assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
         let read_only = Config {
-            read_only: true,
+            access: Access::Read,
             ..config()
         };
         let e = call::<_, UpdateTicketAnswer>(op, &empty, &conn(), &read_only, &mut t).unwrap_err();

@@ -101,8 +101,8 @@ fn call<Req: Serialize, Ans: DeserializeOwned>(
 
 /// One exported function per line: `name(Request) -> Answer`.
 macro_rules! typed {
-    ($($f:ident($req:ident) -> $ans:ident;)+) => {$(
-        fn $f(conn: wit::Connection, request: wit::$req) -> Result<wit::$ans, wit::Error> {
+    ($($f:ident($req:path) -> $ans:path;)+) => {$(
+        fn $f(conn: wit::Connection, request: $req) -> Result<$ans, wit::Error> {
             call(stringify!($f), conn, request)
         }
     )+};

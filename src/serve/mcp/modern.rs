@@ -131,6 +131,8 @@ pub(super) fn request(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::config::Access;
     use crate::serve::mcp::rpc::HEADER_MISMATCH;
     use crate::serve::mcp::rpc::UNSUPPORTED_PROTOCOL_VERSION;
     use crate::serve::mcp::testing::{Fake, meta, modern_send, send, send_with, server_meta};

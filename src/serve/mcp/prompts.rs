@@ -335,15 +335,17 @@ pub fn get(name: &str, arguments: Option<&Value>, available: &[&str]) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::config::Access;
     use crate::ops::OPERATIONS;
     use serde_json::json;
 
     fn all() -> Vec<&'static str> {
-        crate::ops::available(false).map(|o| o.name).collect()
+        crate::ops::available(Access::All).map(|o| o.name).collect()
     }
 
     fn read_only() -> Vec<&'static str> {
-        crate::ops::available(true).map(|o| o.name).collect()
+        crate::ops::available(Access::Read).map(|o| o.name).collect()
     }
 
     fn text_of(v: &Value) -> String {
@@ -401,7 +403,7 @@ mod tests {
     #[test]
     fn in_read_only_mode_no_prompt_names_a_mutation() {
         let ro = read_only();
-        let mutations: Vec<&str> = OPERATIONS.iter().filter(|o| !o.read_only).map(|o| o.name).collect();
+        let mutations: Vec<&str> = OPERATIONS.iter().filter(|o| !o.read_only()).map(|o| o.name).collect();
         assert!(!mutations.is_empty());
         for p in PROMPTS {
             let t = text_of(&get(p.name, Some(&json!({"ticketId": "1"})), &ro).unwrap());

@@ -95,6 +95,8 @@ pub(super) fn instructions(tools: &dyn Tools) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::config::Access;
     use crate::serve::mcp::testing::{Fake, modern_send};
     use serde_json::json;
 

@@ -117,6 +117,8 @@ pub(super) fn call(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::config::Access;
     use crate::config::Config;
     use crate::gorgias::testing::Scripted;
     use crate::serve::calls::{RegistryTools, annotations};
@@ -182,7 +184,7 @@ mod tests {
     fn every_listed_tool_is_its_registry_spec_in_both_eras() {
         for read_only in [false, true] {
             let config = Config {
-                read_only,
+                access: if read_only { Access::Read } else { Access::All },
                 ..Config::default()
             };
             let req = post("", &[]);
@@ -192,7 +194,7 @@ mod tests {
                 config: &config,
                 transport: &mut transport,
             };
-            let specs: Vec<_> = crate::ops::available(read_only).collect();
+            let specs: Vec<_> = crate::ops::available(if read_only { Access::Read } else { Access::All }).collect();
             assert!(!specs.is_empty());
             for era in [Era::Modern, Era::Legacy] {
                 let listed = tools_list(&tools, era);

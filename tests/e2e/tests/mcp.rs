@@ -93,7 +93,7 @@ async fn initialize_list_and_notifications() {
         assert_eq!(t["description"], op.description);
         assert_eq!(t["inputSchema"], op.input_schema());
         assert_eq!(t["outputSchema"], op.output_schema());
-        assert_eq!(t["annotations"]["readOnlyHint"], op.read_only);
+        assert_eq!(t["annotations"]["readOnlyHint"], op.read_only());
     }
     let update = tools.iter().find(|t| t["name"] == "update-ticket").unwrap();
     assert_eq!(
