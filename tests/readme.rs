@@ -53,8 +53,9 @@ fn kind(op: &Spec) -> &'static str {
 
 fn table() -> String {
     let (package, functions) = wit_functions();
-    let mut t =
-        format!("| Operation: route and MCP tool | WIT function (`{package}`) | Kind | Needs `access` | Gorgias |\n|---|---|---|---|---|\n");
+    let mut t = format!(
+        "| Operation: route and MCP tool | WIT function (`{package}`) | Kind | Needs `access` | Gorgias |\n|---|---|---|---|---|\n"
+    );
     for op in OPERATIONS {
         let wit = functions
             .iter()

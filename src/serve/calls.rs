@@ -245,7 +245,7 @@ mod tests {
             e,
             json!({"error": {"code": "invalid-input", "field": "ticketId", "message": "ticketId: must be a positive integer", "retryable": false}})
         );
-        assert_eq!(tools.call("delete-ticket", json!({})), Err(NoSuchTool::Unknown));
+        assert_eq!(tools.call("merge-tickets", json!({})), Err(NoSuchTool::Unknown));
         assert_eq!(t.lines(), vec!["GET /api/tickets/12345"]);
     }
 

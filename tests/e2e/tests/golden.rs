@@ -607,7 +607,7 @@ async fn every_answer_matches_its_golden_file() {
         get("/health"),
     )
     .await;
-    g.route("unknown-route", setup(), post("/delete-ticket", "{}")).await;
+    g.route("unknown-route", setup(), post("/merge-tickets", "{}")).await;
     g.route("method-not-allowed", setup(), get("/get-ticket")).await;
     g.route(
         "payload-too-large",
@@ -724,7 +724,7 @@ async fn every_answer_matches_its_golden_file() {
     g.mcp(
         "call-unknown-tool",
         setup(),
-        rpc(5, "tools/call", json!({"name": "delete-ticket", "arguments": {}})),
+        rpc(5, "tools/call", json!({"name": "merge-tickets", "arguments": {}})),
     )
     .await;
     g.mcp(

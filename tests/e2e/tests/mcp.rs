@@ -189,9 +189,9 @@ async fn tool_errors_are_is_error_results_an_agent_can_act_on() {
         (&json!("not-found"), &json!(404), &json!(false))
     );
 
-    let v = rpc(&cfg, 5, "tools/call", json!({"name": "delete-ticket", "arguments": {}})).await;
+    let v = rpc(&cfg, 5, "tools/call", json!({"name": "merge-tickets", "arguments": {}})).await;
     assert_eq!(v["error"]["code"], -32602);
-    assert!(v["error"]["message"].as_str().unwrap().contains("delete-ticket"));
+    assert!(v["error"]["message"].as_str().unwrap().contains("merge-tickets"));
     let v = rpc(&cfg, 6, "resources/list", json!({})).await;
     assert_eq!(v["error"]["code"], -32601);
 

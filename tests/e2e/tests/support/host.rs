@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
-use wasmtime::component::{Component, HasSelf, Linker, ResourceTable};
+use wasmtime::component::{Component, HasSelf, Linker, ResourceTable, Type, Val};
 use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -281,6 +281,44 @@ impl Host {
             stderr: String::from_utf8_lossy(&err.contents()).into(),
         };
         (r, logs)
+    }
+
+    /// Calls the typed export `function` of the exported interface
+    /// `interface` (`gorgias:connector/tickets@0.3.0`) on a fresh instance,
+    /// through wasmtime's dynamic API: `args` builds the arguments from the
+    /// parameter types. The function's one result.
+    pub async fn call_export(
+        &self,
+        config: &HashMap<String, String>,
+        interface: &str,
+        function: &str,
+        args: impl FnOnce(&[Type]) -> Vec<Val>,
+    ) -> (Val, Logs) {
+        let (mut store, out, err) = self.store(config);
+        let instance = self
+            .typed
+            .instance_pre()
+            .instantiate_async(&mut store)
+            .await
+            .expect("instantiate");
+        let iface = instance
+            .get_export_index(&mut store, None, interface)
+            .unwrap_or_else(|| panic!("the component exports no {interface}"));
+        let index = instance
+            .get_export_index(&mut store, Some(&iface), function)
+            .unwrap_or_else(|| panic!("{interface} has no {function}"));
+        let func = instance.get_func(&mut store, &index).expect("a function");
+        let params: Vec<Type> = func.ty(&store).params().map(|(_, t)| t).collect();
+        let args = args(&params);
+        let mut results = vec![Val::Bool(false)];
+        func.call_async(&mut store, &args, &mut results)
+            .await
+            .expect("the guest trapped");
+        let logs = Logs {
+            stdout: String::from_utf8_lossy(&out.contents()).into(),
+            stderr: String::from_utf8_lossy(&err.contents()).into(),
+        };
+        (results.remove(0), logs)
     }
 
     /// Sends one HTTP request through `wasi:http/incoming-handler` on a fresh instance.

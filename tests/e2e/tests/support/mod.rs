@@ -6,6 +6,7 @@
     reason = "test support: a failed unwrap is a failed test"
 )]
 
+pub mod dynamic;
 pub mod fake_gorgias;
 pub mod host;
 pub mod process;

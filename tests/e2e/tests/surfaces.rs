@@ -1,0 +1,83 @@
+//! Every operation of the registry on every surface, from its spec example
+//! alone: `POST /<operation>`, MCP `tools/call` and its typed WIT export
+//! (called through wasmtime's dynamic API, see `support::dynamic`), each
+//! against a fresh fake Gorgias with `access = all`. The three must send
+//! Gorgias exactly the same requests (lines and bodies) and give the same
+//! answer. A new operation is covered by its registry line and its example.
+mod support;
+
+use gorgias_connector::ops::{self, Spec};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use support::config_for;
+use support::dynamic::{connection, export_of, json_to_val, same_answer};
+use support::fake_gorgias::FakeGorgias;
+use support::host::{Host, post};
+use wasmtime::component::Val;
+
+fn all(fake: &FakeGorgias) -> HashMap<String, String> {
+    let mut c = config_for(fake);
+    c.insert("access".into(), "all".into());
+    c
+}
+
+/// What reached the fake: each request's line and JSON body.
+fn upstream(fake: &FakeGorgias) -> Vec<(String, Option<Value>)> {
+    fake.requests().into_iter().map(|r| (r.line(), r.body)).collect()
+}
+
+async fn route(op: &Spec) -> (Value, Vec<(String, Option<Value>)>) {
+    let fake = FakeGorgias::start().await;
+    let (r, _) = Host::shared()
+        .http(&all(&fake), post(&format!("/{}", op.name), op.example))
+        .await;
+    assert_eq!(r.status, 200, "{}: {}", op.name, String::from_utf8_lossy(&r.body));
+    (r.json(), upstream(&fake))
+}
+
+async fn mcp(op: &Spec) -> (Value, Vec<(String, Option<Value>)>) {
+    let fake = FakeGorgias::start().await;
+    let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": {"name": op.name, "arguments": op.example_args()}});
+    let (r, _) = Host::shared().http(&all(&fake), post("/mcp", &call.to_string())).await;
+    assert_eq!(r.status, 200, "{}", op.name);
+    let v = r.json();
+    assert_eq!(v["result"]["isError"], false, "{}: {v}", op.name);
+    (v["result"]["structuredContent"].clone(), upstream(&fake))
+}
+
+async fn typed(op: &Spec) -> (Val, Vec<(String, Option<Value>)>) {
+    let fake = FakeGorgias::start().await;
+    let (interface, function) = export_of(op.name);
+    let example = op.example_args();
+    let name = op.name;
+    let (result, _) = Host::shared()
+        .call_export(&all(&fake), &interface, &function, |params| {
+            assert_eq!(params.len(), 2, "{name}: (conn, request)");
+            vec![connection(&params[0]), json_to_val(&example, &params[1], name)]
+        })
+        .await;
+    let answer = match result {
+        Val::Result(Ok(Some(a))) => *a,
+        other => panic!("{name}: the typed export failed: {other:?}"),
+    };
+    (answer, upstream(&fake))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_answers_its_example_alike_on_the_route_mcp_and_its_typed_export() {
+    for op in ops::OPERATIONS {
+        let (answer, sent) = route(op).await;
+        assert!(!sent.is_empty(), "{}: nothing reached Gorgias", op.name);
+
+        let (structured, mcp_sent) = mcp(op).await;
+        assert_eq!(structured, answer, "{}: MCP structuredContent", op.name);
+        assert_eq!(mcp_sent, sent, "{}: MCP sent other requests", op.name);
+
+        let (val, typed_sent) = typed(op).await;
+        if let Err(why) = same_answer(&val, &answer, op.name) {
+            panic!("{}: the typed answer differs: {why}", op.name);
+        }
+        assert_eq!(typed_sent, sent, "{}: the typed export sent other requests", op.name);
+    }
+}
