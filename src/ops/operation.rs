@@ -18,8 +18,9 @@ pub trait Operation: DeserializeOwned + JsonSchema {
     const SPEC: &'static Spec;
     /// What it returns (the spec's Returns, with the spec's key names).
     type Output: Serialize + JsonSchema;
-    /// Whether it can destroy data a caller did not name (MCP
-    /// `destructiveHint`): true for set-ticket-tags, which replaces the set.
+    /// Whether it removes or replaces data (MCP `destructiveHint`: not only
+    /// additive): updates, removals, replacements and deletions; creates,
+    /// replies, notes and additions are not.
     const DESTRUCTIVE: bool = false;
     /// Runs it over `client`.
     fn run(self, client: &mut Client<'_>) -> Result<Self::Output, Error>;

@@ -188,6 +188,8 @@ impl Operation for RemoveTicketTags {
         types: types::<Self>(),
     };
     type Output = TagsRemoved;
+    /// It removes tags from the ticket.
+    const DESTRUCTIVE: bool = true;
     fn run(self, c: &mut Client<'_>) -> Result<TagsRemoved, Error> {
         self.validate()?;
         let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Skip)?;

@@ -484,6 +484,8 @@ impl Operation for UpdateTicket {
         types: types::<Self>(),
     };
     type Output = UpdatedTicket;
+    /// It replaces the fields it is given (status, assignees, subject, ...).
+    const DESTRUCTIVE: bool = true;
     fn run(self, c: &mut Client<'_>) -> Result<UpdatedTicket, Error> {
         UpdateTicket::run(&self, c)
     }

@@ -138,26 +138,35 @@ mod tests {
     use crate::gorgias::testing::Scripted;
 
     #[test]
-    fn only_set_ticket_tags_is_destructive_and_queries_carry_no_write_hints() {
+    fn what_removes_or_replaces_data_is_destructive_and_queries_carry_no_write_hints() {
         let hints = |name: &str| annotations(crate::ops::find(name).unwrap());
         assert_eq!(
             hints("set-ticket-tags"),
             json!({"title": "Set Ticket Tags", "readOnlyHint": false, "openWorldHint": true, "destructiveHint": true, "idempotentHint": true})
         );
         assert_eq!(
-            hints("remove-ticket-tags"),
-            json!({"title": "Remove Ticket Tags", "readOnlyHint": false, "openWorldHint": true, "destructiveHint": false, "idempotentHint": true})
+            hints("add-ticket-tags"),
+            json!({"title": "Add Ticket Tags", "readOnlyHint": false, "openWorldHint": true, "destructiveHint": false, "idempotentHint": true})
         );
         assert_eq!(
             hints("list-users"),
             json!({"title": "List Users", "readOnlyHint": true, "openWorldHint": true})
         );
-        let destructive: Vec<&str> = crate::ops::OPERATIONS
-            .iter()
-            .filter(|o| annotations(o)["destructiveHint"] == true)
-            .map(|o| o.name)
-            .collect();
-        assert_eq!(destructive, ["set-ticket-tags"]);
+        for name in ["update-ticket", "remove-ticket-tags"] {
+            assert_eq!(hints(name)["destructiveHint"], true, "{name}");
+        }
+        for name in ["create-ticket", "reply-to-ticket", "add-internal-note"] {
+            assert_eq!(hints(name)["destructiveHint"], false, "{name}");
+        }
+        for op in crate::ops::OPERATIONS {
+            let h = annotations(op);
+            if op.read_only() {
+                assert!(h.get("destructiveHint").is_none(), "{}", op.name);
+            }
+            if op.access == Access::All {
+                assert_eq!(h["destructiveHint"], true, "{}: a deletion", op.name);
+            }
+        }
     }
 
     fn cfg(read_only: bool) -> Config {

@@ -583,7 +583,7 @@ async fn mcp_tools_call_runs_each_new_operation_like_its_route() {
         hints("set-ticket-tags"),
         json!({"title": "Set Ticket Tags", "readOnlyHint": false, "destructiveHint": true, "idempotentHint": true, "openWorldHint": true})
     );
-    assert_eq!(hints("remove-ticket-tags")["destructiveHint"], false);
+    assert_eq!(hints("remove-ticket-tags")["destructiveHint"], true);
     assert_eq!(
         hints("get-customer"),
         json!({"title": "Get Customer", "readOnlyHint": true, "openWorldHint": true})

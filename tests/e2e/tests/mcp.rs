@@ -98,7 +98,7 @@ async fn initialize_list_and_notifications() {
     let update = tools.iter().find(|t| t["name"] == "update-ticket").unwrap();
     assert_eq!(
         update["annotations"],
-        json!({"title": "Update Ticket", "readOnlyHint": false, "destructiveHint": false, "idempotentHint": true, "openWorldHint": true})
+        json!({"title": "Update Ticket", "readOnlyHint": false, "destructiveHint": true, "idempotentHint": true, "openWorldHint": true})
     );
     assert_eq!(
         update["inputSchema"]["properties"]["priority"]["anyOf"][0]["enum"],
