@@ -8,9 +8,9 @@ use gorgias_connector::schema::check_schema;
 use http_body_util::Full;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use support::config_for;
 use support::fake_gorgias::{self, FakeGorgias};
 use support::host::{Host, HttpResult};
+use support::{config_all, config_for};
 
 fn request(method: &str, body: &str, headers: &[(&str, &str)]) -> hyper::Request<Full<Bytes>> {
     let mut b = hyper::Request::builder()
@@ -64,7 +64,7 @@ fn structured(name: &str, result: &Value) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn initialize_list_and_notifications() {
     let fake = FakeGorgias::start().await;
-    let cfg = config_for(&fake);
+    let cfg = config_all(&fake);
     let init = rpc(
         &cfg,
         1,
@@ -142,7 +142,7 @@ async fn every_spec_example_through_tools_call_matches_its_output_schema() {
         let name = op.name;
         // A fresh fake each: one example's writes do not meet another's.
         let fake = FakeGorgias::start().await;
-        let cfg = config_for(&fake);
+        let cfg = config_all(&fake);
         let args = op.example_args();
         assert!(
             args.as_object().is_some_and(|a| !a.is_empty()),
@@ -304,7 +304,7 @@ async fn modern(cfg: &HashMap<String, String>, id: u64, method: &str, mut params
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stateless_2026_07_28_discover_list_and_call_without_initialize() {
     let fake = FakeGorgias::start().await;
-    let cfg = config_for(&fake);
+    let cfg = config_all(&fake);
     let server_info = json!({"io.modelcontextprotocol/serverInfo": {
         "name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": gorgias_connector::VERSION,
         "description": "Tickets, messages, tags and customers of one Gorgias helpdesk account."

@@ -305,9 +305,11 @@ fn mcp(addr: SocketAddr, body: Value) -> Value {
     ok(&r)
 }
 
-/// The registry's operation names, in its order (the listing's and `tools/list`'s).
+/// The registry's operation names the default tier offers, in its order (the
+/// listing's and `tools/list`'s: the README's commands leave `access` unset).
 fn registry_names() -> Vec<&'static str> {
-    gorgias_connector::ops::OPERATIONS.iter().map(|o| o.name).collect()
+    use gorgias_connector::ops;
+    ops::available(ops::Access::default()).map(|o| o.name).collect()
 }
 
 /// Every surface through a real runtime at `addr`, configured with the

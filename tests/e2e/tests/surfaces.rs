@@ -9,16 +9,14 @@ mod support;
 use gorgias_connector::ops::{self, Spec};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use support::config_for;
+use support::config_all;
 use support::dynamic::{connection, export_of, json_to_val, same_answer};
 use support::fake_gorgias::FakeGorgias;
 use support::host::{Host, post};
 use wasmtime::component::Val;
 
 fn all(fake: &FakeGorgias) -> HashMap<String, String> {
-    let mut c = config_for(fake);
-    c.insert("access".into(), "all".into());
-    c
+    config_all(fake)
 }
 
 /// What reached the fake: each request's line and JSON body.

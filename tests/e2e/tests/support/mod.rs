@@ -31,3 +31,13 @@ pub fn config_for(fake: &fake_gorgias::FakeGorgias) -> HashMap<String, String> {
         ("gorgias_base_url".to_string(), fake.base_url()),
     ])
 }
+
+/// [`config_for`] at `access = all`: every operation of the registry is
+/// offered (the default tier, `write`, hides the deletions; tests/access.rs
+/// covers every tier).
+#[allow(dead_code)]
+pub fn config_all(fake: &fake_gorgias::FakeGorgias) -> HashMap<String, String> {
+    let mut c = config_for(fake);
+    c.insert("access".to_string(), "all".to_string());
+    c
+}
