@@ -157,7 +157,7 @@ mod tests {
             .filter(|o| annotations(o)["destructiveHint"] == true)
             .map(|o| o.name)
             .collect();
-        assert_eq!(destructive, ["set-ticket-tags"]);
+        assert_eq!(destructive, ["set-ticket-tags", "set-ticket-custom-fields"]);
     }
 
     fn cfg(read_only: bool) -> Config {
