@@ -296,6 +296,12 @@ impl<'t> Client<'t> {
     pub fn finish(&self, e: Error) -> Error {
         e.in_operation(self.operation).redact(&self.secrets)
     }
+
+    /// The transport's wall-clock time, seconds since the Unix epoch
+    /// (`None` when the host has no clock): for a field that must say "now".
+    pub fn now_unix_seconds(&mut self) -> Option<u64> {
+        self.transport.now_unix_seconds()
+    }
 }
 
 impl RetryPolicy {

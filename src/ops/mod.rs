@@ -13,11 +13,13 @@
 //! `validate` and `*_request` functions are pure; `run` functions only call
 //! [`Client::call`], so every flow is testable with a scripted transport.
 
+pub mod custom_fields;
 pub mod customers;
 pub mod fields;
 pub mod messages;
 pub mod operation;
 pub mod spec;
+pub mod surveys;
 pub mod tags;
 pub mod teams;
 pub mod tickets;
@@ -69,6 +71,11 @@ registry!(
     teams::ListTeams,
     customers::GetCustomer,
     users::GetUser,
+    custom_fields::ListCustomFields,
+    custom_fields::ListTicketCustomFields,
+    custom_fields::SetTicketCustomFields,
+    surveys::ListSatisfactionSurveys,
+    surveys::CreateSatisfactionSurvey,
 );
 
 /// The operation named `name`, if any.

@@ -152,7 +152,7 @@ mod tests {
             hints("list-users"),
             json!({"title": "List Users", "readOnlyHint": true, "openWorldHint": true})
         );
-        for name in ["update-ticket", "remove-ticket-tags"] {
+        for name in ["update-ticket", "remove-ticket-tags", "set-ticket-custom-fields"] {
             assert_eq!(hints(name)["destructiveHint"], true, "{name}");
         }
         for name in ["create-ticket", "reply-to-ticket", "add-internal-note"] {

@@ -137,6 +137,16 @@ struct State {
     enforce_rate_limit: bool,
     /// Calls answered 429 by the enforced limit.
     rate_limited: u64,
+    // ---- issue 21: custom fields and satisfaction surveys
+    /// Custom field definitions, Ticket and Customer, by priority descending.
+    custom_fields: Vec<Value>,
+    /// Each ticket's custom field values `(ticket, field, value)`, in the order set.
+    ticket_field_values: Vec<(u64, u64, Value)>,
+    /// Satisfaction surveys, oldest first.
+    surveys: Vec<Value>,
+    /// Answer `PUT /api/tickets/{id}/custom-fields` (200) and
+    /// `POST /api/satisfaction-surveys` (201) with no body.
+    empty_field_and_survey_bodies: bool,
 }
 
 /// A leaky bucket: `level` calls, draining `limit / WINDOW` per second.
@@ -656,6 +666,99 @@ impl State {
                    "body_text": "Checking with the warehouse.", "body_html": "<p>Checking with the warehouse.</p>", "attachments": null,
                    "created_datetime": "2024-11-15T08:00:00+00:00"}),
         ];
+        // ---- issue 21: custom fields and satisfaction surveys
+        // Definitions in the recorded shape (nango-list-custom-fields-ticket.json);
+        // dropdown choices under definition.input_settings.
+        let field = |id: u64,
+                     object: &str,
+                     label: &str,
+                     priority: u64,
+                     managed: Option<&str>,
+                     definition: Value,
+                     deactivated: Option<&str>| {
+            json!({"id": id, "external_id": null, "object_type": object, "label": label, "description": format!("{label} (sandbox)"),
+                   "priority": priority, "required": false, "requirement_type": "visible", "managed_type": managed, "definition": definition,
+                   "created_datetime": "2024-01-05T10:00:00+00:00", "updated_datetime": "2024-01-05T10:00:00+00:00", "deactivated_datetime": deactivated})
+        };
+        s.custom_fields = vec![
+            field(
+                201,
+                "Ticket",
+                "Order number",
+                5,
+                None,
+                json!({"data_type": "text", "input_settings": {"input_type": "input", "placeholder": "#1001"}}),
+                None,
+            ),
+            field(
+                202,
+                "Ticket",
+                "Contact reason",
+                4,
+                Some("contact_reason"),
+                json!({"data_type": "text", "input_settings": {"input_type": "dropdown", "choices": ["Order::Status", "Order::Cancel", "Shipping::Delay", "Return", "Other"]}}),
+                None,
+            ),
+            field(
+                203,
+                "Ticket",
+                "Items returned",
+                3,
+                None,
+                json!({"data_type": "number", "input_settings": {"input_type": "input"}}),
+                None,
+            ),
+            field(
+                204,
+                "Ticket",
+                "Gift order",
+                2,
+                None,
+                json!({"data_type": "boolean", "input_settings": {"input_type": "dropdown", "choices": [true, false]}}),
+                None,
+            ),
+            field(
+                205,
+                "Ticket",
+                "Legacy SKU",
+                1,
+                None,
+                json!({"data_type": "text", "input_settings": {"input_type": "input"}}),
+                Some("2024-06-01T00:00:00+00:00"),
+            ),
+            field(
+                301,
+                "Customer",
+                "Customer tier",
+                2,
+                None,
+                json!({"data_type": "text", "input_settings": {"input_type": "dropdown", "choices": ["Gold", "Silver", "Bronze"]}}),
+                None,
+            ),
+            field(
+                302,
+                "Customer",
+                "Loyalty points",
+                1,
+                None,
+                json!({"data_type": "number", "input_settings": {"input_type": "input"}}),
+                None,
+            ),
+        ];
+        s.ticket_field_values = vec![
+            (12345, 202, json!("Order::Status")),
+            (12345, 203, json!(2)),
+            (12346, 204, json!(true)),
+            (12346, 205, json!("SKU-9")),
+        ];
+        s.surveys = vec![
+            json!({"id": 6900001, "ticket_id": 12346, "customer_id": 98765, "score": 4, "body_text": "Refund came through quickly.", "meta": null,
+                   "sent_datetime": "2024-11-20T10:00:00+00:00", "should_send_datetime": "2024-11-20T10:00:00+00:00", "scored_datetime": "2024-11-20T12:30:00+00:00",
+                   "created_datetime": "2024-11-19T10:00:00+00:00", "uri": "/api/satisfaction-surveys/6900001/"}),
+            json!({"id": 6900002, "ticket_id": 12347, "customer_id": 98766, "score": null, "body_text": null, "meta": null,
+                   "sent_datetime": null, "should_send_datetime": "2024-12-05T09:00:00+00:00", "scored_datetime": null,
+                   "created_datetime": "2024-12-04T09:00:00+00:00", "uri": "/api/satisfaction-surveys/6900002/"}),
+        ];
         s
     }
 
@@ -1129,8 +1232,304 @@ impl State {
                 }
                 directory_list(self.teams.clone(), self.bare_directory_lists, &q, &r.path)
             }
+            // ---- issue 21: custom fields and satisfaction surveys
+            ("GET", ["api", "custom-fields"]) => {
+                if let Some(refusal) = refuse_params(
+                    &q,
+                    &["object_type", "search", "archived", "order_by", "limit", "cursor"],
+                )
+                .or_else(|| refuse_order(&q, &["priority:asc", "priority:desc"]))
+                {
+                    return refusal;
+                }
+                let get = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+                let Some(object) = get("object_type") else {
+                    return (
+                        400,
+                        Some(
+                            json!({"error": {"msg": "Invalid query parameters", "data": {"object_type": ["Missing data for required field."]}}}),
+                        ),
+                    );
+                };
+                if object != "Ticket" && object != "Customer" {
+                    return (
+                        400,
+                        Some(
+                            json!({"error": {"msg": "Invalid query parameters", "data": {"object_type": ["Must be one of: Ticket, Customer."]}}}),
+                        ),
+                    );
+                }
+                let archived = match get("archived").as_deref() {
+                    None => None,
+                    Some("true") => Some(true),
+                    Some("false") => Some(false),
+                    Some(_) => {
+                        return (
+                            400,
+                            Some(
+                                json!({"error": {"msg": "Invalid query parameters", "data": {"archived": ["Not a valid boolean."]}}}),
+                            ),
+                        );
+                    }
+                };
+                let search = get("search").map(|v| v.to_lowercase());
+                let mut items: Vec<Value> = self
+                    .custom_fields
+                    .iter()
+                    .filter(|f| f["object_type"] == object.as_str())
+                    .filter(|f| archived.is_none_or(|a| a != f["deactivated_datetime"].is_null()))
+                    .filter(|f| {
+                        search
+                            .as_ref()
+                            .is_none_or(|s| f["label"].as_str().unwrap_or("").to_lowercase().contains(s.as_str()))
+                    })
+                    .cloned()
+                    .collect();
+                if get("order_by").as_deref() == Some("priority:asc") {
+                    items.reverse();
+                }
+                (200, Some(page(items, &q, &r.path)))
+            }
+            ("GET", ["api", "tickets", id, "custom-fields"]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
+                let Some(tid) = self
+                    .tickets
+                    .iter()
+                    .find(|t| same_id(&t["id"], id))
+                    .and_then(|t| t["id"].as_u64())
+                else {
+                    return err(404, "Resource not found.");
+                };
+                (200, Some(json!({"data": self.field_values(tid)})))
+            }
+            ("PUT", ["api", "tickets", id, "custom-fields"]) => {
+                let Some(tid) = self
+                    .tickets
+                    .iter()
+                    .find(|t| same_id(&t["id"], id))
+                    .and_then(|t| t["id"].as_u64())
+                else {
+                    return err(404, "Resource not found.");
+                };
+                let values = match self.field_values_body(&body) {
+                    Ok(v) => v,
+                    Err(refusal) => return refusal,
+                };
+                // Replace-all, as Gorgias documents: what the body leaves out is deleted.
+                self.ticket_field_values.retain(|(t, _, _)| *t != tid);
+                self.ticket_field_values
+                    .extend(values.into_iter().map(|(f, v)| (tid, f, v)));
+                if self.empty_field_and_survey_bodies {
+                    (200, None)
+                } else {
+                    (200, Some(json!({"data": self.field_values(tid)})))
+                }
+            }
+            ("GET", ["api", "satisfaction-surveys"]) => {
+                if let Some(refusal) = refuse_params(&q, &["ticket_id", "order_by", "limit", "cursor"])
+                    .or_else(|| refuse_order(&q, &["created_datetime:asc", "created_datetime:desc"]))
+                {
+                    return refusal;
+                }
+                let asc = q.iter().any(|(k, v)| k == "order_by" && v == "created_datetime:asc");
+                let tid = q.iter().find(|(k, _)| k == "ticket_id").map(|(_, v)| v.clone());
+                let mut items: Vec<Value> = self
+                    .surveys
+                    .iter()
+                    .filter(|x| tid.as_ref().is_none_or(|t| same_id(&x["ticket_id"], t)))
+                    .cloned()
+                    .collect();
+                if !asc {
+                    items.reverse();
+                }
+                (200, Some(page(items, &q, &r.path)))
+            }
+            ("GET", ["api", "satisfaction-surveys", id]) => match self.surveys.iter().find(|x| same_id(&x["id"], id)) {
+                Some(x) => (200, Some(x.clone())),
+                None => err(404, "Resource not found."),
+            },
+            ("POST", ["api", "satisfaction-surveys"]) => {
+                let survey = match self.survey_body(&body) {
+                    Ok(x) => x,
+                    Err(refusal) => return refusal,
+                };
+                self.surveys.push(survey.clone());
+                if self.empty_field_and_survey_bodies {
+                    (201, None)
+                } else {
+                    (201, Some(survey))
+                }
+            }
             _ => err(404, "Resource not found."),
         }
+    }
+}
+
+// ---- issue 21: custom fields and satisfaction surveys
+/// A fake Gorgias answer: status and JSON body.
+type Answer = (u16, Option<Value>);
+
+impl State {
+    /// A ticket's values as `GET /api/tickets/{id}/custom-fields` lists them:
+    /// `{field: <definition>, prediction, value}`, only fields with a value.
+    fn field_values(&self, ticket: u64) -> Vec<Value> {
+        self.ticket_field_values
+            .iter()
+            .filter(|(t, _, _)| *t == ticket)
+            .filter_map(|(_, f, v)| {
+                let field = self.custom_fields.iter().find(|d| d["id"] == *f)?;
+                Some(json!({"field": field, "prediction": null, "value": v}))
+            })
+            .collect()
+    }
+
+    /// The `[{id, value}]` of a `PUT /api/tickets/{id}/custom-fields`, or
+    /// Gorgias's 400: a bare array, each item exactly `id` (a Ticket field)
+    /// and `value` of the field's data type, each field once.
+    fn field_values_body(&self, body: &Value) -> Result<Vec<(u64, Value)>, Answer> {
+        let bad = |at: String, m: &str| {
+            let mut data = serde_json::Map::new();
+            data.insert(at, json!([m]));
+            (400, Some(json!({"error": {"msg": "Invalid data", "data": data}})))
+        };
+        let Some(items) = body.as_array() else {
+            return Err(bad(
+                "_schema".into(),
+                "Invalid input type: a list of custom field values is required.",
+            ));
+        };
+        let mut out: Vec<(u64, Value)> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let Some(obj) = item.as_object() else {
+                return Err(bad(format!("{i}"), "Invalid input type."));
+            };
+            if let Some(k) = obj.keys().find(|k| *k != "id" && *k != "value") {
+                return Err(bad(format!("{i}.{k}"), "Unknown field."));
+            }
+            let Some(fid) = obj.get("id").and_then(Value::as_u64) else {
+                return Err(bad(format!("{i}.id"), "Missing data for required field."));
+            };
+            let Some(def) = self
+                .custom_fields
+                .iter()
+                .find(|d| d["id"] == fid && d["object_type"] == "Ticket")
+            else {
+                return Err(bad(format!("{i}.id"), "Custom field not found."));
+            };
+            let value = obj.get("value").cloned().unwrap_or(Value::Null);
+            let fits = match def["definition"]["data_type"].as_str() {
+                Some("number") => value.is_number(),
+                Some("boolean") => value.is_boolean(),
+                _ => value.is_string(),
+            };
+            if !fits {
+                return Err(bad(
+                    format!("{i}.value"),
+                    "Not a valid value for this field's data type.",
+                ));
+            }
+            if out.iter().any(|(f, _)| *f == fid) {
+                return Err(bad(format!("{i}.id"), "Duplicate custom field."));
+            }
+            out.push((fid, value));
+        }
+        Ok(out)
+    }
+
+    /// The survey a `POST /api/satisfaction-surveys` creates, or Gorgias's 400.
+    fn survey_body(&mut self, body: &Value) -> Result<Value, Answer> {
+        let bad = |k: &str, m: &str| {
+            let mut data = serde_json::Map::new();
+            data.insert(k.to_string(), json!([m]));
+            (400, Some(json!({"error": {"msg": "Invalid data", "data": data}})))
+        };
+        let Some(obj) = body.as_object() else {
+            return Err(bad("_schema", "Invalid input type."));
+        };
+        let allowed = [
+            "body_text",
+            "created_datetime",
+            "customer_id",
+            "meta",
+            "score",
+            "scored_datetime",
+            "sent_datetime",
+            "should_send_datetime",
+            "ticket_id",
+        ];
+        if let Some(k) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return Err(bad(k, "Unknown field."));
+        }
+        let Some(ticket) = body["ticket_id"].as_u64() else {
+            return Err(bad("ticket_id", "Missing data for required field."));
+        };
+        let Some(customer) = body["customer_id"].as_u64() else {
+            return Err(bad("customer_id", "Missing data for required field."));
+        };
+        if !self.tickets.iter().any(|t| t["id"] == ticket) {
+            return Err(bad("ticket_id", "Ticket not found."));
+        }
+        if !self.customers.iter().any(|c| c["id"] == customer) {
+            return Err(bad("customer_id", "Customer not found."));
+        }
+        if !(body["score"].is_null() || body["score"].as_u64().is_some_and(|n| (1..=5).contains(&n))) {
+            return Err(bad("score", "Must be between 1 and 5."));
+        }
+        if !(body["body_text"].is_null() || body["body_text"].as_str().is_some_and(|b| b.chars().count() <= 1000)) {
+            return Err(bad("body_text", "Longer than maximum length 1000."));
+        }
+        // "Currently there can be only one satisfaction survey per ticket" (the
+        // reference); the status and body of the refusal are guessed.
+        if self.surveys.iter().any(|x| x["ticket_id"] == ticket) {
+            return Err(bad(
+                "ticket_id",
+                "A satisfaction survey already exists for this ticket.",
+            ));
+        }
+        let id = self.id();
+        let mut x = json!({"id": id, "body_text": null, "created_datetime": NOW, "customer_id": customer, "meta": null, "score": null,
+            "scored_datetime": null, "sent_datetime": null, "should_send_datetime": null, "ticket_id": ticket,
+            "uri": format!("/api/satisfaction-surveys/{id}/")});
+        for k in [
+            "body_text",
+            "created_datetime",
+            "meta",
+            "score",
+            "scored_datetime",
+            "sent_datetime",
+            "should_send_datetime",
+        ] {
+            if let Some(v) = obj.get(k) {
+                x[k] = v.clone();
+            }
+        }
+        Ok(x)
+    }
+}
+
+impl FakeGorgias {
+    /// A ticket's custom field values `(field, value)` as the fake stores them.
+    pub fn ticket_field_values(&self, ticket: u64) -> Vec<(u64, Value)> {
+        let s = self.state.lock().unwrap();
+        s.ticket_field_values
+            .iter()
+            .filter(|(t, _, _)| *t == ticket)
+            .map(|(_, f, v)| (*f, v.clone()))
+            .collect()
+    }
+
+    /// The satisfaction surveys of a ticket as the fake stores them.
+    pub fn surveys_of(&self, ticket: u64) -> Vec<Value> {
+        let s = self.state.lock().unwrap();
+        s.surveys.iter().filter(|x| x["ticket_id"] == ticket).cloned().collect()
+    }
+
+    /// Makes `PUT /api/tickets/{id}/custom-fields` answer 200 and
+    /// `POST /api/satisfaction-surveys` 201, both without a body.
+    pub fn empty_field_and_survey_bodies(&self, on: bool) {
+        self.state.lock().unwrap().empty_field_and_survey_bodies = on;
     }
 }
 
