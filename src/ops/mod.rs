@@ -13,8 +13,11 @@
 //! `validate` and `*_request` functions are pure; `run` functions only call
 //! [`Client::call`], so every flow is testable with a scripted transport.
 
+pub mod account;
 pub mod customers;
+pub mod events;
 pub mod fields;
+pub mod integrations;
 pub mod messages;
 pub mod operation;
 pub mod spec;
@@ -69,6 +72,12 @@ registry!(
     teams::ListTeams,
     customers::GetCustomer,
     users::GetUser,
+    events::ListEvents,
+    integrations::CreateWebhook,
+    integrations::ListWebhooks,
+    integrations::DeleteWebhook,
+    integrations::ListIntegrations,
+    account::GetAccount,
 );
 
 /// The operation named `name`, if any.

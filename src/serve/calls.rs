@@ -138,7 +138,7 @@ mod tests {
     use crate::gorgias::testing::Scripted;
 
     #[test]
-    fn only_set_ticket_tags_is_destructive_and_queries_carry_no_write_hints() {
+    fn replacements_and_deletions_are_destructive_and_queries_carry_no_write_hints() {
         let hints = |name: &str| annotations(crate::ops::find(name).unwrap());
         assert_eq!(
             hints("set-ticket-tags"),
@@ -157,7 +157,15 @@ mod tests {
             .filter(|o| annotations(o)["destructiveHint"] == true)
             .map(|o| o.name)
             .collect();
-        assert_eq!(destructive, ["set-ticket-tags"]);
+        assert!(destructive.contains(&"set-ticket-tags"), "{destructive:?}");
+        for o in crate::ops::OPERATIONS {
+            if o.access == Access::All {
+                assert!(destructive.contains(&o.name), "{}: a deletion is destructive", o.name);
+            }
+            if o.read_only() {
+                assert!(!destructive.contains(&o.name), "{}: a query destroys nothing", o.name);
+            }
+        }
     }
 
     fn cfg(read_only: bool) -> Config {
