@@ -170,10 +170,13 @@ pub fn opt_headers(_: &mut SchemaGenerator) -> Schema {
             ("additionalProperties", false.into()),
         ],
     );
-    any_of(vec![
+    let mut s = any_of(vec![
         typed("array", &[("items", item), ("maxItems", MAX_HEADERS.into())]),
         null_schema(),
-    ])
+    ]);
+    // What schemars writes for a defaulted list of serializable items.
+    s.insert("default".into(), Value::Array(vec![]));
+    s
 }
 
 /// An optional integration type.
