@@ -307,7 +307,7 @@ impl Host {
         let index = instance
             .get_export_index(&mut store, Some(&iface), function)
             .unwrap_or_else(|| panic!("{interface} has no {function}"));
-        let func = instance.get_func(&mut store, &index).expect("a function");
+        let func = instance.get_func(&mut store, index).expect("a function");
         let params: Vec<Type> = func.ty(&store).params().map(|(_, t)| t).collect();
         let args = args(&params);
         let mut results = vec![Val::Bool(false)];
