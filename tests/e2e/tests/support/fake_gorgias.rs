@@ -888,7 +888,7 @@ impl State {
                 Some(
                     json!({"created_datetime": "2023-01-01T08:00:00.123456+00:00", "deactivated_datetime": null, "domain": ACCOUNT,
                     "current_subscription": {"plan": null, "status": "active"}, "meta": {"company_domain": "yourstore.com"},
-                    "settings": [], "status": {"status": "active"}}),
+                    "settings": [{"id": 360951, "type": "default-integration", "data": {"email": 126637}}], "status": {"status": "active"}}),
                 ),
             ),
             ("GET", ["api", "tickets"]) => {
@@ -1407,6 +1407,9 @@ impl State {
                 Err(refusal) => refusal,
             },
             ("DELETE", ["api", "integrations", id]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
                 let Some(pos) = self.integrations.iter().position(|i| same_id(&i["id"], id)) else {
                     return err(404, "Resource not found.");
                 };
