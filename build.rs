@@ -1,6 +1,7 @@
 //! Derives the typed exports from `wit/`: for every interface that declares
 //! operation functions (`name: func(conn: connection, request: <r>) ->
-//! result<<a>, error>`), an `impl <interface>::Guest for Component` whose
+//! result<<a>, error>`, or `name: func(conn: connection) -> result<<a>,
+//! error>` for one without parameters), an `impl <interface>::Guest for Component` whose
 //! functions are each one `typed!` line (see `src/wasm/typed.rs`). Adding an
 //! operation's WIT function is then all the edge needs. A function of any
 //! other shape is a build error that says so.
@@ -53,13 +54,22 @@ fn main() {
                 let decl = std::mem::take(&mut pending);
                 let (name, sig) = decl.split_once(": func").expect("a function declaration");
                 let sig: String = sig.split_whitespace().collect::<Vec<_>>().join(" ");
+                // `(conn: connection, request: <r>) -> result<<a>, error>;`, or
+                // `(conn: connection) -> result<<a>, error>;` for an operation
+                // without parameters (`req` is then `None`).
                 let parsed = sig
                     .strip_prefix("(conn: connection, request: ")
                     .and_then(|s| s.split_once(") -> result<"))
+                    .map(|(req, rest)| (Some(req), rest))
+                    .or_else(|| {
+                        sig.strip_prefix("(conn: connection) -> result<")
+                            .map(|rest| (None, rest))
+                    })
                     .and_then(|(req, rest)| rest.strip_suffix(", error>;").map(|ans| (req, ans)));
                 let Some((req, ans)) = parsed else {
                     panic!(
                         "{}: `{}` must be `func(conn: connection, request: <op>-request) -> result<<op>-answer, error>` \
+                         or, without parameters, `func(conn: connection) -> result<<op>-answer, error>` \
                          (the typed exports are derived from that shape)",
                         file.display(),
                         name.trim()
@@ -72,10 +82,12 @@ fn main() {
                     "super::bindings::exports::gorgias::connector::{}",
                     interface.as_deref().unwrap_or("types").replace('-', "_")
                 );
+                let request = req
+                    .map(|r| format!("{module}::{}", camel(r.trim())))
+                    .unwrap_or_default();
                 lines.push(format!(
-                    "        {}({module}::{}) -> {module}::{};\n",
+                    "        {}({request}) -> {module}::{};\n",
                     name.trim().replace('-', "_"),
-                    camel(req.trim()),
                     camel(ans.trim())
                 ));
             }

@@ -28,12 +28,14 @@ fn spin_manifest_routes_every_path_to_the_component() {
 
 #[test]
 fn wit_declares_every_operation() {
-    let wit = [
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/tickets.wit")).unwrap(),
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/customers.wit")).unwrap(),
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/wit/directory.wit")).unwrap(),
-    ]
-    .concat();
+    // Every `.wit` file of the package (an interface may have its own file).
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/wit");
+    let wit: String = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wit"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
     for op in OPERATIONS {
         assert!(wit.contains(&format!("{}: func(", op.name)), "wit lacks {}", op.name);
     }

@@ -13,9 +13,12 @@
 //! `validate` and `*_request` functions are pure; `run` functions only call
 //! [`Client::call`], so every flow is testable with a scripted transport.
 
+pub mod account;
 pub mod custom_fields;
 pub mod customers;
+pub mod events;
 pub mod fields;
+pub mod integrations;
 pub mod messages;
 pub mod operation;
 pub mod spec;
@@ -76,6 +79,12 @@ registry!(
     custom_fields::SetTicketCustomFields,
     surveys::ListSatisfactionSurveys,
     surveys::CreateSatisfactionSurvey,
+    events::ListEvents,
+    integrations::CreateWebhook,
+    integrations::ListWebhooks,
+    integrations::DeleteWebhook,
+    integrations::ListIntegrations,
+    account::GetAccount,
 );
 
 /// The operation named `name`, if any.

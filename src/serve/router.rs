@@ -299,7 +299,8 @@ mod tests {
             .iter()
             .map(|o| o["name"].clone())
             .collect();
-        let registry: Vec<Value> = ops::OPERATIONS.iter().map(|o| Value::from(o.name)).collect();
+        let access = cfg().map(|c| c.access).unwrap_or_default();
+        let registry: Vec<Value> = ops::available(access).map(|o| Value::from(o.name)).collect();
         assert_eq!(listed, registry);
         assert_eq!(handle(&post("/nope", "{}"), &cfg(), &mut t).status, 404);
         let r = handle(

@@ -9,6 +9,8 @@
 //! - a record field (`ticket_id`, WIT `ticket-id`) is the body key `ticketId`;
 //!   an answer key, `nextCursor` or `created_datetime`, is the field
 //!   `next_cursor` or `created_datetime` (camelCase and snake_case alike);
+//!   a field named by a Rust keyword carries wit-bindgen's `_` (`type_`, WIT
+//!   `%type`), which the key does not (`type`);
 //! - `option`: `none` leaves the key out, `some(v)` is `v`;
 //! - a variant: its case `keep` (without payload) leaves the key out, another
 //!   case without payload is `null`, a case with a payload is the payload
@@ -83,7 +85,17 @@ fn camel(field: &str) -> String {
     out
 }
 
-/// `nextCursor` → `next_cursor`; `created_datetime` stays.
+/// The Rust keywords wit-bindgen escapes with a trailing `_` in a field's
+/// name (a WIT field `%type` is the Rust field `type_`).
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do",
+    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// `nextCursor` → `next_cursor`; `created_datetime` stays; a Rust keyword
+/// gets wit-bindgen's trailing `_` (`type` → `type_`).
 fn snake(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
     for c in key.chars() {
@@ -93,6 +105,9 @@ fn snake(key: &str) -> String {
         } else {
             out.push(c);
         }
+    }
+    if RUST_KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
     }
     out
 }
@@ -424,6 +439,23 @@ mod tests {
             }
         );
         assert!(answer::<Page>(br#"{"tags": "no"}"#).is_err());
+
+        // WIT `%type` is the Rust field `type_`; the key is `type`.
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Integration {
+            id: u64,
+            type_: String,
+            object_type: Option<String>,
+        }
+        let i: Integration = answer(br#"{"id": 1, "type": "email", "object_type": null}"#).unwrap();
+        assert_eq!(
+            i,
+            Integration {
+                id: 1,
+                type_: "email".into(),
+                object_type: None
+            }
+        );
         assert!(answer::<Page>(b"not json").is_err());
     }
 

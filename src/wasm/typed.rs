@@ -1,4 +1,4 @@
-//! The typed exports (`gorgias:connector` `tickets`, `customers`,
+//! The typed exports (`gorgias:connector` `tickets`, `customers`, `account`,
 //! `directory`), with no per-operation code: build.rs derives, from `wit/`,
 //! one line of [`typed!`] per function, which hands its request record to [`call`]: the operation
 //! of the function's name runs exactly as its route does
@@ -99,13 +99,27 @@ fn call<Req: Serialize, Ans: DeserializeOwned>(
     )?)
 }
 
-/// One exported function per line: `name(Request) -> Answer`.
+/// The request of an operation without parameters: the route body `{}`.
+#[derive(Serialize)]
+struct NoRequest {}
+
+/// One exported function per line: `name(Request) -> Answer`, or
+/// `name() -> Answer` for an operation without parameters (its WIT function
+/// takes only the connection; the route gets `{}`).
 macro_rules! typed {
-    ($($f:ident($req:path) -> $ans:path;)+) => {$(
+    () => {};
+    ($f:ident() -> $ans:path; $($rest:tt)*) => {
+        fn $f(conn: wit::Connection) -> Result<$ans, wit::Error> {
+            call(stringify!($f), conn, NoRequest {})
+        }
+        typed! { $($rest)* }
+    };
+    ($f:ident($req:path) -> $ans:path; $($rest:tt)*) => {
         fn $f(conn: wit::Connection, request: $req) -> Result<$ans, wit::Error> {
             call(stringify!($f), conn, request)
         }
-    )+};
+        typed! { $($rest)* }
+    };
 }
 
 // One `impl <interface>::Guest` per WIT interface, one `typed!` line per

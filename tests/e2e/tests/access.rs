@@ -11,7 +11,7 @@ use http_body_util::Full;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use support::config_for;
-use support::dynamic::{connection, export_of, json_to_val};
+use support::dynamic::{arguments, export_of};
 use support::fake_gorgias::FakeGorgias;
 use support::host::{Host, HttpResult, post};
 use wasmtime::component::Val;
@@ -162,9 +162,7 @@ async fn each_tier_hides_and_refuses_exactly_what_it_excludes_on_every_surface()
             let (interface, function) = export_of(name);
             let example = op.example_args();
             let (result, _) = Host::shared()
-                .call_export(&cfg, &interface, &function, |p| {
-                    vec![connection(&p[0]), json_to_val(&example, &p[1], name)]
-                })
+                .call_export(&cfg, &interface, &function, |p| arguments(p, &example, name))
                 .await;
             match result {
                 Val::Result(Err(Some(e))) => match *e {

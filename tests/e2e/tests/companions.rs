@@ -577,6 +577,7 @@ async fn mcp_tools_call_runs_each_new_operation_like_its_route() {
 
     let tools = rpc(&cfg, "tools/list", json!({})).await;
     let tools = tools["result"]["tools"].as_array().unwrap().clone();
+    // The default tier (`write`) lists every operation but the deletions.
     assert_eq!(tools.len(), ops::available(ops::Access::default()).count());
     let hints = |name: &str| tools.iter().find(|t| t["name"] == name).unwrap()["annotations"].clone();
     assert_eq!(

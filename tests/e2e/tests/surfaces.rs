@@ -10,7 +10,7 @@ use gorgias_connector::ops::{self, Spec};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use support::config_all;
-use support::dynamic::{connection, export_of, json_to_val, same_answer};
+use support::dynamic::{arguments, export_of, same_answer};
 use support::fake_gorgias::FakeGorgias;
 use support::host::{Host, post};
 use wasmtime::component::Val;
@@ -51,8 +51,7 @@ async fn typed(op: &Spec) -> (Val, Vec<(String, Option<Value>)>) {
     let name = op.name;
     let (result, _) = Host::shared()
         .call_export(&all(&fake), &interface, &function, |params| {
-            assert_eq!(params.len(), 2, "{name}: (conn, request)");
-            vec![connection(&params[0]), json_to_val(&example, &params[1], name)]
+            arguments(params, &example, name)
         })
         .await;
     let answer = match result {

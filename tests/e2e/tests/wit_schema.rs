@@ -1,6 +1,8 @@
 //! The WIT cannot drift from the operations: for every operation of the
 //! registry, `wit/` has a function of the same name shaped
-//! `func(conn: connection, request: <op>-request) -> result<<op>-answer, error>`,
+//! `func(conn: connection, request: <op>-request) -> result<<op>-answer, error>`
+//! (or `func(conn: connection) -> result<<op>-answer, error>` when the input
+//! has no parameters),
 //! the request record's fields are exactly the input schema's properties and
 //! the answer record's exactly the output schema's, with matching
 //! optionality and types, under the mapping `src/serve/typed.rs` applies
@@ -274,14 +276,14 @@ impl Wit {
             f.params.iter().map(|p| (p.name.as_str(), self.name(&p.ty))).collect();
         let request = format!("{name}-request");
         let answer = format!("{name}-answer");
-        if params
-            != [
-                ("conn", Some("connection".to_string())),
-                ("request", Some(request.clone())),
-            ]
-        {
+        // An operation without parameters takes only the connection.
+        let no_parameters = input["properties"].as_object().is_none_or(|p| p.is_empty());
+        let conn = ("conn", Some("connection".to_string()));
+        if no_parameters && params == [conn.clone()] {
+        } else if params != [conn, ("request", Some(request.clone()))] {
             out.push(format!(
-                "{name}: takes {params:?}, not (conn: connection, request: {request})"
+                "{name}: takes {params:?}, not (conn: connection, request: {request}){}",
+                if no_parameters { " or (conn: connection)" } else { "" }
             ));
         }
         let result = f.result.as_ref().and_then(|r| match self.kind(r) {

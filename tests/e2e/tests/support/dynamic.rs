@@ -15,6 +15,7 @@ pub fn export_of(name: &str) -> (String, String) {
     let dir = super::root().join("wit");
     let mut package = String::new();
     let mut found = None;
+    // The `.wit` files of the package (not `deps/`).
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -59,6 +60,23 @@ pub fn connection(ty: &Type) -> Val {
         "connection",
     );
     Val::Variant("api-key".into(), Some(Box::new(creds)))
+}
+
+/// The arguments of the typed export of an operation, from its route body:
+/// the connection, then the request record, or the connection alone for a
+/// function without parameters (whose body must then be empty).
+pub fn arguments(params: &[Type], body: &Value, name: &str) -> Vec<Val> {
+    match params {
+        [conn] => {
+            assert!(
+                body.as_object().is_none_or(|o| o.is_empty()),
+                "{name}: its typed export takes no request, but the body is {body}"
+            );
+            vec![connection(conn)]
+        }
+        [conn, request] => vec![connection(conn), json_to_val(body, request, name)],
+        other => panic!("{name}: (conn) or (conn, request), not {} parameters", other.len()),
+    }
 }
 
 /// `ticket-id` → `ticketId`.

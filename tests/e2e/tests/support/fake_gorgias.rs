@@ -147,6 +147,11 @@ struct State {
     /// Answer `PUT /api/tickets/{id}/custom-fields` (200) and
     /// `POST /api/satisfaction-surveys` (201) with no body.
     empty_field_and_survey_bodies: bool,
+    // ---- issue 21: events, integrations, account
+    /// The events log, oldest first.
+    events: Vec<Value>,
+    /// The integrations (email, http, ...), oldest first.
+    integrations: Vec<Value>,
 }
 
 /// A leaky bucket: `level` calls, draining `limit / WINDOW` per second.
@@ -759,6 +764,150 @@ impl State {
                    "sent_datetime": null, "should_send_datetime": "2024-12-05T09:00:00+00:00", "scored_datetime": null,
                    "created_datetime": "2024-12-04T09:00:00+00:00", "uri": "/api/satisfaction-surveys/6900002/"}),
         ];
+        // ---- issue 21: events, integrations, account
+        // Events as recorded (NangoHQ list-events): one action's events share a
+        // `context`; a message event names the message, not its ticket.
+        let event = |id: u64,
+                     kind: &str,
+                     object_type: &str,
+                     object_id: u64,
+                     user: Option<u64>,
+                     context: &str,
+                     data: Value,
+                     at: &str| {
+            json!({"id": id, "context": context, "created_datetime": at, "data": data, "object_id": object_id,
+                   "object_type": object_type, "type": kind, "user_id": user, "uri": format!("/api/events/{id}/")})
+        };
+        let (a, b, c, d, e) = (
+            "1d1e1f20-0a0b-4c0d-8e0f-101112131415",
+            "2a2b2c2d-1a1b-4c1d-9e1f-202122232425",
+            "3a3b3c3d-2a2b-4c2d-ae2f-303132333435",
+            "4a4b4c4d-3a3b-4c3d-be3f-404142434445",
+            "5a5b5c5d-4a4b-4c4d-8e4f-505152535455",
+        );
+        s.events = vec![
+            event(
+                7001,
+                "ticket-created",
+                "Ticket",
+                12345,
+                None,
+                a,
+                Value::Null,
+                "2024-11-14T13:56:16.494726+00:00",
+            ),
+            event(
+                7002,
+                "ticket-message-created",
+                "TicketMessage",
+                5001,
+                None,
+                a,
+                Value::Null,
+                "2024-11-14T13:56:16.512000+00:00",
+            ),
+            event(
+                7003,
+                "ticket-updated",
+                "Ticket",
+                12345,
+                None,
+                a,
+                Value::Null,
+                "2024-11-14T13:56:16.600000+00:00",
+            ),
+            event(
+                7004,
+                "ticket-message-created",
+                "TicketMessage",
+                5002,
+                Some(4567),
+                b,
+                Value::Null,
+                "2024-11-15T08:00:00+00:00",
+            ),
+            event(
+                7005,
+                "ticket-updated",
+                "Ticket",
+                12345,
+                Some(4567),
+                b,
+                Value::Null,
+                "2024-11-15T08:00:00.204000+00:00",
+            ),
+            event(
+                7006,
+                "customer-created",
+                "Customer",
+                98767,
+                Some(4567),
+                c,
+                Value::Null,
+                "2024-12-02T10:00:00+00:00",
+            ),
+            event(
+                7007,
+                "ticket-assigned",
+                "Ticket",
+                12347,
+                Some(4567),
+                d,
+                json!({"assignee_user_id": 4567}),
+                "2024-12-03T09:30:00+00:00",
+            ),
+            event(
+                7008,
+                "ticket-updated",
+                "Ticket",
+                12347,
+                Some(4567),
+                d,
+                Value::Null,
+                "2024-12-03T09:30:00.100000+00:00",
+            ),
+            event(
+                7009,
+                "tag-created",
+                "Tag",
+                13,
+                Some(4567),
+                e,
+                Value::Null,
+                "2024-12-04T15:18:56.123456+00:00",
+            ),
+        ];
+        // Shaped as recorded (NangoHQ get-integration, list-integrations).
+        s.integrations = vec![
+            json!({"id": 126637, "created_datetime": "2024-01-02T12:46:06.234155+00:00", "deactivated_datetime": null, "decoration": null,
+                   "description": null, "http": null, "locked_datetime": null,
+                   "meta": {"provider": "sendgrid", "outbound_verification_status": {"single_sender": "unverified", "domain": "success"},
+                            "address": "support@yourstore.com", "preferred": true, "marketing": false, "verified": true, "email_forwarding_activated": true},
+                   "name": "Your Store Support", "type": "email", "updated_datetime": "2024-01-02T12:46:46.879548+00:00", "user": {"id": 4567},
+                   "uri": "/api/integrations/126637/", "application_id": null, "managed": false, "business_hours_id": null}),
+            json!({"id": 126638, "created_datetime": "2024-02-01T09:00:00+00:00", "deactivated_datetime": null, "decoration": null,
+                   "description": null, "http": null, "locked_datetime": null, "meta": {"address": "returns@yourstore.com", "provider": "gmail"},
+                   "name": "Returns", "type": "gmail", "updated_datetime": "2024-02-01T09:00:00+00:00", "user": {"id": 4567},
+                   "uri": "/api/integrations/126638/", "application_id": null, "managed": false, "business_hours_id": null}),
+            json!({"id": 126639, "created_datetime": "2024-03-01T09:00:00+00:00", "deactivated_datetime": null, "decoration": null,
+                   "description": null, "http": null, "locked_datetime": null, "meta": {"shop_name": "yourstore"},
+                   "name": "yourstore", "type": "shopify", "updated_datetime": "2024-03-01T09:00:00+00:00", "user": {"id": 4567},
+                   "uri": "/api/integrations/126639/", "application_id": null, "managed": false, "business_hours_id": null}),
+            json!({"id": 126640, "created_datetime": "2024-04-01T09:00:00+00:00", "deactivated_datetime": null, "decoration": null,
+                   "description": null, "locked_datetime": null, "meta": {},
+                   "http": {"url": "https://hooks.yourstore.com/gorgias", "method": "POST", "request_content_type": "application/json",
+                            "response_content_type": "application/json", "headers": {"X-Webhook-Secret": "seeded-secret-value"}, "form": "{{context}}",
+                            "triggers": {"ticket-created": true, "ticket-updated": false, "ticket-message-created": true}},
+                   "name": "Order bot", "type": "http", "updated_datetime": "2024-04-01T09:00:00+00:00", "user": {"id": 4567},
+                   "uri": "/api/integrations/126640/", "application_id": null, "managed": false, "business_hours_id": null}),
+            json!({"id": 126641, "created_datetime": "2024-05-01T09:00:00+00:00", "deactivated_datetime": "2024-06-01T00:00:00+00:00", "decoration": null,
+                   "description": null, "locked_datetime": null, "meta": {},
+                   "http": {"url": "https://old.example.com/hook", "method": "POST", "request_content_type": "application/json",
+                            "response_content_type": "application/json", "headers": {}, "form": "{{context}}",
+                            "triggers": {"ticket-updated": true}},
+                   "name": "Old hook", "type": "http", "updated_datetime": "2024-06-01T00:00:00+00:00", "user": {"id": 4567},
+                   "uri": "/api/integrations/126641/", "application_id": null, "managed": false, "business_hours_id": null}),
+        ];
         s
     }
 
@@ -837,7 +986,14 @@ impl State {
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let body = r.body.clone().unwrap_or(Value::Null);
         match (r.method.as_str(), parts.as_slice()) {
-            ("GET", ["api", "account"]) => (200, Some(json!({"domain": ACCOUNT, "status": {"status": "active"}}))),
+            ("GET", ["api", "account"]) => (
+                200,
+                Some(
+                    json!({"created_datetime": "2023-01-01T08:00:00.123456+00:00", "deactivated_datetime": null, "domain": ACCOUNT,
+                    "current_subscription": {"plan": null, "status": "active"}, "meta": {"company_domain": "yourstore.com"},
+                    "settings": [{"id": 360951, "type": "default-integration", "data": {"email": 126637}}], "status": {"status": "active"}}),
+                ),
+            ),
             ("GET", ["api", "tickets"]) => {
                 let get = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
                 let items: Vec<Value> = self
@@ -1362,6 +1518,137 @@ impl State {
                     (201, Some(survey))
                 }
             }
+            // ---- issue 21: events, integrations, account
+            ("GET", ["api", "events"]) => {
+                let allowed = [
+                    "cursor",
+                    "limit",
+                    "order_by",
+                    "object_id",
+                    "object_type",
+                    "types",
+                    "user_ids",
+                    "created_datetime[gt]",
+                    "created_datetime[gte]",
+                    "created_datetime[lt]",
+                    "created_datetime[lte]",
+                ];
+                if let Some(refusal) = refuse_params(&q, &allowed)
+                    .or_else(|| refuse_order(&q, &["created_datetime:asc", "created_datetime:desc"]))
+                {
+                    return refusal;
+                }
+                let bad = |k: &str, m: &str| {
+                    let mut data = serde_json::Map::new();
+                    data.insert(k.to_string(), json!([m]));
+                    (
+                        400,
+                        Some(json!({"error": {"msg": "Invalid query parameters", "data": data}})),
+                    )
+                };
+                let get = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+                let object_type = get("object_type");
+                let object_id = get("object_id");
+                if let Some(t) = &object_type
+                    && !EVENT_OBJECT_TYPES.contains(&t.as_str())
+                {
+                    return bad("object_type", "Must be one of the object types.");
+                }
+                if object_type.is_some() && object_id.is_none() {
+                    return bad("object_id", "Required with object_type.");
+                }
+                if object_id.as_ref().is_some_and(|i| i.parse::<u64>().is_err()) {
+                    return bad("object_id", "Not a valid integer.");
+                }
+                if q.iter().filter(|(k, _)| k == "user_ids").count() > 1 {
+                    return bad("user_ids", "Longer than maximum length 1.");
+                }
+                let mut bounds = Vec::new();
+                for (k, v) in q.iter().filter(|(k, _)| k.starts_with("created_datetime[")) {
+                    let Some(at) = instant(v) else {
+                        return bad(k, "Not a valid datetime.");
+                    };
+                    bounds.push((k.clone(), at));
+                }
+                let types: Vec<&str> = q
+                    .iter()
+                    .filter(|(k, _)| k == "types")
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                let users: Vec<&str> = q
+                    .iter()
+                    .filter(|(k, _)| k == "user_ids")
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                let mut items: Vec<Value> = self
+                    .events
+                    .iter()
+                    .filter(|e| types.is_empty() || types.iter().any(|t| e["type"] == *t))
+                    .filter(|e| users.is_empty() || users.iter().any(|u| same_id(&e["user_id"], u)))
+                    .filter(|e| object_type.as_ref().is_none_or(|t| e["object_type"] == t.as_str()))
+                    .filter(|e| object_id.as_ref().is_none_or(|i| same_id(&e["object_id"], i)))
+                    .filter(|e| {
+                        let at = e["created_datetime"].as_str().and_then(instant);
+                        bounds.iter().all(|(k, b)| {
+                            at.is_some_and(|a| match k.as_str() {
+                                "created_datetime[gt]" => a > *b,
+                                "created_datetime[gte]" => a >= *b,
+                                "created_datetime[lt]" => a < *b,
+                                _ => a <= *b,
+                            })
+                        })
+                    })
+                    .cloned()
+                    .collect();
+                // Stored oldest first; Gorgias's default is newest first.
+                if get("order_by").as_deref() != Some("created_datetime:asc") {
+                    items.reverse();
+                }
+                (200, Some(page(items, &q, &r.path)))
+            }
+            ("GET", ["api", "integrations"]) => {
+                if let Some(refusal) = refuse_params(&q, &["cursor", "limit", "order_by", "type"])
+                    .or_else(|| refuse_order(&q, &["created_datetime:asc", "created_datetime:desc"]))
+                {
+                    return refusal;
+                }
+                let kind = q.iter().find(|(k, _)| k == "type").map(|(_, v)| v.clone());
+                let mut items: Vec<Value> = self
+                    .integrations
+                    .iter()
+                    .filter(|i| kind.as_ref().is_none_or(|k| i["type"] == k.as_str()))
+                    .cloned()
+                    .collect();
+                if q.iter().any(|(k, v)| k == "order_by" && v == "created_datetime:desc") {
+                    items.reverse();
+                }
+                let mut p = page(items, &q, &r.path);
+                p["meta"]["total_resources"] = Value::Null;
+                (200, Some(p))
+            }
+            ("GET", ["api", "integrations", id]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
+                match self.integrations.iter().find(|i| same_id(&i["id"], id)) {
+                    Some(i) => (200, Some(i.clone())),
+                    None => err(404, "Resource not found."),
+                }
+            }
+            ("POST", ["api", "integrations"]) => match self.create_integration(&body) {
+                Ok(i) => (201, Some(i)),
+                Err(refusal) => refusal,
+            },
+            ("DELETE", ["api", "integrations", id]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
+                let Some(pos) = self.integrations.iter().position(|i| same_id(&i["id"], id)) else {
+                    return err(404, "Resource not found.");
+                };
+                self.integrations.remove(pos);
+                (204, None)
+            }
             _ => err(404, "Resource not found."),
         }
     }
@@ -1572,5 +1859,203 @@ impl FakeGorgias {
     /// How many tags exist.
     pub fn tag_count(&self) -> usize {
         self.state.lock().unwrap().tags.len()
+    }
+}
+
+// ---- issue 21: events, integrations, account
+/// The `object_type` values `GET /api/events` accepts (case-sensitive; the
+/// reference's list, and `CustomField` as recorded).
+const EVENT_OBJECT_TYPES: &[&str] = &[
+    "Account",
+    "Macro",
+    "Tag",
+    "Customer",
+    "Team",
+    "View",
+    "Widget",
+    "User",
+    "TicketMessage",
+    "Ticket",
+    "Rule",
+    "Integration",
+    "SatisfactionSurvey",
+    "CustomField",
+];
+
+/// The keys of an HTTP integration's `http.triggers`.
+const HTTP_TRIGGERS: &[&str] = &[
+    "ticket-created",
+    "ticket-updated",
+    "ticket-message-created",
+    "ticket-self-unsnoozed",
+    "ticket-message-failed",
+    "ticket-assignment-updated",
+    "ticket-status-updated",
+    "ticket-handed-over",
+];
+
+/// An ISO 8601 date-time with a time zone (`2024-12-01T00:00:00Z`,
+/// `…T08:30:00.5+02:00`) as (seconds since 1970 UTC, nanoseconds); `None`
+/// for anything else (Gorgias answers 400).
+fn instant(s: &str) -> Option<(i64, u32)> {
+    let b = s.as_bytes();
+    let num = |from: usize, to: usize| -> Option<i64> {
+        let d = b.get(from..to)?;
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| d.iter().fold(0, |n, c| n * 10 + i64::from(c - b'0')))
+    };
+    if b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || b.get(10) != Some(&b'T')
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let (y, m, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (hh, mm, ss) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b'.') {
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        let frac = num(i + 1, i + 1 + digits)?;
+        nanos = u32::try_from(frac * 10_i64.pow(9 - digits as u32)).ok()?;
+        i += 1 + digits;
+    }
+    let offset = match (b.get(i), b.len() - i) {
+        (Some(b'Z'), 1) => 0,
+        (Some(sign @ (b'+' | b'-')), 6) if b[i + 3] == b':' => {
+            let o = num(i + 1, i + 3)? * 3600 + num(i + 4, i + 6)? * 60;
+            if *sign == b'+' { o } else { -o }
+        }
+        _ => return None,
+    };
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 + hh * 3600 + mm * 60 + ss - offset, nanos))
+}
+
+impl State {
+    /// `POST /api/integrations`: an HTTP integration (the only type the API
+    /// creates), checked as strictly as the reference describes it.
+    fn create_integration(&mut self, body: &Value) -> Result<Value, (u16, Option<Value>)> {
+        let bad = |path: &str, m: &str| {
+            let mut data = serde_json::Map::new();
+            data.insert(path.to_string(), json!([m]));
+            (400, Some(json!({"error": {"msg": "Invalid data", "data": data}})))
+        };
+        let Some(obj) = body.as_object() else {
+            return Err(bad("_schema", "Invalid input type."));
+        };
+        if let Some(k) = obj
+            .keys()
+            .find(|k| !["name", "type", "description", "http"].contains(&k.as_str()))
+        {
+            return Err(bad(k, "Unknown field."));
+        }
+        if !obj.get("name").is_some_and(Value::is_string) {
+            return Err(bad("name", "Missing data for required field."));
+        }
+        if obj.get("type").and_then(Value::as_str) != Some("http") {
+            return Err(bad("type", "Only http integrations can be created."));
+        }
+        let Some(http) = obj.get("http").and_then(Value::as_object) else {
+            return Err(bad("http", "Missing data for required field."));
+        };
+        let known = [
+            "url",
+            "method",
+            "request_content_type",
+            "response_content_type",
+            "headers",
+            "form",
+            "triggers",
+            "oauth2",
+            "hmac_secret",
+        ];
+        if let Some(k) = http.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(bad(&format!("http.{k}"), "Unknown field."));
+        }
+        for k in ["url", "method", "request_content_type", "response_content_type"] {
+            if !http.get(k).is_some_and(Value::is_string) {
+                return Err(bad(&format!("http.{k}"), "Missing data for required field."));
+            }
+        }
+        if !["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"].contains(&http["method"].as_str().unwrap_or("")) {
+            return Err(bad(
+                "http.method",
+                "Must be one of: GET, POST, PUT, DELETE, HEAD, PATCH.",
+            ));
+        }
+        if !["application/json", "application/x-www-form-urlencoded"]
+            .contains(&http["request_content_type"].as_str().unwrap_or(""))
+        {
+            return Err(bad(
+                "http.request_content_type",
+                "Must be one of: application/json, application/x-www-form-urlencoded.",
+            ));
+        }
+        match http.get("headers") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(h)) if h.values().all(Value::is_string) => {}
+            Some(_) => return Err(bad("http.headers", "Must be a mapping of strings.")),
+        }
+        match http.get("triggers") {
+            Some(Value::Object(t)) => {
+                if let Some(k) = t.keys().find(|k| !HTTP_TRIGGERS.contains(&k.as_str())) {
+                    return Err(bad(&format!("http.triggers.{k}"), "Unknown field."));
+                }
+                if !t.values().all(Value::is_boolean) {
+                    return Err(bad("http.triggers", "Not a valid boolean."));
+                }
+            }
+            _ => return Err(bad("http.triggers", "Missing data for required field.")),
+        }
+        let id = self.id();
+        let mut http = http.clone();
+        http.entry("headers").or_insert_with(|| json!({}));
+        let i = json!({"id": id, "created_datetime": NOW, "deactivated_datetime": null, "decoration": null,
+            "description": obj.get("description").cloned().unwrap_or(Value::Null), "http": http, "locked_datetime": null, "meta": {},
+            "name": obj["name"], "type": "http", "updated_datetime": NOW, "user": {"id": 4567},
+            "uri": format!("/api/integrations/{id}/"), "application_id": null, "managed": false, "business_hours_id": null});
+        self.integrations.push(i.clone());
+        Ok(i)
+    }
+}
+
+impl FakeGorgias {
+    /// How many integrations exist (email, http, ...).
+    pub fn integration_count(&self) -> usize {
+        self.state.lock().unwrap().integrations.len()
+    }
+
+    /// The integration with this id as the fake stores it (headers included).
+    pub fn integration(&self, id: u64) -> Option<Value> {
+        let s = self.state.lock().unwrap();
+        s.integrations.iter().find(|i| i["id"] == id).cloned()
+    }
+
+    /// How many events the log holds.
+    pub fn event_count(&self) -> usize {
+        self.state.lock().unwrap().events.len()
+    }
+
+    /// Appends an event to the log (`id`, `type`, `object_type`, `object_id`,
+    /// `created_datetime`; the rest as recorded: no data, no user).
+    pub fn add_event(&self, id: u64, kind: &str, object_type: &str, object_id: u64, context: &str, at: &str) {
+        self.state.lock().unwrap().events.push(json!({"id": id, "context": context, "created_datetime": at, "data": null,
+            "object_id": object_id, "object_type": object_type, "type": kind, "user_id": null, "uri": format!("/api/events/{id}/")}));
     }
 }
