@@ -15,6 +15,7 @@
 
 pub mod customers;
 pub mod fields;
+pub mod macros;
 pub mod messages;
 pub mod operation;
 pub mod spec;
@@ -69,6 +70,14 @@ registry!(
     teams::ListTeams,
     customers::GetCustomer,
     users::GetUser,
+    // ---- issue 21: customers, macros and jobs
+    customers::CreateCustomer,
+    customers::UpdateCustomer,
+    customers::ListCustomers,
+    macros::ListMacros,
+    macros::GetMacro,
+    macros::ApplyMacro,
+    macros::GetJob,
 );
 
 /// The operation named `name`, if any.

@@ -157,7 +157,7 @@ mod tests {
             .filter(|o| annotations(o)["destructiveHint"] == true)
             .map(|o| o.name)
             .collect();
-        assert_eq!(destructive, ["set-ticket-tags"]);
+        assert_eq!(destructive, ["set-ticket-tags", "update-customer", "apply-macro"]);
     }
 
     fn cfg(read_only: bool) -> Config {
