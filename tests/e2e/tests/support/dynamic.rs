@@ -15,7 +15,12 @@ pub fn export_of(name: &str) -> (String, String) {
     let dir = super::root().join("wit");
     let mut package = String::new();
     let mut found = None;
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    // The `.wit` files only: `wit/deps/` is a directory.
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wit"))
+        .collect();
     files.sort();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
