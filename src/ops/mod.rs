@@ -1,5 +1,5 @@
 //! The operations, each declared once. An operation is a type in the file
-//! of its resource ([`tickets`], [`messages`], [`tags`], [`customers`],
+//! of its resource ([`tickets`], [`messages`], [`tags`], [`customers`], [`macros`],
 //! [`views`], [`users`], [`teams`]): its input (the route body and MCP
 //! arguments, strict serde), its [`Spec`] (name, description, annotations,
 //! endpoint, example), the Gorgias requests it builds, the private wire types
