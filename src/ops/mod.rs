@@ -1,5 +1,5 @@
 //! The operations, each declared once. An operation is a type in the file
-//! of its resource ([`tickets`], [`messages`], [`tags`], [`customers`],
+//! of its resource ([`tickets`], [`messages`], [`tags`], [`customers`], [`macros`],
 //! [`views`], [`users`], [`teams`]): its input (the route body and MCP
 //! arguments, strict serde), its [`Spec`] (name, description, annotations,
 //! endpoint, example), the Gorgias requests it builds, the private wire types
@@ -19,6 +19,7 @@ pub mod customers;
 pub mod events;
 pub mod fields;
 pub mod integrations;
+pub mod macros;
 pub mod messages;
 pub mod operation;
 pub mod spec;
@@ -85,6 +86,14 @@ registry!(
     integrations::DeleteWebhook,
     integrations::ListIntegrations,
     account::GetAccount,
+    // ---- issue 21: customers, macros and jobs
+    customers::CreateCustomer,
+    customers::UpdateCustomer,
+    customers::ListCustomers,
+    macros::ListMacros,
+    macros::GetMacro,
+    macros::ApplyMacro,
+    macros::GetJob,
 );
 
 /// The operation named `name`, if any.

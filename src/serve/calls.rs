@@ -152,7 +152,13 @@ mod tests {
             hints("list-users"),
             json!({"title": "List Users", "readOnlyHint": true, "openWorldHint": true})
         );
-        for name in ["update-ticket", "remove-ticket-tags", "set-ticket-custom-fields"] {
+        for name in [
+            "update-ticket",
+            "remove-ticket-tags",
+            "set-ticket-custom-fields",
+            "update-customer",
+            "apply-macro",
+        ] {
             assert_eq!(hints(name)["destructiveHint"], true, "{name}");
         }
         for name in ["create-ticket", "reply-to-ticket", "add-internal-note"] {

@@ -85,15 +85,6 @@ fn camel(field: &str) -> String {
     out
 }
 
-/// The Rust keywords wit-bindgen escapes with a trailing `_` in a field's
-/// name (a WIT field `%type` is the Rust field `type_`).
-const RUST_KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-];
-
 /// `nextCursor` → `next_cursor`; `created_datetime` stays; a Rust keyword
 /// gets wit-bindgen's trailing `_` (`type` → `type_`).
 fn snake(key: &str) -> String {
@@ -111,6 +102,15 @@ fn snake(key: &str) -> String {
     }
     out
 }
+
+/// The names wit-bindgen escapes with a trailing `_` (Rust's strict and
+/// reserved keywords, as its `to_rust_ident` lists them).
+const RUST_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
+    "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
 
 /// Every object key of `value` in snake_case.
 fn snake_keys(value: Value) -> Value {
@@ -457,6 +457,35 @@ mod tests {
             }
         );
         assert!(answer::<Page>(b"not json").is_err());
+    }
+
+    /// A key that is a Rust keyword reaches the field wit-bindgen escaped
+    /// (`get-macro`'s `macro`, a job's `type`).
+    #[test]
+    fn answer_keys_that_are_rust_keywords_reach_the_escaped_fields() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Job {
+            id: u64,
+            type_: String,
+        }
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Answer {
+            macro_: Job,
+        }
+        let a: Answer = answer(br#"{"macro": {"id": 1, "type": "applyMacro"}}"#).unwrap();
+        assert_eq!(
+            a,
+            Answer {
+                macro_: Job {
+                    id: 1,
+                    type_: "applyMacro".into()
+                }
+            }
+        );
+        assert_eq!(
+            (snake("type"), snake("typeName"), snake("types")),
+            ("type_".into(), "type_name".into(), "types".into())
+        );
     }
 
     fn config() -> Config {

@@ -152,6 +152,14 @@ struct State {
     events: Vec<Value>,
     /// The integrations (email, http, ...), oldest first.
     integrations: Vec<Value>,
+    // ---- issue 21: customers, macros and jobs
+    /// Macros (`GET /api/macros`).
+    macros: Vec<Value>,
+    /// Background jobs (`POST /api/jobs` creates `applyMacro` ones).
+    jobs: Vec<Value>,
+    /// Answer customer creates and updates and job creates with a 2xx and no
+    /// body (Gorgias sometimes does).
+    empty_write_answers: bool,
 }
 
 /// A leaky bucket: `level` calls, draining `limit / WINDOW` per second.
@@ -908,6 +916,36 @@ impl State {
                    "name": "Old hook", "type": "http", "updated_datetime": "2024-06-01T00:00:00+00:00", "user": {"id": 4567},
                    "uri": "/api/integrations/126641/", "application_id": null, "managed": false, "business_hours_id": null}),
         ];
+        // ---- issue 21: customers, macros and jobs
+        // The macros of the recorded `GET /api/macros` (NangoHQ's list-macros
+        // test) and one more, and the recorded exportMacro job of get-job.
+        s.macros = vec![
+            json!({"id": 374712, "external_id": null, "name": "Nango Test Macro Disposable", "intent": null, "language": "en", "usage": 0,
+                   "actions": [{"arguments": {"tags": "test"}, "name": "addTags", "title": "add tags", "type": "user"}],
+                   "created_datetime": "2026-08-26T18:34:08.891308+00:00", "updated_datetime": null, "archived_datetime": null, "uri": "/api/macros/374712/"}),
+            json!({"id": 374422, "external_id": null, "name": "Generic: Sign off", "intent": "other/thanks", "language": "en", "usage": 0,
+                   "actions": [{"arguments": {"body_html": "<div>Let us know if we can do anything else for you - we're here to help.</div>",
+                                              "body_text": "Let us know if we can do anything else for you - we're here to help."},
+                                "name": "setResponseText", "title": "Add response text", "type": "user"}],
+                   "created_datetime": "2026-08-26T12:46:06.199922+00:00", "updated_datetime": null, "archived_datetime": null, "uri": "/api/macros/374422/"}),
+            json!({"id": 374421, "external_id": null, "name": "Generic: How can I help?", "intent": null, "language": "en", "usage": 0,
+                   "actions": [{"arguments": {"body_html": "<div>Hi {{ticket.customer.firstname}}!</div><br/><div>Thanks for reaching out. How can I help you today?</div>",
+                                              "body_text": "Hi {{ticket.customer.firstname}}!\n\nThanks for reaching out. How can I help you today?"},
+                                "name": "setResponseText", "title": "Add response text", "type": "user"}],
+                   "created_datetime": "2026-08-26T12:46:06.196933+00:00", "updated_datetime": null, "archived_datetime": null, "uri": "/api/macros/374421/"}),
+            // Not recorded: one with several actions, edited once.
+            json!({"id": 374300, "external_id": "mac-refund", "name": "Refund: tag and close", "intent": "refund/request", "language": "en", "usage": 12,
+                   "actions": [{"arguments": {"tags": "refund, vip"}, "name": "addTags", "title": "Add tags", "type": "user"},
+                               {"arguments": {"status": "closed"}, "name": "setStatus", "title": "Close", "type": "user", "description": "Closes the ticket"}],
+                   "created_datetime": "2026-05-02T09:00:00+00:00", "updated_datetime": "2026-06-01T10:00:00+00:00", "archived_datetime": null, "uri": "/api/macros/374300/"}),
+        ];
+        s.jobs = vec![
+            json!({"id": 1551809, "cancel_requested_datetime": null, "cancelled_datetime": null,
+            "created_datetime": "2026-08-26T18:39:57.503144+00:00", "ended_datetime": "2026-08-26T18:39:58.938932+00:00",
+            "failed_datetime": null, "info": {}, "locked_datetime": null, "meta": null, "params": {}, "scheduled_datetime": null,
+            "started_datetime": "2026-08-26T18:39:57.609503+00:00", "status": "done", "type": "exportMacro", "user_id": 519543243,
+            "uri": "/api/jobs/1551809/"}),
+        ];
         s
     }
 
@@ -1287,11 +1325,12 @@ impl State {
                     "limit",
                     "cursor",
                 ];
-                if let Some(refusal) = refuse_params(&q, &allowed) {
+                if let Some(refusal) = refuse_params(&q, &allowed).or_else(|| refuse_order(&q, CUSTOMER_ORDERS)) {
                     return refusal;
                 }
                 let get = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
                 let (email, ctype, caddr) = (get("email"), get("channel_type"), get("channel_address"));
+                let (external, name) = (get("external_id"), get("name"));
                 if caddr.is_some() && ctype.is_none() {
                     return (
                         400,
@@ -1302,10 +1341,12 @@ impl State {
                 }
                 // `email`: the primary address, exact (case-sensitive here: Gorgias
                 // documents no case folding). Channels: any non-deleted one of the type.
-                let items: Vec<Value> = self
+                let mut items: Vec<Value> = self
                     .customers
                     .iter()
                     .filter(|c| email.as_ref().is_none_or(|e| c["email"] == e.as_str()))
+                    .filter(|c| external.as_ref().is_none_or(|x| c["external_id"] == x.as_str()))
+                    .filter(|c| name.as_ref().is_none_or(|n| c["name"] == n.as_str()))
                     .filter(|c| {
                         caddr.as_ref().is_none_or(|a| {
                             c["channels"].as_array().is_some_and(|chs| {
@@ -1326,6 +1367,11 @@ impl State {
                         c
                     })
                     .collect();
+                // Gorgias's default order is created_datetime:desc.
+                sort_by_order(
+                    &mut items,
+                    get("order_by").as_deref().unwrap_or("created_datetime:desc"),
+                );
                 (200, Some(page(items, &q, &r.path)))
             }
             ("GET", ["api", "customers", id]) => match self.customers.iter().find(|c| same_id(&c["id"], id)) {
@@ -1649,8 +1695,420 @@ impl State {
                 self.integrations.remove(pos);
                 (204, None)
             }
+            // ---- issue 21: customers, macros and jobs
+            ("POST", ["api", "customers"]) => {
+                let customer = match customer_body(&body, true) {
+                    Ok(c) => c,
+                    Err(refusal) => return refusal,
+                };
+                if let Some(refusal) = self.taken_email(&customer, None) {
+                    return refusal;
+                }
+                let id = self.id();
+                let mut c = json!({"id": id, "external_id": null, "active": true, "email": null, "name": null,
+                    "firstname": "", "lastname": "", "channels": [], "language": null, "timezone": null,
+                    "created_datetime": NOW, "updated_datetime": NOW, "meta": {"name_set_via": "agent"},
+                    "data": null, "customer": null, "note": null, "custom_fields": {}, "integrations": {}});
+                self.apply_customer(&mut c, &customer);
+                // Recorded: `channels` alone sets the primary email from the email channel.
+                if c["email"].is_null()
+                    && let Some(ch) = c["channels"]
+                        .as_array()
+                        .and_then(|a| a.iter().find(|ch| ch["type"] == "email"))
+                {
+                    c["email"] = ch["address"].clone();
+                }
+                self.customers.push(c.clone());
+                if self.empty_write_answers {
+                    (201, None)
+                } else {
+                    (201, Some(c))
+                }
+            }
+            ("PUT", ["api", "customers", id]) => {
+                let Some(pos) = self.customers.iter().position(|c| same_id(&c["id"], id)) else {
+                    return err(404, "Resource not found.");
+                };
+                let customer = match customer_body(&body, false) {
+                    Ok(c) => c,
+                    Err(refusal) => return refusal,
+                };
+                let own = self.customers[pos]["id"].as_u64();
+                if let Some(refusal) = self.taken_email(&customer, own) {
+                    return refusal;
+                }
+                let mut c = self.customers[pos].clone();
+                // Only the fields sent change; `email` alone leaves the
+                // channels as they are (what Gorgias does is undocumented).
+                self.apply_customer(&mut c, &customer);
+                c["updated_datetime"] = NOW.into();
+                self.customers[pos] = c.clone();
+                if self.empty_write_answers {
+                    (202, None)
+                } else {
+                    (200, Some(c))
+                }
+            }
+            ("GET", ["api", "macros"]) => {
+                let allowed = [
+                    "cursor",
+                    "limit",
+                    "search",
+                    "tags",
+                    "languages",
+                    "message_id",
+                    "ticket_id",
+                    "number_predictions",
+                    "archived",
+                    "order_by",
+                ];
+                if let Some(refusal) = refuse_params(&q, &allowed) {
+                    return refusal;
+                }
+                let search = q.iter().find(|(k, _)| k == "search").map(|(_, v)| v.to_lowercase());
+                let mut items: Vec<Value> = self
+                    .macros
+                    .iter()
+                    .filter(|m| {
+                        search
+                            .as_ref()
+                            .is_none_or(|s| m["name"].as_str().unwrap_or("").to_lowercase().contains(s.as_str()))
+                    })
+                    .cloned()
+                    .collect();
+                sort_by_order(&mut items, "created_datetime:desc");
+                (200, Some(page(items, &q, &r.path)))
+            }
+            ("GET", ["api", "macros", id]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
+                match self.macros.iter().find(|m| same_id(&m["id"], id)) {
+                    Some(m) => (200, Some(m.clone())),
+                    None => err(404, "Resource not found."),
+                }
+            }
+            ("POST", ["api", "jobs"]) => {
+                let params = match self.apply_macro_params(&body) {
+                    Ok(p) => p,
+                    Err(refusal) => return refusal,
+                };
+                let id = self.id();
+                let job = json!({"id": id, "type": "applyMacro", "status": "pending", "params": params, "info": {},
+                    "meta": body.get("meta").cloned().unwrap_or(Value::Null), "created_datetime": NOW,
+                    "scheduled_datetime": body.get("scheduled_datetime").cloned().unwrap_or(Value::Null),
+                    "started_datetime": null, "ended_datetime": null, "failed_datetime": null, "cancelled_datetime": null,
+                    "cancel_requested_datetime": null, "locked_datetime": null, "user_id": 4567, "uri": format!("/api/jobs/{id}/")});
+                self.jobs.push(job.clone());
+                if self.empty_write_answers {
+                    (201, None)
+                } else {
+                    (201, Some(job))
+                }
+            }
+            ("GET", ["api", "jobs"]) => {
+                if let Some(refusal) = refuse_params(&q, &["cursor", "limit", "order_by", "status", "type"])
+                    .or_else(|| refuse_order(&q, &["created_datetime:asc", "created_datetime:desc"]))
+                {
+                    return refusal;
+                }
+                let get = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+                let (kind, status) = (get("type"), get("status"));
+                let mut items: Vec<Value> = self
+                    .jobs
+                    .iter()
+                    .filter(|j| kind.as_ref().is_none_or(|t| j["type"] == t.as_str()))
+                    .filter(|j| status.as_ref().is_none_or(|t| j["status"] == t.as_str()))
+                    .cloned()
+                    .collect();
+                sort_by_order(
+                    &mut items,
+                    get("order_by").as_deref().unwrap_or("created_datetime:desc"),
+                );
+                (200, Some(page(items, &q, &r.path)))
+            }
+            ("GET", ["api", "jobs", id]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
+                match self.jobs.iter().find(|j| same_id(&j["id"], id)) {
+                    Some(j) => (200, Some(j.clone())),
+                    None => err(404, "Resource not found."),
+                }
+            }
             _ => err(404, "Resource not found."),
         }
+    }
+}
+
+// ---- issue 21: customers, macros and jobs
+
+/// The orders `GET /api/customers` accepts.
+const CUSTOMER_ORDERS: &[&str] = &[
+    "created_datetime:asc",
+    "created_datetime:desc",
+    "updated_datetime:asc",
+    "updated_datetime:desc",
+];
+
+/// Sorts records by `order` (`<field>:asc|desc`), ties by id; a missing
+/// `updated_datetime` counts as the `created_datetime`.
+fn sort_by_order(items: &mut [Value], order: &str) {
+    let (field, dir) = order.split_once(':').unwrap_or((order, "asc"));
+    let key = |v: &Value| {
+        let at = v[field]
+            .as_str()
+            .or_else(|| v["created_datetime"].as_str())
+            .unwrap_or("")
+            .to_string();
+        (at, v["id"].as_u64().unwrap_or(0))
+    };
+    items.sort_by_key(key);
+    if dir == "desc" {
+        items.reverse();
+    }
+}
+
+/// A 400 `Invalid data` naming `field` (a key, or nested data).
+fn invalid_data(data: Value) -> (u16, Option<Value>) {
+    (400, Some(json!({"error": {"msg": "Invalid data", "data": data}})))
+}
+
+/// The fields of a customer create (`create`) or update body, checked as
+/// Gorgias's reference describes them: `channels` is required on create and
+/// each channel needs `type`, `address` and `preferred`.
+fn customer_body(body: &Value, create: bool) -> Result<serde_json::Map<String, Value>, (u16, Option<Value>)> {
+    const KEYS: &[&str] = &[
+        "name",
+        "firstname",
+        "lastname",
+        "email",
+        "external_id",
+        "language",
+        "timezone",
+        "note",
+        "channels",
+        "data",
+        "meta",
+        "custom_fields",
+    ];
+    let Some(obj) = body.as_object() else {
+        return Err(err(400, "A JSON object body is required."));
+    };
+    if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        return Err(invalid_data(json!({k.as_str(): ["Unknown field."]})));
+    }
+    for k in [
+        "name",
+        "firstname",
+        "lastname",
+        "email",
+        "external_id",
+        "language",
+        "timezone",
+        "note",
+    ] {
+        if obj.get(k).is_some_and(|v| !v.is_string() && !v.is_null()) {
+            return Err(invalid_data(json!({k: ["Not a valid string."]})));
+        }
+    }
+    if let Some(e) = obj.get("email").and_then(Value::as_str)
+        && !matches!(e.split_once('@'), Some((l, d)) if !l.is_empty() && !d.is_empty() && !e.contains(char::is_whitespace))
+    {
+        return Err(invalid_data(json!({"email": ["Not a valid email address."]})));
+    }
+    if let Some(l) = obj.get("language").and_then(Value::as_str)
+        && !(l.len() == 2 && l.bytes().all(|b| b.is_ascii_lowercase()))
+    {
+        return Err(invalid_data(json!({"language": ["Must be an ISO 639-1 code."]})));
+    }
+    match obj.get("channels") {
+        None if create => return Err(invalid_data(json!({"channels": ["Missing data for required field."]}))),
+        None => {}
+        Some(Value::Array(chs)) => {
+            for (i, ch) in chs.iter().enumerate() {
+                for (k, ok) in [
+                    ("type", ch["type"].is_string()),
+                    ("address", ch["address"].is_string()),
+                    ("preferred", ch["preferred"].is_boolean()),
+                ] {
+                    if !ok {
+                        return Err(invalid_data(
+                            json!({"channels": {i.to_string(): {k: ["Missing data for required field."]}}}),
+                        ));
+                    }
+                }
+            }
+        }
+        Some(_) => return Err(invalid_data(json!({"channels": ["Not a valid list."]}))),
+    }
+    Ok(obj.clone())
+}
+
+impl State {
+    /// The refusal of a customer write whose email (primary or an email
+    /// channel's) another customer than `own` already uses: Gorgias documents
+    /// a 409 for it; its wording is not published, this one is the fake's.
+    fn taken_email(&self, body: &serde_json::Map<String, Value>, own: Option<u64>) -> Option<(u16, Option<Value>)> {
+        let mut addresses: Vec<String> = Vec::new();
+        if let Some(e) = body.get("email").and_then(Value::as_str) {
+            addresses.push(e.to_lowercase());
+        }
+        for ch in body.get("channels").and_then(Value::as_array).into_iter().flatten() {
+            if ch["type"] == "email"
+                && let Some(a) = ch["address"].as_str()
+            {
+                addresses.push(a.to_lowercase());
+            }
+        }
+        let used = |c: &Value| {
+            let mut theirs: Vec<String> = c["email"].as_str().map(str::to_lowercase).into_iter().collect();
+            for ch in c["channels"].as_array().into_iter().flatten() {
+                if ch["type"] == "email"
+                    && ch["deleted_datetime"].is_null()
+                    && let Some(a) = ch["address"].as_str()
+                {
+                    theirs.push(a.to_lowercase());
+                }
+            }
+            addresses.iter().any(|a| theirs.contains(a))
+        };
+        self.customers
+            .iter()
+            .any(|c| c["id"].as_u64() != own && used(c))
+            .then(|| {
+                (
+                    409,
+                    Some(
+                        json!({"error": {"msg": "A customer with this email address already exists.",
+                        "data": {"email": ["This email address is already used by another customer."]}}}),
+                    ),
+                )
+            })
+    }
+
+    /// Writes the fields of a checked body into customer `c`: `name`
+    /// splits into `firstname` (first word) and `lastname` (last word) unless
+    /// those are given (recorded); `channels` replace them all.
+    fn apply_customer(&mut self, c: &mut Value, body: &serde_json::Map<String, Value>) {
+        for k in [
+            "name",
+            "firstname",
+            "lastname",
+            "email",
+            "external_id",
+            "language",
+            "timezone",
+            "note",
+            "data",
+        ] {
+            if let Some(v) = body.get(k) {
+                c[k] = v.clone();
+            }
+        }
+        if let Some(name) = body.get("name").and_then(Value::as_str) {
+            let words: Vec<&str> = name.split_whitespace().collect();
+            if !body.contains_key("firstname") {
+                c["firstname"] = words.first().copied().unwrap_or("").into();
+            }
+            if !body.contains_key("lastname") {
+                c["lastname"] = if words.len() > 1 { words[words.len() - 1] } else { "" }.into();
+            }
+        }
+        if let Some(chs) = body.get("channels").and_then(Value::as_array) {
+            let owner = json!({"id": c["id"], "name": c["name"]});
+            c["channels"] = chs
+                .iter()
+                .map(|ch| {
+                    json!({"id": self.id(), "type": ch["type"], "address": ch["address"], "preferred": ch["preferred"],
+                        "created_datetime": NOW, "updated_datetime": NOW, "deleted_datetime": null,
+                        "user": owner, "customer": owner})
+                })
+                .collect();
+        }
+    }
+
+    /// The `params` of an `applyMacro` job body, checked (the only job type
+    /// the fake runs; tickets selected by `ticket_ids` only).
+    fn apply_macro_params(&self, body: &Value) -> Result<Value, (u16, Option<Value>)> {
+        const TYPES: &[&str] = &[
+            "applyMacro",
+            "deleteTicket",
+            "exportTicket",
+            "exportMacro",
+            "importMacro",
+            "updateTicket",
+            "exportTicketDrilldown",
+            "exportConvertCampaignSalesDrilldown",
+        ];
+        const PARAMS: &[&str] = &[
+            "apply_and_close",
+            "end_datetime",
+            "macro_id",
+            "start_datetime",
+            "ticket_ids",
+            "url",
+            "updates",
+            "view",
+            "view_id",
+            "context",
+        ];
+        let Some(obj) = body.as_object() else {
+            return Err(err(400, "A JSON object body is required."));
+        };
+        if let Some(k) = obj
+            .keys()
+            .find(|k| !["type", "params", "scheduled_datetime", "meta"].contains(&k.as_str()))
+        {
+            return Err(invalid_data(json!({k.as_str(): ["Unknown field."]})));
+        }
+        match obj.get("type").and_then(Value::as_str) {
+            None => return Err(invalid_data(json!({"type": ["Missing data for required field."]}))),
+            Some(t) if !TYPES.contains(&t) => {
+                return Err(invalid_data(
+                    json!({"type": [format!("Must be one of: {}.", TYPES.join(", "))]}),
+                ));
+            }
+            Some("applyMacro") => {}
+            Some(_) => return Err(err(400, "fake: only applyMacro jobs are supported")),
+        }
+        let Some(params) = obj.get("params").and_then(Value::as_object) else {
+            return Err(invalid_data(json!({"params": ["Missing data for required field."]})));
+        };
+        if let Some(k) = params.keys().find(|k| !PARAMS.contains(&k.as_str())) {
+            return Err(invalid_data(json!({"params": {k.as_str(): ["Unknown field."]}})));
+        }
+        if let Some(k) = params
+            .keys()
+            .find(|k| !["macro_id", "ticket_ids", "apply_and_close"].contains(&k.as_str()))
+        {
+            return Err(err(
+                400,
+                &format!("fake: applyMacro selects tickets by ticket_ids only, not {k}"),
+            ));
+        }
+        let Some(macro_id) = params.get("macro_id").and_then(Value::as_u64) else {
+            return Err(invalid_data(
+                json!({"params": {"macro_id": ["Missing data for required field."]}}),
+            ));
+        };
+        if !self.macros.iter().any(|m| m["id"] == macro_id) {
+            return Err(invalid_data(json!({"params": {"macro_id": ["Macro not found."]}})));
+        }
+        match params.get("ticket_ids").and_then(Value::as_array) {
+            Some(ids) if !ids.is_empty() && ids.iter().all(|t| t.as_u64().is_some()) => {}
+            _ => {
+                return Err(invalid_data(
+                    json!({"params": {"ticket_ids": ["Must be a non-empty list of integers."]}}),
+                ));
+            }
+        }
+        if params.get("apply_and_close").is_some_and(|v| !v.is_boolean()) {
+            return Err(invalid_data(
+                json!({"params": {"apply_and_close": ["Not a valid boolean."]}}),
+            ));
+        }
+        Ok(Value::Object(params.clone()))
     }
 }
 
@@ -2057,5 +2515,40 @@ impl FakeGorgias {
     pub fn add_event(&self, id: u64, kind: &str, object_type: &str, object_id: u64, context: &str, at: &str) {
         self.state.lock().unwrap().events.push(json!({"id": id, "context": context, "created_datetime": at, "data": null,
             "object_id": object_id, "object_type": object_type, "type": kind, "user_id": null, "uri": format!("/api/events/{id}/")}));
+    }
+}
+
+// ---- issue 21: customers, macros and jobs
+impl FakeGorgias {
+    /// How many customers exist.
+    pub fn customer_count(&self) -> usize {
+        self.state.lock().unwrap().customers.len()
+    }
+
+    /// A customer as the fake stores it (with its channels).
+    pub fn customer(&self, id: u64) -> Option<Value> {
+        self.state
+            .lock()
+            .unwrap()
+            .customers
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+    }
+
+    /// How many jobs exist.
+    pub fn job_count(&self) -> usize {
+        self.state.lock().unwrap().jobs.len()
+    }
+
+    /// A job as the fake stores it.
+    pub fn job(&self, id: u64) -> Option<Value> {
+        self.state.lock().unwrap().jobs.iter().find(|j| j["id"] == id).cloned()
+    }
+
+    /// Makes customer creates and updates and job creates answer a 2xx
+    /// (201, 202, 201) with no body.
+    pub fn empty_write_answers(&self, on: bool) {
+        self.state.lock().unwrap().empty_write_answers = on;
     }
 }
