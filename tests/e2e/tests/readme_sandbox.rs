@@ -24,6 +24,7 @@ const SECTIONS: &[&str] = &[
     "## Health",
     "## OpenAPI",
     "## MCP (for AI agents)",
+    "## Triggers: new ticket, ticket updated, new message",
 ];
 
 /// The `sh` blocks of README section `heading` that run `curl`, without the
@@ -37,7 +38,10 @@ fn blocks(heading: &str) -> Vec<String> {
             b.lines()
                 .filter(|l| {
                     let t = l.trim_start();
-                    !(t.starts_with("cargo ") || t.starts_with("GORGIAS_") || t.starts_with("READ_ONLY"))
+                    !(t.starts_with("cargo ")
+                        || t.starts_with("GORGIAS_")
+                        || t.starts_with("READ_ONLY")
+                        || t.starts_with("ACCESS="))
                 })
                 .map(|l| format!("{l}\n"))
                 .collect()
