@@ -7,14 +7,13 @@ mod support;
 
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use support::config_for;
 use support::fake_gorgias::FakeGorgias;
 use support::host::{Host, HttpResult, post};
+use support::{config_all, config_for};
 
-fn with_access(fake: &FakeGorgias, access: &str) -> HashMap<String, String> {
-    let mut c = config_for(fake);
-    c.insert("access".into(), access.into());
-    c
+/// The fake's configuration at the default tier (write), which hides the deletions.
+fn default_tier(fake: &FakeGorgias) -> HashMap<String, String> {
+    config_for(fake)
 }
 
 async fn call_with(config: &HashMap<String, String>, path: &str, body: &str) -> HttpResult {
@@ -24,7 +23,7 @@ async fn call_with(config: &HashMap<String, String>, path: &str, body: &str) -> 
 }
 
 async fn call(fake: &FakeGorgias, path: &str, body: &str) -> HttpResult {
-    call_with(&with_access(fake, "all"), path, body).await
+    call_with(&config_all(fake), path, body).await
 }
 
 fn ok(r: &HttpResult) -> Value {
@@ -64,7 +63,7 @@ async fn get_message_answers_the_threads_record_and_not_found_for_another_ticket
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_ticket_needs_access_all_and_deletes_for_good() {
     let fake = FakeGorgias::start().await;
-    let r = call_with(&with_access(&fake, "write"), "/delete-ticket", r#"{"ticketId": 12399}"#).await;
+    let r = call_with(&default_tier(&fake), "/delete-ticket", r#"{"ticketId": 12399}"#).await;
     assert_eq!(r.status, 403, "{}", String::from_utf8_lossy(&r.body));
     assert!(fake.lines().is_empty(), "nothing sent: {:?}", fake.lines());
 
@@ -120,7 +119,7 @@ async fn create_tag_answers_the_tag_and_a_taken_name_is_a_conflict() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_tag_needs_access_all_and_removes_the_tag() {
     let fake = FakeGorgias::start().await;
-    let r = call_with(&with_access(&fake, "write"), "/delete-tag", r#"{"tagId": 12}"#).await;
+    let r = call_with(&default_tier(&fake), "/delete-tag", r#"{"tagId": 12}"#).await;
     assert_eq!(r.status, 403);
     let v = ok(&call(&fake, "/delete-tag", r#"{"tagId": 12}"#).await);
     assert_eq!(v, json!({"success": true}));
