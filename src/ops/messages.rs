@@ -1,4 +1,5 @@
-//! Messages of a ticket: reply, internal note, and reading the thread.
+//! Messages of a ticket: reply, internal note, reading the thread, and
+//! reading one message.
 //! Each operation is its input type, its [`Operation`] entry, the Gorgias
 //! request it builds and the mapping of the answer.
 
@@ -13,6 +14,7 @@ use crate::ops::fields::{
 use crate::ops::fields::{id as id_field, opt_id, opt_u32};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::{Access, Spec};
+use crate::ops::tickets::{READ_BACK_LIMIT, Written, not_read_back, write};
 use crate::ops::wire::{ListAnswer, WireRef, decode, lenient_u64, null_as_empty};
 use crate::schema::one_of_strings;
 use schemars::JsonSchema;
@@ -193,9 +195,23 @@ impl ReplyToTicket {
         ))
     }
 
-    /// Runs reply-to-ticket.
+    /// Runs reply-to-ticket: Gorgias answers 200 or 201 with the message,
+    /// or sometimes an empty body; then the message is read back ([`read_back`]).
     pub fn run(&self, c: &mut Client<'_>) -> Result<Reply, Error> {
-        let m = c.call(&self.request()?, parse_message)?;
+        let m = match write(c, &self.request()?, parse_message)? {
+            Written::Record(m) => m,
+            Written::Empty(status) => read_back(
+                c,
+                status,
+                self.ticket_id,
+                &Posted {
+                    channel: &self.channel,
+                    sender: self.sender_user_id,
+                    text: self.body_text.as_deref(),
+                    html: self.body_html.as_deref(),
+                },
+            )?,
+        };
         Ok(Reply {
             message_id: m.id,
             ticket_id: m.ticket_id,
@@ -234,9 +250,23 @@ impl AddInternalNote {
         ))
     }
 
-    /// Runs add-internal-note.
+    /// Runs add-internal-note: Gorgias answers 200 or 201 with the message,
+    /// or sometimes an empty body; then the note is read back ([`read_back`]).
     pub fn run(&self, c: &mut Client<'_>) -> Result<Note, Error> {
-        let m = c.call(&self.request()?, parse_message)?;
+        let m = match write(c, &self.request()?, parse_message)? {
+            Written::Record(m) => m,
+            Written::Empty(status) => read_back(
+                c,
+                status,
+                self.ticket_id,
+                &Posted {
+                    channel: "internal-note",
+                    sender: self.sender_user_id,
+                    text: self.body_text.as_deref(),
+                    html: self.body_html.as_deref(),
+                },
+            )?,
+        };
         Ok(Note {
             message_id: m.id,
             ticket_id: m.ticket_id,
@@ -512,6 +542,128 @@ pub fn parse_message_page(body: &[u8]) -> Result<MessagePage, String> {
     })
 }
 
+// ---- issue 21: tickets and tags ----------------------------------------------
+
+/// Input of get-message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GetMessage {
+    /// The ticket.
+    #[serde(deserialize_with = "id_field")]
+    #[schemars(schema_with = "crate::schema::id", description = "The ID of the message's ticket")]
+    pub ticket_id: u64,
+    /// The message.
+    #[serde(deserialize_with = "id_field")]
+    #[schemars(
+        schema_with = "crate::schema::id",
+        description = "The message ID (a get-ticket-messages message's id, a reply's messageId)"
+    )]
+    pub message_id: u64,
+}
+
+/// What get-message answers: `{"message": {...}}`, get-ticket-messages' record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct MessageAnswer {
+    /// The message.
+    pub message: Message,
+}
+
+impl GetMessage {
+    /// `GET /api/tickets/{ticket_id}/messages/{id}`.
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        check_id("ticketId", self.ticket_id)?;
+        check_id("messageId", self.message_id)?;
+        Ok(ApiRequest::get(
+            format!("/api/tickets/{}/messages/{}", self.ticket_id, self.message_id),
+            vec![],
+        ))
+    }
+}
+
+impl Operation for GetMessage {
+    const SPEC: &'static Spec = &Spec {
+        name: "get-message",
+        title: "Get Message",
+        description: "Retrieve one message of a Gorgias ticket by its ID, as get-ticket-messages lists it. A message of another ticket is a not-found error.",
+        access: Access::Read,
+        idempotent: true,
+        endpoint: "GET /api/tickets/{ticket_id}/messages/{id}",
+        example: r#"{"ticketId": 12345, "messageId": 5001}"#,
+        types: types::<Self>(),
+    };
+    type Output = MessageAnswer;
+    fn run(self, c: &mut Client<'_>) -> Result<MessageAnswer, Error> {
+        let message = c.call(&self.request()?, parse_message)?;
+        // Gorgias is expected to answer 404 for a message of another ticket
+        // (not recorded); should it answer the message anyway, the caller
+        // still gets what it asked for: no such message in this ticket.
+        if message.ticket_id != self.ticket_id {
+            return Err(c.finish(Error::NotFound(crate::error::ApiError {
+                status: 404,
+                message: format!(
+                    "message {} belongs to ticket {}, not to ticket {}",
+                    self.message_id, message.ticket_id, self.ticket_id
+                ),
+                field_errors: vec![],
+                retryable: false,
+            })));
+        }
+        Ok(MessageAnswer { message })
+    }
+}
+
+/// What a reply or note sent, to find it again among the ticket's messages.
+struct Posted<'a> {
+    channel: &'a str,
+    sender: u64,
+    text: Option<&'a str>,
+    html: Option<&'a str>,
+}
+
+impl Posted<'_> {
+    /// Same channel and sender, and the same plain text (or, when only HTML
+    /// was sent, the same HTML), surrounding whitespace aside.
+    fn is(&self, m: &Message) -> bool {
+        let same = |got: Option<&str>, sent: &str| got.is_some_and(|g| g.trim() == sent.trim());
+        let text = self.text.filter(|t| !t.trim().is_empty());
+        m.channel == self.channel
+            && m.sender_id == Some(self.sender)
+            && match (text, self.html) {
+                (Some(t), _) => same(m.body_text.as_deref(), t),
+                (None, Some(h)) => same(m.body_html.as_deref(), h),
+                (None, None) => true,
+            }
+    }
+}
+
+/// After an empty 2xx to `POST /api/tickets/{id}/messages`: the ticket's
+/// newest messages (`GET /api/messages?ticket_id=…&order_by=created_datetime:desc&limit=10`),
+/// the newest that is what was posted. Gorgias's empty answer carries no
+/// ID, so this is the only way back to it; when nothing matches, or the read
+/// fails, the error says the message was probably posted (not retryable: a
+/// retry could post it twice).
+fn read_back(c: &mut Client<'_>, status: u16, ticket_id: u64, posted: &Posted<'_>) -> Result<Message, Error> {
+    let newest = GetTicketMessages {
+        ticket_id,
+        limit: Some(READ_BACK_LIMIT),
+        cursor: None,
+        order_by: Some(MESSAGE_ORDERS[1].into()),
+    };
+    let page = newest
+        .run(c)
+        .map_err(|e| not_read_back(c, status, &format!("reading it back failed ({e})")))?;
+    page.messages.into_iter().find(|m| posted.is(m)).ok_or_else(|| {
+        not_read_back(
+            c,
+            status,
+            &format!(
+                "no message from user {} with this body is among ticket {ticket_id}'s {READ_BACK_LIMIT} newest",
+                posted.sender
+            ),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -662,5 +814,171 @@ mod tests {
         assert!(!private_email.public);
         let email = parse_message(br#"{"id":10,"ticket_id":1,"channel":"email"}"#).unwrap();
         assert!(email.public);
+    }
+
+    // ---- issue 21: tickets and tags
+
+    use crate::gorgias::testing::{Scripted, client};
+
+    const RECORDED_MESSAGE: &str = include_str!("../../tests/fixtures/recorded/nango-get-ticket-message.json");
+
+    #[test]
+    fn get_message_maps_the_recorded_message_as_the_thread_does() {
+        let op = GetMessage {
+            ticket_id: 82682724,
+            message_id: 218665490,
+        };
+        let mut t = Scripted::new(vec![Scripted::json(200, RECORDED_MESSAGE)]);
+        let a = Operation::run(op, &mut client(&mut t, "get-message")).unwrap();
+        assert_eq!(t.lines(), vec!["GET /api/tickets/82682724/messages/218665490"]);
+        assert_eq!(a.message, parse_message(RECORDED_MESSAGE.as_bytes()).unwrap());
+        let m = &a.message;
+        assert_eq!(
+            (
+                m.id,
+                m.ticket_id,
+                m.channel.as_str(),
+                m.via.as_deref(),
+                m.from_agent,
+                m.public
+            ),
+            (218665490, 82682724, "email", Some("email"), false, true)
+        );
+        assert_eq!(
+            (m.sender_id, m.sender_type.as_deref()),
+            (Some(519543245), Some("customer"))
+        );
+        assert_eq!(m.created_datetime.as_deref(), Some("2026-08-26T12:46:06.231080+00:00"));
+        assert!(m.body_text.as_deref().unwrap().contains("Congrats Nango!"));
+        assert!(m.attachments.is_empty(), "attachments: null is an empty list");
+    }
+
+    #[test]
+    fn get_message_of_another_ticket_is_not_found() {
+        let mut t = Scripted::new(vec![Scripted::json(200, RECORDED_MESSAGE)]);
+        let op = GetMessage {
+            ticket_id: 12345,
+            message_id: 218665490,
+        };
+        let e = Operation::run(op, &mut client(&mut t, "get-message")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("not-found", false));
+        assert!(
+            e.message()
+                .starts_with("get-message: message 218665490 belongs to ticket 82682724"),
+            "{e}"
+        );
+        let mut t = Scripted::new(vec![Scripted::json(404, r#"{"error":{"msg":"Resource not found."}}"#)]);
+        let op = GetMessage {
+            ticket_id: 1,
+            message_id: 2,
+        };
+        assert_eq!(
+            Operation::run(op, &mut client(&mut t, "get-message"))
+                .unwrap_err()
+                .code(),
+            "not-found"
+        );
+        for (ticket_id, message_id, bad) in [(0, 1, "ticketId"), (1, 0, "messageId")] {
+            let mut t = Scripted::default();
+            let op = GetMessage { ticket_id, message_id };
+            assert_eq!(
+                field(Operation::run(op, &mut client(&mut t, "get-message")).unwrap_err()),
+                bad
+            );
+            assert!(t.sent.is_empty());
+        }
+    }
+
+    fn reply() -> ReplyToTicket {
+        ReplyToTicket {
+            ticket_id: 12345,
+            channel: "email".into(),
+            sender_user_id: 4567,
+            body_text: Some("Thanks".into()),
+            receiver_customer_id: Some(98765),
+            from_email: Some("support@yourstore.com".into()),
+            to_email: Some("customer@example.com".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn reply_takes_the_message_from_a_200_or_a_201() {
+        let created = r#"{"id":9,"ticket_id":12345,"channel":"email","public":true,"from_agent":true,"created_datetime":"2024-12-05T00:00:00"}"#;
+        for status in [200, 201] {
+            let mut t = Scripted::new(vec![Scripted::json(status, created)]);
+            let r = reply().run(&mut client(&mut t, "reply-to-ticket")).unwrap();
+            assert_eq!((r.message_id, r.ticket_id, r.public), (9, 12345, true));
+            assert_eq!(t.lines(), vec!["POST /api/tickets/12345/messages"]);
+        }
+    }
+
+    /// The ticket's newest messages: another agent's, the same agent's
+    /// other text, the posted one, an older copy of it.
+    const NEWEST: &str = r#"{"data":[
+        {"id":14,"ticket_id":12345,"channel":"email","from_agent":true,"public":true,"sender":{"id":4568},"body_text":"Thanks","created_datetime":"t4"},
+        {"id":13,"ticket_id":12345,"channel":"email","from_agent":true,"public":true,"sender":{"id":4567},"body_text":"Other","created_datetime":"t3"},
+        {"id":12,"ticket_id":12345,"channel":"email","from_agent":true,"public":true,"sender":{"id":4567},"body_text":"Thanks\n","created_datetime":"t2"},
+        {"id":11,"ticket_id":12345,"channel":"email","from_agent":true,"public":true,"sender":{"id":4567},"body_text":"Thanks","created_datetime":"t1"},
+        {"id":10,"ticket_id":12345,"channel":"internal-note","from_agent":true,"public":false,"sender":{"id":4567},"body_html":"<b>VIP</b>","created_datetime":"t0"}
+    ],"meta":{"next_cursor":"n"}}"#;
+
+    #[test]
+    fn reply_with_an_empty_body_reads_the_posted_message_back() {
+        let mut t = Scripted::new(vec![Scripted::json(201, ""), Scripted::json(200, NEWEST)]);
+        let r = reply().run(&mut client(&mut t, "reply-to-ticket")).unwrap();
+        assert_eq!(
+            r,
+            Reply {
+                message_id: 12,
+                ticket_id: 12345,
+                channel: "email".into(),
+                public: true,
+                created_datetime: Some("t2".into()),
+            }
+        );
+        assert_eq!(
+            t.lines(),
+            vec![
+                "POST /api/tickets/12345/messages",
+                "GET /api/messages?ticket_id=12345&order_by=created_datetime%3Adesc&limit=10"
+            ]
+        );
+    }
+
+    #[test]
+    fn note_with_an_empty_body_reads_the_note_back_by_its_html() {
+        let n = AddInternalNote {
+            ticket_id: 12345,
+            sender_user_id: 4567,
+            body_html: Some("<b>VIP</b>".into()),
+            ..Default::default()
+        };
+        let mut t = Scripted::new(vec![Scripted::json(200, ""), Scripted::json(200, NEWEST)]);
+        let out = n.clone().run(&mut client(&mut t, "add-internal-note")).unwrap();
+        assert_eq!((out.message_id, out.created_datetime.as_deref()), (10, Some("t0")));
+        // Not among the newest: the note was posted, so no retry.
+        let other = AddInternalNote {
+            body_html: Some("<i>other</i>".into()),
+            ..n
+        };
+        let mut t = Scripted::new(vec![Scripted::json(202, "\n"), Scripted::json(200, NEWEST)]);
+        let e = other.run(&mut client(&mut t, "add-internal-note")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("invalid-response", false));
+        assert!(
+            e.message()
+                .starts_with("add-internal-note: Gorgias answered 202 with an empty body"),
+            "{e}"
+        );
+        assert!(e.message().contains("no message from user 4567"), "{e}");
+    }
+
+    #[test]
+    fn get_message_needs_only_read_access() {
+        let spec = <GetMessage as Operation>::SPEC;
+        assert_eq!(
+            (spec.access, spec.destructive(), spec.idempotent),
+            (Access::Read, false, true)
+        );
     }
 }

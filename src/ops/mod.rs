@@ -94,6 +94,11 @@ registry!(
     macros::GetMacro,
     macros::ApplyMacro,
     macros::GetJob,
+    // ---- issue 21: tickets and tags
+    messages::GetMessage,
+    tickets::DeleteTicket,
+    tags::CreateTag,
+    tags::DeleteTag,
 );
 
 /// The operation named `name`, if any.

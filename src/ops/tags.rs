@@ -1,4 +1,5 @@
-//! Tags: the account's tags (list-tags), and a ticket's tags: listing them,
+//! Tags: the account's tags (list-tags, create-tag, delete-tag), and a
+//! ticket's tags: listing them,
 //! adding, removing or replacing them by name or ID. Add, remove and set
 //! resolve names through one function ([`resolve_tag_ids`]): add and set
 //! create missing names, remove skips them. Each operation is its input
@@ -13,6 +14,7 @@ use crate::ops::fields::{check_id, list_query};
 use crate::ops::fields::{id as id_field, id_list, list, opt_u32};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::{Access, Spec};
+use crate::ops::tickets::{Written, not_read_back, write};
 use crate::ops::wire::{ListAnswer, decode};
 use crate::schema::{any_of, non_blank, null_schema, typed};
 use schemars::JsonSchema;
@@ -240,7 +242,7 @@ impl Operation for SetTicketTags {
         access: Access::Write,
         // The same set twice leaves the ticket as once.
         idempotent: true,
-        endpoint: "GET /api/tags?search=, POST /api/tags, PUT /api/tickets/{id}/tags",
+        endpoint: "GET /api/tags?search=, POST /api/tags, PUT /api/tickets/{id}/tags (no tags: PUT /api/tickets/{id})",
         example: r#"{"ticketId": 12345, "tagNames": ["vip", "shipping"]}"#,
         types: types::<Self>(),
     };
@@ -249,7 +251,13 @@ impl Operation for SetTicketTags {
     fn run(self, c: &mut Client<'_>) -> Result<TagsSet, Error> {
         self.validate()?;
         let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Create)?;
-        c.call(&replace_tags_request(self.ticket_id, &ids), |_| Ok(()))?;
+        // Any 2xx is success, whatever its body (202 empty, or a ticket).
+        let req = if ids.is_empty() {
+            clear_tags_request(self.ticket_id)
+        } else {
+            replace_tags_request(self.ticket_id, &ids)
+        };
+        c.call(&req, |_| Ok(()))?;
         Ok(TagsSet { success: true })
     }
 }
@@ -396,18 +404,22 @@ pub fn resolve_tag_ids(c: &mut Client<'_>, names: &[String], ids: &[u64], missin
     let mut out: Vec<u64> = Vec::new();
     for name in distinct {
         let id = match (find_tag(c, name)?, missing) {
-            (Some(id), _) => id,
+            (Some(tag), _) => tag.id,
             (None, Missing::Skip) => continue,
-            (None, Missing::Create) => match c.call(&create_tag_request(name), parse_tag) {
+            (None, Missing::Create) => match post_tag(c, &create_tag_request(name), name) {
                 Ok(tag) => tag.id,
-                Err(Error::Conflict(_)) => find_tag(c, name)?.ok_or_else(|| {
-                    Error::Conflict(crate::error::ApiError {
-                        status: 409,
-                        message: format!("{}: tag {name:?} exists but could not be found by search", c.operation),
-                        field_errors: vec![],
-                        retryable: true,
-                    })
-                })?,
+                // Another caller created it since the lookup: look again.
+                Err(Error::Conflict(taken)) => match find_tag(c, name)? {
+                    Some(tag) => tag.id,
+                    None => {
+                        return Err(Error::Conflict(crate::error::ApiError {
+                            status: taken.status,
+                            message: format!("{}: tag {name:?} exists but could not be found by search", c.operation),
+                            field_errors: vec![],
+                            retryable: true,
+                        }));
+                    }
+                },
                 Err(e) => return Err(e),
             },
         };
@@ -448,10 +460,20 @@ pub fn apply_tags_request(ticket_id: u64, ids: &[u64]) -> ApiRequest {
     ApiRequest::with_body(Method::Post, format!("/api/tickets/{ticket_id}/tags"), ids_body(ids))
 }
 
-/// `PUT /api/tickets/{id}/tags {"ids": […]}` (replaces the whole set;
-/// `{"ids": []}` clears it).
+/// `PUT /api/tickets/{id}/tags {"ids": […]}` (replaces the whole set).
+/// Whether `{"ids": []}` clears it is undocumented: [`clear_tags_request`] does.
 pub fn replace_tags_request(ticket_id: u64, ids: &[u64]) -> ApiRequest {
     ApiRequest::with_body(Method::Put, format!("/api/tickets/{ticket_id}/tags"), ids_body(ids))
+}
+
+/// `PUT /api/tickets/{id} {"tags": []}`: the ticket update with an empty tag
+/// list, what Gorgias's own web application sends when the last tag is
+/// removed (whether `PUT /api/tickets/{id}/tags {"ids": []}` clears is
+/// documented nowhere).
+pub fn clear_tags_request(ticket_id: u64) -> ApiRequest {
+    let mut body = Map::new();
+    body.insert("tags".into(), Value::Array(Vec::new()));
+    ApiRequest::with_body(Method::Put, format!("/api/tickets/{ticket_id}"), Value::Object(body))
 }
 
 /// `DELETE /api/tickets/{id}/tags {"ids": […]}` (only these).
@@ -470,12 +492,12 @@ fn ids_body(ids: &[u64]) -> Value {
 /// similar names the exact one can be on a later page: follow
 /// `meta.next_cursor` until it is found, the pages end, or
 /// [`MAX_TAG_PAGES`] were read (then: not found).
-fn find_tag(c: &mut Client<'_>, name: &str) -> Result<Option<u64>, Error> {
+fn find_tag(c: &mut Client<'_>, name: &str) -> Result<Option<Tag>, Error> {
     let mut cursor: Option<String> = None;
     for _ in 0..MAX_TAG_PAGES {
         let page = c.call(&search_tags_request(name, cursor.as_deref()), parse_tag_page)?;
-        if let Some(t) = page.tags.iter().find(|t| t.name == name) {
-            return Ok(Some(t.id));
+        if let Some(t) = page.tags.into_iter().find(|t| t.name == name) {
+            return Ok(Some(t));
         }
         match page.next_cursor {
             Some(next) => cursor = Some(next),
@@ -561,6 +583,229 @@ pub fn parse_tag_page(body: &[u8]) -> Result<TagPage, String> {
         tags: list.items.into_iter().map(Tag::from).collect(),
         next_cursor: list.next_cursor,
     })
+}
+
+// ---- issue 21: tickets and tags ----------------------------------------------
+
+/// Longest tag description Gorgias accepts (`POST /api/tags`: `description` max length 1024).
+pub const MAX_TAG_DESCRIPTION_CHARS: usize = 1024;
+
+/// The pattern of a tag color (`decoration.color`): `#rrggbb`.
+pub const TAG_COLOR_PATTERN: &str = "^#[0-9a-fA-F]{6}$";
+
+/// create-tag's `name`: not blank, at most 256 characters.
+pub fn tag_name(_: &mut SchemaGenerator) -> Schema {
+    let mut s = non_blank();
+    s["maxLength"] = MAX_TAG_NAME_CHARS.into();
+    Schema::try_from(s).unwrap_or_default()
+}
+
+/// create-tag's optional `description`: at most 1024 characters.
+pub fn opt_tag_description(_: &mut SchemaGenerator) -> Schema {
+    any_of(vec![
+        typed("string", &[("maxLength", MAX_TAG_DESCRIPTION_CHARS.into())]),
+        null_schema(),
+    ])
+}
+
+/// create-tag's optional `color`: `#rrggbb`.
+pub fn opt_tag_color(_: &mut SchemaGenerator) -> Schema {
+    any_of(vec![
+        typed("string", &[("pattern", TAG_COLOR_PATTERN.into())]),
+        null_schema(),
+    ])
+}
+
+/// Input of create-tag.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CreateTag {
+    /// The name (sent trimmed).
+    #[schemars(
+        schema_with = "tag_name",
+        description = "The tag name, case sensitive, 1 to 256 characters (surrounding whitespace is trimmed). A name already taken is a conflict error"
+    )]
+    pub name: String,
+    /// The description.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "opt_tag_description",
+        description = "The tag description (at most 1024 characters)"
+    )]
+    pub description: Option<String>,
+    /// `decoration.color`.
+    #[serde(default)]
+    #[schemars(
+        schema_with = "opt_tag_color",
+        description = "The tag color as #rrggbb, e.g. \"#ff6900\" (Gorgias's decoration.color); Gorgias picks one when absent"
+    )]
+    pub color: Option<String>,
+}
+
+/// What create-tag answers: `{"tag": {...}}`, list-tags' record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TagAnswer {
+    /// The new tag.
+    pub tag: Tag,
+}
+
+impl CreateTag {
+    /// Checks the name, the description's length and the color's shape.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid("name", "is required and must not be empty"));
+        }
+        // Gorgias's `maxLength` counts characters, not bytes.
+        if self.name.chars().count() > MAX_TAG_NAME_CHARS {
+            return Err(Error::invalid("name", "must be at most 256 characters"));
+        }
+        if self
+            .description
+            .as_deref()
+            .is_some_and(|d| d.chars().count() > MAX_TAG_DESCRIPTION_CHARS)
+        {
+            return Err(Error::invalid("description", "must be at most 1024 characters"));
+        }
+        if let Some(color) = self.color.as_deref() {
+            let hex = color.strip_prefix('#').unwrap_or("");
+            if color.len() != 7 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Error::invalid("color", "must be a color like #ff6900 (#rrggbb)"));
+            }
+        }
+        Ok(())
+    }
+
+    /// `POST /api/tags {"name", "description"?, "decoration": {"color"}?}`.
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        self.validate()?;
+        let mut body = Map::new();
+        body.insert("name".into(), self.name.trim().into());
+        if let Some(d) = &self.description {
+            body.insert("description".into(), d.clone().into());
+        }
+        if let Some(color) = &self.color {
+            let mut decoration = Map::new();
+            decoration.insert("color".into(), color.clone().into());
+            body.insert("decoration".into(), Value::Object(decoration));
+        }
+        Ok(ApiRequest::with_body(Method::Post, "/api/tags", Value::Object(body)))
+    }
+}
+
+impl Operation for CreateTag {
+    const SPEC: &'static Spec = &Spec {
+        name: "create-tag",
+        title: "Create Tag",
+        description: "Create a tag in the Gorgias account, with an optional description and #rrggbb color (Gorgias picks a color when none is given). Tag names are case sensitive; a name already taken is a conflict error.",
+        access: Access::Write,
+        idempotent: false,
+        endpoint: "POST /api/tags",
+        example: r##"{"name": "damaged-in-transit", "description": "The parcel arrived damaged", "color": "#ff6900"}"##,
+        types: types::<Self>(),
+    };
+    type Output = TagAnswer;
+    fn run(self, c: &mut Client<'_>) -> Result<TagAnswer, Error> {
+        let req = self.request()?;
+        post_tag(c, &req, self.name.trim()).map(|tag| TagAnswer { tag })
+    }
+}
+
+/// Input of delete-tag.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DeleteTag {
+    /// The tag.
+    #[serde(deserialize_with = "id_field")]
+    #[schemars(
+        schema_with = "crate::schema::id",
+        description = "The ID of the tag to delete (list-tags gives it)"
+    )]
+    pub tag_id: u64,
+}
+
+/// What delete-tag answers: `{"success": true}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TagDeleted {
+    /// Always true on success (failures are errors).
+    #[schemars(description = "Whether the tag was deleted (a tag that does not exist is a not-found error)")]
+    pub success: bool,
+}
+
+impl DeleteTag {
+    /// `DELETE /api/tags/{id}` (no body).
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        check_id("tagId", self.tag_id)?;
+        Ok(ApiRequest {
+            method: Method::Delete,
+            path: format!("/api/tags/{}", self.tag_id),
+            query: Vec::new(),
+            body: None,
+        })
+    }
+}
+
+impl Operation for DeleteTag {
+    const SPEC: &'static Spec = &Spec {
+        name: "delete-tag",
+        title: "Delete Tag",
+        description: "Delete a tag from the Gorgias account. Gorgias deactivates the views that use it and refuses to delete a tag used in macros or rules. A tag that does not exist is a not-found error.",
+        access: Access::All,
+        // The same call twice leaves Gorgias as once (the second answers not-found).
+        idempotent: true,
+        endpoint: "DELETE /api/tags/{id}",
+        example: r#"{"tagId": 12}"#,
+        types: types::<Self>(),
+    };
+    type Output = TagDeleted;
+    const DESTRUCTIVE: bool = true;
+    fn run(self, c: &mut Client<'_>) -> Result<TagDeleted, Error> {
+        // Gorgias answers 204 with no body; any 2xx is success, whatever its body.
+        c.call(&self.request()?, |_| Ok(()))?;
+        Ok(TagDeleted { success: true })
+    }
+}
+
+/// `POST /api/tags` (`req`) for a tag named `name`: the tag Gorgias answers
+/// (200 or 201), or, after an empty 2xx body, the tag of that exact name
+/// looked up with [`find_tag`]. A name already taken is
+/// [`Error::Conflict`] ([`duplicate_is_conflict`]).
+fn post_tag(c: &mut Client<'_>, req: &ApiRequest, name: &str) -> Result<Tag, Error> {
+    match write(c, req, parse_tag).map_err(duplicate_is_conflict)? {
+        Written::Record(tag) => Ok(tag),
+        Written::Empty(status) => match find_tag(c, name) {
+            Ok(Some(tag)) => Ok(tag),
+            Ok(None) => Err(not_read_back(
+                c,
+                status,
+                &format!("no tag named {name:?} could be found by search"),
+            )),
+            Err(e) => Err(not_read_back(c, status, &format!("reading it back failed ({e})"))),
+        },
+    }
+}
+
+/// A taken tag name as [`Error::Conflict`]: Gorgias documents 409 for an
+/// identifier already used, and third parties report a 400 for a duplicate
+/// tag name (no recorded body), so a 400 or 422 whose message or field
+/// errors say so (`already`, `duplicate`, `unique`, `taken`, `in use`,
+/// `exists`) is a conflict too. Any other error is left as it is.
+pub fn duplicate_is_conflict(e: Error) -> Error {
+    match e {
+        Error::Upstream(a) if matches!(a.status, 400 | 422) && says_taken(&a) => Error::Conflict(a),
+        e => e,
+    }
+}
+
+fn says_taken(a: &crate::error::ApiError) -> bool {
+    std::iter::once(&a.message)
+        .chain(a.field_errors.iter().map(|f| &f.message))
+        .any(|text| {
+            let t = text.to_lowercase();
+            ["already", "duplicate", "unique", "taken", "in use"]
+                .iter()
+                .any(|w| t.contains(w))
+                || (t.contains("exists") && !t.contains("not exist"))
+        })
 }
 
 #[cfg(test)]
@@ -824,8 +1069,26 @@ mod tests {
                 .unwrap()
                 .success
         );
-        assert_eq!(t.lines(), vec!["PUT /api/tickets/7/tags"]);
-        assert_eq!(t.bodies()[0], Some(json!({"ids": []})));
+        // No tags: the ticket update with an empty tag list, as Gorgias's web application clears them.
+        assert_eq!(t.lines(), vec!["PUT /api/tickets/7"]);
+        assert_eq!(t.bodies()[0], Some(json!({"tags": []})));
+        // Its answer may be the whole ticket: any 2xx is success.
+        let mut t = Scripted::new(vec![Scripted::json(
+            200,
+            include_str!("../../tests/fixtures/ticket.json"),
+        )]);
+        let clear = SetTicketTags {
+            ticket_id: 12345,
+            tag_names: vec![],
+            tag_ids: vec![],
+        };
+        assert!(
+            Operation::run(clear, &mut client(&mut t, "set-ticket-tags"))
+                .unwrap()
+                .success
+        );
+        assert_eq!(t.lines(), vec!["PUT /api/tickets/12345"]);
+        assert_eq!(t.bodies()[0], Some(json!({"tags": []})));
         let bad = SetTicketTags {
             ticket_id: 7,
             tag_names: vec!["a".repeat(257)],
@@ -850,6 +1113,248 @@ mod tests {
         assert_eq!(
             parse_tags(br#"{"data":[{"id":2,"name":"x","decoration":null}]}"#).unwrap()[0].color,
             None
+        );
+    }
+
+    // ---- issue 21: tickets and tags
+
+    const RECORDED_TAG: &str = include_str!("../../tests/fixtures/recorded/nango-create-tag.json");
+
+    fn create(name: &str) -> CreateTag {
+        CreateTag {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn create_tag_sends_name_description_and_decoration_and_maps_the_recorded_answer() {
+        let op = CreateTag {
+            name: " damaged-in-transit ".into(),
+            description: Some("The parcel arrived damaged".into()),
+            color: Some("#FF6900".into()),
+        };
+        let r = op.request().unwrap();
+        assert_eq!((r.method, r.path.as_str()), (Method::Post, "/api/tags"));
+        assert_eq!(
+            r.body.unwrap(),
+            json!({"name": "damaged-in-transit", "description": "The parcel arrived damaged", "decoration": {"color": "#FF6900"}})
+        );
+        assert_eq!(create("x").request().unwrap().body.unwrap(), json!({"name": "x"}));
+        // Recorded: 200 (201 documented), a random color when none was sent.
+        for status in [200, 201] {
+            let mut t = Scripted::new(vec![Scripted::json(status, RECORDED_TAG)]);
+            let a = Operation::run(create("Nango Test Tag 1787772228"), &mut client(&mut t, "create-tag")).unwrap();
+            assert_eq!(
+                a.tag,
+                Tag {
+                    id: 1814147,
+                    name: "Nango Test Tag 1787772228".into(),
+                    description: None,
+                    color: Some("#998e2c".into()),
+                }
+            );
+            assert_eq!(t.lines(), vec!["POST /api/tags"]);
+        }
+    }
+
+    #[test]
+    fn create_tag_with_an_empty_body_looks_the_tag_up_by_its_exact_name() {
+        let found = r##"{"data":[{"id":4,"name":"Damaged"},{"id":5,"name":"damaged","description":"d","decoration":{"color":"#ff6900"}}],"meta":{}}"##;
+        let mut t = Scripted::new(vec![Scripted::json(201, ""), Scripted::json(200, found)]);
+        let a = Operation::run(create("damaged"), &mut client(&mut t, "create-tag")).unwrap();
+        assert_eq!((a.tag.id, a.tag.color.as_deref()), (5, Some("#ff6900")));
+        assert_eq!(
+            t.lines(),
+            vec!["POST /api/tags", "GET /api/tags?search=damaged&limit=100"]
+        );
+        // Not found: created, but not retryable.
+        let mut t = Scripted::new(vec![Scripted::json(200, ""), Scripted::json(200, "[]")]);
+        let e = Operation::run(create("damaged"), &mut client(&mut t, "create-tag")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("invalid-response", false));
+        assert!(
+            e.message()
+                .starts_with("create-tag: Gorgias answered 200 with an empty body"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_taken_tag_name_is_a_conflict_whether_gorgias_says_400_or_409() {
+        let taken = [
+            (400, r#"{"error":{"msg":"Tag already exists"}}"#),
+            (
+                400,
+                r#"{"error":{"msg":"Invalid data","data":{"name":["A tag with this name already exists."]}}}"#,
+            ),
+            (400, r#"{"error":{"msg":"Duplicate tag name"}}"#),
+            (422, r#"{"error":{"msg":"name must be unique"}}"#),
+            (409, r#"{"error":{"msg":"Conflict."}}"#),
+            (409, ""),
+        ];
+        for (status, body) in taken {
+            let mut t = Scripted::new(vec![Scripted::json(status, body)]);
+            let e = Operation::run(create("vip"), &mut client(&mut t, "create-tag")).unwrap_err();
+            assert_eq!((e.code(), e.retryable()), ("conflict", false), "{status} {body}");
+            assert_eq!(t.lines(), vec!["POST /api/tags"], "no lookup");
+        }
+        let other = [
+            (
+                400,
+                r#"{"error":{"msg":"Invalid data","data":{"decoration":["Not a valid color."]}}}"#,
+            ),
+            (400, r#"{"error":{"msg":"Tag does not exist"}}"#),
+            (400, ""),
+        ];
+        for (status, body) in other {
+            let mut t = Scripted::new(vec![Scripted::json(status, body)]);
+            let e = Operation::run(create("vip"), &mut client(&mut t, "create-tag")).unwrap_err();
+            assert_eq!(e.code(), "upstream", "{status} {body}");
+        }
+    }
+
+    #[test]
+    fn add_tags_treats_a_400_duplicate_on_create_as_a_conflict_and_looks_up_again() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, "[]"),
+            Scripted::json(400, r#"{"error":{"msg":"Tag already exists"}}"#),
+            Scripted::json(200, r#"[{"id":5,"name":"new"}]"#),
+            Scripted::json(200, ""),
+        ]);
+        let a = AddTicketTags {
+            ticket_id: 7,
+            tag_names: vec!["new".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.clone().run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        assert_eq!(t.bodies()[3], Some(json!({"ids": [5]})));
+        // Still not found: a retryable conflict carrying Gorgias's status.
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, "[]"),
+            Scripted::json(400, r#"{"error":{"msg":"Tag already exists"}}"#),
+            Scripted::json(200, "[]"),
+        ]);
+        match a.run(&mut client(&mut t, "add-ticket-tags")).unwrap_err() {
+            Error::Conflict(api) => assert_eq!((api.status, api.retryable), (400, true)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn add_tags_reads_a_tag_created_with_an_empty_body_back_by_name() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, "[]"),
+            Scripted::json(201, ""),
+            Scripted::json(200, r#"[{"id":8,"name":"fresh"}]"#),
+            Scripted::json(200, ""),
+        ]);
+        let a = AddTicketTags {
+            ticket_id: 7,
+            tag_names: vec!["fresh".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        assert_eq!(
+            t.lines(),
+            vec![
+                "GET /api/tags?search=fresh&limit=100",
+                "POST /api/tags",
+                "GET /api/tags?search=fresh&limit=100",
+                "POST /api/tickets/7/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[3], Some(json!({"ids": [8]})));
+    }
+
+    #[test]
+    fn create_tag_validation_names_the_field() {
+        let bad = |op: CreateTag| field(op.validate().unwrap_err());
+        assert_eq!(bad(create("")), "name");
+        assert_eq!(bad(create(" \t")), "name");
+        assert_eq!(bad(create(&"a".repeat(257))), "name");
+        assert!(create(&"é".repeat(256)).validate().is_ok());
+        let described = |d: String| CreateTag {
+            description: Some(d),
+            ..create("x")
+        };
+        assert!(described("é".repeat(1024)).validate().is_ok());
+        assert!(described(String::new()).validate().is_ok());
+        assert_eq!(bad(described("a".repeat(1025))), "description");
+        let colored = |c: &str| CreateTag {
+            color: Some(c.into()),
+            ..create("x")
+        };
+        for ok in ["#ff6900", "#FF6900", "#000000"] {
+            assert!(colored(ok).validate().is_ok(), "{ok}");
+        }
+        for no in [
+            "ff6900", "#ff690", "#ff69000", "#gg6900", "#ff 690", "", "#ﬀ6900", "red",
+        ] {
+            assert_eq!(bad(colored(no)), "color", "{no}");
+        }
+    }
+
+    /// The generated input schema of create-tag accepts exactly what its
+    /// decoding and validation accept (patterns aside: `check_schema` has no
+    /// regex engine; they are the validators' own, and schemathesis checks
+    /// them end to end).
+    #[test]
+    fn create_tag_schema_and_validation_agree() {
+        use crate::schema::check_schema;
+        let schema = (<CreateTag as Operation>::SPEC.types.input)();
+        assert_eq!(schema["properties"]["name"]["pattern"], non_blank()["pattern"]);
+        assert_eq!(
+            schema["properties"]["color"]["anyOf"][0]["pattern"],
+            json!(TAG_COLOR_PATTERN)
+        );
+        let long = json!({"name": "a".repeat(257)}).to_string();
+        let longest = json!({"name": "é".repeat(256), "description": "d".repeat(1024)}).to_string();
+        let too_long = json!({"name": "x", "description": "d".repeat(1025)}).to_string();
+        let cases: &[(&str, bool)] = &[
+            (r##"{"name": "vip", "description": "d", "color": "#ff6900"}"##, true),
+            (r#"{"name": "vip", "description": null, "color": null}"#, true),
+            (&longest, true),
+            (r#"{"name": null}"#, false),
+            (r#"{}"#, false),
+            (&long, false),
+            (&too_long, false),
+            (r##"{"name": "vip", "colour": "#ff6900"}"##, false),
+            (r#"{"name": "vip", "description": 5}"#, false),
+            (r#"{"name": "vip", "color": 16737536}"#, false),
+        ];
+        for (body, ok) in cases {
+            let accepted = crate::ops::fields::decode::<CreateTag>(body.as_bytes()).and_then(|c| c.validate());
+            assert_eq!(accepted.is_ok(), *ok, "connector on {body}: {accepted:?}");
+            let v: Value = serde_json::from_str(body).unwrap();
+            assert_eq!(check_schema(&v, &schema, "$").is_ok(), *ok, "schema on {body}");
+        }
+    }
+
+    #[test]
+    fn delete_tag_sends_a_bare_delete_and_takes_any_2xx() {
+        for (status, body) in [(204, ""), (200, "{}")] {
+            let mut t = Scripted::new(vec![Scripted::json(status, body)]);
+            assert!(
+                Operation::run(DeleteTag { tag_id: 12 }, &mut client(&mut t, "delete-tag"))
+                    .unwrap()
+                    .success
+            );
+            assert_eq!(t.lines(), vec!["DELETE /api/tags/12"]);
+            assert_eq!(t.bodies(), vec![None]);
+        }
+        let mut t = Scripted::new(vec![Scripted::json(404, r#"{"error":{"msg":"Resource not found."}}"#)]);
+        let e = Operation::run(DeleteTag { tag_id: 7 }, &mut client(&mut t, "delete-tag")).unwrap_err();
+        assert_eq!(e.code(), "not-found");
+        let mut t = Scripted::default();
+        let e = Operation::run(DeleteTag { tag_id: 0 }, &mut client(&mut t, "delete-tag")).unwrap_err();
+        assert_eq!(field(e), "tagId");
+        assert!(t.sent.is_empty());
+        let spec = <DeleteTag as Operation>::SPEC;
+        assert_eq!((spec.access, spec.destructive()), (Access::All, true));
+        let spec = <CreateTag as Operation>::SPEC;
+        assert_eq!(
+            (spec.access, spec.destructive(), spec.idempotent),
+            (Access::Write, false, false)
         );
     }
 }

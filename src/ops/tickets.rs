@@ -1,4 +1,4 @@
-//! Tickets: get, search, create and update. Each operation is its input
+//! Tickets: get, search, create, update and delete. Each operation is its input
 //! type (the route body, strict), its [`Operation`] entry (name, description,
 //! parameters, annotations, kind), the Gorgias request it builds and the
 //! mapping of the answer into its output type.
@@ -364,9 +364,52 @@ impl CreateTicket {
         Ok(ApiRequest::with_body(Method::Post, "/api/tickets", Value::Object(body)))
     }
 
-    /// Runs create-ticket.
+    /// Runs create-ticket. Gorgias answers 200 or 201 with the ticket, or
+    /// sometimes an empty body: then the ticket is read back
+    /// ([`CreateTicket::read_back`]).
     pub fn run(&self, c: &mut Client<'_>) -> Result<CreatedTicket, Error> {
-        c.call(&self.request()?, parse_created_ticket)
+        match write(c, &self.request()?, parse_created_ticket)? {
+            Written::Record(t) => Ok(t),
+            Written::Empty(status) => self.read_back(c, status),
+        }
+    }
+
+    /// After an empty 2xx: the customer's newest tickets
+    /// (`GET /api/tickets?customer_id=…&order_by=created_datetime:desc&limit=10`),
+    /// the newest on this channel with this subject (when one was given).
+    /// Gorgias answers no ID and no `Location`, so this is the only way back
+    /// to it; when nothing matches, or the read fails, the error says the
+    /// ticket was probably created (not retryable: a retry could create it twice).
+    fn read_back(&self, c: &mut Client<'_>, status: u16) -> Result<CreatedTicket, Error> {
+        let search = SearchTickets {
+            customer_id: Some(self.customer_id),
+            order_by: Some("created_datetime:desc".into()),
+            limit: Some(READ_BACK_LIMIT),
+            ..Default::default()
+        };
+        let page = search
+            .run(c)
+            .map_err(|e| not_read_back(c, status, &format!("reading it back failed ({e})")))?;
+        let subject = self.subject.as_deref();
+        page.tickets
+            .into_iter()
+            .find(|t| t.channel == self.channel && subject.is_none_or(|s| t.subject.as_deref() == Some(s)))
+            .map(|t| CreatedTicket {
+                ticket_id: t.id,
+                status: t.status,
+                channel: t.channel,
+                created_datetime: t.created_datetime,
+            })
+            .ok_or_else(|| {
+                not_read_back(
+                    c,
+                    status,
+                    &format!(
+                        "no ticket on this channel and subject is among customer {}'s {READ_BACK_LIMIT} newest",
+                        self.customer_id
+                    ),
+                )
+            })
     }
 }
 
@@ -420,19 +463,12 @@ impl UpdateTicket {
         ))
     }
 
-    /// Runs update-ticket; an empty 2xx body is followed by a GET of the ticket.
+    /// Runs update-ticket: Gorgias answers 200 or 202 with the ticket, or
+    /// sometimes an empty body; then the ticket is read back with a GET.
     pub fn run(&self, c: &mut Client<'_>) -> Result<UpdatedTicket, Error> {
-        let body = c.call(&self.request()?, |b| Ok(b.to_vec()))?;
-        let ticket = if body.iter().all(u8::is_ascii_whitespace) {
-            get_ticket(c, self.ticket_id)?
-        } else {
-            parse_ticket(&body).map_err(|m| {
-                c.finish(Error::InvalidResponse {
-                    status: 200,
-                    message: format!("unexpected response from PUT /api/tickets/{}: {m}", self.ticket_id),
-                    retryable: false,
-                })
-            })?
+        let ticket = match write(c, &self.request()?, parse_ticket)? {
+            Written::Record(t) => t,
+            Written::Empty(_) => get_ticket(c, self.ticket_id)?,
         };
         Ok(updated_from(ticket))
     }
@@ -673,6 +709,109 @@ pub fn updated_from(t: Ticket) -> UpdatedTicket {
         assignee_team_id: t.assignee_team_id,
         updated_datetime: t.updated_datetime,
     }
+}
+
+// ---- issue 21: tickets and tags ----------------------------------------------
+
+/// Input of delete-ticket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct DeleteTicket {
+    /// The ticket.
+    #[serde(deserialize_with = "id_field")]
+    #[schemars(
+        schema_with = "crate::schema::id",
+        description = "The Gorgias ticket ID to delete permanently, with its messages"
+    )]
+    pub ticket_id: u64,
+}
+
+/// What delete-ticket answers: `{"success": true}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TicketDeleted {
+    /// Always true on success (failures are errors).
+    #[schemars(description = "Whether the ticket was deleted (a ticket that does not exist is a not-found error)")]
+    pub success: bool,
+}
+
+impl DeleteTicket {
+    /// `DELETE /api/tickets/{id}` (no body).
+    pub fn request(&self) -> Result<ApiRequest, Error> {
+        check_id("ticketId", self.ticket_id)?;
+        Ok(ApiRequest {
+            method: Method::Delete,
+            path: format!("/api/tickets/{}", self.ticket_id),
+            query: Vec::new(),
+            body: None,
+        })
+    }
+}
+
+impl Operation for DeleteTicket {
+    const SPEC: &'static Spec = &Spec {
+        name: "delete-ticket",
+        title: "Delete Ticket",
+        description: "Permanently delete a Gorgias ticket with its messages (not a move to the trash; there is no undo). A ticket that does not exist is a not-found error.",
+        access: Access::All,
+        // The same call twice leaves Gorgias as once (the second answers not-found).
+        idempotent: true,
+        endpoint: "DELETE /api/tickets/{id}",
+        example: r#"{"ticketId": 12399}"#,
+        types: types::<Self>(),
+    };
+    type Output = TicketDeleted;
+    const DESTRUCTIVE: bool = true;
+    fn run(self, c: &mut Client<'_>) -> Result<TicketDeleted, Error> {
+        // Gorgias answers 204 with no body; any 2xx is success, whatever its body.
+        c.call(&self.request()?, |_| Ok(()))?;
+        Ok(TicketDeleted { success: true })
+    }
+}
+
+/// How many of the newest records a read back after an empty 2xx looks at.
+pub const READ_BACK_LIMIT: u32 = 10;
+
+/// What a create or update answered: its record, or an empty body.
+#[derive(Debug)]
+pub(crate) enum Written<O> {
+    /// The record Gorgias sent back.
+    Record(O),
+    /// A 2xx with an empty body (its status): the record must be read back.
+    Empty(u16),
+}
+
+/// Sends a create or update. Gorgias creates with 200 or 201 and updates
+/// with 200 or 202, sometimes with an empty body: every 2xx is accepted, a
+/// body with anything but whitespace in it is parsed with `parse`.
+pub(crate) fn write<O>(
+    c: &mut Client<'_>,
+    req: &ApiRequest,
+    parse: impl FnOnce(&[u8]) -> Result<O, String>,
+) -> Result<Written<O>, Error> {
+    let resp = c.send(req)?;
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Written::Empty(resp.status));
+    }
+    parse(&resp.body).map(Written::Record).map_err(|m| {
+        c.finish(Error::InvalidResponse {
+            status: resp.status,
+            message: format!("unexpected response from {} {}: {m}", req.method.as_str(), req.path),
+            retryable: req.idempotent(),
+        })
+    })
+}
+
+/// The error when a create answered an empty 2xx (`status`) and its record
+/// could not be read back (`why`): the write most likely landed, so it is
+/// not retryable.
+pub(crate) fn not_read_back(c: &Client<'_>, status: u16, why: &str) -> Error {
+    c.finish(Error::InvalidResponse {
+        status,
+        message: format!(
+            "Gorgias answered {status} with an empty body (the write went through), but {why}; check before repeating the call"
+        ),
+        retryable: false,
+    })
 }
 
 #[cfg(test)]
@@ -1019,5 +1158,132 @@ mod tests {
             (t.assignee_user_id, t.assignee_team_id, t.tags.len()),
             (Some(5), Some(8), 0)
         );
+    }
+
+    // ---- issue 21: tickets and tags
+
+    #[test]
+    fn delete_ticket_sends_a_bare_delete_and_takes_any_2xx() {
+        for (status, body) in [(204, ""), (200, ""), (200, "{}"), (202, "null")] {
+            let mut t = Scripted::new(vec![Scripted::json(status, body)]);
+            let out = Operation::run(DeleteTicket { ticket_id: 12399 }, &mut client(&mut t, "delete-ticket")).unwrap();
+            assert!(out.success);
+            assert_eq!(t.lines(), vec!["DELETE /api/tickets/12399"]);
+            assert_eq!(t.bodies(), vec![None]);
+        }
+        let mut t = Scripted::new(vec![Scripted::json(404, r#"{"error":{"msg":"Resource not found."}}"#)]);
+        let e = Operation::run(DeleteTicket { ticket_id: 7 }, &mut client(&mut t, "delete-ticket")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("not-found", false));
+        let mut t = Scripted::default();
+        let e = Operation::run(DeleteTicket { ticket_id: 0 }, &mut client(&mut t, "delete-ticket")).unwrap_err();
+        assert_eq!(field(e), "ticketId");
+        assert!(t.sent.is_empty());
+    }
+
+    #[test]
+    fn delete_ticket_needs_access_all_and_is_destructive() {
+        let spec = <DeleteTicket as Operation>::SPEC;
+        assert_eq!(
+            (spec.access, spec.destructive(), spec.idempotent),
+            (Access::All, true, true)
+        );
+    }
+
+    #[test]
+    fn create_ticket_takes_the_ticket_from_a_200_or_a_201() {
+        for status in [200, 201] {
+            let mut t = Scripted::new(vec![Scripted::json(status, TICKET)]);
+            let out = seed_create().run(&mut client(&mut t, "create-ticket")).unwrap();
+            assert_eq!(
+                (out.ticket_id, out.status.as_str(), out.channel.as_str()),
+                (12345, "open", "email")
+            );
+            assert_eq!(t.lines(), vec!["POST /api/tickets"]);
+        }
+    }
+
+    #[test]
+    fn create_ticket_with_an_empty_body_reads_the_newest_matching_ticket_back() {
+        let list = r#"{"data":[
+            {"id":3,"status":"open","channel":"email","subject":"Another subject","created_datetime":"2024-12-05T00:00:03"},
+            {"id":2,"status":"open","channel":"chat","subject":"Order hasn't shipped yet","created_datetime":"2024-12-05T00:00:02"},
+            {"id":1,"status":"open","channel":"email","subject":"Order hasn't shipped yet","created_datetime":"2024-12-05T00:00:01"},
+            {"id":0,"status":"open","channel":"email","subject":"Order hasn't shipped yet","created_datetime":"2024-12-04T00:00:00"}
+        ],"meta":{"next_cursor":null}}"#;
+        let mut t = Scripted::new(vec![Scripted::json(201, "  "), Scripted::json(200, list)]);
+        let out = seed_create().run(&mut client(&mut t, "create-ticket")).unwrap();
+        assert_eq!(
+            out,
+            CreatedTicket {
+                ticket_id: 1,
+                status: "open".into(),
+                channel: "email".into(),
+                created_datetime: Some("2024-12-05T00:00:01".into()),
+            }
+        );
+        assert_eq!(
+            t.lines(),
+            vec![
+                "POST /api/tickets",
+                "GET /api/tickets?customer_id=98765&order_by=created_datetime%3Adesc&limit=10&trashed=false"
+            ]
+        );
+        // No subject sent: the newest ticket on the channel.
+        let mut t = Scripted::new(vec![Scripted::json(200, ""), Scripted::json(200, list)]);
+        let no_subject = CreateTicket {
+            subject: None,
+            ..seed_create()
+        };
+        assert_eq!(
+            no_subject.run(&mut client(&mut t, "create-ticket")).unwrap().ticket_id,
+            3
+        );
+    }
+
+    #[test]
+    fn create_ticket_that_cannot_be_read_back_is_not_retryable() {
+        let none = r#"{"data":[{"id":3,"status":"open","channel":"chat","subject":"x"}],"meta":{}}"#;
+        let mut t = Scripted::new(vec![Scripted::json(201, ""), Scripted::json(200, none)]);
+        let e = seed_create().run(&mut client(&mut t, "create-ticket")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("invalid-response", false));
+        assert!(
+            e.message()
+                .starts_with("create-ticket: Gorgias answered 201 with an empty body"),
+            "{e}"
+        );
+        // The read itself fails: the same, with the cause.
+        let mut t = Scripted::new(vec![
+            Scripted::json(201, ""),
+            Scripted::json(403, r#"{"error":{"msg":"nope"}}"#),
+        ]);
+        let e = seed_create().run(&mut client(&mut t, "create-ticket")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("invalid-response", false));
+        assert!(
+            e.message().contains("reading it back failed") && e.message().contains("nope"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn update_ticket_takes_the_ticket_from_a_200_or_a_202_body() {
+        for status in [200, 202] {
+            let mut t = Scripted::new(vec![Scripted::json(status, TICKET)]);
+            let u = UpdateTicket {
+                ticket_id: 12345,
+                status: Some("open".into()),
+                ..Default::default()
+            };
+            assert_eq!(u.run(&mut client(&mut t, "update-ticket")).unwrap().ticket_id, 12345);
+            assert_eq!(t.lines(), vec!["PUT /api/tickets/12345"]);
+        }
+        let mut t = Scripted::new(vec![Scripted::json(200, "<html>")]);
+        let u = UpdateTicket {
+            ticket_id: 12345,
+            status: Some("open".into()),
+            ..Default::default()
+        };
+        let e = u.run(&mut client(&mut t, "update-ticket")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("invalid-response", false));
+        assert!(e.message().contains("PUT /api/tickets/12345"), "{e}");
     }
 }

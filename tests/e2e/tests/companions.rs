@@ -229,8 +229,9 @@ async fn set_ticket_tags_route_replaces_creates_and_clears() {
     )
     .await;
     assert_eq!(ok("set-ticket-tags", &r), json!({"success": true}));
-    assert_eq!(fake.lines(), vec!["PUT /api/tickets/12345/tags"]);
-    assert_eq!(bodies(&fake)[0], Some(json!({"ids": []})));
+    // No tags: the ticket update with an empty tag list (what Gorgias's web application sends).
+    assert_eq!(fake.lines(), vec!["PUT /api/tickets/12345"]);
+    assert_eq!(bodies(&fake)[0], Some(json!({"tags": []})));
     assert!(fake.ticket_tag_names(12345).is_empty());
 }
 

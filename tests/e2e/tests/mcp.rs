@@ -87,8 +87,8 @@ async fn initialize_list_and_notifications() {
     let list = rpc(&cfg, 2, "tools/list", json!({})).await;
     let tools = list["result"]["tools"].as_array().unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    // The default tier (`write`) offers every operation but the deletions.
-    let offered: Vec<&ops::Spec> = ops::available(ops::Access::default()).collect();
+    // At access = all (config_all) every operation is offered, deletions included.
+    let offered: Vec<&ops::Spec> = ops::available(ops::Access::All).collect();
     let expected: Vec<&str> = offered.iter().map(|o| o.name).collect();
     assert_eq!(names, expected);
     for (t, op) in tools.iter().zip(offered) {
@@ -332,7 +332,7 @@ async fn stateless_2026_07_28_discover_list_and_call_without_initialize() {
     let l = modern(&cfg, 2, "tools/list", json!({})).await;
     let r = &l.json()["result"];
     let tools = r["tools"].as_array().unwrap();
-    let offered: Vec<&ops::Spec> = ops::available(ops::Access::default()).collect();
+    let offered: Vec<&ops::Spec> = ops::available(ops::Access::All).collect();
     assert_eq!(tools.len(), offered.len());
     for (t, op) in tools.iter().zip(offered) {
         assert_eq!(t["name"], op.name);

@@ -126,7 +126,9 @@ struct State {
     script: VecDeque<Scripted>,
     /// Answer `GET /api/tickets/{id}/tags` as a bare array instead of `{data}`.
     bare_tag_lists: bool,
-    /// Answer PUT /api/tickets/{id} with 202 and no body.
+    /// Answer writes with no body: `PUT /api/tickets/{id}` with 202,
+    /// `POST /api/tickets` and `POST /api/tags` with 200,
+    /// `POST /api/tickets/{id}/messages` with 201.
     empty_update_bodies: bool,
     /// Answer `GET /api/views`, `/api/users`, `/api/teams` as bare arrays
     /// (the shape of the spec's examples) instead of cursor pages.
@@ -316,7 +318,8 @@ impl FakeGorgias {
             .and_then(|t| t["assignee_team"]["id"].as_u64())
     }
 
-    /// Makes ticket updates answer 202 with no body.
+    /// Makes writes answer an empty body, as Gorgias sometimes does: ticket
+    /// updates 202, ticket and tag creates 200, replies and notes 201.
     pub fn empty_update_bodies(&self, on: bool) {
         self.state.lock().unwrap().empty_update_bodies = on;
     }
@@ -667,6 +670,27 @@ impl State {
             ),
         ];
         s.ticket_tags = vec![(12345, 13), (12346, 11)];
+        // ---- issue 21: tickets and tags
+        // A spam ticket in the trash, for delete-ticket's example: ticket lists
+        // (`trashed=false`) leave it out, so the other tests' lists stay as they were.
+        let mut spam = s.ticket(
+            12399,
+            "You won a prize!",
+            "closed",
+            "email",
+            None,
+            Some(98766),
+            None,
+            None,
+        );
+        spam["spam"] = true.into();
+        spam["trashed_datetime"] = "2024-12-03T10:00:00+00:00".into();
+        s.tickets.push(spam);
+        s.ticket_tags.push((12399, 12));
+        s.messages.push(json!({"id": 5099, "uri": "/api/tickets/12399/messages/5099/", "ticket_id": 12399, "public": true, "channel": "email", "via": "email",
+            "source": {"type": "email", "from": {"address": "prizes@spam.example"}, "to": [{"address": "support@yourstore.com"}]},
+            "sender": {"id": 98766, "email": "sam@example.org"}, "receiver": null, "from_agent": false, "subject": "You won a prize!",
+            "body_text": "Click here.", "body_html": null, "attachments": null, "created_datetime": "2024-12-03T09:00:00+00:00"}));
         s.messages = vec![
             json!({"id": 5001, "uri": "/api/tickets/12345/messages/5001/", "ticket_id": 12345, "public": true, "channel": "email", "via": "email",
                    "source": {"type": "email", "from": {"name": "Jane Doe", "address": "customer@example.com"}, "to": [{"name": "Support", "address": "support@yourstore.com"}]},
@@ -1039,10 +1063,13 @@ impl State {
                     .iter()
                     .filter(|t| get("customer_id").is_none_or(|c| same_id(&t["customer"]["id"], &c)))
                     .filter(|t| get("external_id").is_none_or(|e| t["external_id"] == e.as_str()))
+                    // `trashed=false` leaves out the tickets in the trash (Gorgias lists them by default).
+                    .filter(|t| get("trashed").as_deref() != Some("false") || t["trashed_datetime"].is_null())
                     .map(|t| self.compact_ticket(t))
                     .collect();
                 let mut items = items;
-                if get("order_by").as_deref() == Some("updated_datetime:desc") || get("order_by").is_none() {
+                // Stored oldest first (creation and update order alike here).
+                if get("order_by").is_none_or(|o| o.ends_with(":desc")) {
                     items.reverse();
                 }
                 (200, Some(page(items, &q, &r.path)))
@@ -1090,6 +1117,9 @@ impl State {
                 m["ticket_id"] = id.into();
                 m["created_datetime"] = NOW.into();
                 self.messages.push(m);
+                if self.empty_update_bodies {
+                    return (200, None);
+                }
                 let mut full = self.full_ticket(&t);
                 full["requester"] = full["customer"].clone();
                 (201, Some(full))
@@ -1110,9 +1140,33 @@ impl State {
                         ),
                     );
                 }
-                if body.get("tags").is_some() {
+                if let Some(tags) = body.get("tags") {
+                    // PUT with tags replaces them all: `[]` clears (what Gorgias's
+                    // web application sends), `[{id}|{name}, …]` sets existing tags.
+                    let Some(tags) = tags.as_array() else {
+                        return (
+                            400,
+                            Some(json!({"error": {"msg": "Invalid data", "data": {"tags": ["Not a valid list."]}}})),
+                        );
+                    };
+                    let mut ids = Vec::new();
+                    for g in tags {
+                        let found = self.tags.iter().find(|x| {
+                            (g["id"].is_u64() && x["id"] == g["id"])
+                                || (g["name"].is_string() && x["name"] == g["name"])
+                        });
+                        match found.and_then(|x| x["id"].as_u64()) {
+                            Some(id) => ids.push(id),
+                            None => return err(404, "Tag not found."),
+                        }
+                    }
                     let tid = self.tickets[pos]["id"].as_u64().unwrap_or(0);
-                    self.ticket_tags.retain(|(t, _)| *t != tid); // PUT with tags replaces them all
+                    self.ticket_tags.retain(|(t, _)| *t != tid);
+                    for g in ids {
+                        if !self.ticket_tags.contains(&(tid, g)) {
+                            self.ticket_tags.push((tid, g));
+                        }
+                    }
                 }
                 let t = &mut self.tickets[pos];
                 for k in ["status", "priority", "subject"] {
@@ -1168,6 +1222,9 @@ impl State {
                 m["attachments"] = Value::Null;
                 m["created_datetime"] = NOW.into();
                 self.messages.push(m.clone());
+                if self.empty_update_bodies {
+                    return (201, None);
+                }
                 (201, Some(m))
             }
             ("GET", ["api", "messages"]) => {
@@ -1295,20 +1352,50 @@ impl State {
                 (200, Some(page(items, &q, &r.path)))
             }
             ("POST", ["api", "tags"]) => {
-                let Some(name) = body["name"].as_str().map(str::to_string) else {
-                    return (
-                        400,
-                        Some(
-                            json!({"error": {"msg": "Invalid data", "data": {"name": ["Missing data for required field."]}}}),
-                        ),
-                    );
+                // As strict as Gorgias's schema: `name` (1..=256 characters),
+                // `description` (at most 1024), `decoration.color`; nothing else.
+                let invalid = |field: &str, m: &str| {
+                    let mut data = serde_json::Map::new();
+                    data.insert(field.into(), json!([m]));
+                    (400, Some(json!({"error": {"msg": "Invalid data", "data": data}})))
                 };
+                let Some(obj) = body.as_object() else {
+                    return invalid("name", "Missing data for required field.");
+                };
+                if let Some(k) = obj
+                    .keys()
+                    .find(|k| !["name", "description", "decoration"].contains(&k.as_str()))
+                {
+                    return invalid(k, "Unknown field.");
+                }
+                let Some(name) = obj.get("name").and_then(Value::as_str).map(str::to_string) else {
+                    return invalid("name", "Missing data for required field.");
+                };
+                if name.trim().is_empty() || name.chars().count() > 256 {
+                    return invalid("name", "Length must be between 1 and 256.");
+                }
+                let description = obj.get("description").cloned().unwrap_or(Value::Null);
+                if !(description.is_null() || description.as_str().is_some_and(|d| d.chars().count() <= 1024)) {
+                    return invalid("description", "Not a valid string of at most 1024 characters.");
+                }
+                let decoration = obj.get("decoration").cloned().unwrap_or(Value::Null);
+                if !(decoration.is_null()
+                    || decoration
+                        .as_object()
+                        .is_some_and(|d| d.get("color").is_none_or(Value::is_string)))
+                {
+                    return invalid("decoration", "Not a valid decoration.");
+                }
+                // A taken name: 400, as third parties report Gorgias answers (wording not recorded).
                 if self.tags.iter().any(|t| t["name"] == name.as_str()) {
-                    return err(409, "A tag with this name already exists.");
+                    return invalid("name", "A tag with this name already exists.");
                 }
                 let id = self.id();
-                let t = json!({"id": id, "name": name, "description": null, "decoration": null, "usage": 0, "uri": format!("/api/tags/{id}/"), "created_datetime": NOW, "deleted_datetime": null});
+                let t = json!({"id": id, "name": name, "description": description, "decoration": decoration, "usage": 0, "uri": format!("/api/tags/{id}/"), "created_datetime": NOW, "deleted_datetime": null});
                 self.tags.push(t.clone());
+                if self.empty_update_bodies {
+                    return (200, None);
+                }
                 (201, Some(t))
             }
             ("GET", ["api", "customers"]) => {
@@ -1835,6 +1922,57 @@ impl State {
                     Some(j) => (200, Some(j.clone())),
                     None => err(404, "Resource not found."),
                 }
+            }
+            // ---- issue 21: tickets and tags
+            ("GET", ["api", "tickets", tid, "messages", mid]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
+                if !self.tickets.iter().any(|t| same_id(&t["id"], tid)) {
+                    return err(404, "Resource not found.");
+                }
+                match self
+                    .messages
+                    .iter()
+                    .find(|m| same_id(&m["id"], mid) && same_id(&m["ticket_id"], tid))
+                {
+                    Some(m) => (200, Some(m.clone())),
+                    None => err(404, "Resource not found."),
+                }
+            }
+            ("DELETE", ["api", "tickets", id]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
+                let Some(tid) = self
+                    .tickets
+                    .iter()
+                    .find(|t| same_id(&t["id"], id))
+                    .and_then(|t| t["id"].as_u64())
+                else {
+                    return err(404, "Resource not found.");
+                };
+                // A hard delete: the ticket, its messages and its tag links.
+                self.tickets.retain(|t| t["id"] != tid);
+                self.messages.retain(|m| m["ticket_id"] != tid);
+                self.ticket_tags.retain(|(t, _)| *t != tid);
+                (204, None)
+            }
+            ("DELETE", ["api", "tags", id]) => {
+                if let Some(refusal) = refuse_params(&q, &[]) {
+                    return refusal;
+                }
+                let Some(gid) = self
+                    .tags
+                    .iter()
+                    .find(|t| same_id(&t["id"], id))
+                    .and_then(|t| t["id"].as_u64())
+                else {
+                    return err(404, "Resource not found.");
+                };
+                self.tags.retain(|t| t["id"] != gid);
+                self.ticket_tags.retain(|(_, g)| *g != gid);
+                (204, None)
             }
             _ => err(404, "Resource not found."),
         }
@@ -2550,5 +2688,29 @@ impl FakeGorgias {
     /// (201, 202, 201) with no body.
     pub fn empty_write_answers(&self, on: bool) {
         self.state.lock().unwrap().empty_write_answers = on;
+    }
+}
+
+// ---- issue 21: tickets and tags
+impl FakeGorgias {
+    /// Whether a ticket exists.
+    pub fn has_ticket(&self, ticket: u64) -> bool {
+        self.state.lock().unwrap().tickets.iter().any(|t| t["id"] == ticket)
+    }
+
+    /// Whether a tag exists.
+    pub fn has_tag(&self, tag: u64) -> bool {
+        self.state.lock().unwrap().tags.iter().any(|t| t["id"] == tag)
+    }
+
+    /// The stored tag with this exact name, as Gorgias would answer it.
+    pub fn tag_named(&self, name: &str) -> Option<Value> {
+        self.state
+            .lock()
+            .unwrap()
+            .tags
+            .iter()
+            .find(|t| t["name"] == name)
+            .cloned()
     }
 }
