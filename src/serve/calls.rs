@@ -115,8 +115,8 @@ impl Tools for RegistryTools<'_> {
 
     fn call(&mut self, name: &str, arguments: Value) -> Result<Result<Value, Value>, NoSuchTool> {
         let op = crate::ops::find(name).ok_or(NoSuchTool::Unknown)?;
-        if !op.allowed(self.config.access) {
-            return Err(NoSuchTool::ReadOnly);
+        if let Some(why) = op.refusal(self.config.access) {
+            return Err(NoSuchTool::Excluded(why));
         }
         let body = arguments.to_string();
         let outcome = connection(self.request, self.config)
@@ -287,7 +287,12 @@ mod tests {
                 "add-internal-note",
                 json!({"ticketId": 1, "senderUserId": 2, "bodyText": "x"})
             ),
-            Err(NoSuchTool::ReadOnly)
+            Err(NoSuchTool::Excluded(
+                crate::ops::find("add-internal-note")
+                    .unwrap()
+                    .refusal(Access::Read)
+                    .unwrap()
+            ))
         );
         assert!(t.sent.is_empty());
         let get = tool(crate::ops::find("get-ticket").unwrap());

@@ -22,12 +22,13 @@ pub struct Tool {
 }
 
 /// Why a tool could not be run at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoSuchTool {
     /// No operation has this name.
     Unknown,
-    /// The operation is a mutation and the connector is read-only.
-    ReadOnly,
+    /// The operation exists but the connector's access tier excludes it:
+    /// why, naming the tier it needs ([`crate::ops::Spec::refusal`]).
+    Excluded(String),
 }
 
 /// The connector's operations as MCP sees them, for one inbound request

@@ -43,7 +43,7 @@ impl Tools for Fake {
             _ => return Err(NoSuchTool::Unknown),
         }
         if name == "set-thing" && self.read_only {
-            return Err(NoSuchTool::ReadOnly);
+            return Err(NoSuchTool::Excluded("set-thing: the connector is read-only".into()));
         }
         self.calls.push((name.to_string(), arguments.clone()));
         match arguments.get("id").and_then(Value::as_i64) {

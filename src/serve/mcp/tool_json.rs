@@ -93,8 +93,8 @@ pub(super) fn call(
     };
     let outcome = tools.call(name, arguments).map_err(|why| {
         let mut m = format!("unknown tool: {:?}; tools/list lists them", clip(name, 64));
-        if why == NoSuchTool::ReadOnly {
-            m.push_str(" (mutations are disabled: the connector is read-only)");
+        if let NoSuchTool::Excluded(why) = why {
+            m.push_str(&format!(" ({why})"));
         }
         RpcError::new(200, INVALID_PARAMS, m)
     })?;
