@@ -14,8 +14,8 @@ use crate::ops::fields::{
 use crate::ops::fields::{id as id_field, opt_id, opt_u32};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::{Access, Spec};
-use crate::ops::tickets::{READ_BACK_LIMIT, Written, not_read_back, write};
 use crate::ops::wire::{ListAnswer, WireRef, decode, lenient_u64, null_as_empty};
+use crate::ops::write::{READ_BACK_LIMIT, Written, not_read_back, write};
 use crate::schema::one_of_strings;
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};

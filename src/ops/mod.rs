@@ -1,6 +1,7 @@
 //! The operations, each declared once. An operation is a type in the file
-//! of its resource ([`tickets`], [`messages`], [`tags`], [`customers`], [`macros`],
-//! [`views`], [`users`], [`teams`]): its input (the route body and MCP
+//! of its resource ([`tickets`], [`messages`], [`tags`], [`customers`],
+//! [`views`], [`users`], [`teams`], [`custom_fields`], [`surveys`],
+//! [`events`], [`integrations`], [`account`], [`macros`]): its input (the route body and MCP
 //! arguments, strict serde), its [`Spec`] (name, description, annotations,
 //! endpoint, example), the Gorgias requests it builds, the private wire types
 //! of Gorgias's answers, the mapping into its output, and its unit tests.
@@ -30,6 +31,7 @@ pub mod tickets;
 pub mod users;
 pub mod views;
 pub mod wire;
+pub mod write;
 
 pub use operation::Operation;
 pub use spec::{Access, Spec};

@@ -38,8 +38,9 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-/// The size guard: 1 MiB = 1,048,576 bytes (issue 17; `.ci/run` enforces it).
-const SIZE_BUDGET: u64 = 1_048_576;
+/// The size guard: 1.5 MiB = 1,572,864 bytes (1 MiB from issue 17 until issue
+/// 21's 24 operations; `.ci/run` enforces it).
+const SIZE_BUDGET: u64 = 1_572_864;
 
 // ---- host ----------------------------------------------------------------------
 
@@ -671,7 +672,7 @@ async fn main() {
     let passthrough_size = std::fs::metadata(&passthrough_wasm).unwrap().len();
     println!("## gorgias-connector benchmarks\n");
     println!(
-        "component: {size} bytes ({}; guard {SIZE_BUDGET} bytes = 1 MiB) — {}",
+        "component: {size} bytes ({}; guard {SIZE_BUDGET} bytes = 1.5 MiB) — {}",
         if size <= SIZE_BUDGET {
             "within the guard"
         } else {
