@@ -10,7 +10,7 @@
 //! list-custom-fields) says how to read it. set-ticket-custom-fields turns
 //! the text back into the field's type before sending it.
 
-use crate::error::Error;
+use crate::error::{ApiError, Error, FieldError};
 use crate::gorgias::client::Client;
 use crate::gorgias::request::{ApiRequest, Method};
 use crate::ops::fields::{check_id, check_non_empty, check_one_of, id as id_field, list_query, opt_u32, truncated};
@@ -213,7 +213,8 @@ impl SetTicketCustomFields {
         let mut named = Vec::with_capacity(self.fields.len());
         for (i, f) in self.fields.iter().enumerate() {
             let Some(def) = definitions.iter().find(|d| d.id == f.id) else {
-                return Err(Error::invalid(
+                return Err(refused(
+                    404,
                     &format!("fields[{i}].id"),
                     format!("no Ticket custom field has ID {} (list-custom-fields lists them)", f.id),
                 ));
@@ -306,6 +307,29 @@ impl Operation for SetTicketCustomFields {
     }
 }
 
+/// A value the account's field definitions refuse, found before anything
+/// is written: a well-formed request this account cannot take, so not
+/// `invalid-input` (which says the request breaks the operation's schema)
+/// but what Gorgias would answer, `not-found` (404) for an ID no Ticket
+/// field has, `upstream` (422) for a value its field cannot hold; the
+/// field error names `fields[i].id` or `fields[i].value`.
+fn refused(status: u16, field: &str, message: String) -> Error {
+    let api = ApiError {
+        status,
+        message: format!("{field}: {message}; nothing was written"),
+        field_errors: vec![FieldError {
+            field: field.to_string(),
+            message,
+        }],
+        retryable: false,
+    };
+    if status == 404 {
+        Error::NotFound(api)
+    } else {
+        Error::Upstream(api)
+    }
+}
+
 /// `{"id": id, "value": value}`: one item of the `PUT` body.
 fn pair(id: u64, value: Value) -> Value {
     let mut m = serde_json::Map::new();
@@ -324,7 +348,8 @@ fn typed_value(def: &WireField, text: &str, i: usize) -> Result<Value, Error> {
         "number" => match serde_json::from_str::<serde_json::Number>(t) {
             Ok(n) => Value::Number(n),
             Err(_) => {
-                return Err(Error::invalid(
+                return Err(refused(
+                    422,
                     &at,
                     format!("field {} is a number field; got {:?}", def.id, truncated(text)),
                 ));
@@ -334,7 +359,8 @@ fn typed_value(def: &WireField, text: &str, i: usize) -> Result<Value, Error> {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
             _ => {
-                return Err(Error::invalid(
+                return Err(refused(
+                    422,
                     &at,
                     format!(
                         "field {} is a boolean field: true or false; got {:?}",
@@ -351,7 +377,8 @@ fn typed_value(def: &WireField, text: &str, i: usize) -> Result<Value, Error> {
     if def.input_type() == Some("dropdown") && !choices.is_empty() && !choices.iter().any(|c| same_choice(c, &value)) {
         let shown: Vec<String> = choices.iter().take(10).filter_map(value_text_of).collect();
         let more = if choices.len() > 10 { ", …" } else { "" };
-        return Err(Error::invalid(
+        return Err(refused(
+            422,
             &at,
             format!(
                 "field {} is a dropdown: the value must be one of {}{more}; got {:?}",
@@ -774,7 +801,12 @@ mod tests {
                 .run(&mut client(&mut t, "set-ticket-custom-fields"))
                 .unwrap_err();
             assert!(e.message().contains(says), "{e:?}");
-            assert_eq!(field(e), name);
+            let (code, named) = match &e {
+                Error::NotFound(a) | Error::Upstream(a) => (e.code(), a.field_errors[0].field.clone()),
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(named, name);
+            assert_eq!(code, if name.ends_with(".id") { "not-found" } else { "upstream" });
             assert!(
                 t.lines().iter().all(|l| l.starts_with("GET ")),
                 "{name}: {:?}",

@@ -66,11 +66,10 @@ fn operation_path(op: &Spec, credential_parameters: &Value) -> Value {
     }
     let mut body = template(r#"{"content": {"application/json": {}}}"#);
     let input = op.input_schema();
-    // An empty body is `{}`: it is only refused when a parameter is required.
-    body["required"] = input
-        .get("required")
-        .and_then(Value::as_array)
-        .is_some_and(|r| !r.is_empty())
+    // An empty body is `{}`: the body is required when the schema refuses
+    // `{}` (a required parameter, or a rule such as "email or name").
+    body["required"] = crate::schema::check::check_schema(&Value::Object(Map::new()), &input, "$")
+        .is_err()
         .into();
     body["content"]["application/json"]["schema"] = input;
     body["content"]["application/json"]["example"] = op.example_args();

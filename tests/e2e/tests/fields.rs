@@ -79,28 +79,45 @@ async fn set_ticket_custom_fields_keeps_the_fields_it_does_not_name() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn set_ticket_custom_fields_refuses_what_the_definitions_refuse_before_writing() {
     let fake = FakeGorgias::start().await;
-    for (body, field) in [
+    // What the account's definitions refuse is what Gorgias would refuse
+    // (422 upstream, or 404 for an ID no Ticket field has), naming the field;
+    // a request that breaks the schema (an ID twice) is invalid-input.
+    for (body, status, code, field) in [
         (
             r#"{"ticketId": 12345, "fields": [{"id": 203, "value": "two"}]}"#,
+            422,
+            "upstream",
             "fields[0].value",
         ),
         (
             r#"{"ticketId": 12345, "fields": [{"id": 201, "value": "x"}, {"id": 202, "value": "Refund"}]}"#,
+            422,
+            "upstream",
             "fields[1].value",
         ),
         // A Customer field is no Ticket field.
         (
             r#"{"ticketId": 12345, "fields": [{"id": 301, "value": "Gold"}]}"#,
+            404,
+            "not-found",
             "fields[0].id",
         ),
         (
             r#"{"ticketId": 12345, "fields": [{"id": 201, "value": "a"}, {"id": "201", "value": "b"}]}"#,
+            400,
+            "invalid-input",
             "fields[1].id",
         ),
     ] {
         let r = call(&fake, "/set-ticket-custom-fields", body).await;
-        assert_eq!(r.status, 400, "{body}");
-        assert_eq!(r.json()["error"]["field"], field, "{body}");
+        let e = &r.json()["error"];
+        assert_eq!((r.status, e["code"].as_str()), (status, Some(code)), "{body}");
+        let named = if status == 400 {
+            &e["field"]
+        } else {
+            &e["fieldErrors"][0]["field"]
+        };
+        assert_eq!(named, field, "{body}");
     }
     assert!(fake.lines().iter().all(|l| l.starts_with("GET ")), "{:?}", fake.lines());
     assert_eq!(
