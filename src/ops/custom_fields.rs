@@ -155,7 +155,7 @@ pub struct FieldValue {
     #[serde(deserialize_with = "id_field")]
     #[schemars(
         schema_with = "crate::schema::id",
-        description = "The custom field ID (list-custom-fields); each ID at most once"
+        description = "The custom field ID (list-custom-fields); an ID given twice must carry the same value"
     )]
     pub id: u64,
     /// The value, as text.
@@ -177,14 +177,14 @@ pub struct SetTicketCustomFields {
     /// The values to set.
     #[schemars(
         length(min = 1, max = 50),
-        description = "The values to set (1 to 50, each field ID at most once); the ticket's other fields keep their values"
+        description = "The values to set (1 to 50; a field ID given twice must carry the same value); the ticket's other fields keep their values"
     )]
     pub fields: Vec<FieldValue>,
 }
 
 impl SetTicketCustomFields {
-    /// Checks the ticket, the count, the IDs (positive, each once) and that
-    /// every value has text.
+    /// Checks the ticket, the count, the IDs (positive; one value per ID)
+    /// and that every value has text.
     pub fn validate(&self) -> Result<(), Error> {
         check_id("ticketId", self.ticket_id)?;
         if self.fields.is_empty() || self.fields.len() > MAX_FIELDS {
@@ -195,13 +195,17 @@ impl SetTicketCustomFields {
         }
         for (i, f) in self.fields.iter().enumerate() {
             check_id(&format!("fields[{i}].id"), f.id)?;
-            if self.fields[..i].iter().any(|g| g.id == f.id) {
-                return Err(Error::invalid(
+            check_non_empty(&format!("fields[{i}].value"), &f.value)?;
+            // The schema cannot say "each ID once"; a repeat of the same
+            // value is harmless, two values for one field contradict each
+            // other (422: well-formed, but cannot be applied).
+            if self.fields[..i].iter().any(|g| g.id == f.id && g.value != f.value) {
+                return Err(refused(
+                    422,
                     &format!("fields[{i}].id"),
-                    format!("field {} is given more than once", f.id),
+                    format!("field {} is given two different values", f.id),
                 ));
             }
-            check_non_empty(&format!("fields[{i}].value"), &f.value)?;
         }
         Ok(())
     }
@@ -212,6 +216,9 @@ impl SetTicketCustomFields {
     fn merged(&self, current: &[WireValue], definitions: &[WireField]) -> Result<Value, Error> {
         let mut named = Vec::with_capacity(self.fields.len());
         for (i, f) in self.fields.iter().enumerate() {
+            if named.iter().any(|(id, _)| *id == f.id) {
+                continue; // the same value again (validate refuses another)
+            }
             let Some(def) = definitions.iter().find(|d| d.id == f.id) else {
                 return Err(refused(
                     404,
@@ -698,7 +705,6 @@ mod tests {
             (set(1, &[]), "fields"),
             (set(1, &many), "fields"),
             (set(1, &[(1, "x"), (0, "y")]), "fields[1].id"),
-            (set(1, &[(1, "x"), (2, "y"), (1, "z")]), "fields[2].id"),
             (set(1, &[(1, " \t")]), "fields[0].value"),
         ] {
             let mut t = Scripted::default();
@@ -707,8 +713,21 @@ mod tests {
             assert!(t.sent.is_empty(), "{name}");
         }
         assert!(set(1, &many[..50]).validate().is_ok());
-        let e = set(1, &[(7, "a"), (7, "b")]).validate().unwrap_err();
-        assert_eq!(e.message(), "fields[1].id: field 7 is given more than once");
+        // One field twice: the same value is sent once, two values are a
+        // 422 (the schema cannot say it), before anything is sent.
+        assert!(set(1, &[(7, "a"), (8, "b"), (7, "a")]).validate().is_ok());
+        let mut t = Scripted::default();
+        let e = set(1, &[(1, "x"), (2, "y"), (1, "z")])
+            .run(&mut client(&mut t, "set-ticket-custom-fields"))
+            .unwrap_err();
+        assert!(t.sent.is_empty());
+        let Error::Upstream(api) = &e else { panic!("{e:?}") };
+        assert_eq!((api.status, api.retryable), (422, false));
+        assert_eq!(api.field_errors[0].field, "fields[2].id");
+        assert_eq!(
+            e.message(),
+            "fields[2].id: field 1 is given two different values; nothing was written"
+        );
     }
 
     /// The recorded flow: the named field has a value already, so no
@@ -720,9 +739,14 @@ mod tests {
             {"field": {"id": 319614, "label": "Contact reason", "managed_type": "contact_reason", "definition": {"data_type": "text", "input_settings": {"input_type": "dropdown", "choices": ["Spam", "Other"]}}}, "prediction": null, "value": "Other"},
             {"field": {"id": 319613, "label": "AI Intent"}, "prediction": {"value": "Order::Status"}, "value": null}]}"#;
         let mut t = Scripted::new(vec![Scripted::json(200, current), Scripted::json(200, PUT_ANSWER)]);
-        let a = set(82682724, &[(319825, "Updated from dryrun")])
-            .run(&mut client(&mut t, "set-ticket-custom-fields"))
-            .unwrap();
+        // The same field and value twice (what a retrying tool might build)
+        // is sent once.
+        let a = set(
+            82682724,
+            &[(319825, "Updated from dryrun"), (319825, "Updated from dryrun")],
+        )
+        .run(&mut client(&mut t, "set-ticket-custom-fields"))
+        .unwrap();
         assert_eq!(
             t.lines(),
             vec![

@@ -104,8 +104,8 @@ async fn set_ticket_custom_fields_refuses_what_the_definitions_refuse_before_wri
         ),
         (
             r#"{"ticketId": 12345, "fields": [{"id": 201, "value": "a"}, {"id": "201", "value": "b"}]}"#,
-            400,
-            "invalid-input",
+            422,
+            "upstream",
             "fields[1].id",
         ),
     ] {

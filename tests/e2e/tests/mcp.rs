@@ -64,7 +64,7 @@ fn structured(name: &str, result: &Value) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn initialize_list_and_notifications() {
     let fake = FakeGorgias::start().await;
-    let cfg = config_for(&fake);
+    let cfg = config_all(&fake);
     let init = rpc(
         &cfg,
         1,
@@ -308,7 +308,7 @@ async fn modern(cfg: &HashMap<String, String>, id: u64, method: &str, mut params
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stateless_2026_07_28_discover_list_and_call_without_initialize() {
     let fake = FakeGorgias::start().await;
-    let cfg = config_for(&fake);
+    let cfg = config_all(&fake);
     let server_info = json!({"io.modelcontextprotocol/serverInfo": {
         "name": "gorgias-connector", "title": "Gorgias helpdesk connector", "version": gorgias_connector::VERSION,
         "description": "Tickets, messages, tags and customers of one Gorgias helpdesk account."
