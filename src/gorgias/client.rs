@@ -160,6 +160,73 @@ impl<'t> Client<'t> {
     /// All waits of one client (one operation) add up to at most
     /// `policy.max_wait_ms`.
     pub fn send(&mut self, req: &ApiRequest) -> Result<Response, Error> {
+        match self.send_with(req, None)? {
+            Sent::Answer(resp) => Ok(resp),
+            // Without a look-up there is nothing else to answer.
+            Sent::Found => Err(self.finish(Error::InvalidResponse {
+                status: 0,
+                message: "no answer".into(),
+                retryable: false,
+            })),
+        }
+    }
+
+    /// Sends a create that carries idempotency key `key` (in its record's
+    /// `external_id`), so that a lost answer can be settled by looking the key
+    /// up: when the answer is lost after the request left (a timeout, a
+    /// reset, a body cut off, a 5xx), `look` is asked whether the record
+    /// exists. It does: [`Sent::Found`] (`look` kept the record). It does
+    /// not: the create is resent, which is now safe, within the same attempts
+    /// and wait budget as any retry. The look-up fails: the old "may have
+    /// been applied" error, naming the key. `caller_key`: the key is the
+    /// caller's own, so repeating the call with it is safe (retryable).
+    pub fn send_keyed(
+        &mut self,
+        req: &ApiRequest,
+        key: &str,
+        caller_key: bool,
+        look: &mut dyn FnMut(&mut Client<'t>) -> Result<bool, Error>,
+    ) -> Result<Sent, Error> {
+        self.send_with(req, Some(Keyed { key, caller_key, look }))
+    }
+
+    /// What an ambiguous loss of a keyed create becomes (see [`Client::send_keyed`]):
+    /// `Ok(true)` found, `Ok(false)` resend, `Err` the error to answer.
+    fn settle_lost(&mut self, keyed: &mut Keyed<'_, 't>, error: Error, attempt: u32) -> Result<bool, Error> {
+        let key = keyed.key;
+        // Let a request that is still being processed land before looking.
+        let wait = self.policy.backoff_ms(attempt);
+        if wait <= self.budget_left() {
+            self.transport.sleep_ms(wait);
+            self.waited_ms += wait;
+        }
+        match (keyed.look)(self) {
+            Ok(true) => Ok(true),
+            Ok(false) if attempt < self.policy.max_attempts => Ok(false),
+            Ok(false) => Err(self.finish(rephrase(
+                error,
+                &format!(
+                    "; no record carries its idempotency key {key:?}, so it was not applied: repeat the call with idempotencyKey {key:?}"
+                ),
+                true,
+            ))),
+            Err(e) => {
+                let why = e.message();
+                Err(self.finish(rephrase(
+                    error,
+                    &format!(
+                        "; looking up its idempotency key {key:?} failed ({why}), so the write may have been applied: \
+                         repeat the call with idempotencyKey {key:?}, which answers the record if it exists and writes it if not"
+                    ),
+                    keyed.caller_key,
+                )))
+            }
+        }
+    }
+
+    /// Sends `req` (see [`Client::send`]); with `keyed`, a lost answer of a
+    /// create is settled by looking its key up (see [`Client::send_keyed`]).
+    fn send_with(&mut self, req: &ApiRequest, mut keyed: Option<Keyed<'_, 't>>) -> Result<Sent, Error> {
         let mut out = self.outgoing(req);
         let idempotent = req.idempotent();
         let mut attempt: u32 = 1;
@@ -174,8 +241,14 @@ impl<'t> Client<'t> {
             if let Ok(resp) = &result {
                 self.pace_ms = pacing::delay_after(&resp.headers);
             }
+            // Whether the answer of a request that may have arrived was lost.
+            let lost = match &result {
+                Ok(resp) => (500..600).contains(&resp.status),
+                Err(TransportError::MaybeSent(_) | TransportError::Body { .. }) => true,
+                Err(_) => false,
+            };
             let (error, wait_ms) = match result {
-                Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+                Ok(resp) if (200..300).contains(&resp.status) => return Ok(Sent::Answer(resp)),
                 Ok(resp) if redirect::is_redirect(resp.status) => {
                     let next = redirect::target(
                         out.scheme,
@@ -255,6 +328,18 @@ impl<'t> Client<'t> {
                     None,
                 ),
             };
+            if lost
+                && !idempotent
+                && let Some(k) = keyed.as_mut()
+            {
+                // Found: answered. Not found: resent at once (the look-up
+                // waited the backoff). Else the error, rephrased.
+                if self.settle_lost(k, error, attempt)? {
+                    return Ok(Sent::Found);
+                }
+                attempt += 1;
+                continue;
+            }
             let budget = self.budget_left();
             let fits = wait_ms.filter(|w| attempt < self.policy.max_attempts && *w <= budget);
             match fits {
@@ -266,6 +351,19 @@ impl<'t> Client<'t> {
                 None => return Err(self.finish(error)),
             }
         }
+    }
+
+    /// A random idempotency key: [`KEY_PREFIX`] and 128 bits in hex, from the
+    /// transport's random source.
+    pub fn random_key(&mut self) -> String {
+        let mut bytes = [0u8; 16];
+        self.transport.random_bytes(&mut bytes);
+        let mut key = String::from(KEY_PREFIX);
+        for b in bytes {
+            key.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+            key.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+        }
+        key
     }
 
     /// What is left of this operation's wait budget.
@@ -301,6 +399,68 @@ impl<'t> Client<'t> {
     /// (`None` when the host has no clock): for a field that must say "now".
     pub fn now_unix_seconds(&mut self) -> Option<u64> {
         self.transport.now_unix_seconds()
+    }
+}
+
+/// The prefix of the keys the connector makes up when the caller gave none.
+pub const KEY_PREFIX: &str = "gc-";
+
+/// What [`Client::send_keyed`] ended with.
+#[derive(Debug)]
+pub enum Sent {
+    /// Gorgias's 2xx answer.
+    Answer(Response),
+    /// The answer was lost, and the look-up found the record (the look-up
+    /// closure kept it).
+    Found,
+}
+
+/// A keyed create's look-up (see [`Client::send_keyed`]).
+struct Keyed<'a, 't> {
+    key: &'a str,
+    caller_key: bool,
+    look: &'a mut dyn FnMut(&mut Client<'t>) -> Result<bool, Error>,
+}
+
+/// `e` with `note` instead of the "may have been applied" note, and `retryable`.
+fn rephrase(e: Error, note: &str, retryable: bool) -> Error {
+    let say = |m: &mut String| {
+        let base = m
+            .split("; the write may have been applied")
+            .next()
+            .unwrap_or("")
+            .to_string();
+        *m = format!("{base}{note}");
+    };
+    match e {
+        Error::Transport {
+            mut message,
+            request_sent,
+            ..
+        } => {
+            say(&mut message);
+            Error::Transport {
+                message,
+                request_sent,
+                retryable,
+            }
+        }
+        Error::InvalidResponse {
+            status, mut message, ..
+        } => {
+            say(&mut message);
+            Error::InvalidResponse {
+                status,
+                message,
+                retryable,
+            }
+        }
+        Error::Upstream(mut a) => {
+            say(&mut a.message);
+            a.retryable = retryable;
+            Error::Upstream(a)
+        }
+        other => other,
     }
 }
 

@@ -113,4 +113,20 @@ pub trait Transport {
     fn now_unix_seconds(&mut self) -> Option<u64> {
         None
     }
+    /// Fills `buf` with random bytes, for the idempotency keys of creates
+    /// ([`crate::ops::write::Key`]). The wasm edge asks
+    /// `wasi:random/random`; this default (native tests) is deterministic:
+    /// a process-wide counter through splitmix64, different on every call.
+    fn random_bytes(&mut self, buf: &mut [u8]) {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let mut state = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        for chunk in buf.chunks_mut(8) {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            chunk.copy_from_slice(&z.to_le_bytes()[..chunk.len()]);
+        }
+    }
 }

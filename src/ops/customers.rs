@@ -12,6 +12,7 @@ use crate::ops::fields::{check_email, check_id, check_non_empty};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, decode, lenient_string};
+use crate::ops::write::{KEY_LOOKUP_LIMIT, Key, Once, Written, check_key, write_once};
 use crate::schema::{any_of, null_schema, one_of_strings, typed};
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};
@@ -234,6 +235,13 @@ pub struct CreateCustomer {
     /// Internal note.
     #[schemars(description = "Internal note about the customer (agents see it; the customer does not)")]
     pub note: Option<String>,
+    /// The customer's `external_id` (README "Exactly-once writes").
+    #[serde(default)]
+    #[schemars(
+        schema_with = "crate::schema::opt_idempotency_key",
+        description = "Idempotency key, 1-255 characters, stored as the customer's external_id (an Idempotency-Key header on the route is the same; an externalId is the key too, and both given must be equal): a repeat of the call with the same key answers the customer it created (replayed: true) instead of creating another. Pass a fresh key per intended customer and reuse it when you retry"
+    )]
+    pub idempotency_key: Option<String>,
 }
 
 /// [`CreateCustomer::validate`]'s rule: an email, or a name with text in it.
@@ -252,6 +260,15 @@ impl CreateCustomer {
     pub fn validate(&self) -> Result<(), Error> {
         check_email("email", self.email.as_deref())?;
         check_language(self.language.as_deref())?;
+        check_key("idempotencyKey", self.idempotency_key.as_deref())?;
+        if let (Some(k), Some(x)) = (&self.idempotency_key, &self.external_id)
+            && k != x
+        {
+            return Err(Error::invalid(
+                "idempotencyKey",
+                "differs from externalId: the key is stored as the customer's external_id, so give one of them, or both equal",
+            ));
+        }
         if self.email.is_none() && self.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(Error::invalid(
                 "email",
@@ -314,17 +331,38 @@ impl Operation for CreateCustomer {
     const SPEC: &'static Spec = &Spec {
         name: "create-customer",
         title: "Create Customer",
-        description: "Create a Gorgias customer from an email address and/or a name (the email becomes its preferred email channel). An email another customer already uses is a conflict.",
+        description: "Create a Gorgias customer from an email address and/or a name (the email becomes its preferred email channel). An email another customer already uses is a conflict. Exactly once: pass an idempotencyKey (any unique text) and reuse it if you retry; a repeat with the same key answers the first customer (replayed: true) instead of creating it again.",
         access: Access::Write,
         idempotent: false,
         endpoint: "POST /api/customers",
         example: r#"{"email": "alex.rivera@example.com", "name": "Alex Rivera", "externalId": "shop-4242", "language": "en", "timezone": "America/New_York", "note": "Wholesale buyer"}"#,
         types: types::<Self>(),
     };
-    type Output = CustomerAnswer;
-    fn run(self, c: &mut Client<'_>) -> Result<CustomerAnswer, Error> {
+    type Output = CreatedCustomer;
+    /// Exactly once (README "Exactly-once writes"): the customer carries the
+    /// idempotency key (the caller's `idempotencyKey` or `externalId`, or a
+    /// fresh one) in its `external_id`; a caller's key that a customer
+    /// already carries answers that customer (`replayed`), and a lost
+    /// answer is settled by looking the key up ([`find_customer_by_key`]).
+    fn run(mut self, c: &mut Client<'_>) -> Result<CreatedCustomer, Error> {
+        self.validate()?;
+        let given = self.idempotency_key.clone().or_else(|| self.external_id.clone());
+        let key = Key::new(c, given.as_deref());
+        self.external_id = Some(key.value.clone());
         let req = self.request()?;
-        let customer = match written_customer(c, &req)? {
+        let once = write_once(c, &req, &key, parse_customer, |c| find_customer_by_key(c, &key.value))
+            .map_err(taken_email_is_conflict)?;
+        let written = match once {
+            Once::Found { record, replayed } => {
+                return Ok(CreatedCustomer {
+                    customer: record,
+                    replayed,
+                });
+            }
+            Once::Written(Written::Record(customer)) => (201, Some(customer)),
+            Once::Written(Written::Empty(status)) => (status, None),
+        };
+        let customer = match written {
             (_, Some(customer)) => customer,
             (status, None) => c
                 .call(&self.read_back_request(), parse_customers)?
@@ -342,8 +380,43 @@ impl Operation for CreateCustomer {
                     })
                 })?,
         };
-        Ok(CustomerAnswer { customer })
+        Ok(CreatedCustomer {
+            customer,
+            replayed: false,
+        })
     }
+}
+
+/// What create-customer answers: `{"customer": {...}, "replayed": false}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CreatedCustomer {
+    /// The customer.
+    pub customer: Customer,
+    /// Whether a caller's idempotency key matched a customer created before.
+    #[schemars(
+        description = "True when the idempotencyKey (or externalId) was already used: the customer it created is answered and nothing is written; false when this call created the customer"
+    )]
+    pub replayed: bool,
+}
+
+/// `GET /api/customers?external_id=<key>&order_by=created_datetime:asc&limit=10`:
+/// the customers that carry idempotency key `key`, oldest first.
+pub fn find_customer_by_key_request(key: &str) -> ApiRequest {
+    ApiRequest::get(
+        "/api/customers",
+        vec![
+            ("external_id".into(), key.into()),
+            ("order_by".into(), "created_datetime:asc".into()),
+            ("limit".into(), KEY_LOOKUP_LIMIT.to_string()),
+        ],
+    )
+}
+
+/// The first customer that carries idempotency key `key`, if any
+/// ([`find_customer_by_key_request`]; the match is checked to be exact).
+pub fn find_customer_by_key(c: &mut Client<'_>, key: &str) -> Result<Option<Customer>, Error> {
+    let customers = c.call(&find_customer_by_key_request(key), parse_customers)?;
+    Ok(customers.into_iter().find(|x| x.external_id.as_deref() == Some(key)))
 }
 
 /// Input of update-customer.
@@ -842,7 +915,6 @@ mod tests {
         CreateCustomer {
             email: Some("alex@example.com".into()),
             name: Some("Alex Rivera".into()),
-            external_id: Some("shop-4242".into()),
             language: Some("en".into()),
             ..Default::default()
         }
@@ -850,7 +922,12 @@ mod tests {
 
     #[test]
     fn create_customer_sends_the_email_as_the_preferred_email_channel() {
-        let r = create_alex().request().unwrap();
+        let r = CreateCustomer {
+            external_id: Some("shop-4242".into()),
+            ..create_alex()
+        }
+        .request()
+        .unwrap();
         assert_eq!((r.method, r.path.as_str()), (Method::Post, "/api/customers"));
         assert_eq!(
             r.body.unwrap(),
@@ -916,7 +993,7 @@ mod tests {
             serde_json::to_value(&out).unwrap(),
             json!({"customer": {"id": 519755331, "name": "Nango Test Customer", "firstname": "Nango", "lastname": "Customer",
                 "email": "nango-create-customer-test-1787769441@example.com", "external_id": null,
-                "created_datetime": "2026-08-26T18:37:25.300135+00:00"}})
+                "created_datetime": "2026-08-26T18:37:25.300135+00:00"}, "replayed": false})
         );
         // 200 (as recorded through Nango) is as good as the documented 201.
         let mut t = Scripted::new(vec![Scripted::json(200, CREATED)]);
@@ -944,6 +1021,7 @@ mod tests {
         // Without an email: the external ID, else the name.
         let by_external = CreateCustomer {
             email: None,
+            external_id: Some("shop-4242".into()),
             ..create_alex()
         };
         assert_eq!(
@@ -1010,10 +1088,15 @@ mod tests {
         ] {
             assert_eq!(run(400, body).code(), "upstream", "{body}");
         }
-        assert_eq!(
-            run(500, r#"{"error": {"msg": "email already exists"}}"#).code(),
-            "upstream"
-        );
+        // A 500 is a lost answer: the key is looked up (here the look-up is
+        // refused), and the error stays an upstream one, naming the key.
+        let mut t = Scripted::new(vec![
+            Scripted::json(500, r#"{"error": {"msg": "email already exists"}}"#),
+            Scripted::json(403, r#"{"error": {"msg": "nope"}}"#),
+        ]);
+        let e = Operation::run(create_alex(), &mut client(&mut t, "create-customer")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("upstream", false));
+        assert!(e.message().contains("idempotency key \"gc-"), "{e}");
     }
 
     #[test]
@@ -1216,5 +1299,53 @@ mod tests {
                 "schema on {name} {body}"
             );
         }
+    }
+
+    // ---- issue 18: exactly-once writes
+
+    #[test]
+    fn create_customer_keeps_its_key_in_external_id_and_answers_a_repeated_one() {
+        let lookup = |k: &str| format!("GET /api/customers?external_id={k}&order_by=created_datetime%3Aasc&limit=10");
+        let found = r#"{"data": [{"id": 77, "email": "alex@example.com", "external_id": "shop-4242"}], "meta": {}}"#;
+        // externalId is the key: a customer carrying it is answered, nothing written.
+        let mut t = Scripted::new(vec![Scripted::json(200, found)]);
+        let shop = CreateCustomer {
+            external_id: Some("shop-4242".into()),
+            ..create_alex()
+        };
+        let out = Operation::run(shop.clone(), &mut client(&mut t, "create-customer")).unwrap();
+        assert_eq!((out.customer.id, out.replayed), (77, true));
+        assert_eq!(t.lines(), [lookup("shop-4242")]);
+        // idempotencyKey equal to externalId is the same key; different is refused.
+        let same = CreateCustomer {
+            idempotency_key: Some("shop-4242".into()),
+            ..shop.clone()
+        };
+        let mut t = Scripted::new(vec![Scripted::json(200, found)]);
+        assert!(
+            Operation::run(same, &mut client(&mut t, "create-customer"))
+                .unwrap()
+                .replayed
+        );
+        let mut t = Scripted::default();
+        let differ = CreateCustomer {
+            idempotency_key: Some("k".into()),
+            ..shop
+        };
+        assert_eq!(
+            field(Operation::run(differ, &mut client(&mut t, "create-customer")).unwrap_err()),
+            "idempotencyKey"
+        );
+        assert!(t.sent.is_empty());
+        // No key given: a fresh one in external_id, no look-up first.
+        let mut t = Scripted::new(vec![Scripted::json(201, CREATED)]);
+        let out = Operation::run(create_alex(), &mut client(&mut t, "create-customer")).unwrap();
+        assert!(!out.replayed);
+        assert!(
+            t.bodies()[0].clone().unwrap()["external_id"]
+                .as_str()
+                .unwrap()
+                .starts_with("gc-")
+        );
     }
 }

@@ -15,7 +15,9 @@ use crate::ops::fields::{id as id_field, opt_id, opt_u32};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, WireRef, decode, lenient_u64, null_as_empty};
-use crate::ops::write::{READ_BACK_LIMIT, Written, not_read_back, write};
+use crate::ops::write::{
+    Key, MESSAGE_KEY_WINDOW, Once, READ_BACK_LIMIT, Written, check_key, not_read_back, write_once,
+};
 use crate::schema::one_of_strings;
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};
@@ -79,6 +81,13 @@ pub struct ReplyToTicket {
     /// `source.to[0].name`.
     #[schemars(description = "Recipient display name (optional)")]
     pub to_name: Option<String>,
+    /// The message's `external_id` (README "Exactly-once writes").
+    #[serde(default)]
+    #[schemars(
+        schema_with = "crate::schema::opt_idempotency_key",
+        description = "Idempotency key, 1-255 characters, stored as the reply's external_id (an Idempotency-Key header on the route is the same): a repeat of the call with the same key answers the reply it posted (replayed: true) instead of posting it again. Pass a fresh key per intended reply and reuse it when you retry"
+    )]
+    pub idempotency_key: Option<String>,
 }
 
 /// [`ReplyToTicket::validate`]'s cross-field rules: a body, and `fromEmail`
@@ -107,6 +116,13 @@ pub struct AddInternalNote {
     /// HTML.
     #[schemars(description = "HTML body of the note")]
     pub body_html: Option<String>,
+    /// The message's `external_id` (README "Exactly-once writes").
+    #[serde(default)]
+    #[schemars(
+        schema_with = "crate::schema::opt_idempotency_key",
+        description = "Idempotency key, 1-255 characters, stored as the note's external_id (an Idempotency-Key header on the route is the same): a repeat of the call with the same key answers the note it posted (replayed: true) instead of posting it again. Pass a fresh key per intended note and reuse it when you retry"
+    )]
+    pub idempotency_key: Option<String>,
 }
 
 /// [`AddInternalNote::validate`]: a body.
@@ -164,6 +180,7 @@ impl ReplyToTicket {
         check_from_email(&self.channel, &self.from_email)?;
         check_email("fromEmail", self.from_email.as_deref())?;
         check_email("toEmail", self.to_email.as_deref())?;
+        check_key("idempotencyKey", self.idempotency_key.as_deref())?;
         Ok(())
     }
 
@@ -197,20 +214,27 @@ impl ReplyToTicket {
 
     /// Runs reply-to-ticket: Gorgias answers 200 or 201 with the message,
     /// or sometimes an empty body; then the message is read back ([`read_back`]).
+    ///
+    /// Exactly once (README "Exactly-once writes"): the message carries the
+    /// idempotency key in its `external_id` ([`post_once`]).
     pub fn run(&self, c: &mut Client<'_>) -> Result<Reply, Error> {
-        let m = match write(c, &self.request()?, parse_message)? {
-            Written::Record(m) => m,
-            Written::Empty(status) => read_back(
-                c,
-                status,
-                self.ticket_id,
-                &Posted {
-                    channel: &self.channel,
-                    sender: self.sender_user_id,
-                    text: self.body_text.as_deref(),
-                    html: self.body_html.as_deref(),
-                },
-            )?,
+        let (m, replayed) = match post_once(c, self.request()?, self.ticket_id, self.idempotency_key.as_deref())? {
+            Once::Found { record, replayed } => (record, replayed),
+            Once::Written(Written::Record(m)) => (m, false),
+            Once::Written(Written::Empty(status)) => (
+                read_back(
+                    c,
+                    status,
+                    self.ticket_id,
+                    &Posted {
+                        channel: &self.channel,
+                        sender: self.sender_user_id,
+                        text: self.body_text.as_deref(),
+                        html: self.body_html.as_deref(),
+                    },
+                )?,
+                false,
+            ),
         };
         Ok(Reply {
             message_id: m.id,
@@ -218,6 +242,7 @@ impl ReplyToTicket {
             channel: m.channel,
             public: m.public,
             created_datetime: m.created_datetime,
+            replayed,
         })
     }
 }
@@ -229,7 +254,8 @@ impl AddInternalNote {
     pub fn validate(&self) -> Result<(), Error> {
         check_id("ticketId", self.ticket_id)?;
         check_id("senderUserId", self.sender_user_id)?;
-        check_body(&self.body_text, &self.body_html)
+        check_body(&self.body_text, &self.body_html)?;
+        check_key("idempotencyKey", self.idempotency_key.as_deref())
     }
 
     /// `POST /api/tickets/{id}/messages` as `internal-note`, not public.
@@ -252,27 +278,80 @@ impl AddInternalNote {
 
     /// Runs add-internal-note: Gorgias answers 200 or 201 with the message,
     /// or sometimes an empty body; then the note is read back ([`read_back`]).
+    ///
+    /// Exactly once, as [`ReplyToTicket::run`].
     pub fn run(&self, c: &mut Client<'_>) -> Result<Note, Error> {
-        let m = match write(c, &self.request()?, parse_message)? {
-            Written::Record(m) => m,
-            Written::Empty(status) => read_back(
-                c,
-                status,
-                self.ticket_id,
-                &Posted {
-                    channel: "internal-note",
-                    sender: self.sender_user_id,
-                    text: self.body_text.as_deref(),
-                    html: self.body_html.as_deref(),
-                },
-            )?,
+        let (m, replayed) = match post_once(c, self.request()?, self.ticket_id, self.idempotency_key.as_deref())? {
+            Once::Found { record, replayed } => (record, replayed),
+            Once::Written(Written::Record(m)) => (m, false),
+            Once::Written(Written::Empty(status)) => (
+                read_back(
+                    c,
+                    status,
+                    self.ticket_id,
+                    &Posted {
+                        channel: "internal-note",
+                        sender: self.sender_user_id,
+                        text: self.body_text.as_deref(),
+                        html: self.body_html.as_deref(),
+                    },
+                )?,
+                false,
+            ),
         };
         Ok(Note {
             message_id: m.id,
             ticket_id: m.ticket_id,
             created_datetime: m.created_datetime,
+            replayed,
         })
     }
+}
+
+/// Posts message `req` to ticket `ticket_id` exactly once, with the caller's
+/// key `given` or a fresh one in the message's `external_id`
+/// ([`write_once`], [`find_message_by_key`]).
+fn post_once(
+    c: &mut Client<'_>,
+    mut req: ApiRequest,
+    ticket_id: u64,
+    given: Option<&str>,
+) -> Result<Once<Message>, Error> {
+    let key = Key::new(c, given);
+    if let Some(Value::Object(body)) = req.body.as_mut() {
+        body.insert("external_id".into(), key.value.as_str().into());
+    }
+    write_once(c, &req, &key, parse_message, |c| {
+        find_message_by_key(c, ticket_id, &key.value)
+    })
+}
+
+/// `GET /api/messages?ticket_id=…&order_by=created_datetime:desc&limit=100`:
+/// Gorgias cannot list messages by `external_id`, so a message's key is
+/// looked for among its ticket's newest [`MESSAGE_KEY_WINDOW`] messages.
+pub fn find_message_by_key_request(ticket_id: u64) -> ApiRequest {
+    ApiRequest::get(
+        "/api/messages",
+        vec![
+            ("ticket_id".into(), ticket_id.to_string()),
+            ("order_by".into(), "created_datetime:desc".into()),
+            ("limit".into(), MESSAGE_KEY_WINDOW.to_string()),
+        ],
+    )
+}
+
+/// The message of ticket `ticket_id` that carries idempotency key `key`,
+/// among the newest [`MESSAGE_KEY_WINDOW`] ([`find_message_by_key_request`]).
+pub fn find_message_by_key(c: &mut Client<'_>, ticket_id: u64, key: &str) -> Result<Option<Message>, Error> {
+    let list = c.call(
+        &find_message_by_key_request(ticket_id),
+        decode::<ListAnswer<WireMessage>>,
+    )?;
+    Ok(list
+        .items
+        .into_iter()
+        .find(|m| m.external_id.as_deref() == Some(key))
+        .map(Message::from))
 }
 
 // ---- 7. get-ticket-messages --------------------------------------------------
@@ -309,7 +388,7 @@ impl Operation for ReplyToTicket {
     const SPEC: &'static Spec = &Spec {
         name: "reply-to-ticket",
         title: "Reply to Ticket",
-        description: "Post a customer-facing reply to a Gorgias ticket on its channel.",
+        description: "Post a customer-facing reply to a Gorgias ticket on its channel. Exactly once: pass an idempotencyKey (any unique text) and reuse it if you retry; a repeat with the same key answers the first reply (replayed: true) instead of sending it again.",
         access: Access::Write,
         idempotent: false,
         endpoint: "POST /api/tickets/{id}/messages",
@@ -326,7 +405,7 @@ impl Operation for AddInternalNote {
     const SPEC: &'static Spec = &Spec {
         name: "add-internal-note",
         title: "Add Internal Note",
-        description: "Add an internal note to a Gorgias ticket — only visible to agents. At least one of bodyText or bodyHtml must be provided.",
+        description: "Add an internal note to a Gorgias ticket — only visible to agents. At least one of bodyText or bodyHtml must be provided. Exactly once: pass an idempotencyKey (any unique text) and reuse it if you retry; a repeat with the same key answers the first note (replayed: true) instead of adding it again.",
         access: Access::Write,
         idempotent: false,
         endpoint: "POST /api/tickets/{id}/messages",
@@ -377,6 +456,11 @@ pub struct Reply {
     /// Creation time.
     #[schemars(description = "When the reply was created")]
     pub created_datetime: Option<String>,
+    /// Whether a caller's idempotency key matched a reply posted before.
+    #[schemars(
+        description = "True when the idempotencyKey was already used: the reply it posted is answered and nothing is sent; false when this call posted the reply"
+    )]
+    pub replayed: bool,
 }
 
 /// What add-internal-note returns.
@@ -392,6 +476,11 @@ pub struct Note {
     /// Creation time.
     #[schemars(description = "When the note was created")]
     pub created_datetime: Option<String>,
+    /// Whether a caller's idempotency key matched a note added before.
+    #[schemars(
+        description = "True when the idempotencyKey was already used: the note it added is answered and nothing is written; false when this call added the note"
+    )]
+    pub replayed: bool,
 }
 
 /// A message attachment.
@@ -491,6 +580,9 @@ struct WireMessage {
     created_datetime: Option<String>,
     #[serde(default, deserialize_with = "null_as_empty")]
     attachments: Vec<WireAttachment>,
+    /// Where the connector keeps a reply's or note's idempotency key.
+    #[serde(default, deserialize_with = "crate::ops::wire::lenient_string")]
+    external_id: Option<String>,
 }
 
 impl From<WireMessage> for Message {
@@ -935,6 +1027,7 @@ mod tests {
                 channel: "email".into(),
                 public: true,
                 created_datetime: Some("t2".into()),
+                replayed: false,
             }
         );
         assert_eq!(
@@ -980,5 +1073,59 @@ mod tests {
             (spec.access, spec.destructive(), spec.idempotent),
             (Access::Read, false, true)
         );
+    }
+
+    // ---- issue 18: exactly-once writes
+
+    #[test]
+    fn replies_and_notes_carry_their_key_and_answer_a_repeated_or_lost_one() {
+        use crate::gorgias::testing::{Scripted, client};
+        let newest = r#"{"data": [
+            {"id": 13, "ticket_id": 12345, "channel": "email", "public": true, "external_id": "other"},
+            {"id": 12, "ticket_id": 12345, "channel": "email", "public": true, "external_id": "r-1", "created_datetime": "t2"}
+        ], "meta": {}}"#;
+        let lookup = "GET /api/messages?ticket_id=12345&order_by=created_datetime%3Adesc&limit=100";
+        let keyed = ReplyToTicket {
+            idempotency_key: Some("r-1".into()),
+            ..reply()
+        };
+        let mut t = Scripted::new(vec![Scripted::json(200, newest)]);
+        let r = keyed.run(&mut client(&mut t, "reply-to-ticket")).unwrap();
+        assert_eq!((r.message_id, r.replayed), (12, true));
+        assert_eq!(t.lines(), [lookup]);
+        // Not among them: posted with the key in the message's external_id.
+        let fresh = ReplyToTicket {
+            idempotency_key: Some("r-2".into()),
+            ..reply()
+        };
+        let posted = r#"{"id": 15, "ticket_id": 12345, "channel": "email", "public": true, "external_id": "r-2"}"#;
+        let mut t = Scripted::new(vec![Scripted::json(200, newest), Scripted::json(201, posted)]);
+        let r = fresh.run(&mut client(&mut t, "reply-to-ticket")).unwrap();
+        assert_eq!((r.message_id, r.replayed), (15, false));
+        assert_eq!(t.bodies()[1].clone().unwrap()["external_id"], "r-2");
+        // A note's lost answer (a 504): found among the newest messages.
+        let note = AddInternalNote {
+            ticket_id: 12345,
+            sender_user_id: 4567,
+            body_text: Some("n".into()),
+            idempotency_key: Some("n-1".into()),
+            ..Default::default()
+        };
+        let none = r#"{"data": [], "meta": {}}"#;
+        let found = r#"{"data": [{"id": 14, "ticket_id": 12345, "channel": "internal-note", "external_id": "n-1"}], "meta": {}}"#;
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, none),
+            Scripted::json(504, ""),
+            Scripted::json(200, found),
+        ]);
+        let n = note.clone().run(&mut client(&mut t, "add-internal-note")).unwrap();
+        assert_eq!((n.message_id, n.replayed), (14, false));
+        assert_eq!(t.lines(), [lookup, "POST /api/tickets/12345/messages", lookup]);
+        // The key is checked like any field.
+        let bad = AddInternalNote {
+            idempotency_key: Some(String::new()),
+            ..note
+        };
+        assert_eq!(field(bad.request().unwrap_err()), "idempotencyKey");
     }
 }

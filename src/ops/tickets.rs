@@ -17,7 +17,9 @@ use crate::ops::fields::{id as id_field, nullable_id, opt_id, opt_u32};
 use crate::ops::operation::{Operation, types};
 use crate::ops::tags::WireTag;
 use crate::ops::wire::{ListAnswer, WireRef, decode, null_as_empty};
-use crate::ops::write::{READ_BACK_LIMIT, Written, not_read_back, write};
+use crate::ops::write::{
+    KEY_LOOKUP_LIMIT, Key, Once, READ_BACK_LIMIT, Written, check_key, not_read_back, write, write_once,
+};
 use crate::schema::one_of_strings;
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};
@@ -179,6 +181,13 @@ pub struct CreateTicket {
     /// `source.to[0].name`.
     #[schemars(description = "Recipient display name (optional)")]
     pub to_name: Option<String>,
+    /// The ticket's `external_id` (README "Exactly-once writes").
+    #[serde(default)]
+    #[schemars(
+        schema_with = "crate::schema::opt_idempotency_key",
+        description = "Idempotency key, 1-255 characters, stored as the ticket's external_id (an Idempotency-Key header on the route is the same): a repeat of the call with the same key answers the ticket it created (replayed: true) instead of creating another. Pass a fresh key per intended ticket and reuse it when you retry"
+    )]
+    pub idempotency_key: Option<String>,
 }
 
 /// [`CreateTicket::validate`]'s cross-field rules: `senderUserId` when
@@ -323,7 +332,17 @@ impl CreateTicket {
         check_from_email(&self.channel, &self.from_email)?;
         check_email("fromEmail", self.from_email.as_deref())?;
         check_email("toEmail", self.to_email.as_deref())?;
+        check_key("idempotencyKey", self.idempotency_key.as_deref())?;
         Ok(())
+    }
+
+    /// [`CreateTicket::request`] with idempotency key `key` as the ticket's `external_id`.
+    pub fn keyed_request(&self, key: &str) -> Result<ApiRequest, Error> {
+        let mut req = self.request()?;
+        if let Some(Value::Object(body)) = req.body.as_mut() {
+            body.insert("external_id".into(), key.into());
+        }
+        Ok(req)
     }
 
     /// `POST /api/tickets` with one message.
@@ -368,10 +387,21 @@ impl CreateTicket {
     /// Runs create-ticket. Gorgias answers 200 or 201 with the ticket, or
     /// sometimes an empty body: then the ticket is read back
     /// ([`CreateTicket::read_back`]).
+    ///
+    /// Exactly once (README "Exactly-once writes"): the ticket carries the
+    /// idempotency key in its `external_id`; a caller's key that a ticket
+    /// already carries answers that ticket (`replayed`), and a lost answer
+    /// is settled by looking the key up ([`find_ticket_by_key`]).
     pub fn run(&self, c: &mut Client<'_>) -> Result<CreatedTicket, Error> {
-        match write(c, &self.request()?, parse_created_ticket)? {
-            Written::Record(t) => Ok(t),
-            Written::Empty(status) => self.read_back(c, status),
+        self.validate()?;
+        let key = Key::new(c, self.idempotency_key.as_deref());
+        let req = self.keyed_request(&key.value)?;
+        match write_once(c, &req, &key, parse_created_ticket, |c| {
+            find_ticket_by_key(c, &key.value)
+        })? {
+            Once::Written(Written::Record(t)) => Ok(t),
+            Once::Written(Written::Empty(status)) => self.read_back(c, status),
+            Once::Found { record, replayed } => Ok(CreatedTicket { replayed, ..record }),
         }
     }
 
@@ -395,12 +425,7 @@ impl CreateTicket {
         page.tickets
             .into_iter()
             .find(|t| t.channel == self.channel && subject.is_none_or(|s| t.subject.as_deref() == Some(s)))
-            .map(|t| CreatedTicket {
-                ticket_id: t.id,
-                status: t.status,
-                channel: t.channel,
-                created_datetime: t.created_datetime,
-            })
+            .map(created_from)
             .ok_or_else(|| {
                 not_read_back(
                     c,
@@ -496,7 +521,7 @@ impl Operation for CreateTicket {
     const SPEC: &'static Spec = &Spec {
         name: "create-ticket",
         title: "Create Ticket",
-        description: "Create a new Gorgias support ticket with an initial message.",
+        description: "Create a new Gorgias support ticket with an initial message. Exactly once: pass an idempotencyKey (any unique text) and reuse it if you retry; a repeat with the same key answers the first ticket (replayed: true) instead of creating it again.",
         access: Access::Write,
         idempotent: false,
         endpoint: "POST /api/tickets",
@@ -607,6 +632,11 @@ pub struct CreatedTicket {
     /// Its creation time.
     #[schemars(description = "When the ticket was created")]
     pub created_datetime: Option<String>,
+    /// Whether a caller's idempotency key matched a ticket created before.
+    #[schemars(
+        description = "True when the idempotencyKey was already used: the ticket it created is answered and nothing is written; false when this call created the ticket"
+    )]
+    pub replayed: bool,
 }
 
 /// What update-ticket returns (key names as the spec gives them).
@@ -650,6 +680,9 @@ struct WireTicket {
     tags: Vec<WireTag>,
     created_datetime: Option<String>,
     updated_datetime: Option<String>,
+    /// Where the connector keeps a create's idempotency key.
+    #[serde(default, deserialize_with = "crate::ops::wire::lenient_string")]
+    external_id: Option<String>,
 }
 
 impl From<WireTicket> for Ticket {
@@ -691,13 +724,43 @@ pub fn parse_ticket_page(body: &[u8]) -> Result<TicketPage, String> {
 
 /// `POST /api/tickets` → [`CreatedTicket`].
 pub fn parse_created_ticket(body: &[u8]) -> Result<CreatedTicket, String> {
-    let t = parse_ticket(body)?;
-    Ok(CreatedTicket {
+    parse_ticket(body).map(created_from)
+}
+
+/// A ticket → [`CreatedTicket`] (not replayed).
+fn created_from(t: Ticket) -> CreatedTicket {
+    CreatedTicket {
         ticket_id: t.id,
         status: t.status,
         channel: t.channel,
         created_datetime: t.created_datetime,
-    })
+        replayed: false,
+    }
+}
+
+/// `GET /api/tickets?external_id=<key>&order_by=created_datetime:asc&limit=10`:
+/// the first ticket that carries idempotency key `key`. Gorgias lists trashed
+/// tickets by default, and so they count: a trashed ticket was created.
+pub fn find_ticket_by_key_request(key: &str) -> ApiRequest {
+    ApiRequest::get(
+        "/api/tickets",
+        vec![
+            ("external_id".into(), key.into()),
+            ("order_by".into(), "created_datetime:asc".into()),
+            ("limit".into(), KEY_LOOKUP_LIMIT.to_string()),
+        ],
+    )
+}
+
+/// The ticket that carries idempotency key `key`, if any ([`find_ticket_by_key_request`]).
+pub fn find_ticket_by_key(c: &mut Client<'_>, key: &str) -> Result<Option<CreatedTicket>, Error> {
+    let list = c.call(&find_ticket_by_key_request(key), decode::<ListAnswer<WireTicket>>)?;
+    // Gorgias does not document its match on `external_id` as exact: check it.
+    Ok(list
+        .items
+        .into_iter()
+        .find(|t| t.external_id.as_deref() == Some(key))
+        .map(|t| created_from(t.into())))
 }
 
 /// A ticket → [`UpdatedTicket`].
@@ -1174,6 +1237,7 @@ mod tests {
                 status: "open".into(),
                 channel: "email".into(),
                 created_datetime: Some("2024-12-05T00:00:01".into()),
+                replayed: false,
             }
         );
         assert_eq!(
@@ -1240,5 +1304,156 @@ mod tests {
         let e = u.run(&mut client(&mut t, "update-ticket")).unwrap_err();
         assert_eq!((e.code(), e.retryable()), ("invalid-response", false));
         assert!(e.message().contains("PUT /api/tickets/12345"), "{e}");
+    }
+
+    // ---- issue 18: exactly-once writes
+
+    use crate::gorgias::transport::TransportError;
+
+    fn keyed(key: &str) -> CreateTicket {
+        CreateTicket {
+            idempotency_key: Some(key.into()),
+            ..seed_create()
+        }
+    }
+
+    fn with_key(key: &str) -> String {
+        let ticket: Value = serde_json::from_str(TICKET).unwrap();
+        let mut t = ticket.clone();
+        t["external_id"] = key.into();
+        json!({"data": [t], "meta": {"next_cursor": null}}).to_string()
+    }
+
+    const NONE: &str = r#"{"data": [], "meta": {"next_cursor": null}}"#;
+    const LOOKUP: &str = "GET /api/tickets?external_id=k-1&order_by=created_datetime%3Aasc&limit=10";
+
+    #[test]
+    fn the_key_is_the_tickets_external_id_the_callers_or_a_fresh_one() {
+        let mut t = Scripted::new(vec![Scripted::json(201, TICKET)]);
+        let out = seed_create().run(&mut client(&mut t, "create-ticket")).unwrap();
+        assert!(!out.replayed);
+        assert_eq!(t.lines(), ["POST /api/tickets"], "a fresh key is not looked up first");
+        let sent = t.bodies()[0].clone().unwrap();
+        let key = sent["external_id"].as_str().unwrap();
+        assert!(key.starts_with("gc-") && key.len() == 35, "{key}");
+        // Two calls, two keys.
+        let mut t2 = Scripted::new(vec![Scripted::json(201, TICKET)]);
+        seed_create().run(&mut client(&mut t2, "create-ticket")).unwrap();
+        assert_ne!(t2.bodies()[0].clone().unwrap()["external_id"], sent["external_id"]);
+        // The caller's key: looked up first, then written.
+        let mut t = Scripted::new(vec![Scripted::json(200, NONE), Scripted::json(201, TICKET)]);
+        keyed("k-1").run(&mut client(&mut t, "create-ticket")).unwrap();
+        assert_eq!(t.lines(), [LOOKUP, "POST /api/tickets"]);
+        assert_eq!(t.bodies()[1].clone().unwrap()["external_id"], "k-1");
+    }
+
+    #[test]
+    fn a_callers_key_that_a_ticket_carries_is_answered_without_writing() {
+        let mut t = Scripted::new(vec![Scripted::json(200, &with_key("k-1"))]);
+        let out = keyed("k-1").run(&mut client(&mut t, "create-ticket")).unwrap();
+        assert_eq!((out.ticket_id, out.replayed), (12345, true));
+        assert_eq!(t.lines(), [LOOKUP]);
+        // A ticket whose external_id only resembles the key is not it.
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, &with_key("k-10")),
+            Scripted::json(201, TICKET),
+        ]);
+        assert!(!keyed("k-1").run(&mut client(&mut t, "create-ticket")).unwrap().replayed);
+    }
+
+    #[test]
+    fn a_lost_answer_is_settled_by_the_key_found_or_resent() {
+        // Timed out after it left, then found: answered as written, one POST.
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, NONE),
+            Err(TransportError::MaybeSent("first byte timeout".into())),
+            Scripted::json(200, &with_key("k-1")),
+        ]);
+        let out = keyed("k-1").run(&mut client(&mut t, "create-ticket")).unwrap();
+        assert_eq!((out.ticket_id, out.replayed), (12345, false));
+        assert_eq!(t.lines(), [LOOKUP, "POST /api/tickets", LOOKUP]);
+        assert_eq!(t.slept, [500], "the look-up waits the backoff first");
+        // A 502, not found: resent (now safe), answered.
+        let mut t = Scripted::new(vec![
+            Scripted::json(502, "<html>bad gateway</html>"),
+            Scripted::json(200, NONE),
+            Scripted::json(201, TICKET),
+        ]);
+        let out = seed_create().run(&mut client(&mut t, "create-ticket")).unwrap();
+        assert_eq!(out.ticket_id, 12345);
+        let lines = t.lines();
+        assert_eq!(
+            (lines[0].as_str(), lines[2].as_str()),
+            ("POST /api/tickets", "POST /api/tickets")
+        );
+        assert!(lines[1].starts_with("GET /api/tickets?external_id=gc-"), "{lines:?}");
+        assert_eq!(t.bodies()[0], t.bodies()[2], "the same key both times");
+        // A body cut off: looked up too.
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, NONE),
+            Err(TransportError::Body {
+                status: 201,
+                message: "response body broke off".into(),
+            }),
+            Scripted::json(200, &with_key("k-1")),
+        ]);
+        assert_eq!(
+            keyed("k-1")
+                .run(&mut client(&mut t, "create-ticket"))
+                .unwrap()
+                .ticket_id,
+            12345
+        );
+    }
+
+    #[test]
+    fn a_lost_answer_whose_key_cannot_be_looked_up_names_the_key() {
+        let mut t = Scripted::new(vec![
+            Err(TransportError::MaybeSent("first byte timeout".into())),
+            Scripted::json(403, r#"{"error": {"msg": "nope"}}"#),
+        ]);
+        let e = seed_create().run(&mut client(&mut t, "create-ticket")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("transport", false));
+        let key = t.bodies()[0].clone().unwrap()["external_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(e.message().contains(&format!("idempotencyKey {key:?}")), "{e}");
+        assert!(e.message().contains("may have been applied"), "{e}");
+        // With the caller's key, repeating the call is safe: retryable.
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, NONE),
+            Scripted::json(503, ""),
+            Scripted::json(403, r#"{"error": {"msg": "nope"}}"#),
+        ]);
+        let e = keyed("k-1").run(&mut client(&mut t, "create-ticket")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("upstream", true));
+        // Never found, attempts spent: retryable, the key named.
+        let mut answers = Vec::new();
+        for _ in 0..5 {
+            answers.push(Scripted::json(502, ""));
+            answers.push(Scripted::json(200, NONE));
+        }
+        let mut t = Scripted::new(answers);
+        let e = seed_create().run(&mut client(&mut t, "create-ticket")).unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("upstream", true));
+        assert!(e.message().contains("no record carries its idempotency key"), "{e}");
+        assert_eq!(t.lines().iter().filter(|l| l.starts_with("POST")).count(), 5);
+    }
+
+    #[test]
+    fn the_key_is_checked_like_any_field() {
+        for bad in ["", &"x".repeat(256)] {
+            let mut t = Scripted::default();
+            let e = keyed(bad).run(&mut client(&mut t, "create-ticket")).unwrap_err();
+            assert_eq!(field(e), "idempotencyKey");
+            assert!(t.sent.is_empty());
+        }
+        let mut t = Scripted::new(vec![Scripted::json(200, NONE), Scripted::json(201, TICKET)]);
+        assert!(
+            keyed(&"é".repeat(255))
+                .run(&mut client(&mut t, "create-ticket"))
+                .is_ok()
+        );
     }
 }

@@ -241,6 +241,19 @@ fn email_schema(pattern: String) -> Value {
     typed("string", &[("maxLength", 320.into()), ("pattern", pattern.into())])
 }
 
+/// An optional idempotency key: 1 to 255 characters (`null` = absent).
+pub fn opt_idempotency_key(_: &mut SchemaGenerator) -> Schema {
+    any_of(vec![
+        typed("string", &[("minLength", 1.into()), ("maxLength", 255.into())]),
+        null_schema(),
+    ])
+}
+
+/// What every create's `idempotencyKey` says (the MCP tools' agents read it).
+pub const IDEMPOTENCY_KEY_DOC: &str = "Idempotency key, 1-255 characters, stored in the new record's external_id: \
+a repeat of the call with the same key answers the record it made (replayed: true) instead of writing again. \
+Pass a fresh one per intended write and reuse it when you retry";
+
 /// An optional email address (`null` = absent).
 pub fn opt_email(_: &mut SchemaGenerator) -> Schema {
     any_of(vec![email_schema(email_pattern()), null_schema()])

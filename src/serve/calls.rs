@@ -13,6 +13,7 @@ use crate::ops::spec::Spec;
 use crate::serve::http::HttpRequest;
 use crate::serve::tools::{NoSuchTool, Tool, Tools};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 
 /// Credentials: per-request headers override the configured ones; neither
 /// can change the host pattern (the account is validated by the client).
@@ -69,6 +70,37 @@ pub fn run(
     let mut client =
         Client::new(transport, conn, config.base_url.as_ref(), config.retry, op.name)?.redacting(config.secrets());
     op.run(body, &mut client)
+}
+
+/// The route body with the `Idempotency-Key` header as its `idempotencyKey`
+/// (README "Exactly-once writes"), for the operations that take one: the
+/// header and a different `idempotencyKey` in the body is `invalid-input`.
+/// Other operations ignore the header, as do bodies that are not objects
+/// (decoding refuses them).
+pub fn idempotency_header<'b>(op: &Spec, header: Option<&str>, body: &'b [u8]) -> Result<Cow<'b, [u8]>, Error> {
+    const FIELD: &str = "idempotencyKey";
+    let Some(key) = header else {
+        return Ok(Cow::Borrowed(body));
+    };
+    if !op.param_names().contains(&FIELD) {
+        return Ok(Cow::Borrowed(body));
+    }
+    let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
+        return Ok(Cow::Borrowed(body));
+    };
+    match fields.get(FIELD) {
+        Some(Value::Null) | None => {
+            fields.insert(FIELD.into(), key.into());
+        }
+        Some(given) if given.as_str() == Some(key) => {}
+        Some(_) => {
+            return Err(Error::invalid(
+                FIELD,
+                "differs from the Idempotency-Key header: give one of them, or both equal",
+            ));
+        }
+    }
+    Ok(Cow::Owned(Value::Object(fields).to_string().into_bytes()))
 }
 
 /// The MCP `ToolAnnotations` of an operation.

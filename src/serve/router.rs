@@ -193,7 +193,11 @@ pub fn handle(req: &HttpRequest, config: &Result<Config, Error>, transport: &mut
         Ok(c) => c,
         Err(e) => return error_response(&e.in_operation(op.name)),
     };
-    match calls::run(op, &req.body, &conn, config, transport) {
+    let body = match calls::idempotency_header(op, req.header("idempotency-key"), &req.body) {
+        Ok(b) => b,
+        Err(e) => return error_response(&e.in_operation(op.name)),
+    };
+    match calls::run(op, &body, &conn, config, transport) {
         Ok(body) => HttpResponse::json_bytes(200, body),
         Err(e) => error_response(&e),
     }

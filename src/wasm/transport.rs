@@ -236,4 +236,11 @@ impl Transport for WasiTransport {
     fn now_unix_seconds(&mut self) -> Option<u64> {
         Some(wasi::clocks::wall_clock::now().seconds)
     }
+
+    fn random_bytes(&mut self, buf: &mut [u8]) {
+        let bytes = wasi::random::random::get_random_bytes(buf.len() as u64);
+        for (b, r) in buf.iter_mut().zip(bytes) {
+            *b = r;
+        }
+    }
 }

@@ -66,6 +66,7 @@ fn conn() -> wit::Connection {
 
 fn note() -> wit::AddInternalNoteRequest {
     wit::AddInternalNoteRequest {
+        idempotency_key: None,
         ticket_id: 12345,
         sender_user_id: 4567,
         body_text: Some("checked the warehouse".into()),
@@ -137,6 +138,7 @@ async fn rate_limited_create_ticket_is_created_once() {
     let before = fake.ticket_count();
     fake.script(Scripted::new("POST", "/api/tickets", 429, "").header("Retry-After", "0"));
     let req = wit::CreateTicketRequest {
+        idempotency_key: None,
         channel: "chat".into(),
         customer_id: 98765,
         from_agent: true,

@@ -801,6 +801,7 @@ async fn every_answer_matches_its_golden_file() {
     .await;
     g.typed("create-ticket", setup(), async |c, s| {
         let req = wit::CreateTicketRequest {
+            idempotency_key: None,
             channel: "email".into(),
             customer_id: 98765,
             from_agent: false,
@@ -855,6 +856,7 @@ async fn every_answer_matches_its_golden_file() {
     .await;
     g.typed("reply-to-ticket", setup(), async |c, s| {
         let req = wit::ReplyToTicketRequest {
+            idempotency_key: None,
             ticket_id: 12345,
             channel: "email".into(),
             sender_user_id: 4567,
@@ -873,6 +875,7 @@ async fn every_answer_matches_its_golden_file() {
     .await;
     g.typed("add-internal-note", setup(), async |c, s| {
         let req = wit::AddInternalNoteRequest {
+            idempotency_key: None,
             ticket_id: 12345,
             sender_user_id: 4567,
             body_text: Some("VIP".into()),
@@ -888,6 +891,7 @@ async fn every_answer_matches_its_golden_file() {
         setup().script(Scripted::new("POST", MESSAGES, 502, "")),
         async |c, s| {
             let req = wit::AddInternalNoteRequest {
+                idempotency_key: None,
                 ticket_id: 12345,
                 sender_user_id: 4567,
                 body_text: Some("VIP".into()),

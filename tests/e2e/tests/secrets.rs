@@ -168,6 +168,7 @@ async fn typed_get(w: &mut Watch, cfg: &HashMap<String, String>, label: &str, c:
 
 async fn typed_note(w: &mut Watch, cfg: &HashMap<String, String>, label: &str) {
     let n = wit::AddInternalNoteRequest {
+        idempotency_key: None,
         ticket_id: 12345,
         sender_user_id: 4567,
         body_text: Some("x".into()),

@@ -132,6 +132,7 @@ async fn writes_through_typed_exports() {
     let host = Host::shared();
 
     let create = wit::CreateTicketRequest {
+        idempotency_key: None,
         channel: "chat".into(),
         customer_id: 98765,
         from_agent: true,
@@ -180,6 +181,7 @@ async fn writes_through_typed_exports() {
     );
 
     let reply = wit::ReplyToTicketRequest {
+        idempotency_key: None,
         ticket_id: 12345,
         channel: "email".into(),
         sender_user_id: 4567,
@@ -207,6 +209,7 @@ async fn writes_through_typed_exports() {
     );
 
     let note = wit::AddInternalNoteRequest {
+        idempotency_key: None,
         ticket_id: 12345,
         sender_user_id: 4567,
         body_text: Some("VIP".into()),

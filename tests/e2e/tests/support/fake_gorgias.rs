@@ -73,6 +73,9 @@ pub struct Scripted {
     pub break_body: bool,
     /// Send the first half of the body, wait this long, then send the rest.
     pub body_pause: Duration,
+    /// Apply the request as the fake would (a create lands), then answer
+    /// with this script instead of the real answer: a lost answer.
+    pub apply: bool,
 }
 
 impl Scripted {
@@ -87,7 +90,13 @@ impl Scripted {
             delay: Duration::ZERO,
             break_body: false,
             body_pause: Duration::ZERO,
+            apply: false,
         }
+    }
+    /// Applies the request first (see [`Scripted::apply`]).
+    pub fn applied(mut self) -> Self {
+        self.apply = true;
+        self
     }
     /// Adds a header.
     pub fn header(mut self, k: &str, v: &str) -> Self {
@@ -404,7 +413,12 @@ impl FakeGorgias {
             let bare_path = path.split('?').next().unwrap_or("").to_string();
             let pos = s.script.iter().position(|x| x.method == method && x.path == bare_path);
             match pos.and_then(|p| s.script.remove(p)) {
-                Some(x) => (Some(x), None, used),
+                Some(x) => {
+                    if x.apply {
+                        let _ = s.route(&rec);
+                    }
+                    (Some(x), None, used)
+                }
                 None => (None, Some(s.route(&rec)), used),
             }
         };
@@ -1057,6 +1071,20 @@ impl State {
                 ),
             ),
             ("GET", ["api", "tickets"]) => {
+                let allowed = [
+                    "customer_id",
+                    "view_id",
+                    "rule_id",
+                    "ticket_ids",
+                    "external_id",
+                    "trashed",
+                    "order_by",
+                    "limit",
+                    "cursor",
+                ];
+                if let Some(refusal) = refuse_params(&q, &allowed) {
+                    return refusal;
+                }
                 let get = |k: &str| q.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
                 let items: Vec<Value> = self
                     .tickets
@@ -1108,6 +1136,8 @@ impl State {
                     None,
                 );
                 t["subject"] = body["subject"].clone();
+                // Gorgias keeps the caller's `external_id` (≤ 255 characters).
+                t["external_id"] = body["external_id"].clone();
                 t["created_datetime"] = NOW.into();
                 t["updated_datetime"] = NOW.into();
                 self.tickets.push(t.clone());
@@ -2450,6 +2480,50 @@ impl FakeGorgias {
     /// How many tickets exist.
     pub fn ticket_count(&self) -> usize {
         self.state.lock().unwrap().tickets.len()
+    }
+
+    /// How many tickets carry `external_id` `key`.
+    pub fn tickets_with_external_id(&self, key: &str) -> usize {
+        let s = self.state.lock().unwrap();
+        s.tickets.iter().filter(|t| t["external_id"] == key).count()
+    }
+
+    /// How many messages carry `external_id` `key`.
+    pub fn messages_with_external_id(&self, key: &str) -> usize {
+        let s = self.state.lock().unwrap();
+        s.messages.iter().filter(|m| m["external_id"] == key).count()
+    }
+
+    /// How many customers carry `external_id` `key`.
+    pub fn customers_with_external_id(&self, key: &str) -> usize {
+        let s = self.state.lock().unwrap();
+        s.customers.iter().filter(|c| c["external_id"] == key).count()
+    }
+
+    /// Deletes the messages that carry `external_id` `key` (as if an agent
+    /// had removed the message): a retry with the key then writes anew.
+    pub fn delete_messages_with_external_id(&self, key: &str) {
+        let mut s = self.state.lock().unwrap();
+        s.messages.retain(|m| m["external_id"] != key);
+    }
+
+    /// Deletes the customers that carry `external_id` `key`.
+    pub fn delete_customers_with_external_id(&self, key: &str) {
+        let mut s = self.state.lock().unwrap();
+        s.customers.retain(|c| c["external_id"] != key);
+    }
+
+    /// Deletes the tickets that carry `external_id` `key` (and their messages).
+    pub fn delete_tickets_with_external_id(&self, key: &str) {
+        let mut s = self.state.lock().unwrap();
+        let ids: Vec<Value> = s
+            .tickets
+            .iter()
+            .filter(|t| t["external_id"] == key)
+            .map(|t| t["id"].clone())
+            .collect();
+        s.tickets.retain(|t| t["external_id"] != key);
+        s.messages.retain(|m| !ids.contains(&m["ticket_id"]));
     }
 
     /// How many tags exist.
