@@ -32,7 +32,10 @@ async fn create_customer_then_the_same_email_again_is_a_conflict() {
         r#"{"email": "new@example.com", "name": "Ana Maria Lopez"}"#,
     )
     .await;
-    let customer = ok(&r)["customer"].clone();
+    let mut customer = ok(&r)["customer"].clone();
+    // No key given: the connector made one up and stored it as the external ID.
+    let key = customer["external_id"].take();
+    assert!(key.as_str().unwrap().starts_with("gc-"), "{key}");
     assert_eq!(
         customer,
         json!({"id": 200001, "name": "Ana Maria Lopez", "firstname": "Ana", "lastname": "Lopez", "email": "new@example.com",
@@ -73,6 +76,8 @@ async fn create_customer_without_an_answer_body_reads_it_back() {
     assert_eq!(
         fake.lines(),
         vec![
+            // externalId is the caller's idempotency key: looked up first.
+            "GET /api/customers?external_id=crm-7&order_by=created_datetime%3Aasc&limit=10",
             "POST /api/customers",
             "GET /api/customers?external_id=crm-7&order_by=created_datetime%3Adesc&limit=1"
         ]
