@@ -83,7 +83,7 @@ async fn create_customer_without_an_answer_body_reads_it_back() {
         ]
     );
     assert_eq!(
-        fake.requests()[0].body,
+        fake.requests()[1].body,
         Some(json!({"name": "Solo", "external_id": "crm-7", "channels": []}))
     );
 }

@@ -275,31 +275,16 @@ async fn server_errors_on_reads_are_retried_then_succeed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn server_errors_on_writes_are_not_resent() {
+async fn server_errors_on_writes_are_not_resent_unless_a_key_settles_them() {
     let fake = FakeGorgias::start().await;
-    let cases: &[(u16, &str, &str, &str, &str)] = &[
-        (
-            500,
-            "/reply-to-ticket",
-            r#"{"ticketId": 12345, "channel": "chat", "senderUserId": 4567, "bodyText": "Reshipped."}"#,
-            "POST",
-            NOTE_PATH,
-        ),
-        (
-            502,
-            "/update-ticket",
-            r#"{"ticketId": 12345, "status": "closed"}"#,
-            "PUT",
-            "/api/tickets/12345",
-        ),
-        (
-            503,
-            "/create-ticket",
-            r#"{"channel": "chat", "customerId": 98765, "fromAgent": true, "senderUserId": 4567, "bodyText": "x"}"#,
-            "POST",
-            "/api/tickets",
-        ),
-    ];
+    // A write without an idempotency key: reported, not resent.
+    let cases: &[(u16, &str, &str, &str, &str)] = &[(
+        502,
+        "/update-ticket",
+        r#"{"ticketId": 12345, "status": "closed"}"#,
+        "PUT",
+        "/api/tickets/12345",
+    )];
     for &(status, path, body, method, upstream) in cases {
         fake.clear_log();
         fake.script(Scripted::new(method, upstream, status, "<html>oops</html>"));
@@ -329,19 +314,48 @@ async fn server_errors_on_writes_are_not_resent() {
         );
     }
 
+    // A create carries a key (tests/exactly_once.rs covers every case): its
+    // 5xx (nothing applied here) is looked up, not found, and resent once.
+    let creates: &[(u16, &str, &str, &str)] = &[
+        (
+            500,
+            "/reply-to-ticket",
+            r#"{"ticketId": 12345, "channel": "chat", "senderUserId": 4567, "bodyText": "Reshipped."}"#,
+            NOTE_PATH,
+        ),
+        (
+            503,
+            "/create-ticket",
+            r#"{"channel": "chat", "customerId": 98765, "fromAgent": true, "senderUserId": 4567, "bodyText": "x"}"#,
+            "/api/tickets",
+        ),
+    ];
+    for &(status, path, body, upstream) in creates {
+        fake.clear_log();
+        fake.script(Scripted::new("POST", upstream, status, "<html>oops</html>"));
+        let r = route(&cfg(&fake), path, body).await;
+        assert_eq!(r.status, 200, "{path}: {}", String::from_utf8_lossy(&r.body));
+        assert_eq!(r.json()["replayed"], false);
+        settled_once(&fake, upstream);
+    }
     fake.clear_log();
     fake.script(Scripted::new("POST", NOTE_PATH, 503, ""));
-    match typed_note(&cfg(&fake)).await.unwrap_err() {
-        wit::Error::Upstream(a) => {
-            assert_eq!((a.status, a.retryable), (503, false));
-            assert_eq!(
-                a.message,
-                "add-internal-note: gorgias answered 503; the write may have been applied, so it was not resent"
-            );
-        }
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(fake.lines(), ["POST /api/tickets/12345/messages"]);
+    assert!(!typed_note(&cfg(&fake)).await.unwrap().replayed);
+    settled_once(&fake, NOTE_PATH);
+}
+
+/// The upstream lines of a keyed create whose first answer was lost:
+/// the create, one look-up of its key, the create again (with the same key).
+fn settled_once(fake: &FakeGorgias, upstream: &str) {
+    let lines = fake.lines();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(
+        (lines[0].as_str(), lines[2].as_str()),
+        (&*format!("POST {upstream}"), &*format!("POST {upstream}"))
+    );
+    assert!(lines[1].starts_with("GET /api/"), "{lines:?}");
+    let sent = fake.requests();
+    assert_eq!(sent[0].body, sent[2].body, "resent with the same key");
 }
 
 // ---- timeouts ----------------------------------------------------------------
@@ -357,10 +371,15 @@ async fn slow_read_beyond_the_first_byte_timeout_is_retried() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn slow_write_beyond_the_first_byte_timeout_is_not_resent() {
+async fn slow_write_beyond_the_first_byte_timeout_is_not_resent_unless_keyed() {
     let fake = FakeGorgias::start().await;
-    fake.script(Scripted::new("POST", NOTE_PATH, 201, "{}").delay(LONG_DELAY));
-    let r = route(&cfg_first_byte(&fake), "/add-internal-note", NOTE).await;
+    fake.script(Scripted::new("PUT", "/api/tickets/12345", 200, "{}").delay(LONG_DELAY));
+    let r = route(
+        &cfg_first_byte(&fake),
+        "/update-ticket",
+        r#"{"ticketId": 12345, "status": "closed"}"#,
+    )
+    .await;
     assert_eq!(r.status, 504);
     let e = error(&r);
     assert_eq!(
@@ -370,22 +389,17 @@ async fn slow_write_beyond_the_first_byte_timeout_is_not_resent() {
     assert_eq!(
         e["message"],
         format!(
-            "add-internal-note: no response: reading the answer from {} timed out; the write may have been applied, so it was not resent",
+            "update-ticket: no response: reading the answer from {} timed out; the write may have been applied, so it was not resent",
             fake.addr
         )
     );
-    assert_eq!(fake.lines(), ["POST /api/tickets/12345/messages"]);
+    assert_eq!(fake.lines(), ["PUT /api/tickets/12345"]);
 
+    // A keyed create (the note): looked up, not found, resent.
     fake.clear_log();
     fake.script(Scripted::new("POST", NOTE_PATH, 201, "{}").delay(LONG_DELAY));
-    match typed_note(&cfg_first_byte(&fake)).await.unwrap_err() {
-        wit::Error::Transport(t) => {
-            assert!(t.request_sent && !t.retryable, "{t:?}");
-            assert!(t.message.contains("may have been applied"), "{}", t.message);
-        }
-        other => panic!("{other:?}"),
-    }
-    assert_eq!(fake.lines(), ["POST /api/tickets/12345/messages"]);
+    assert!(!typed_note(&cfg_first_byte(&fake)).await.unwrap().replayed);
+    settled_once(&fake, NOTE_PATH);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -400,10 +414,11 @@ async fn body_stalled_beyond_the_between_bytes_timeout() {
     assert_eq!(r.json()["ticket"]["subject"], "Order hasn't shipped yet");
     assert_eq!(fake.lines(), times("GET /api/tickets/12345", 2));
 
-    // A write: its status line arrived, so it is reported, not resent.
+    // A write without a key: its status line arrived, so it is reported,
+    // not resent.
     fake.clear_log();
-    fake.script(Scripted::new("POST", NOTE_PATH, 201, TICKET_BODY).stall_body(LONG_DELAY));
-    let r = route(&cfg, "/add-internal-note", NOTE).await;
+    fake.script(Scripted::new("PUT", "/api/tickets/12345", 200, TICKET_BODY).stall_body(LONG_DELAY));
+    let r = route(&cfg, "/update-ticket", r#"{"ticketId": 12345, "status": "closed"}"#).await;
     assert_eq!(r.status, 502, "{}", String::from_utf8_lossy(&r.body));
     let e = error(&r);
     assert_eq!(
@@ -412,11 +427,18 @@ async fn body_stalled_beyond_the_between_bytes_timeout() {
             e["retryable"].as_bool(),
             e["upstreamStatus"].as_u64()
         ),
-        (Some("invalid-response"), Some(false), Some(201))
+        (Some("invalid-response"), Some(false), Some(200))
     );
     let m = e["message"].as_str().unwrap();
     assert!(m.contains("broke off") && m.contains("may have been applied"), "{m}");
-    assert_eq!(fake.lines(), ["POST /api/tickets/12345/messages"]);
+    assert_eq!(fake.lines(), ["PUT /api/tickets/12345"]);
+
+    // A keyed create: its key settles it (not found: resent once).
+    fake.clear_log();
+    fake.script(Scripted::new("POST", NOTE_PATH, 201, TICKET_BODY).stall_body(LONG_DELAY));
+    let r = route(&cfg, "/add-internal-note", NOTE).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    settled_once(&fake, NOTE_PATH);
 }
 
 // ---- broken, garbage and oversized bodies --------------------------------------
@@ -424,7 +446,7 @@ async fn body_stalled_beyond_the_between_bytes_timeout() {
 const TICKET_BODY: &str = r#"{"id": 12345, "subject": "Order hasn't shipped yet", "status": "open", "channel": "email", "tags": [], "created_datetime": "2024-11-14T13:56:16+00:00", "updated_datetime": null, "padding": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}"#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn truncated_body_is_retried_for_reads_and_reported_for_writes() {
+async fn truncated_body_is_retried_for_reads_and_settled_by_the_key_for_creates() {
     let fake = FakeGorgias::start().await;
     fake.script(Scripted::new("GET", "/api/tickets/12345", 200, TICKET_BODY).broken());
     let r = route(&cfg(&fake), "/get-ticket", r#"{"ticketId": 12345}"#).await;
@@ -435,23 +457,11 @@ async fn truncated_body_is_retried_for_reads_and_reported_for_writes() {
     let before = fake.message_count(12345);
     fake.script(Scripted::new("POST", NOTE_PATH, 201, TICKET_BODY).broken());
     let r = route(&cfg(&fake), "/add-internal-note", NOTE).await;
-    assert_eq!(r.status, 502, "{}", String::from_utf8_lossy(&r.body));
-    let e = error(&r);
-    assert_eq!(
-        (
-            e["code"].as_str(),
-            e["retryable"].as_bool(),
-            e["upstreamStatus"].as_u64()
-        ),
-        (Some("invalid-response"), Some(false), Some(201))
-    );
-    assert!(e["message"].as_str().unwrap().contains("may have been applied"), "{e}");
-    assert_eq!(fake.lines(), ["POST /api/tickets/12345/messages"]);
-    assert_eq!(
-        fake.message_count(12345),
-        before,
-        "the scripted answer stood in for Gorgias"
-    );
+    // The note's key is looked up (the scripted answer stood in for
+    // Gorgias, so nothing has it) and the note sent again: written once.
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    settled_once(&fake, NOTE_PATH);
+    assert_eq!(fake.message_count(12345), before + 1, "one note");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

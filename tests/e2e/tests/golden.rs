@@ -176,7 +176,7 @@ impl Golden {
         if let Some(port) = port {
             text = text.replace(&format!("127.0.0.1:{port}"), "127.0.0.1:<port>");
         }
-        let text = random_keys_blanked(&text);
+        let text = support::random_keys_blanked(&text);
         let path = self.dir.join(format!("{name}.json"));
         if self.update {
             std::fs::write(&path, &text).expect("write golden");
@@ -1027,25 +1027,4 @@ async fn every_answer_matches_its_golden_file() {
     .await;
 
     g.finish();
-}
-
-/// `text` with every idempotency key the connector made up (`gc-` and 32
-/// hex digits, random per call) written `gc-<random>`.
-fn random_keys_blanked(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("gc-") {
-        let (before, from) = rest.split_at(at);
-        out.push_str(before);
-        let hex = &from[3..];
-        if hex.len() >= 32 && hex.as_bytes()[..32].iter().all(|b| b.is_ascii_hexdigit()) {
-            out.push_str("gc-<random>");
-            rest = &hex[32..];
-        } else {
-            out.push_str("gc-");
-            rest = hex;
-        }
-    }
-    out.push_str(rest);
-    out
 }

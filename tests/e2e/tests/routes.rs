@@ -25,7 +25,9 @@ fn ok(r: &HttpResult) -> Value {
 }
 
 fn upstream_body(fake: &FakeGorgias, i: usize) -> Value {
-    fake.requests()[i].body.clone().unwrap_or(Value::Null)
+    // A made-up idempotency key (random per call) reads `gc-<random>`.
+    let body = fake.requests()[i].body.clone().unwrap_or(Value::Null);
+    serde_json::from_str(&support::random_keys_blanked(&body.to_string())).expect("JSON")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -124,7 +126,7 @@ async fn create_ticket_example() {
     let id = v["ticketId"].as_u64().unwrap();
     assert_eq!(
         v,
-        json!({"ticketId": id, "status": "open", "channel": "email", "createdDatetime": "2024-12-04T15:18:56.123456+00:00"})
+        json!({"ticketId": id, "status": "open", "channel": "email", "createdDatetime": "2024-12-04T15:18:56.123456+00:00", "replayed": false})
     );
     assert_eq!(fake.lines(), vec!["POST /api/tickets"]);
     assert_eq!(fake.requests()[0].header("content-type"), Some("application/json"));
@@ -132,7 +134,7 @@ async fn create_ticket_example() {
         upstream_body(&fake, 0),
         json!({
             "channel": "email", "via": "api", "from_agent": false, "customer": {"id": 98765},
-            "subject": "Order hasn't shipped yet",
+            "subject": "Order hasn't shipped yet", "external_id": "gc-<random>",
             "messages": [{
                 "channel": "email", "via": "api", "from_agent": false, "subject": "Order hasn't shipped yet",
                 "body_text": "Hi, I placed order #1042 five days ago and it still shows as processing. Can you check on this?",
@@ -200,14 +202,14 @@ async fn reply_to_ticket_example() {
     let mid = v["messageId"].as_u64().unwrap();
     assert_eq!(
         v,
-        json!({"messageId": mid, "ticketId": 12345, "channel": "email", "public": true, "createdDatetime": "2024-12-04T15:18:56.123456+00:00"})
+        json!({"messageId": mid, "ticketId": 12345, "channel": "email", "public": true, "createdDatetime": "2024-12-04T15:18:56.123456+00:00", "replayed": false})
     );
     assert_eq!(fake.lines(), vec!["POST /api/tickets/12345/messages"]);
     assert_eq!(
         upstream_body(&fake, 0),
         json!({
             "channel": "email", "via": "api", "from_agent": true, "public": true,
-            "sender": {"id": 4567}, "receiver": {"id": 98765},
+            "sender": {"id": 4567}, "receiver": {"id": 98765}, "external_id": "gc-<random>",
             "body_text": "Thanks for reaching out! I've located order #1042 and reshipped it with expedited delivery — you should receive it within 2 business days.",
             "source": {"type": "email", "from": {"address": "support@yourstore.com"}, "to": [{"address": "customer@example.com"}]}
         })
@@ -231,11 +233,11 @@ async fn add_internal_note_example() {
     let mid = v["messageId"].as_u64().unwrap();
     assert_eq!(
         v,
-        json!({"messageId": mid, "ticketId": 12345, "createdDatetime": "2024-12-04T15:18:56.123456+00:00"})
+        json!({"messageId": mid, "ticketId": 12345, "createdDatetime": "2024-12-04T15:18:56.123456+00:00", "replayed": false})
     );
     assert_eq!(
         upstream_body(&fake, 0),
-        json!({"channel": "internal-note", "via": "api", "from_agent": true, "public": false, "sender": {"id": 4567},
+        json!({"channel": "internal-note", "via": "api", "from_agent": true, "public": false, "sender": {"id": 4567}, "external_id": "gc-<random>",
                "body_text": "Customer is a VIP — reshipped at no charge and flagged the account for follow-up next week."})
     );
 }
@@ -656,7 +658,8 @@ async fn upstream_error_classes() {
     assert_eq!((r.status, r.header("retry-after")), (429, Some("60")));
     assert_eq!(r.json()["error"]["retryAfterSeconds"], 60);
     assert_eq!(r.json()["error"]["code"], "rate-limited");
-    // 5xx on a write: not resent, not retryable.
+    // 5xx on a create: its made-up key is looked up among the ticket's
+    // messages; not there (the 500 applied nothing), so it is resent once.
     fake.clear_log();
     fake.script(Scripted::new(
         "POST",
@@ -670,12 +673,16 @@ async fn upstream_error_classes() {
         r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "x"}"#,
     )
     .await;
-    assert_eq!(r.status, 502);
-    assert_eq!(r.json()["error"]["retryable"], false);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let lines = fake.lines();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0], "POST /api/tickets/12345/messages");
+    assert!(lines[1].starts_with("GET /api/messages?ticket_id=12345&"), "{lines:?}");
+    assert_eq!(lines[2], "POST /api/tickets/12345/messages");
     assert_eq!(
-        fake.lines(),
-        vec!["POST /api/tickets/12345/messages"],
-        "a write is never sent twice"
+        fake.requests()[0].body,
+        fake.requests()[2].body,
+        "the same key both times"
     );
     // Malformed JSON from upstream.
     fake.script(Scripted::new(
