@@ -12,7 +12,7 @@ use crate::ops::fields::{check_email, check_id, check_non_empty};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, decode, lenient_string};
-use crate::ops::write::{KEY_LOOKUP_LIMIT, Key, Once, Written, check_key, write_once};
+use crate::ops::write::{KEY_LOOKUP_LIMIT, Key, Once, Written, check_key, write_once, written};
 use crate::schema::{any_of, null_schema, one_of_strings, typed};
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};
@@ -569,19 +569,9 @@ fn customer_fields(fields: [(&'static str, &Option<String>); 8]) -> Map {
 /// [`taken_email_is_conflict`]).
 fn written_customer(c: &mut Client<'_>, req: &ApiRequest) -> Result<(u16, Option<Customer>), Error> {
     let resp = c.send(req).map_err(taken_email_is_conflict)?;
-    if resp.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok((resp.status, None));
-    }
-    parse_customer(&resp.body).map(|c| (resp.status, Some(c))).map_err(|m| {
-        c.finish(Error::InvalidResponse {
-            status: resp.status,
-            message: format!(
-                "unexpected response from {} {}: {m}; the write was applied, so it was not resent",
-                req.method.as_str(),
-                req.path
-            ),
-            retryable: false,
-        })
+    Ok(match written(c, req, &resp, parse_customer)? {
+        Written::Record(customer) => (resp.status, Some(customer)),
+        Written::Empty(status) => (status, None),
     })
 }
 

@@ -218,24 +218,19 @@ impl ReplyToTicket {
     /// Exactly once (README "Exactly-once writes"): the message carries the
     /// idempotency key in its `external_id` ([`post_once`]).
     pub fn run(&self, c: &mut Client<'_>) -> Result<Reply, Error> {
-        let (m, replayed) = match post_once(c, self.request()?, self.ticket_id, self.idempotency_key.as_deref())? {
-            Once::Found { record, replayed } => (record, replayed),
-            Once::Written(Written::Record(m)) => (m, false),
-            Once::Written(Written::Empty(status)) => (
-                read_back(
-                    c,
-                    status,
-                    self.ticket_id,
-                    &Posted {
-                        channel: &self.channel,
-                        sender: self.sender_user_id,
-                        text: self.body_text.as_deref(),
-                        html: self.body_html.as_deref(),
-                    },
-                )?,
-                false,
-            ),
+        let posted = Posted {
+            channel: &self.channel,
+            sender: self.sender_user_id,
+            text: self.body_text.as_deref(),
+            html: self.body_html.as_deref(),
         };
+        let (m, replayed) = post_once(
+            c,
+            self.request()?,
+            self.ticket_id,
+            self.idempotency_key.as_deref(),
+            &posted,
+        )?;
         Ok(Reply {
             message_id: m.id,
             ticket_id: m.ticket_id,
@@ -281,24 +276,19 @@ impl AddInternalNote {
     ///
     /// Exactly once, as [`ReplyToTicket::run`].
     pub fn run(&self, c: &mut Client<'_>) -> Result<Note, Error> {
-        let (m, replayed) = match post_once(c, self.request()?, self.ticket_id, self.idempotency_key.as_deref())? {
-            Once::Found { record, replayed } => (record, replayed),
-            Once::Written(Written::Record(m)) => (m, false),
-            Once::Written(Written::Empty(status)) => (
-                read_back(
-                    c,
-                    status,
-                    self.ticket_id,
-                    &Posted {
-                        channel: "internal-note",
-                        sender: self.sender_user_id,
-                        text: self.body_text.as_deref(),
-                        html: self.body_html.as_deref(),
-                    },
-                )?,
-                false,
-            ),
+        let posted = Posted {
+            channel: "internal-note",
+            sender: self.sender_user_id,
+            text: self.body_text.as_deref(),
+            html: self.body_html.as_deref(),
         };
+        let (m, replayed) = post_once(
+            c,
+            self.request()?,
+            self.ticket_id,
+            self.idempotency_key.as_deref(),
+            &posted,
+        )?;
         Ok(Note {
             message_id: m.id,
             ticket_id: m.ticket_id,
@@ -308,21 +298,29 @@ impl AddInternalNote {
     }
 }
 
-/// Posts message `req` to ticket `ticket_id` exactly once, with the caller's
-/// key `given` or a fresh one in the message's `external_id`
-/// ([`write_once`], [`find_message_by_key`]).
+/// Posts message `req` (as `posted`) to ticket `ticket_id` exactly once,
+/// with the caller's key `given` or a fresh one in the message's
+/// `external_id` ([`write_once`], [`find_message_by_key`]): the message,
+/// read back after an empty answer ([`read_back`]), and whether it was
+/// replayed.
 fn post_once(
     c: &mut Client<'_>,
     mut req: ApiRequest,
     ticket_id: u64,
     given: Option<&str>,
-) -> Result<Once<Message>, Error> {
+    posted: &Posted<'_>,
+) -> Result<(Message, bool), Error> {
     let key = Key::new(c, given);
     if let Some(Value::Object(body)) = req.body.as_mut() {
         body.insert("external_id".into(), key.value.as_str().into());
     }
-    write_once(c, &req, &key, parse_message, |c| {
+    let once = write_once(c, &req, &key, parse_message, |c| {
         find_message_by_key(c, ticket_id, &key.value)
+    })?;
+    Ok(match once {
+        Once::Found { record, replayed } => (record, replayed),
+        Once::Written(Written::Record(m)) => (m, false),
+        Once::Written(Written::Empty(status)) => (read_back(c, status, ticket_id, posted)?, false),
     })
 }
 

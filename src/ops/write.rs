@@ -7,6 +7,7 @@
 use crate::error::Error;
 use crate::gorgias::client::{Client, Sent};
 use crate::gorgias::request::ApiRequest;
+use crate::gorgias::transport::Response;
 
 /// How many of the newest records a read back after an empty 2xx looks at.
 pub const READ_BACK_LIMIT: u32 = 10;
@@ -29,14 +30,36 @@ pub(crate) fn write<O>(
     parse: impl FnOnce(&[u8]) -> Result<O, String>,
 ) -> Result<Written<O>, Error> {
     let resp = c.send(req)?;
+    written(c, req, &resp, parse)
+}
+
+/// What the 2xx `resp` to write `req` holds: an empty body, or the record
+/// `parse` reads. A body it cannot read is an error that says the write was
+/// applied, retryable only when `req` is idempotent.
+pub(crate) fn written<O>(
+    c: &Client<'_>,
+    req: &ApiRequest,
+    resp: &Response,
+    parse: impl FnOnce(&[u8]) -> Result<O, String>,
+) -> Result<Written<O>, Error> {
     if resp.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Written::Empty(resp.status));
     }
     parse(&resp.body).map(Written::Record).map_err(|m| {
+        let again = req.idempotent();
+        let tail = if again {
+            ""
+        } else {
+            "; the write was applied, so it was not resent"
+        };
         c.finish(Error::InvalidResponse {
             status: resp.status,
-            message: format!("unexpected response from {} {}: {m}", req.method.as_str(), req.path),
-            retryable: req.idempotent(),
+            message: format!(
+                "unexpected response from {} {}: {m}{tail}",
+                req.method.as_str(),
+                req.path
+            ),
+            retryable: again,
         })
     })
 }
@@ -156,20 +179,5 @@ pub(crate) fn write_once<O>(
                 });
         }
     };
-    if resp.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Once::Written(Written::Empty(resp.status)));
-    }
-    parse(&resp.body)
-        .map(|r| Once::Written(Written::Record(r)))
-        .map_err(|m| {
-            c.finish(Error::InvalidResponse {
-                status: resp.status,
-                message: format!(
-                    "unexpected response from {} {}: {m}; the write was applied, so it was not resent",
-                    req.method.as_str(),
-                    req.path
-                ),
-                retryable: false,
-            })
-        })
+    written(c, req, &resp, parse).map(Once::Written)
 }

@@ -191,6 +191,22 @@ async fn call(
     }
 }
 
+/// Calls one typed export under `cfg` with `req` and keeps the new record's id (the
+/// answer's field path `$id`) and `replayed`.
+macro_rules! call {
+    ($cfg:ident, $iface:ident, $func:ident, $req:ident, $($id:ident).+) => {
+        Host::shared()
+            .typed($cfg, async |c, s| {
+                let r = c.$iface().$func(s, &conn(), &$req).await?;
+                Ok(r.map(|a| Done {
+                    id: a.$($id).+,
+                    replayed: a.replayed,
+                }))
+            })
+            .await
+    };
+}
+
 async fn typed(cfg: &HashMap<String, String>, op: Op, tag: &str, key: Option<&str>) -> Result<Done, String> {
     let key = key.map(String::from);
     let (r, logs) = match op {
@@ -210,18 +226,7 @@ async fn typed(cfg: &HashMap<String, String>, op: Op, tag: &str, key: Option<&st
                 to_name: None,
                 idempotency_key: key,
             };
-            Host::shared()
-                .typed(cfg, async |c, s| {
-                    let r = c
-                        .gorgias_connector_tickets()
-                        .call_create_ticket(s, &conn(), &req)
-                        .await?;
-                    Ok(r.map(|a| Done {
-                        id: a.ticket_id,
-                        replayed: a.replayed,
-                    }))
-                })
-                .await
+            call!(cfg, gorgias_connector_tickets, call_create_ticket, req, ticket_id)
         }
         Op::Reply => {
             let req = wit::ReplyToTicketRequest {
@@ -237,18 +242,7 @@ async fn typed(cfg: &HashMap<String, String>, op: Op, tag: &str, key: Option<&st
                 to_name: None,
                 idempotency_key: key,
             };
-            Host::shared()
-                .typed(cfg, async |c, s| {
-                    let r = c
-                        .gorgias_connector_tickets()
-                        .call_reply_to_ticket(s, &conn(), &req)
-                        .await?;
-                    Ok(r.map(|a| Done {
-                        id: a.message_id,
-                        replayed: a.replayed,
-                    }))
-                })
-                .await
+            call!(cfg, gorgias_connector_tickets, call_reply_to_ticket, req, message_id)
         }
         Op::Note => {
             let req = wit::AddInternalNoteRequest {
@@ -258,18 +252,7 @@ async fn typed(cfg: &HashMap<String, String>, op: Op, tag: &str, key: Option<&st
                 body_html: None,
                 idempotency_key: key,
             };
-            Host::shared()
-                .typed(cfg, async |c, s| {
-                    let r = c
-                        .gorgias_connector_tickets()
-                        .call_add_internal_note(s, &conn(), &req)
-                        .await?;
-                    Ok(r.map(|a| Done {
-                        id: a.message_id,
-                        replayed: a.replayed,
-                    }))
-                })
-                .await
+            call!(cfg, gorgias_connector_tickets, call_add_internal_note, req, message_id)
         }
         Op::Customer => {
             let req = wit::CreateCustomerRequest {
@@ -283,18 +266,7 @@ async fn typed(cfg: &HashMap<String, String>, op: Op, tag: &str, key: Option<&st
                 note: None,
                 idempotency_key: key,
             };
-            Host::shared()
-                .typed(cfg, async |c, s| {
-                    let r = c
-                        .gorgias_connector_customers()
-                        .call_create_customer(s, &conn(), &req)
-                        .await?;
-                    Ok(r.map(|a| Done {
-                        id: a.customer.id,
-                        replayed: a.replayed,
-                    }))
-                })
-                .await
+            call!(cfg, gorgias_connector_customers, call_create_customer, req, customer.id)
         }
     };
     assert!(!logs.stderr.contains("panicked"), "{}", logs.stderr);

@@ -554,13 +554,23 @@ async fn every_answer_matches_its_golden_file() {
         let s = setup().script(s).config("retry_max_attempts", "1");
         g.route(name, s, post("/get-ticket", r#"{"ticketId": 12345}"#)).await;
     }
+    // A create's lost answer is settled by its key: looked up (not there),
+    // then resent once.
     g.route(
-        "upstream-503-write-not-resent",
+        "upstream-503-create-looked-up-and-resent",
         setup().script(Scripted::new("POST", MESSAGES, 503, "")),
         post(
             "/add-internal-note",
             r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "x"}"#,
         ),
+    )
+    .await;
+    // A write without a key is never resent: the caller hears it may have
+    // been applied.
+    g.route(
+        "upstream-503-update-not-resent",
+        setup().script(Scripted::new("PUT", TICKET, 503, "")),
+        post("/update-ticket", r#"{"ticketId": 12345, "status": "closed"}"#),
     )
     .await;
     g.route(
