@@ -151,6 +151,18 @@ struct Golden {
     update: bool,
     failures: Vec<String>,
     seen: Vec<String>,
+    /// The catalogue answers' exact bytes (length and FNV-1a hash), by case.
+    bytes: Vec<Value>,
+}
+
+/// FNV-1a (64 bits) of `b`: the catalogue goldens hold their answers' exact
+/// bytes, not only their JSON.
+fn fnv(b: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for x in b {
+        h = (h ^ u64::from(*x)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 impl Golden {
@@ -165,6 +177,7 @@ impl Golden {
             update,
             failures: Vec::new(),
             seen: Vec::new(),
+            bytes: Vec::new(),
         }
     }
 
@@ -206,6 +219,30 @@ impl Golden {
         );
         let rec = json!({"request": req.record(), "answer": answer(&r), "upstream": upstream(&fake)});
         self.check(&format!("route-{name}"), rec, Some(fake.addr.port()));
+    }
+
+    /// A catalogue answer (listing, OpenAPI, MCP lists): its golden, and its
+    /// exact bytes in `catalogue-bytes`.
+    async fn catalogue(&mut self, name: &str, s: Setup, req: Req) {
+        let (fake, cfg) = s.start().await;
+        let (r, logs) = Host::shared().http(&cfg, req.hyper()).await;
+        assert!(
+            !logs.stderr.contains("panicked"),
+            "{name}: guest panicked: {}",
+            logs.stderr
+        );
+        self.bytes
+            .push(json!({"case": name, "status": r.status, "length": r.body.len(), "fnv1a64": fnv(&r.body)}));
+        let a = answer(&r);
+        if req.path == "/mcp" {
+            let body = serde_json::from_slice::<Value>(&req.body).unwrap_or(Value::Null);
+            let headers: Vec<Value> = req.headers.iter().map(|(k, v)| json!([k, v])).collect();
+            let rec = json!({"request": body, "headers": headers, "answer": a, "upstream": upstream(&fake)});
+            self.check(&format!("mcp-{name}"), rec, Some(fake.addr.port()));
+        } else {
+            let rec = json!({"request": req.record(), "answer": a, "upstream": upstream(&fake)});
+            self.check(&format!("route-{name}"), rec, Some(fake.addr.port()));
+        }
     }
 
     async fn mcp(&mut self, name: &str, s: Setup, body: Value) {
@@ -251,7 +288,9 @@ impl Golden {
         self.check(&format!("typed-{name}"), rec, Some(fake.addr.port()));
     }
 
-    fn finish(self) {
+    fn finish(mut self) {
+        let bytes = std::mem::take(&mut self.bytes);
+        self.check("catalogue-bytes", Value::Array(bytes), None);
         if self.update {
             return;
         }
@@ -669,6 +708,70 @@ async fn every_answer_matches_its_golden_file() {
         get("/operations"),
     )
     .await;
+
+    // The catalogue surfaces at every access tier (their exact bytes go to
+    // catalogue-bytes): the listing, OpenAPI (with and without a connector
+    // token), MCP initialize, tools/list in both eras, and server/discover.
+    for tier in ["read", "write", "all"] {
+        let at = || setup().config("access", tier);
+        g.catalogue(&format!("catalogue-{tier}-root"), at(), get("/")).await;
+        g.catalogue(&format!("catalogue-{tier}-operations"), at(), get("/operations"))
+            .await;
+        g.catalogue(&format!("catalogue-{tier}-openapi"), at(), get("/openapi.json"))
+            .await;
+        g.catalogue(
+            &format!("catalogue-{tier}-openapi-token"),
+            at().config("connector_token", "tok3n-golden"),
+            get("/openapi.json").header("authorization", "Bearer tok3n-golden"),
+        )
+        .await;
+        let legacy = |method: &str, params: Value| {
+            post(
+                "/mcp",
+                &json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string(),
+            )
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-06-18")
+        };
+        g.catalogue(
+            &format!("catalogue-{tier}-initialize"),
+            at(),
+            legacy(
+                "initialize",
+                json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "golden", "version": "1"}}),
+            ),
+        )
+        .await;
+        g.catalogue(
+            &format!("catalogue-{tier}-tools-list"),
+            at(),
+            legacy("tools/list", json!({})),
+        )
+        .await;
+        let modern = |method: &str| {
+            let meta = json!({"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientCapabilities": {}});
+            post(
+                "/mcp",
+                &json!({"jsonrpc": "2.0", "id": "m-1", "method": method, "params": {"_meta": meta}}).to_string(),
+            )
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", method)
+        };
+        g.catalogue(
+            &format!("catalogue-{tier}-server-discover"),
+            at(),
+            modern("server/discover"),
+        )
+        .await;
+        g.catalogue(
+            &format!("catalogue-{tier}-tools-list-modern"),
+            at(),
+            modern("tools/list"),
+        )
+        .await;
+    }
 
     // MCP.
     let rpc =
