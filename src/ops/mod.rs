@@ -122,7 +122,13 @@ pub fn generate_schemas_file() -> String {
         .iter()
         .map(|o| {
             let mut m = serde_json::Map::new();
-            m.insert("input".into(), (o.types.input)());
+            let input = (o.types.input)();
+            // Whether `{}` is refused (a required parameter, or a rule such
+            // as "email or name"): OpenAPI's `requestBody.required`.
+            let empty = serde_json::Value::Object(serde_json::Map::new());
+            let required = crate::schema::check_schema(&empty, &input, "$").is_err();
+            m.insert("bodyRequired".into(), required.into());
+            m.insert("input".into(), input);
             m.insert("output".into(), (o.types.output)());
             format!("{}:{}", serde_json::Value::from(o.name), serde_json::Value::Object(m))
         })

@@ -99,6 +99,34 @@ impl Types {
 /// schemas, generated from the types (see the module docs).
 pub const EMBEDDED_SCHEMAS: &str = include_str!("schemas.json");
 
+/// Where one operation's schemas lie in [`EMBEDDED_SCHEMAS`] (build.rs
+/// finds them), so the catalogue surfaces serve their bytes without parsing
+/// the file.
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaSpan {
+    /// The operation.
+    pub name: &'static str,
+    /// Byte range of its input schema.
+    pub input: (usize, usize),
+    /// Byte range of its output schema.
+    pub output: (usize, usize),
+    /// Whether its input schema refuses `{}` (OpenAPI's `requestBody.required`).
+    pub body_required: bool,
+}
+
+include!(concat!(env!("OUT_DIR"), "/schema_spans.rs"));
+
+/// The span of operation `name` (the spans are in the registry's order,
+/// so this usually finds it at once).
+fn span(name: &str) -> Option<&'static SchemaSpan> {
+    SCHEMA_SPANS.iter().find(|s| s.name == name)
+}
+
+/// The text of a span of [`EMBEDDED_SCHEMAS`]; `{}` if it were out of range.
+fn span_text((from, to): (usize, usize)) -> &'static str {
+    EMBEDDED_SCHEMAS.get(from..to).unwrap_or("{}")
+}
+
 /// [`EMBEDDED_SCHEMAS`], parsed once.
 fn embedded() -> &'static Value {
     static PARSED: OnceLock<Value> = OnceLock::new();
@@ -177,6 +205,22 @@ impl Spec {
     /// JSON Schema (2020-12) of what the route answers with 200 (from `src/ops/schemas.json`).
     pub fn output_schema(&self) -> Value {
         embedded_schema(self.name, "output")
+    }
+
+    /// The compact JSON text of [`Spec::input_schema`], as embedded (nothing parsed).
+    pub fn input_schema_text(&self) -> &'static str {
+        span(self.name).map_or("{}", |s| span_text(s.input))
+    }
+
+    /// The compact JSON text of [`Spec::output_schema`], as embedded (nothing parsed).
+    pub fn output_schema_text(&self) -> &'static str {
+        span(self.name).map_or("{}", |s| span_text(s.output))
+    }
+
+    /// Whether the input schema refuses an empty object (a required
+    /// parameter, or a rule such as "email or name"): a route body is needed.
+    pub fn body_required(&self) -> bool {
+        span(self.name).is_some_and(|s| s.body_required)
     }
 
     /// The spec's example arguments (an empty object if the entry were wrong).
@@ -263,6 +307,22 @@ mod tests {
         }
     }
 
+    /// build.rs's spans are the registry's operations in order, and their
+    /// texts are the schemas serde_json writes (the bytes the surfaces serve).
+    #[test]
+    fn the_schema_spans_are_each_operations_compact_schemas() {
+        let names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+        let spans: Vec<&str> = SCHEMA_SPANS.iter().map(|s| s.name).collect();
+        assert_eq!(spans, names);
+        let empty = Value::Object(Map::new());
+        for o in OPERATIONS {
+            assert_eq!(o.input_schema_text(), o.input_schema().to_string(), "{}", o.name);
+            assert_eq!(o.output_schema_text(), o.output_schema().to_string(), "{}", o.name);
+            let refused = check_schema(&empty, &o.input_schema(), "$").is_err();
+            assert_eq!(o.body_required(), refused, "{}", o.name);
+        }
+    }
+
     /// One line per operation of the registry, in its order, each with its
     /// input and output schema and nothing else; no other entry.
     #[test]
@@ -292,7 +352,7 @@ mod tests {
             assert!(line.starts_with(&start), "line {}: {line:.60}", i + 1);
             let entry = parsed[name].as_object().expect("an object");
             let parts: Vec<&str> = entry.keys().map(String::as_str).collect();
-            assert_eq!(parts, ["input", "output"], "{name}");
+            assert_eq!(parts, ["bodyRequired", "input", "output"], "{name}");
             assert_eq!(entry["input"]["type"], "object", "{name}");
             assert_eq!(entry["output"]["type"], "object", "{name}");
         }

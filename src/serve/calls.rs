@@ -11,6 +11,7 @@ use crate::gorgias::endpoint::Connection;
 use crate::gorgias::transport::Transport;
 use crate::ops::spec::Spec;
 use crate::serve::http::HttpRequest;
+use crate::serve::mcp::{ToolText, tool_bytes};
 use crate::serve::tools::{NoSuchTool, Tool, Tools};
 use serde_json::{Value, json};
 use std::borrow::Cow;
@@ -116,11 +117,20 @@ pub fn annotations(op: &Spec) -> Value {
 /// The MCP tool of an operation.
 pub fn tool(op: &Spec) -> Tool {
     Tool {
+        input_schema: op.input_schema(),
+        output_schema: op.output_schema(),
+        ..tool_without_schemas(op)
+    }
+}
+
+/// The MCP tool of an operation with `null` schemas (nothing parsed).
+fn tool_without_schemas(op: &Spec) -> Tool {
+    Tool {
         name: op.name,
         title: op.title,
         description: op.description,
-        input_schema: op.input_schema(),
-        output_schema: op.output_schema(),
+        input_schema: Value::Null,
+        output_schema: Value::Null,
         annotations: annotations(op),
     }
 }
@@ -143,6 +153,38 @@ impl Tools for RegistryTools<'_> {
 
     fn list(&self) -> Vec<Tool> {
         crate::ops::available(self.config.access).map(tool).collect()
+    }
+
+    fn summaries(&self) -> Vec<Tool> {
+        crate::ops::available(self.config.access)
+            .map(tool_without_schemas)
+            .collect()
+    }
+
+    fn list_json(&self, modern: bool) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(128 * 1024);
+        out.push(b'[');
+        for (i, op) in crate::ops::available(self.config.access).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let annotations = annotations(op).to_string();
+            let text = ToolText {
+                name: op.name,
+                title: op.title,
+                description: op.description,
+                annotations: &annotations,
+                input_schema: op.input_schema_text(),
+                output_schema: op.output_schema_text(),
+            };
+            tool_bytes(&mut out, &text, modern);
+        }
+        out.push(b']');
+        Some(out)
+    }
+
+    fn prepares_list(&self) -> bool {
+        true
     }
 
     fn call(&mut self, name: &str, arguments: Value) -> Result<Result<Value, Value>, NoSuchTool> {

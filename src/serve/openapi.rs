@@ -5,6 +5,7 @@
 //! Gorgias API key header, and the connector token when one is configured.
 
 use super::mcp::MAX_BATCH;
+use super::router::json_string;
 use crate::ops::spec::{Access, Spec};
 use serde_json::Value;
 /// A JSON object.
@@ -225,14 +226,20 @@ const SECURITY_SCHEMES: &str = r#"{"gorgiasApiKey": {"type": "apiKey", "in": "he
   "gorgiasAccessToken": {"type": "apiKey", "in": "header", "name": "X-Gorgias-Access-Token",
   "description": "Gorgias OAuth2 access token (overrides gorgias_access_token), sent to Gorgias as Authorization: Bearer; instead of X-Gorgias-Email + X-Gorgias-Api-Key, never together with them; never echoed"}}"#;
 
-/// The document. `read_only` leaves the mutations out; `token` adds the
-/// bearer security scheme the connector then requires on every route.
+/// The document. `access` leaves out the operations the tier excludes;
+/// `token` adds the bearer security scheme the connector then requires on
+/// every route.
 pub fn document(access: Access, token: bool) -> Value {
+    frame(access, token, operation_path)
+}
+
+/// The document with `item(op, credential parameters)` as each operation's path item.
+fn frame(access: Access, token: bool, item: impl Fn(&Spec, &Value) -> Value) -> Value {
     let mut doc = template(SKELETON);
     doc["openapi"] = OPENAPI_VERSION.into();
     let credential_parameters = doc["paths"]["/health"]["get"]["parameters"].clone();
     for op in crate::ops::available(access) {
-        doc["paths"][format!("/{}", op.name).as_str()] = operation_path(op, &credential_parameters);
+        doc["paths"][format!("/{}", op.name).as_str()] = item(op, &credential_parameters);
     }
     doc["paths"]["/mcp"]["post"]["requestBody"]["content"]["application/json"]["schema"] = mcp_body_schema();
     doc["components"]["schemas"]["Error"] = crate::schema::error_schema();
@@ -250,9 +257,109 @@ pub fn document(access: Access, token: bool) -> Value {
     doc
 }
 
+/// What stands for an operation's path item in the frame until its bytes
+/// replace it (NUL cannot occur in an operation name nor in the fixed text).
+const PLACEHOLDER: &str = "\u{0}operation\u{0}";
+/// [`PLACEHOLDER`] as serde_json writes it, with the opening quote.
+const PLACEHOLDER_JSON: &[u8] = b"\"\\u0000operation\\u0000";
+
+/// [`document`] as bytes, the same bytes serialising it gives, without
+/// building or parsing any operation's schema: the small frame is built as a
+/// value with a placeholder per operation, written, and each placeholder
+/// replaced by the operation's path item, written from the embedded schema
+/// text ([`Spec::input_schema_text`]) and the registry's strings.
+pub fn document_bytes(access: Access, token: bool) -> Vec<u8> {
+    let doc = frame(access, token, |op, _| {
+        Value::String(format!("{PLACEHOLDER}{}", op.name))
+    });
+    let credentials = doc["paths"]["/health"]["get"]["parameters"].to_string();
+    let errors = error_responses_text();
+    let text = serde_json::to_vec(&doc).unwrap_or_default();
+    let mut out = Vec::with_capacity(text.len() + 256 * 1024);
+    let mut rest = &text[..];
+    while let Some(at) = find(rest, PLACEHOLDER_JSON) {
+        out.extend_from_slice(&rest[..at]);
+        rest = &rest[at + PLACEHOLDER_JSON.len()..];
+        let end = rest.iter().position(|&b| b == b'"').unwrap_or(rest.len());
+        let name = std::str::from_utf8(&rest[..end]).unwrap_or("");
+        rest = rest.get(end + 1..).unwrap_or(&[]);
+        if let Some(op) = crate::ops::find(name) {
+            operation_path_bytes(&mut out, op, &credentials, &errors);
+        }
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// Where `needle` first occurs in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `"400":{…},"401":{…},…`: [`ERROR_RESPONSES`] as [`operation_path`] writes them.
+fn error_responses_text() -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, (code, what)) in ERROR_RESPONSES.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_string(&mut out, code);
+        out.extend_from_slice(b":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":");
+        json_string(&mut out, ERROR_REF);
+        out.extend_from_slice(b"}}},\"description\":");
+        json_string(&mut out, what);
+        out.push(b'}');
+    }
+    out
+}
+
+/// [`operation_path`] as bytes (keys in serde_json's sorted order).
+fn operation_path_bytes(out: &mut Vec<u8>, op: &Spec, credentials: &str, errors: &[u8]) {
+    out.extend_from_slice(b"{\"post\":{\"description\":");
+    json_string(out, &format!("{}\n\nGorgias: `{}`.", op.description, op.endpoint));
+    out.extend_from_slice(b",\"operationId\":");
+    json_string(out, op.name);
+    out.extend_from_slice(b",\"parameters\":");
+    out.extend_from_slice(credentials.as_bytes());
+    out.extend_from_slice(b",\"requestBody\":{\"content\":{\"application/json\":{\"example\":");
+    out.extend_from_slice(op.example_args().to_string().as_bytes());
+    out.extend_from_slice(b",\"schema\":");
+    out.extend_from_slice(op.input_schema_text().as_bytes());
+    out.extend_from_slice(if op.body_required() {
+        b"}},\"required\":true},\"responses\":{\"200\":{\"content\":{\"application/json\":{\"schema\":"
+    } else {
+        b"}},\"required\":false},\"responses\":{\"200\":{\"content\":{\"application/json\":{\"schema\":"
+    });
+    out.extend_from_slice(op.output_schema_text().as_bytes());
+    out.extend_from_slice(b"}},\"description\":\"The spec's Returns\"},");
+    out.extend_from_slice(errors);
+    out.extend_from_slice(b"},\"summary\":");
+    json_string(out, op.title);
+    out.extend_from_slice(if op.read_only() {
+        b",\"tags\":[\"queries\"]}}"
+    } else {
+        b",\"tags\":[\"mutations\"]}}"
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_served_bytes_are_the_document_serialised_at_every_tier() {
+        for access in [Access::Read, Access::Write, Access::All] {
+            for token in [false, true] {
+                let want = serde_json::to_vec(&document(access, token)).unwrap();
+                let got = document_bytes(access, token);
+                assert!(
+                    got == want,
+                    "{access:?} token={token}: {}",
+                    String::from_utf8_lossy(&got[..200.min(got.len())])
+                );
+            }
+        }
+    }
     #[allow(unused_imports)]
     use crate::config::Access;
     use serde_json::json;

@@ -68,28 +68,55 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// The operations listing for `GET /` and `GET /operations` (without the
-/// mutations in read-only mode).
-fn listing(access: Access) -> Value {
-    let ops: Vec<Value> = crate::ops::available(access)
-        .map(|o| {
-            let mut m = Map::new();
-            m.insert("name".into(), o.name.into());
-            m.insert("route".into(), format!("POST /{}", o.name).into());
-            m.insert("description".into(), o.description.into());
-            m.insert("readOnly".into(), o.read_only().into());
-            m.insert("access".into(), o.access.name().into());
-            m.insert("gorgias".into(), o.endpoint.into());
-            m.insert("parameters".into(), o.param_names().into());
-            Value::Object(m)
-        })
-        .collect();
-    let mut m = Map::new();
-    m.insert("name".into(), "gorgias-connector".into());
-    m.insert("version".into(), env!("CARGO_PKG_VERSION").into());
-    m.insert("readOnly".into(), (access == Access::Read).into());
-    m.insert("access".into(), access.name().into());
-    m.insert("operations".into(), ops.into());
-    m.into()
+/// operations the tier excludes), written as bytes: fixed text, the
+/// registry's strings, nothing parsed (keys in serde_json's sorted order, so
+/// the bytes are what serialising the same object would give).
+pub fn listing(access: Access) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 * 1024);
+    out.extend_from_slice(b"{\"access\":");
+    json_string(&mut out, access.name());
+    out.extend_from_slice(b",\"name\":\"gorgias-connector\",\"operations\":[");
+    for (i, o) in crate::ops::available(access).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"access\":");
+        json_string(&mut out, o.access.name());
+        out.extend_from_slice(b",\"description\":");
+        json_string(&mut out, o.description);
+        out.extend_from_slice(b",\"gorgias\":");
+        json_string(&mut out, o.endpoint);
+        out.extend_from_slice(b",\"name\":");
+        json_string(&mut out, o.name);
+        out.extend_from_slice(b",\"parameters\":[");
+        for (j, p) in (o.types.params)().iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            json_string(&mut out, p);
+        }
+        out.extend_from_slice(if o.read_only() {
+            b"],\"readOnly\":true,\"route\":"
+        } else {
+            b"],\"readOnly\":false,\"route\":"
+        });
+        json_string(&mut out, &format!("POST /{}", o.name));
+        out.push(b'}');
+    }
+    out.extend_from_slice(if access == Access::Read {
+        b"],\"readOnly\":true,\"version\":"
+    } else {
+        b"],\"readOnly\":false,\"version\":"
+    });
+    json_string(&mut out, env!("CARGO_PKG_VERSION"));
+    out.push(b'}');
+    out
+}
+
+/// `s` as a JSON string, escaped as serde_json escapes it.
+pub fn json_string(out: &mut Vec<u8>, s: &str) {
+    // Writing a `str` to a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 /// Handles one inbound request. `config` is `Err` when the operator's
@@ -121,16 +148,17 @@ pub fn handle(req: &HttpRequest, config: &Result<Config, Error>, transport: &mut
     let path = path.trim_end_matches('/');
     if path.is_empty() || path == "/operations" {
         return match req.method.as_str() {
-            "GET" | "HEAD" => HttpResponse::json(200, &listing(config.access)),
+            "GET" | "HEAD" => HttpResponse::json_bytes(200, listing(config.access)),
             _ => http_error(405, "method-not-allowed", "use GET").with_header("allow", "GET".into()),
         };
     }
     match path {
         "/openapi.json" => {
             return match req.method.as_str() {
-                "GET" | "HEAD" => {
-                    HttpResponse::json(200, &openapi::document(config.access, config.connector_token.is_some()))
-                }
+                "GET" | "HEAD" => HttpResponse::json_bytes(
+                    200,
+                    openapi::document_bytes(config.access, config.connector_token.is_some()),
+                ),
                 _ => http_error(405, "method-not-allowed", "use GET").with_header("allow", "GET".into()),
             };
         }
@@ -283,6 +311,27 @@ mod tests {
         assert_eq!(r.status, 200);
         assert_eq!(body(&r)["ticket"]["customer_id"], 98765);
         assert_eq!(t.lines(), vec!["GET /api/tickets/12345"]);
+    }
+
+    #[test]
+    fn the_listing_bytes_are_what_serialising_them_gives_at_every_tier() {
+        for access in [Access::Read, Access::Write, Access::All] {
+            let bytes = listing(access);
+            let v: Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(
+                serde_json::to_vec(&v).unwrap(),
+                bytes,
+                "{access:?}: keys sorted, compact"
+            );
+            assert_eq!(
+                v["operations"].as_array().unwrap().len(),
+                ops::available(access).count()
+            );
+            assert_eq!(
+                v["operations"][0]["parameters"],
+                json!(ops::OPERATIONS[0].param_names())
+            );
+        }
     }
 
     #[test]

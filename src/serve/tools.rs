@@ -38,6 +38,21 @@ pub trait Tools {
     fn read_only(&self) -> bool;
     /// The tools callable now (read-only mode hides mutations), in a fixed order.
     fn list(&self) -> Vec<Tool>;
+    /// [`Tools::list`] without their schemas (`null`): what the instructions
+    /// need, without reading any schema.
+    fn summaries(&self) -> Vec<Tool> {
+        self.list()
+    }
+    /// `tools/list`'s `tools` array as JSON bytes, written from prepared text
+    /// (`modern`: under 2026-07-28, whose `outputSchema` also admits the error
+    /// body); `None`: MCP builds it from [`Tools::list`].
+    fn list_json(&self, _modern: bool) -> Option<Vec<u8>> {
+        None
+    }
+    /// Whether [`Tools::list_json`] answers (then `tools/list` splices it in).
+    fn prepares_list(&self) -> bool {
+        false
+    }
     /// Runs tool `name` with `arguments` (a JSON object) exactly as
     /// `POST /<name>` with that body would: `Ok(Ok(v))` is the route's 200
     /// body, `Ok(Err(v))` the route's error body `{"error": {...}}`.

@@ -70,7 +70,7 @@ pub use rpc::{
     refused,
 };
 pub use server::{HANDSHAKE_VERSIONS, MODERN_VERSION, SUPPORTED_VERSIONS, TTL_MS};
-pub use tool_json::tool_error_schema;
+pub use tool_json::{ToolText, tool_bytes, tool_error_schema};
 
 use crate::serve::http::{HttpRequest, HttpResponse};
 use crate::serve::tools::Tools;
@@ -93,13 +93,18 @@ pub fn handle(req: &HttpRequest, tools: &mut dyn Tools) -> HttpResponse {
             return respond(RpcError::new(400, PARSE_ERROR, why).into_reply(&Value::Null));
         }
     };
-    match msg {
+    let mut r = match msg {
         Value::Object(m) => respond(message(&m, req, tools)),
         Value::Array(items) => legacy::batch(&items, req, &mut |m| message(m, req, tools)),
         _ => respond(
             RpcError::new(400, INVALID_REQUEST, "a JSON-RPC message must be an object").into_reply(&Value::Null),
         ),
+    };
+    // Only an answer to a `tools/list` can hold the placeholder.
+    if tools.prepares_list() && req.body.windows(10).any(|w| w == b"tools/list") {
+        r.body = tool_json::splice_tools(std::mem::take(&mut r.body), tools);
     }
+    r
 }
 
 /// One JSON-RPC message: envelope checks, then the era's dispatch.

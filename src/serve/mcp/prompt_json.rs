@@ -29,7 +29,7 @@ pub(super) fn prompt_get(
     params: &Map<String, Value>,
     tools: &dyn Tools,
 ) -> Result<Map<String, Value>, RpcError> {
-    let listed = tools.list();
+    let listed = tools.summaries();
     let available: Vec<&str> = listed.iter().map(|t| t.name).collect();
     match prompts::get(name, params.get("arguments"), &available) {
         Ok(Value::Object(m)) => Ok(m),

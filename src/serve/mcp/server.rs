@@ -89,7 +89,7 @@ pub(super) fn cacheable(mut m: Map<String, Value>) -> Map<String, Value> {
 
 /// The instructions text, from the tools callable now (see [`instructions`]).
 pub(super) fn instructions(tools: &dyn Tools) -> String {
-    instructions::text(&tools.list(), tools.read_only(), &prompts::names())
+    instructions::text(&tools.summaries(), tools.read_only(), &prompts::names())
 }
 
 #[cfg(test)]

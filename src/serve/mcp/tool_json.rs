@@ -21,6 +21,87 @@ const TOOL_ERROR_SCHEMA: &str = r#"{"type": "object", "additionalProperties": fa
     "retryable": {"type": "boolean", "description": "Whether the same call may succeed later"},
     "field": {"type": "string", "description": "For invalid-input: the argument to fix"}}}}}"#;
 
+/// [`TOOL_ERROR_SCHEMA`] as serde_json writes it (a unit test holds them equal).
+const TOOL_ERROR_SCHEMA_TEXT: &str = r#"{"additionalProperties":false,"properties":{"error":{"properties":{"code":{"description":"What went wrong (invalid-input, not-found, rate-limited, ...)","type":"string"},"field":{"description":"For invalid-input: the argument to fix","type":"string"},"message":{"type":"string"},"retryable":{"description":"Whether the same call may succeed later","type":"boolean"}},"required":["code","message","retryable"],"type":"object"}},"required":["error"],"type":"object"}"#;
+
+/// One tool's parts as JSON text: what [`tool_bytes`] writes a descriptor from.
+#[derive(Debug, Clone, Copy)]
+pub struct ToolText<'a> {
+    /// The name.
+    pub name: &'a str,
+    /// The title.
+    pub title: &'a str,
+    /// The description.
+    pub description: &'a str,
+    /// The annotations object, as JSON text.
+    pub annotations: &'a str,
+    /// The input schema, as JSON text.
+    pub input_schema: &'a str,
+    /// The output schema, as JSON text.
+    pub output_schema: &'a str,
+}
+
+/// Appends the `tools/list` entry of `t` to `out`: the bytes serialising
+/// `tool_json` of the same tool gives (keys in serde_json's sorted order),
+/// from text, nothing parsed.
+pub fn tool_bytes(out: &mut Vec<u8>, t: &ToolText<'_>, modern: bool) {
+    let string = |out: &mut Vec<u8>, s: &str| {
+        // Writing a `str` to a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    };
+    out.extend_from_slice(b"{\"annotations\":");
+    out.extend_from_slice(t.annotations.as_bytes());
+    out.extend_from_slice(b",\"description\":");
+    string(out, t.description);
+    out.extend_from_slice(b",\"inputSchema\":");
+    out.extend_from_slice(t.input_schema.as_bytes());
+    out.extend_from_slice(b",\"name\":");
+    string(out, t.name);
+    out.extend_from_slice(b",\"outputSchema\":");
+    if modern {
+        out.extend_from_slice(b"{\"anyOf\":[");
+        out.extend_from_slice(t.output_schema.as_bytes());
+        out.push(b',');
+        out.extend_from_slice(TOOL_ERROR_SCHEMA_TEXT.as_bytes());
+        out.extend_from_slice(b"],\"type\":\"object\"}");
+    } else {
+        out.extend_from_slice(t.output_schema.as_bytes());
+    }
+    out.extend_from_slice(b",\"title\":");
+    string(out, t.title);
+    out.push(b'}');
+}
+
+/// What stands for the `tools` array in a `tools/list` result until
+/// [`splice_tools`] writes the prepared bytes there.
+const PLACEHOLDER_MODERN: &str = "\u{0}tools\u{0}modern";
+const PLACEHOLDER_LEGACY: &str = "\u{0}tools\u{0}legacy";
+
+/// Replaces a `"tools":<placeholder>` that [`tools_list`] left in a written
+/// answer by the prepared array ([`Tools::list_json`]). Only a key `tools`
+/// whose value is the placeholder matches: inside a JSON string a quote is
+/// always escaped, so no caller-supplied text can look like that.
+pub(super) fn splice_tools(body: Vec<u8>, tools: &dyn Tools) -> Vec<u8> {
+    let mut body = body;
+    for (placeholder, modern) in [(PLACEHOLDER_MODERN, true), (PLACEHOLDER_LEGACY, false)] {
+        let mut pattern = b"\"tools\":".to_vec();
+        // Serialising a string cannot fail.
+        let _ = serde_json::to_writer(&mut pattern, placeholder);
+        let Some(at) = body.windows(pattern.len()).position(|w| w == &pattern[..]) else {
+            continue;
+        };
+        let Some(list) = tools.list_json(modern) else {
+            continue;
+        };
+        let mut out = Vec::with_capacity(body.len() + list.len());
+        out.extend_from_slice(&body[..at + b"\"tools\":".len()]);
+        out.extend_from_slice(&list);
+        out.extend_from_slice(&body[at + pattern.len()..]);
+        body = out;
+    }
+    body
+}
+
 /// Whether `v` matches [`tool_error_schema`] (only then is it sent as structuredContent).
 fn is_tool_error(v: &Value) -> bool {
     let Some(top) = v.as_object() else {
@@ -63,10 +144,23 @@ fn tool_json(t: &Tool, era: Era) -> Value {
 }
 
 /// `tools/list`'s result: every tool callable now, in the tools' order.
+/// When the tools have their array prepared ([`Tools::list_json`]), a
+/// placeholder stands for it, which [`splice_tools`] replaces once the
+/// answer is written.
 pub(super) fn tools_list(tools: &dyn Tools, era: Era) -> Map<String, Value> {
-    let list: Vec<Value> = tools.list().iter().map(|t| tool_json(t, era)).collect();
+    let modern = era == Era::Modern;
+    let list: Value = if tools.prepares_list() {
+        (if modern { PLACEHOLDER_MODERN } else { PLACEHOLDER_LEGACY }).into()
+    } else {
+        tools
+            .list()
+            .iter()
+            .map(|t| tool_json(t, era))
+            .collect::<Vec<_>>()
+            .into()
+    };
     let mut m = Map::new();
-    m.insert("tools".into(), list.into());
+    m.insert("tools".into(), list);
     m
 }
 
@@ -125,6 +219,35 @@ mod tests {
     use crate::serve::mcp::testing::post;
     use crate::serve::mcp::testing::{Fake, modern_send, send_with, server_meta};
     use serde_json::json;
+
+    #[test]
+    fn the_prepared_tool_arrays_are_the_built_ones_serialised_at_every_tier_and_era() {
+        assert_eq!(TOOL_ERROR_SCHEMA_TEXT, tool_error_schema().to_string());
+        let req = post("{}", &[]);
+        for access in [Access::Read, Access::Write, Access::All] {
+            let config = Config {
+                access,
+                ..Config::default()
+            };
+            let mut t = Scripted::default();
+            let tools = RegistryTools {
+                request: &req,
+                config: &config,
+                transport: &mut t,
+            };
+            for era in [Era::Modern, Era::Legacy] {
+                let built: Vec<Value> = tools.list().iter().map(|x| tool_json(x, era)).collect();
+                let want = serde_json::to_vec(&Value::Array(built)).unwrap();
+                assert!(tools.list_json(era == Era::Modern) == Some(want), "{access:?} {era:?}");
+            }
+            let names = |v: Vec<Tool>| {
+                v.into_iter()
+                    .map(|x| (x.name, x.title, x.annotations))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(names(tools.summaries()), names(tools.list()), "{access:?}");
+        }
+    }
 
     #[test]
     fn modern_tool_errors_carry_the_error_as_structured_content() {
@@ -197,7 +320,9 @@ mod tests {
             let specs: Vec<_> = crate::ops::available(if read_only { Access::Read } else { Access::All }).collect();
             assert!(!specs.is_empty());
             for era in [Era::Modern, Era::Legacy] {
-                let listed = tools_list(&tools, era);
+                // As served: the placeholder written, then the prepared array spliced in.
+                let written = serde_json::to_vec(&Value::Object(tools_list(&tools, era))).unwrap();
+                let listed: Value = serde_json::from_slice(&splice_tools(written, &tools)).unwrap();
                 let entries = listed["tools"].as_array().unwrap();
                 assert_eq!(entries.len(), specs.len(), "{era:?} read_only={read_only}");
                 for (t, op) in entries.iter().zip(&specs) {
