@@ -5,7 +5,7 @@ use crate::gorgias::endpoint::{Endpoint, credential_secrets};
 use crate::gorgias::client::RetryPolicy;
 
 use crate::error::Error;
-use crate::gorgias::transport::Timeouts;
+use crate::gorgias::transport::{DEFAULT_MAX_IN_FLIGHT, MAX_IN_FLIGHT_LIMIT, Timeouts};
 use crate::origin::AllowedHosts;
 
 /// Configuration keys, as Spin variable names (`GORGIAS_ACCOUNT` etc. in the environment).
@@ -31,6 +31,9 @@ pub mod keys {
     pub const READ_ONLY: &str = "read_only";
     /// The access tier: `read`, `write` (the default) or `all`.
     pub const ACCESS: &str = "access";
+    /// How many independent Gorgias calls of one operation may be in flight
+    /// at once (default 6, 1-16; near the rate limit it is one).
+    pub const MAX_IN_FLIGHT: &str = "max_in_flight";
     /// Seconds to connect to Gorgias, TLS included (default 5, 0.001-600, up to
     /// three decimals: fractions serve tests).
     pub const CONNECT_TIMEOUT_SECONDS: &str = "upstream_connect_timeout_seconds";
@@ -47,7 +50,7 @@ pub mod keys {
     /// loopback; other `Host`/`Origin` headers are refused (see [`crate::origin`]).
     pub const ALLOWED_HOSTS: &str = "allowed_hosts";
     /// All keys, in order.
-    pub const ALL: [&str; 14] = [
+    pub const ALL: [&str; 15] = [
         ACCOUNT,
         EMAIL,
         API_KEY,
@@ -58,6 +61,7 @@ pub mod keys {
         RETRY_MAX_WAIT_SECONDS,
         READ_ONLY,
         ACCESS,
+        MAX_IN_FLIGHT,
         CONNECT_TIMEOUT_SECONDS,
         FIRST_BYTE_TIMEOUT_SECONDS,
         BETWEEN_BYTES_TIMEOUT_SECONDS,
@@ -217,6 +221,12 @@ impl Config {
                 max_attempts: attempts as u32,
                 max_wait_ms: number(keys::RETRY_MAX_WAIT_SECONDS, 20, 0, 600)? * 1000,
                 first_backoff_ms: seconds(keys::RETRY_FIRST_BACKOFF_SECONDS, 500, 60)?,
+                max_in_flight: number(
+                    keys::MAX_IN_FLIGHT,
+                    DEFAULT_MAX_IN_FLIGHT as u64,
+                    1,
+                    MAX_IN_FLIGHT_LIMIT as u64,
+                )? as usize,
             },
             timeouts: Timeouts {
                 connect_ms: seconds(keys::CONNECT_TIMEOUT_SECONDS, 5_000, 600)?,
@@ -333,6 +343,7 @@ mod tests {
                 max_attempts: 5,
                 max_wait_ms: 20_000,
                 first_backoff_ms: 500,
+                max_in_flight: 6,
             }
         );
         assert_eq!(c.retry, RetryPolicy::default());
@@ -356,6 +367,24 @@ mod tests {
         );
         let c = Config::load(|k| (k == "retry_max_wait_seconds").then(|| "0".into())).unwrap();
         assert_eq!(c.retry.max_wait_ms, 0);
+        for (v, ok) in [
+            ("1", Some(1)),
+            ("16", Some(16)),
+            (" 2 ", Some(2)),
+            ("0", None),
+            ("17", None),
+            ("x", None),
+        ] {
+            let c = Config::load(|k| (k == "max_in_flight").then(|| v.into()));
+            match ok {
+                Some(n) => assert_eq!(c.unwrap().retry.max_in_flight, n, "{v:?}"),
+                None => assert_eq!(
+                    c.unwrap_err().message(),
+                    "max_in_flight must be a whole number between 1 and 16",
+                    "{v:?}"
+                ),
+            }
+        }
         for bad in [
             "0",
             "0.000",

@@ -27,6 +27,9 @@ pub struct RetryPolicy {
     /// The first backoff (after a 5xx, timeout or refused connection); it
     /// doubles per attempt up to 32 times this.
     pub first_backoff_ms: u64,
+    /// How many independent requests of one operation may be in flight at
+    /// once ([`Client::send_all`]); near the rate limit it is one.
+    pub max_in_flight: usize,
 }
 
 impl Default for RetryPolicy {
@@ -35,6 +38,7 @@ impl Default for RetryPolicy {
             max_attempts: 5,
             max_wait_ms: 20_000,
             first_backoff_ms: 500,
+            max_in_flight: super::transport::DEFAULT_MAX_IN_FLIGHT,
         }
     }
 }
@@ -163,11 +167,7 @@ impl<'t> Client<'t> {
         match self.send_with(req, None)? {
             Sent::Answer(resp) => Ok(resp),
             // Without a look-up there is nothing else to answer.
-            Sent::Found => Err(self.finish(Error::InvalidResponse {
-                status: 0,
-                message: "no answer".into(),
-                retryable: false,
-            })),
+            Sent::Found => Err(self.finish(no_answer())),
         }
     }
 
@@ -231,102 +231,17 @@ impl<'t> Client<'t> {
         let idempotent = req.idempotent();
         let mut attempt: u32 = 1;
         let mut hops: u32 = 0;
-        let pace = std::mem::take(&mut self.pace_ms).min(self.budget_left());
-        if pace > 0 {
-            self.transport.sleep_ms(pace);
-            self.waited_ms += pace;
-        }
+        self.pace();
         loop {
             let result = self.transport.send(&out);
             if let Ok(resp) = &result {
                 self.pace_ms = pacing::delay_after(&resp.headers);
             }
-            // Whether the answer of a request that may have arrived was lost.
-            let lost = match &result {
-                Ok(resp) => (500..600).contains(&resp.status),
-                Err(TransportError::MaybeSent(_) | TransportError::Body { .. }) => true,
-                Err(_) => false,
-            };
-            let (error, wait_ms) = match result {
-                Ok(resp) if (200..300).contains(&resp.status) => return Ok(Sent::Answer(resp)),
-                Ok(resp) if redirect::is_redirect(resp.status) => {
-                    let next = redirect::target(
-                        out.scheme,
-                        &out.authority,
-                        &out.path_and_query,
-                        redirect::location(&resp.headers),
-                    );
-                    match next {
-                        Ok(path) if idempotent && hops < redirect::MAX_HOPS => {
-                            hops += 1;
-                            out.path_and_query = path;
-                            continue;
-                        }
-                        next => {
-                            let why = match next {
-                                Err(refused) => refused.reason(),
-                                Ok(_) if !idempotent => "a redirect, not followed for a write",
-                                Ok(_) => "too many redirects",
-                            };
-                            return Err(self.finish(Error::Upstream(crate::error::ApiError {
-                                status: resp.status,
-                                message: format!("gorgias answered {}: {why}", resp.status),
-                                field_errors: Vec::new(),
-                                retryable: false,
-                            })));
-                        }
-                    }
-                }
-                Ok(resp) => {
-                    let now = self.transport.now_unix_seconds();
-                    let err = classify_at(resp.status, &resp.headers, &resp.body, idempotent, now);
-                    let wait = match &err {
-                        Error::RateLimited { .. } => {
-                            Some(u64::from(retry_after_seconds(&resp.headers, now).unwrap_or(1)) * 1000)
-                        }
-                        e if e.retryable() => Some(self.policy.backoff_ms(attempt)),
-                        _ => None,
-                    };
-                    (err, wait)
-                }
-                Err(TransportError::NotSent(m)) => (
-                    Error::Transport {
-                        message: format!("request not sent: {m}"),
-                        request_sent: false,
-                        retryable: true,
-                    },
-                    Some(self.policy.backoff_ms(attempt)),
-                ),
-                Err(TransportError::MaybeSent(m)) => (
-                    Error::Transport {
-                        message: note_unsent_write(format!("no response: {m}"), idempotent),
-                        request_sent: true,
-                        retryable: idempotent,
-                    },
-                    idempotent.then(|| self.policy.backoff_ms(attempt)),
-                ),
-                // A body that broke off is a connection failure: reads are
-                // retried like a reset; a write's status line already arrived.
-                Err(TransportError::Body { status, message }) => (
-                    Error::InvalidResponse {
-                        status,
-                        message: note_unsent_write(message, idempotent),
-                        retryable: idempotent,
-                    },
-                    idempotent.then(|| self.policy.backoff_ms(attempt)),
-                ),
-                // The same answer would come back: no retry.
-                Err(TransportError::TooLarge { status }) => (
-                    Error::InvalidResponse {
-                        status,
-                        message: note_unsent_write(
-                            format!("response body larger than {MAX_RESPONSE_BYTES} bytes"),
-                            idempotent,
-                        ),
-                        retryable: false,
-                    },
-                    None,
-                ),
+            let (error, wait_ms, lost) = match self.judge(&mut out, idempotent, attempt, &mut hops, result) {
+                Judged::Answer(resp) => return Ok(Sent::Answer(resp)),
+                Judged::Redirected => continue,
+                Judged::Final(e) => return Err(self.finish(e)),
+                Judged::Failed { error, wait_ms, lost } => (error, wait_ms, lost),
             };
             if lost
                 && !idempotent
@@ -340,9 +255,7 @@ impl<'t> Client<'t> {
                 attempt += 1;
                 continue;
             }
-            let budget = self.budget_left();
-            let fits = wait_ms.filter(|w| attempt < self.policy.max_attempts && *w <= budget);
-            match fits {
+            match self.fits(wait_ms, attempt) {
                 Some(w) => {
                     self.transport.sleep_ms(w);
                     self.waited_ms += w;
@@ -351,6 +264,209 @@ impl<'t> Client<'t> {
                 None => return Err(self.finish(error)),
             }
         }
+    }
+
+    /// Sends independent `reqs` together, at most `policy.max_in_flight` in
+    /// flight at once, and answers each as [`Client::send`] would have: each
+    /// is retried, redirected and refused a resend by the same rules, on its
+    /// own (a 429 on one resends that one only, after its `Retry-After`);
+    /// waits between rounds are shared, within the one wait budget. When an
+    /// answer shows the account near its rate limit, the rest go one at a
+    /// time, spaced as [`Client::send`] spaces them.
+    pub fn send_all(&mut self, reqs: &[ApiRequest]) -> Vec<Result<Response, Error>> {
+        struct Member {
+            out: Outgoing,
+            idempotent: bool,
+            attempt: u32,
+            hops: u32,
+        }
+        let mut members: Vec<Member> = reqs
+            .iter()
+            .map(|r| Member {
+                out: self.outgoing(r),
+                idempotent: r.idempotent(),
+                attempt: 1,
+                hops: 0,
+            })
+            .collect();
+        let mut results: Vec<Option<Result<Response, Error>>> = reqs.iter().map(|_| None).collect();
+        let mut pending: Vec<usize> = (0..reqs.len()).collect();
+        while !pending.is_empty() {
+            // Near the limit: one at a time, after the pace.
+            let round: Vec<usize> = if self.pace_ms > 0 {
+                vec![pending.remove(0)]
+            } else {
+                std::mem::take(&mut pending)
+            };
+            self.pace();
+            let outs: Vec<Outgoing> = round.iter().map(|&i| members[i].out.clone()).collect();
+            let in_flight = if round.len() > 1 {
+                self.policy.max_in_flight.max(1)
+            } else {
+                1
+            };
+            let answers = self.transport.send_all(&outs, in_flight);
+            let mut wait: u64 = 0;
+            let mut pace: Option<u64> = None;
+            for (i, result) in round.into_iter().zip(answers) {
+                if let Ok(resp) = &result {
+                    pace = Some(pace.unwrap_or(0).max(pacing::delay_after(&resp.headers)));
+                }
+                let m = &mut members[i];
+                let (error, wait_ms) = match self.judge(&mut m.out, m.idempotent, m.attempt, &mut m.hops, result) {
+                    Judged::Answer(resp) => {
+                        results[i] = Some(Ok(resp));
+                        continue;
+                    }
+                    Judged::Redirected => {
+                        pending.push(i);
+                        continue;
+                    }
+                    Judged::Final(e) => {
+                        results[i] = Some(Err(self.finish(e)));
+                        continue;
+                    }
+                    Judged::Failed { error, wait_ms, .. } => (error, wait_ms),
+                };
+                match self.fits(wait_ms, members[i].attempt) {
+                    Some(w) => {
+                        wait = wait.max(w);
+                        members[i].attempt += 1;
+                        pending.push(i);
+                    }
+                    None => results[i] = Some(Err(self.finish(error))),
+                }
+            }
+            if let Some(p) = pace {
+                self.pace_ms = p;
+            }
+            if wait > 0 {
+                self.transport.sleep_ms(wait);
+                self.waited_ms += wait;
+            }
+            pending.sort_unstable();
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(self.finish(no_answer()))))
+            .collect()
+    }
+
+    /// Waits the pace the last answer asked for, within the budget.
+    fn pace(&mut self) {
+        let pace = std::mem::take(&mut self.pace_ms).min(self.budget_left());
+        if pace > 0 {
+            self.transport.sleep_ms(pace);
+            self.waited_ms += pace;
+        }
+    }
+
+    /// The wait before resending after failed attempt `attempt`, when one
+    /// is wanted (`wait_ms`), attempts are left and the budget covers it.
+    fn fits(&self, wait_ms: Option<u64>, attempt: u32) -> Option<u64> {
+        let budget = self.budget_left();
+        wait_ms.filter(|w| attempt < self.policy.max_attempts && *w <= budget)
+    }
+
+    /// What one attempt's `result` means for request `out` (the same rules
+    /// for [`Client::send`] and every member of [`Client::send_all`]): a
+    /// redirect it follows rewrites `out`.
+    fn judge(
+        &mut self,
+        out: &mut Outgoing,
+        idempotent: bool,
+        attempt: u32,
+        hops: &mut u32,
+        result: Result<Response, TransportError>,
+    ) -> Judged {
+        // Whether the answer of a request that may have arrived was lost.
+        let lost = match &result {
+            Ok(resp) => (500..600).contains(&resp.status),
+            Err(TransportError::MaybeSent(_) | TransportError::Body { .. }) => true,
+            Err(_) => false,
+        };
+        let (error, wait_ms) = match result {
+            Ok(resp) if (200..300).contains(&resp.status) => return Judged::Answer(resp),
+            Ok(resp) if redirect::is_redirect(resp.status) => {
+                let next = redirect::target(
+                    out.scheme,
+                    &out.authority,
+                    &out.path_and_query,
+                    redirect::location(&resp.headers),
+                );
+                match next {
+                    Ok(path) if idempotent && *hops < redirect::MAX_HOPS => {
+                        *hops += 1;
+                        out.path_and_query = path;
+                        return Judged::Redirected;
+                    }
+                    next => {
+                        let why = match next {
+                            Err(refused) => refused.reason(),
+                            Ok(_) if !idempotent => "a redirect, not followed for a write",
+                            Ok(_) => "too many redirects",
+                        };
+                        return Judged::Final(Error::Upstream(crate::error::ApiError {
+                            status: resp.status,
+                            message: format!("gorgias answered {}: {why}", resp.status),
+                            field_errors: Vec::new(),
+                            retryable: false,
+                        }));
+                    }
+                }
+            }
+            Ok(resp) => {
+                let now = self.transport.now_unix_seconds();
+                let err = classify_at(resp.status, &resp.headers, &resp.body, idempotent, now);
+                let wait = match &err {
+                    Error::RateLimited { .. } => {
+                        Some(u64::from(retry_after_seconds(&resp.headers, now).unwrap_or(1)) * 1000)
+                    }
+                    e if e.retryable() => Some(self.policy.backoff_ms(attempt)),
+                    _ => None,
+                };
+                (err, wait)
+            }
+            Err(TransportError::NotSent(m)) => (
+                Error::Transport {
+                    message: format!("request not sent: {m}"),
+                    request_sent: false,
+                    retryable: true,
+                },
+                Some(self.policy.backoff_ms(attempt)),
+            ),
+            Err(TransportError::MaybeSent(m)) => (
+                Error::Transport {
+                    message: note_unsent_write(format!("no response: {m}"), idempotent),
+                    request_sent: true,
+                    retryable: idempotent,
+                },
+                idempotent.then(|| self.policy.backoff_ms(attempt)),
+            ),
+            // A body that broke off is a connection failure: reads are
+            // retried like a reset; a write's status line already arrived.
+            Err(TransportError::Body { status, message }) => (
+                Error::InvalidResponse {
+                    status,
+                    message: note_unsent_write(message, idempotent),
+                    retryable: idempotent,
+                },
+                idempotent.then(|| self.policy.backoff_ms(attempt)),
+            ),
+            // The same answer would come back: no retry.
+            Err(TransportError::TooLarge { status }) => (
+                Error::InvalidResponse {
+                    status,
+                    message: note_unsent_write(
+                        format!("response body larger than {MAX_RESPONSE_BYTES} bytes"),
+                        idempotent,
+                    ),
+                    retryable: false,
+                },
+                None,
+            ),
+        };
+        Judged::Failed { error, wait_ms, lost }
     }
 
     /// A random idempotency key: [`KEY_PREFIX`] and 128 bits in hex, from the
@@ -375,6 +491,22 @@ impl<'t> Client<'t> {
     pub fn call<O>(&mut self, req: &ApiRequest, parse: impl FnOnce(&[u8]) -> Result<O, String>) -> Result<O, Error> {
         let resp = self.send(req)?;
         parse(&resp.body).map_err(|m| self.invalid_response(req, resp.status, &m))
+    }
+
+    /// Sends independent `reqs` together ([`Client::send_all`]) and decodes
+    /// each 2xx JSON body with `parse`, as [`Client::call`] does one.
+    pub fn call_all<O>(
+        &mut self,
+        reqs: &[ApiRequest],
+        parse: impl Fn(&[u8]) -> Result<O, String>,
+    ) -> Vec<Result<O, Error>> {
+        let answers = self.send_all(reqs);
+        reqs.iter()
+            .zip(answers)
+            .map(|(req, a)| {
+                a.and_then(|resp| parse(&resp.body).map_err(|m| self.invalid_response(req, resp.status, &m)))
+            })
+            .collect()
     }
 
     /// The error for a 2xx body `call`'s parser refused. Not generic, so the
@@ -404,6 +536,35 @@ impl<'t> Client<'t> {
 
 /// The prefix of the keys the connector makes up when the caller gave none.
 pub const KEY_PREFIX: &str = "gc-";
+
+/// What one attempt's result means for its request ([`Client::judge`]).
+enum Judged {
+    /// A 2xx answer.
+    Answer(Response),
+    /// A redirect that is followed: send again to the new path, at once.
+    Redirected,
+    /// An error that no resend changes.
+    Final(Error),
+    /// An error; resent after `wait_ms` if wanted, within attempts and budget.
+    Failed {
+        /// The error to answer if it is not resent.
+        error: Error,
+        /// The wait before a resend, when one is safe.
+        wait_ms: Option<u64>,
+        /// Whether the answer of a request that may have arrived was lost.
+        lost: bool,
+    },
+}
+
+/// The error for a request that got no answer at all (cannot happen: every
+/// member of a batch ends with an answer or an error).
+pub(crate) fn no_answer() -> Error {
+    Error::InvalidResponse {
+        status: 0,
+        message: "no answer".into(),
+        retryable: false,
+    }
+}
 
 /// What [`Client::send_keyed`] ended with.
 #[derive(Debug)]
@@ -903,6 +1064,103 @@ mod tests {
                 .ends_with("field `id`: expected a non-negative integer, got a string at line 1 column 19"),
             "{e}"
         );
+    }
+
+    fn gets(paths: &[&str]) -> Vec<ApiRequest> {
+        paths.iter().map(|p| ApiRequest::get(*p, vec![])).collect()
+    }
+
+    #[test]
+    fn a_batch_goes_out_together_and_resends_only_the_member_that_failed() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, "1"),
+            Scripted::json(503, ""),
+            Scripted::json(200, "3"),
+            Scripted::json(200, "2"),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
+        let got = c.send_all(&gets(&["/api/a", "/api/b", "/api/c"]));
+        let bodies: Vec<Vec<u8>> = got.into_iter().map(|r| r.unwrap().body).collect();
+        assert_eq!(bodies, [b"1".to_vec(), b"2".to_vec(), b"3".to_vec()]);
+        assert_eq!(t.lines(), ["GET /api/a", "GET /api/b", "GET /api/c", "GET /api/b"]);
+        assert_eq!((t.batches.clone(), t.slept.clone()), (vec![(3, 6), (1, 1)], vec![500]));
+    }
+
+    #[test]
+    fn a_429_on_one_member_resends_that_one_after_its_retry_after() {
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, "1"),
+            rate_limited("2"),
+            Scripted::json(200, "2"),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
+        let posts: Vec<ApiRequest> = ["x", "y"]
+            .iter()
+            .map(|n| ApiRequest::with_body(Method::Post, "/api/tags", serde_json::json!({ "name": n })))
+            .collect();
+        let got = c.send_all(&posts);
+        assert!(got.iter().all(Result::is_ok));
+        assert_eq!(t.lines(), ["POST /api/tags", "POST /api/tags", "POST /api/tags"]);
+        assert_eq!(t.bodies()[2], Some(serde_json::json!({"name": "y"})));
+        assert_eq!(t.slept, vec![2_000]);
+    }
+
+    #[test]
+    fn near_the_limit_a_batch_goes_one_at_a_time_spaced_as_single_calls_are() {
+        let mut t = Scripted::new(vec![
+            quota("38/40"),
+            quota("38/40"),
+            quota("10/40"),
+            quota("10/40"),
+            quota("10/40"),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
+        c.send(&ApiRequest::get("/api/tags", vec![])).unwrap();
+        let got = c.send_all(&gets(&["/api/a", "/api/b", "/api/c", "/api/d"]));
+        assert!(got.iter().all(Result::is_ok));
+        // 2 s after each 38/40; once the bucket drained, the rest together.
+        assert_eq!(t.batches, vec![(1, 1), (1, 1), (2, 6)]);
+        assert_eq!(t.slept, vec![2_000, 2_000]);
+    }
+
+    #[test]
+    fn a_lost_answer_of_a_write_in_a_batch_is_not_resent_and_the_others_answer() {
+        let mut t = Scripted::new(vec![
+            Err(TransportError::MaybeSent("first byte timeout".into())),
+            Scripted::json(201, "{}"),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
+        let posts: Vec<ApiRequest> = ["x", "y"]
+            .iter()
+            .map(|n| ApiRequest::with_body(Method::Post, "/api/tags", serde_json::json!({ "name": n })))
+            .collect();
+        let got = c.send_all(&posts);
+        let e = got[0].clone().unwrap_err();
+        assert_eq!((e.code(), e.retryable()), ("transport", false));
+        assert!(
+            e.message().starts_with("add-ticket-tags: ") && e.message().contains("may have been applied"),
+            "{e}"
+        );
+        assert!(got[1].is_ok());
+        assert_eq!(t.sent.len(), 2, "nothing resent");
+        assert!(t.slept.is_empty());
+    }
+
+    #[test]
+    fn batch_members_follow_redirects_and_keep_credentials_out_of_errors() {
+        let mut t = Scripted::new(vec![
+            moved(301, "/api/b2"),
+            Scripted::json(400, r#"{"error": {"msg": "saw s3cr3t-key"}}"#),
+            Scripted::json(200, "{}"),
+        ]);
+        let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
+        let got = c.send_all(&gets(&["/api/b", "/api/c"]));
+        assert!(got[0].is_ok());
+        assert_eq!(
+            got[1].clone().unwrap_err().message(),
+            "add-ticket-tags: gorgias answered 400: saw <redacted>"
+        );
+        assert_eq!(t.lines(), ["GET /api/b", "GET /api/c", "GET /api/b2"]);
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub struct Scripted {
     pub answers: VecDeque<Result<Response, TransportError>>,
     pub sent: Vec<Outgoing>,
     pub slept: Vec<u64>,
+    /// Each [`Transport::send_all`]: how many requests, and the in-flight bound.
+    pub batches: Vec<(usize, usize)>,
 }
 
 impl Scripted {
@@ -46,6 +48,10 @@ impl Transport for Scripted {
     fn send(&mut self, request: &Outgoing) -> Result<Response, TransportError> {
         self.sent.push(request.clone());
         self.answers.pop_front().expect("script ran out of answers")
+    }
+    fn send_all(&mut self, requests: &[Outgoing], max_in_flight: usize) -> Vec<Result<Response, TransportError>> {
+        self.batches.push((requests.len(), max_in_flight));
+        requests.iter().map(|r| self.send(r)).collect()
     }
     fn sleep_ms(&mut self, ms: u64) {
         self.slept.push(ms);

@@ -102,10 +102,24 @@ impl Default for Timeouts {
     }
 }
 
+/// In-flight requests at most, unless configured otherwise (`max_in_flight`):
+/// a browser's connections per host.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 6;
+/// The most `max_in_flight` may be configured to.
+pub const MAX_IN_FLIGHT_LIMIT: usize = 16;
+
 /// Performs I/O for the client.
 pub trait Transport {
     /// Sends one request and reads the whole response.
     fn send(&mut self, request: &Outgoing) -> Result<Response, TransportError>;
+    /// Sends independent `requests`, at most `max_in_flight` (at least 1) of
+    /// them in flight at once, and answers each in the same order: what
+    /// [`Transport::send`] would answer for it. This default sends them one
+    /// after another; the wasm edge overlaps them.
+    fn send_all(&mut self, requests: &[Outgoing], max_in_flight: usize) -> Vec<Result<Response, TransportError>> {
+        let _ = max_in_flight;
+        requests.iter().map(|r| self.send(r)).collect()
+    }
     /// Waits `ms` milliseconds (between retries).
     fn sleep_ms(&mut self, ms: u64);
     /// The wall-clock time in seconds since the Unix epoch, for an HTTP-date

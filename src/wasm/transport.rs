@@ -8,10 +8,11 @@ use crate::gorgias::request::Method;
 use crate::gorgias::resend::{self, FieldSize, HttpErrorCode};
 use crate::gorgias::transport::{MAX_RESPONSE_BYTES, Outgoing, Response, Timeouts, Transport, TransportError};
 use wasi::http::types::{
-    ErrorCode, FieldSizePayload, Fields, HeaderError, IncomingBody, Method as WasiMethod, OutgoingBody,
-    OutgoingRequest, RequestOptions, Scheme as WasiScheme,
+    ErrorCode, FieldSizePayload, Fields, FutureIncomingResponse, HeaderError, IncomingBody, IncomingResponse,
+    Method as WasiMethod, OutgoingBody, OutgoingRequest, RequestOptions, Scheme as WasiScheme,
 };
-use wasi::io::streams::StreamError;
+use wasi::io::poll::Pollable;
+use wasi::io::streams::{InputStream, StreamError};
 
 /// Sends requests with the host's `wasi:http/outgoing-handler`, with the
 /// operator's timeouts on every request.
@@ -138,37 +139,12 @@ impl WasiTransport {
         Ok(r)
     }
 
-    fn read_body(status: u16, body: IncomingBody) -> Result<Vec<u8>, TransportError> {
-        let stream = body.stream().map_err(|()| TransportError::Body {
-            status,
-            message: "response body unavailable".into(),
-        })?;
-        let mut out = Vec::new();
-        loop {
-            match stream.blocking_read(64 * 1024) {
-                Ok(chunk) => {
-                    if out.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                        return Err(TransportError::TooLarge { status });
-                    }
-                    out.extend_from_slice(&chunk);
-                }
-                Err(StreamError::Closed) => break,
-                Err(StreamError::LastOperationFailed(e)) => {
-                    return Err(TransportError::Body {
-                        status,
-                        message: format!("response body broke off: {}", e.to_debug_string()),
-                    });
-                }
-            }
-        }
-        drop(stream);
-        let _trailers = IncomingBody::finish(body);
-        Ok(out)
-    }
-}
-
-impl Transport for WasiTransport {
-    fn send(&mut self, req: &Outgoing) -> Result<Response, TransportError> {
+    /// Starts `req`: the request handed to the host, its body written. The
+    /// body is written while the host connects: when the connection is
+    /// refused the body stream closes first, and only the response future
+    /// says why. So a failed write is kept, and the future's answer decides
+    /// whether anything may have been sent.
+    fn start(&self, req: &Outgoing) -> Result<Stage, TransportError> {
         let request = Self::build(req)?;
         let body = request
             .body()
@@ -182,10 +158,6 @@ impl Transport for WasiTransport {
         let _ = options.set_between_bytes_timeout(Some(ms_to_ns(t.between_bytes_ms)));
         let failed = |code: ErrorCode| resend::transport_error(&error_code(code), &req.authority);
         let future = wasi::http::outgoing_handler::handle(request, Some(options)).map_err(failed)?;
-        // The body is written while the host connects: when the connection is
-        // refused the body stream closes first, and only the response future
-        // says why. So a failed write waits for the future's error code before
-        // deciding whether anything may have been sent.
         let mut write_failed = None;
         if let Some(bytes) = &req.body {
             let stream = body
@@ -203,30 +175,185 @@ impl Transport for WasiTransport {
             None => OutgoingBody::finish(body, None).map_err(failed)?,
             Some(_) => drop(body),
         }
-        future.subscribe().block();
-        let response = match future.get() {
-            Some(Ok(Ok(r))) => match write_failed {
-                Some(m) => return Err(TransportError::MaybeSent(m)),
-                None => r,
-            },
-            Some(Ok(Err(code))) => return Err(failed(code)),
-            Some(Err(())) | None => {
-                return Err(TransportError::MaybeSent("response future failed".into()));
+        Ok(Stage::Waiting { future, write_failed })
+    }
+
+    /// Moves a started request on once its pollable is ready: `Ok(None)`
+    /// while it is not done, `Ok(Some(response))` or the error once it is.
+    fn advance(stage: &mut Option<Stage>, authority: &str) -> Result<Option<Response>, TransportError> {
+        match stage.take() {
+            None => Err(TransportError::MaybeSent("response future failed".into())),
+            Some(Stage::Waiting { future, write_failed }) => {
+                let response = match future.get() {
+                    None => {
+                        *stage = Some(Stage::Waiting { future, write_failed });
+                        return Ok(None);
+                    }
+                    Some(Ok(Ok(r))) => match write_failed {
+                        Some(m) => return Err(TransportError::MaybeSent(m)),
+                        None => r,
+                    },
+                    Some(Ok(Err(code))) => return Err(resend::transport_error(&error_code(code), authority)),
+                    Some(Err(())) => return Err(TransportError::MaybeSent("response future failed".into())),
+                };
+                drop(future);
+                let status = response.status();
+                let headers = response
+                    .headers()
+                    .entries()
+                    .into_iter()
+                    .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned()))
+                    .collect();
+                let unavailable = || TransportError::Body {
+                    status,
+                    message: "response body unavailable".into(),
+                };
+                let body = response.consume().map_err(|()| unavailable())?;
+                let stream = body.stream().map_err(|()| unavailable())?;
+                *stage = Some(Stage::Reading(Reading {
+                    stream,
+                    body,
+                    response,
+                    status,
+                    headers,
+                    out: Vec::new(),
+                }));
+                Self::advance(stage, authority)
             }
-        };
-        let status = response.status();
-        let headers = response
-            .headers()
-            .entries()
+            Some(Stage::Reading(mut r)) => loop {
+                match r.stream.read(64 * 1024) {
+                    Ok(chunk) if chunk.is_empty() => {
+                        *stage = Some(Stage::Reading(r));
+                        return Ok(None);
+                    }
+                    Ok(chunk) => {
+                        if r.out.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                            return Err(TransportError::TooLarge { status: r.status });
+                        }
+                        r.out.extend_from_slice(&chunk);
+                    }
+                    Err(StreamError::Closed) => {
+                        let Reading {
+                            stream,
+                            body,
+                            response,
+                            status,
+                            headers,
+                            out,
+                        } = r;
+                        drop(stream);
+                        let _trailers = IncomingBody::finish(body);
+                        drop(response);
+                        return Ok(Some(Response {
+                            status,
+                            headers,
+                            body: out,
+                        }));
+                    }
+                    Err(StreamError::LastOperationFailed(e)) => {
+                        return Err(TransportError::Body {
+                            status: r.status,
+                            message: format!("response body broke off: {}", e.to_debug_string()),
+                        });
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// A started request: waiting for its response, or reading its body.
+enum Stage {
+    /// The response future, and why writing the body failed (if it did).
+    Waiting {
+        future: FutureIncomingResponse,
+        write_failed: Option<String>,
+    },
+    /// Reading the body.
+    Reading(Reading),
+}
+
+/// A response whose body is being read. (Fields drop in this order: the
+/// stream before its body, the body before its response.)
+struct Reading {
+    stream: InputStream,
+    body: IncomingBody,
+    response: IncomingResponse,
+    status: u16,
+    headers: Vec<(String, String)>,
+    out: Vec<u8>,
+}
+
+impl Stage {
+    /// What to wait on.
+    fn pollable(&self) -> Pollable {
+        match self {
+            Stage::Waiting { future, .. } => future.subscribe(),
+            Stage::Reading(r) => r.stream.subscribe(),
+        }
+    }
+}
+
+impl Transport for WasiTransport {
+    fn send(&mut self, req: &Outgoing) -> Result<Response, TransportError> {
+        self.send_all(std::slice::from_ref(req), 1)
+            .pop()
+            .unwrap_or_else(|| Err(TransportError::MaybeSent("response future failed".into())))
+    }
+
+    /// Starts up to `max_in_flight` requests, then waits on all of their
+    /// pollables at once (`wasi:io/poll.poll`), moving each on as it is
+    /// ready and starting the next as one ends. The host applies each
+    /// request's timeouts (connect, first byte, between bytes).
+    fn send_all(&mut self, requests: &[Outgoing], max_in_flight: usize) -> Vec<Result<Response, TransportError>> {
+        let mut results: Vec<Option<Result<Response, TransportError>>> = requests.iter().map(|_| None).collect();
+        let mut active: Vec<(usize, Option<Stage>)> = Vec::new();
+        let mut next = 0;
+        loop {
+            while active.len() < max_in_flight.max(1) && next < requests.len() {
+                match self.start(&requests[next]) {
+                    Ok(stage) => active.push((next, Some(stage))),
+                    Err(e) => results[next] = Some(Err(e)),
+                }
+                next += 1;
+            }
+            if active.is_empty() {
+                break;
+            }
+            let ready: Vec<u32> = {
+                let pollables: Vec<Pollable> = active
+                    .iter()
+                    .filter_map(|(_, s)| s.as_ref().map(Stage::pollable))
+                    .collect();
+                let refs: Vec<&Pollable> = pollables.iter().collect();
+                wasi::io::poll::poll(&refs)
+            };
+            let mut done = Vec::new();
+            for i in ready {
+                let Some((index, stage)) = active.get_mut(i as usize) else {
+                    continue;
+                };
+                match Self::advance(stage, &requests[*index].authority) {
+                    Ok(None) => {}
+                    Ok(Some(r)) => {
+                        results[*index] = Some(Ok(r));
+                        done.push(i as usize);
+                    }
+                    Err(e) => {
+                        results[*index] = Some(Err(e));
+                        done.push(i as usize);
+                    }
+                }
+            }
+            done.sort_unstable();
+            for i in done.into_iter().rev() {
+                active.remove(i);
+            }
+        }
+        results
             .into_iter()
-            .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned()))
-            .collect();
-        let body = response.consume().map_err(|()| TransportError::Body {
-            status,
-            message: "response body unavailable".into(),
-        })?;
-        let body = Self::read_body(status, body)?;
-        Ok(Response { status, headers, body })
+            .map(|r| r.unwrap_or_else(|| Err(TransportError::MaybeSent("response future failed".into()))))
+            .collect()
     }
 
     fn sleep_ms(&mut self, ms: u64) {
