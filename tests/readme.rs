@@ -54,7 +54,7 @@ fn kind(op: &Spec) -> &'static str {
 fn table() -> String {
     let (package, functions) = wit_functions();
     let mut t = format!(
-        "| Operation: route and MCP tool | WIT function (`{package}`) | Kind | Needs `access` | Gorgias |\n|---|---|---|---|---|\n"
+        "| Operation: route and MCP tool | WIT function (`{package}`) | Kind | Needs `access` | Gorgias | Calls in flight together |\n|---|---|---|---|---|---|\n"
     );
     for op in OPERATIONS {
         let wit = functions
@@ -63,11 +63,12 @@ fn table() -> String {
             .map(|(i, f)| format!("`{i}.{f}`"))
             .unwrap_or_else(|| panic!("{}: no WIT function of that name in wit/", op.name));
         t.push_str(&format!(
-            "| `POST /{}` | {wit} | {} | `{}` | `{}` |\n",
+            "| `POST /{}` | {wit} | {} | `{}` | `{}` | {} |\n",
             op.name,
             kind(op),
             op.access.name(),
-            op.endpoint.replace('|', "\\|")
+            op.endpoint.replace('|', "\\|"),
+            if op.concurrent() { "yes" } else { "" }
         ));
     }
     t

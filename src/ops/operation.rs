@@ -22,6 +22,9 @@ pub trait Operation: DeserializeOwned + JsonSchema {
     /// additive): updates, removals, replacements and deletions; creates,
     /// replies, notes and additions are not.
     const DESTRUCTIVE: bool = false;
+    /// Whether it sends independent Gorgias calls together
+    /// ([`Client::send_all`]): the README's operations table names it.
+    const CONCURRENT: bool = false;
     /// Runs it over `client`.
     fn run(self, client: &mut Client<'_>) -> Result<Self::Output, Error>;
 }
@@ -30,7 +33,7 @@ pub trait Operation: DeserializeOwned + JsonSchema {
 /// parameter names, whether it is destructive, and the function that runs it
 /// on a route body. Every `SPEC` holds it as `types: types::<Self>()`.
 pub const fn types<O: Operation>() -> Types {
-    Types::of::<O, O::Output>(run_body::<O>, O::DESTRUCTIVE)
+    Types::of::<O, O::Output>(run_body::<O>, O::DESTRUCTIVE, O::CONCURRENT)
 }
 
 /// Runs operation `O` on a route body: strict decoding, the run, the answer

@@ -70,6 +70,9 @@ pub struct Types {
     pub run: RunFn,
     /// Whether it can destroy data a caller did not name (MCP `destructiveHint`).
     pub destructive: bool,
+    /// Whether it sends independent Gorgias calls together (the tag lookups,
+    /// then the creates).
+    pub concurrent: bool,
 }
 
 impl fmt::Debug for Types {
@@ -82,7 +85,11 @@ impl fmt::Debug for Types {
 
 impl Types {
     /// The types of an operation with input `I`, output `O`, run by `run`.
-    pub const fn of<I: JsonSchema + DeserializeOwned, O: JsonSchema>(run: RunFn, destructive: bool) -> Types {
+    pub const fn of<I: JsonSchema + DeserializeOwned, O: JsonSchema>(
+        run: RunFn,
+        destructive: bool,
+        concurrent: bool,
+    ) -> Types {
         Types {
             #[cfg(not(target_family = "wasm"))]
             input: crate::schema::input_schema::<I>,
@@ -91,6 +98,7 @@ impl Types {
             params: field_names::<I>,
             run,
             destructive,
+            concurrent,
         }
     }
 }
@@ -190,6 +198,12 @@ impl Spec {
     /// Whether it can destroy data a caller did not name.
     pub fn destructive(&self) -> bool {
         self.types.destructive
+    }
+
+    /// Whether it sends independent Gorgias calls together (at most
+    /// `max_in_flight` in flight).
+    pub fn concurrent(&self) -> bool {
+        self.types.concurrent
     }
 
     /// The parameter names, in order (what the operation's input type accepts).
@@ -469,7 +483,9 @@ mod tests {
         use crate::gorgias::client::{Client, RetryPolicy};
         use crate::gorgias::testing::{Scripted, conn};
         let op = crate::ops::find(name).expect("an operation");
-        let mut t = Scripted::new((0..8).map(|_| Scripted::json(404, "{}")).collect());
+        // (Enough for a body's tag lookups, which go out together before the
+        // first 404 is known.)
+        let mut t = Scripted::new((0..128).map(|_| Scripted::json(404, "{}")).collect());
         let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), op.name).expect("a client");
         !matches!(op.run(body.as_bytes(), &mut c), Err(Error::InvalidInput(_)))
     }

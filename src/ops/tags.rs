@@ -7,15 +7,16 @@
 //! mapping of the answers.
 
 use crate::error::Error;
-use crate::gorgias::client::Client;
+use crate::gorgias::client::{Client, no_answer};
 use crate::gorgias::request::{ApiRequest, Method};
+use crate::gorgias::transport::Response;
 use crate::ops::fields::Map;
 use crate::ops::fields::{check_id, list_query};
 use crate::ops::fields::{id as id_field, id_list, list, opt_u32};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, decode};
-use crate::ops::write::{Written, not_read_back, write};
+use crate::ops::write::{Written, not_read_back, written};
 use crate::schema::{any_of, non_blank, null_schema, typed};
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};
@@ -90,6 +91,7 @@ impl Operation for AddTicketTags {
         types: types::<Self>(),
     };
     type Output = Success;
+    const CONCURRENT: bool = true;
     fn run(self, c: &mut Client<'_>) -> Result<Success, Error> {
         AddTicketTags::run(&self, c).map(|success| Success { success })
     }
@@ -248,6 +250,7 @@ impl Operation for SetTicketTags {
     };
     type Output = TagsSet;
     const DESTRUCTIVE: bool = true;
+    const CONCURRENT: bool = true;
     fn run(self, c: &mut Client<'_>) -> Result<TagsSet, Error> {
         self.validate()?;
         let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Create)?;
@@ -401,27 +404,48 @@ pub fn resolve_tag_ids(c: &mut Client<'_>, names: &[String], ids: &[u64], missin
             distinct.push(n);
         }
     }
+    // The lookups do not depend on each other: all together, then the
+    // creates of the names no tag has, together. The first error (in the
+    // names' order) is the answer.
+    let found = find_tags(c, &distinct)?;
+    let absent: Vec<&str> = match missing {
+        Missing::Create => distinct
+            .iter()
+            .zip(&found)
+            .filter(|(_, f)| f.is_none())
+            .map(|(n, _)| *n)
+            .collect(),
+        Missing::Skip => Vec::new(),
+    };
+    let reqs: Vec<ApiRequest> = absent.iter().map(|n| create_tag_request(n)).collect();
+    let mut created = c.send_all(&reqs).into_iter();
     let mut out: Vec<u64> = Vec::new();
-    for name in distinct {
-        let id = match (find_tag(c, name)?, missing) {
+    for (name, tag) in distinct.iter().zip(found) {
+        let id = match (tag, missing) {
             (Some(tag), _) => tag.id,
             (None, Missing::Skip) => continue,
-            (None, Missing::Create) => match post_tag(c, &create_tag_request(name), name) {
-                Ok(tag) => tag.id,
-                // Another caller created it since the lookup: look again.
-                Err(Error::Conflict(taken)) => match find_tag(c, name)? {
-                    Some(tag) => tag.id,
-                    None => {
-                        return Err(Error::Conflict(crate::error::ApiError {
-                            status: taken.status,
-                            message: format!("{}: tag {name:?} exists but could not be found by search", c.operation),
-                            field_errors: vec![],
-                            retryable: true,
-                        }));
-                    }
-                },
-                Err(e) => return Err(e),
-            },
+            (None, Missing::Create) => {
+                let sent = created.next().unwrap_or_else(|| Err(c.finish(no_answer())));
+                match tag_written(c, &create_tag_request(name), name, sent) {
+                    Ok(tag) => tag.id,
+                    // Another caller created it since the lookup: look again.
+                    Err(Error::Conflict(taken)) => match find_tag(c, name)? {
+                        Some(tag) => tag.id,
+                        None => {
+                            return Err(Error::Conflict(crate::error::ApiError {
+                                status: taken.status,
+                                message: format!(
+                                    "{}: tag {name:?} exists but could not be found by search",
+                                    c.operation
+                                ),
+                                field_errors: vec![],
+                                retryable: true,
+                            }));
+                        }
+                    },
+                    Err(e) => return Err(e),
+                }
+            }
         };
         if !out.contains(&id) {
             out.push(id);
@@ -493,18 +517,39 @@ fn ids_body(ids: &[u64]) -> Value {
 /// `meta.next_cursor` until it is found, the pages end, or
 /// [`MAX_TAG_PAGES`] were read (then: not found).
 fn find_tag(c: &mut Client<'_>, name: &str) -> Result<Option<Tag>, Error> {
-    let mut cursor: Option<String> = None;
+    Ok(find_tags(c, &[name])?.pop().flatten())
+}
+
+/// [`find_tag`] for each of `names`, the lookups together: every name's
+/// first page at once, then the next pages of those still unresolved, at
+/// once. The same calls as one lookup after another; the first error (in
+/// the names' order) is the answer.
+fn find_tags(c: &mut Client<'_>, names: &[&str]) -> Result<Vec<Option<Tag>>, Error> {
+    let mut found: Vec<Option<Tag>> = names.iter().map(|_| None).collect();
+    let mut cursors: Vec<Option<String>> = names.iter().map(|_| None).collect();
+    let mut open: Vec<usize> = (0..names.len()).collect();
     for _ in 0..MAX_TAG_PAGES {
-        let page = c.call(&search_tags_request(name, cursor.as_deref()), parse_tag_page)?;
-        if let Some(t) = page.tags.into_iter().find(|t| t.name == name) {
-            return Ok(Some(t));
+        if open.is_empty() {
+            break;
         }
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => return Ok(None),
+        let reqs: Vec<ApiRequest> = open
+            .iter()
+            .map(|&i| search_tags_request(names[i], cursors[i].as_deref()))
+            .collect();
+        let pages = c.call_all(&reqs, parse_tag_page);
+        let mut still = Vec::new();
+        for (i, page) in open.into_iter().zip(pages) {
+            let page = page?;
+            if let Some(t) = page.tags.into_iter().find(|t| t.name == names[i]) {
+                found[i] = Some(t);
+            } else if let Some(next) = page.next_cursor {
+                cursors[i] = Some(next);
+                still.push(i);
+            }
         }
+        open = still;
     }
-    Ok(None)
+    Ok(found)
 }
 
 // ---- the records it answers with, and Gorgias's JSON -------------------------
@@ -770,7 +815,16 @@ impl Operation for DeleteTag {
 /// looked up with [`find_tag`]. A name already taken is
 /// [`Error::Conflict`] ([`duplicate_is_conflict`]).
 fn post_tag(c: &mut Client<'_>, req: &ApiRequest, name: &str) -> Result<Tag, Error> {
-    match write(c, req, parse_tag).map_err(duplicate_is_conflict)? {
+    let sent = c.send(req);
+    tag_written(c, req, name, sent)
+}
+
+/// The tag a create (`req`, for `name`) answered with `sent`: its record, or
+/// read back by name when Gorgias answered with an empty body; a taken name
+/// is [`Error::Conflict`].
+fn tag_written(c: &mut Client<'_>, req: &ApiRequest, name: &str, sent: Result<Response, Error>) -> Result<Tag, Error> {
+    let resp = sent.map_err(duplicate_is_conflict)?;
+    match written(c, req, &resp, parse_tag).map_err(duplicate_is_conflict)? {
         Written::Record(tag) => Ok(tag),
         Written::Empty(status) => match find_tag(c, name) {
             Ok(Some(tag)) => Ok(tag),
@@ -843,6 +897,40 @@ mod tests {
         );
         assert_eq!(t.bodies()[2], Some(json!({"name": "reshipped"})));
         assert_eq!(t.bodies()[3], Some(json!({"ids": [2, 9, 3]})));
+        // The two lookups went out together, then the one create.
+        assert_eq!(t.batches, vec![(2, 6), (1, 1)]);
+    }
+
+    #[test]
+    fn names_are_looked_up_together_then_created_together_then_applied() {
+        let none = || Scripted::json(200, r#"{"data":[],"meta":{"next_cursor":null}}"#);
+        let mut t = Scripted::new(vec![
+            none(),
+            Scripted::json(200, r#"{"data":[{"id":5,"name":"b"}],"meta":{"next_cursor":null}}"#),
+            none(),
+            Scripted::json(201, r#"{"id":11,"name":"a"}"#),
+            Scripted::json(201, r#"{"id":13,"name":"c"}"#),
+            Scripted::json(201, ""),
+        ]);
+        let a = AddTicketTags {
+            ticket_id: 7,
+            tag_names: vec!["a".into(), "b".into(), "c".into()],
+            tag_ids: vec![],
+        };
+        assert!(a.run(&mut client(&mut t, "add-ticket-tags")).unwrap().success);
+        assert_eq!(t.batches, vec![(3, 6), (2, 6)]);
+        assert_eq!(
+            t.lines(),
+            [
+                "GET /api/tags?search=a&limit=100",
+                "GET /api/tags?search=b&limit=100",
+                "GET /api/tags?search=c&limit=100",
+                "POST /api/tags",
+                "POST /api/tags",
+                "POST /api/tickets/7/tags"
+            ]
+        );
+        assert_eq!(t.bodies()[5], Some(json!({"ids": [11, 5, 13]})));
     }
 
     #[test]
