@@ -148,6 +148,10 @@ struct State {
     enforce_rate_limit: bool,
     /// Calls answered 429 by the enforced limit.
     rate_limited: u64,
+    /// Wait this long before every answer (a distant Gorgias).
+    latency: Duration,
+    /// When each logged request arrived and was answered (same index as `log`).
+    spans: Vec<(std::time::Instant, Option<std::time::Instant>)>,
     // ---- issue 21: custom fields and satisfaction surveys
     /// Custom field definitions, Ticket and Customer, by priority descending.
     custom_fields: Vec<Value>,
@@ -253,6 +257,33 @@ impl FakeGorgias {
         format!("http://{}", self.addr)
     }
 
+    /// Answers every call after `d` (the scripts' own delays add to it).
+    pub fn latency(&self, d: Duration) {
+        self.state.lock().unwrap().latency = d;
+    }
+
+    /// When each request received so far arrived and was answered (its
+    /// headers and whole body handed to the connection), in arrival order;
+    /// `None`: not answered yet.
+    pub fn spans(&self) -> Vec<(std::time::Instant, Option<std::time::Instant>)> {
+        self.state.lock().unwrap().spans.clone()
+    }
+
+    /// The most requests that were in flight (arrived, not answered) at once.
+    pub fn max_in_flight(&self) -> usize {
+        let spans = self.spans();
+        spans
+            .iter()
+            .map(|(at, _)| {
+                spans
+                    .iter()
+                    .filter(|(a, done)| a <= at && done.is_none_or(|d| d > *at))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.lock().unwrap().log.clone()
@@ -265,7 +296,9 @@ impl FakeGorgias {
 
     /// Forgets the request log.
     pub fn clear_log(&self) {
-        self.state.lock().unwrap().log.clear();
+        let mut s = self.state.lock().unwrap();
+        s.log.clear();
+        s.spans.clear();
     }
 
     /// Queues a canned answer.
@@ -395,9 +428,25 @@ impl FakeGorgias {
         } else {
             API_KEY_LIMIT
         };
-        let (scripted, answer, used) = {
+        let (index, latency) = {
             let mut s = self.state.lock().unwrap();
             s.log.push(rec.clone());
+            s.spans.push((std::time::Instant::now(), None));
+            (s.spans.len() - 1, s.latency)
+        };
+        tokio::time::sleep(latency).await;
+        let response = self.answer(rec, key, limit).await;
+        if let Some(span) = self.state.lock().unwrap().spans.get_mut(index) {
+            span.1 = Some(std::time::Instant::now());
+        }
+        response
+    }
+
+    /// The answer to `rec`, counted against `key`'s bucket of `limit`.
+    async fn answer(&self, rec: Recorded, key: String, limit: u64) -> Response<BoxBody<Bytes, std::io::Error>> {
+        let (method, path) = (rec.method.clone(), rec.path.clone());
+        let (scripted, answer, used) = {
+            let mut s = self.state.lock().unwrap();
             let used = match s.take(&key, limit) {
                 Ok(used) => used,
                 Err(retry_after) => {
