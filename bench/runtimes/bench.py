@@ -34,6 +34,16 @@ and each component (connector, pass-through):
   fill it) and off (`spin up --disable-cache`, `wasmtime serve -C cache=n`),
   median and range of --cold-runs runs.
 - size: bytes of each served .wasm.
+- CPU per request of GET /operations (no upstream call), measured over the
+  kept-alive GET /operations run, beside the pass-through's get-ticket CPU.
+- issue 20, slow upstream: a second upstream.py that answers every call after
+  --slow-latency-ms (50), and per host one connector against it, --slow-rounds
+  interleaved rounds of: POST /get-ticket (one call), POST /add-ticket-tags
+  with 5 names no tag has (5 lookups, 5 creates, the apply: 11 calls, in 3
+  rounds when calls go out together) and POST /set-ticket-tags with 5 existing
+  names (5 lookups, the replace); wall time p50 / mean and each over
+  get-ticket's. --slow-only runs just these rows (and --wasmtime-connector /
+  --spin-connector serve another build, to compare).
 
 Everything binds 127.0.0.1; every process started is stopped at the end. Prints
 a Markdown table for BENCHMARKS.md and writes target/bench-runtimes.json.
@@ -229,12 +239,12 @@ environment = {{ UPSTREAM = "{upstream}" }}
     return Server(cmd, port, env, workdir)
 
 
-def wasmtime_server(wasmtime, wasm_kind, upstream, port, cache, workdir):
+def wasmtime_server(wasmtime, wasm_kind, upstream, port, cache, workdir, connector=None):
     cmd = [wasmtime, "serve", "-Scli", "-Sconfig", "--addr", f"127.0.0.1:{port}", "-C", f"cache={'y' if cache else 'n'}"]
     if wasm_kind == "connector":
         cmd += ["-Sconfig-var=gorgias_account=bench", "-Sconfig-var=gorgias_email=agent@bench.example",
                 "-Sconfig-var=gorgias_api_key=bench-key", f"-Sconfig-var=gorgias_base_url={upstream}",
-                CONNECTOR_WASMTIME]
+                connector or CONNECTOR_WASMTIME]
     else:
         cmd += ["--env", f"UPSTREAM={upstream}", PASSTHROUGH]
     return Server(cmd, port, clean_env(), workdir)
@@ -283,6 +293,61 @@ def hostile_bodies():
     ]
 
 
+def start_upstream(latency_ms=0):
+    """upstream.py on a free port: (process, base URL)."""
+    port = free_port()
+    cmd = [sys.executable, os.path.join(ROOT, "bench", "runtimes", "upstream.py"), str(port),
+           os.path.join(ROOT, "tests", "fixtures")]
+    if latency_ms:
+        cmd.append(str(latency_ms))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, start_new_session=True)
+    proc.stdout.readline()
+    return proc, f"http://127.0.0.1:{port}"
+
+
+SLOW_REQUESTS = [
+    ("get-ticket", ("POST", "/get-ticket", b'{"ticketId": 12345}')),
+    ("add-ticket-tags, 5 new names", ("POST", "/add-ticket-tags", json.dumps(
+        {"ticketId": 12345, "tagNames": [f"new-{i}" for i in range(5)]}).encode())),
+    ("set-ticket-tags, 5 names", ("POST", "/set-ticket-tags", json.dumps(
+        {"ticketId": 12345, "tagNames": [f"have-{i}" for i in range(5)]}).encode())),
+]
+
+
+def slow_rows(start, upstream, workdir, rounds):
+    """Issue 20's rows: one connector against the slow upstream, `rounds`
+    interleaved rounds of SLOW_REQUESTS; wall time per row and over get-ticket's."""
+    server = start("connector", upstream, free_port(), True, workdir)
+    try:
+        server.wait_first_answer("/operations")
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+
+        def one(req):
+            method, path, body = req
+            t = time.perf_counter()
+            conn.request(method, path, body=body, headers={"content-type": "application/json"})
+            r = conn.getresponse()
+            text = r.read()
+            assert r.status == 200, (path, r.status, text[:300])
+            return time.perf_counter() - t
+
+        for _ in range(2):
+            for _, req in SLOW_REQUESTS:
+                one(req)
+        times = {name: [] for name, _ in SLOW_REQUESTS}
+        for _ in range(rounds):
+            for name, req in SLOW_REQUESTS:
+                times[name].append(one(req))
+    finally:
+        server.stop()
+    rows = {name: summary(t) for name, t in times.items()}
+    base = rows["get-ticket"]
+    for name, r in rows.items():
+        r["p50_over_get_ticket"] = round(r["p50_ms"] / base["p50_ms"], 2)
+        r["mean_over_get_ticket"] = round(r["mean_ms"] / base["mean_ms"], 2)
+    return rows
+
+
 def curl_three(port, path):
     url = f"http://127.0.0.1:{port}{path}"
     out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null",
@@ -298,7 +363,12 @@ def main():
     ap.add_argument("--hostile-rounds", type=int, default=10, help="rounds of the four 1 MiB bodies (0: skip)")
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--spin-connector", help="serve this .wasm under Spin instead of target/dist's (to compare builds)")
+    ap.add_argument("--wasmtime-connector", help="serve this .wasm under wasmtime serve instead of target/dist's")
+    ap.add_argument("--slow-rounds", type=int, default=30, help="rounds of issue 20's slow-upstream rows (0: skip)")
+    ap.add_argument("--slow-latency-ms", type=int, default=50, help="the slow upstream's wait before every answer")
+    ap.add_argument("--slow-only", action="store_true", help="run only issue 20's slow-upstream rows")
     ap.add_argument("--only-spin", action="store_true", help="skip wasmtime serve")
+    ap.add_argument("--only-wasmtime", action="store_true", help="skip Spin")
     ap.add_argument("--spin-variables", choices=["env", "static", "both"], default="both",
                     help="how Spin gives the connector its variables: SPIN_VARIABLE_* (env), a static "
                          "runtime-config provider (static), or one host row each (both, the default)")
@@ -307,29 +377,30 @@ def main():
     if not args.no_build:
         build(spin)
     workdir = tempfile.mkdtemp(prefix="bench-runtimes-")
-    up_port = free_port()
-    upstream_proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "runtimes", "upstream.py"),
-                                      str(up_port), os.path.join(ROOT, "tests", "fixtures")],
-                                     stdout=subprocess.PIPE, start_new_session=True)
-    upstream_proc.stdout.readline()
-    upstream = f"http://127.0.0.1:{up_port}"
-    results = {"requests": args.requests, "sizes": {}, "hosts": {}}
-    for name, path in [("connector (Spin flavour)", CONNECTOR_SPIN), ("connector (wasmtime-serve flavour)", CONNECTOR_WASMTIME),
+    upstream_proc, upstream = start_upstream()
+    slow_proc, slow_upstream = start_upstream(args.slow_latency_ms)
+    results = {"requests": args.requests, "sizes": {}, "hosts": {}, "slow": {}}
+    for name, path in [("connector (Spin flavour)", args.spin_connector or CONNECTOR_SPIN),
+                       ("connector (wasmtime-serve flavour)", args.wasmtime_connector or CONNECTOR_WASMTIME),
                        ("pass-through", PASSTHROUGH)]:
-        results["sizes"][name] = os.path.getsize(path)
+        if os.path.exists(path):
+            results["sizes"][name] = os.path.getsize(path)
     spin_rows = {"env": [("spin", "env")], "static": [("spin, static variables", "static")],
                  "both": [("spin", "env"), ("spin, static variables", "static")]}[args.spin_variables]
     hosts = [(name, lambda *a, v=v: spin_server(spin, *a, connector=args.spin_connector, variables=v))
-             for name, v in spin_rows]
+             for name, v in ([] if args.only_wasmtime else spin_rows)]
     if not args.only_spin:
-        hosts.append(("wasmtime serve", lambda *a: wasmtime_server(wasmtime, *a)))
+        hosts.append(("wasmtime serve", lambda *a: wasmtime_server(wasmtime, *a, connector=args.wasmtime_connector)))
     requests = {"connector": ("POST", "/get-ticket", b'{"ticketId": 12345}'),
                 "passthrough": ("POST", "/api/tickets/12345", b'{"ticketId": 12345}')}
     page_requests = {"connector": ("POST", "/search-tickets", b'{"limit": 100}'),
                      "passthrough": ("POST", "/api/tickets?limit=100", b'{"limit": 100}')}
     first_path = {"connector": "/operations", "passthrough": "/"}
     try:
-        for host, start in hosts:
+        if args.slow_rounds:
+            for host, start in hosts:
+                results["slow"][host] = slow_rows(start, slow_upstream, workdir, args.slow_rounds)
+        for host, start in ([] if args.slow_only else hosts):
             h = results["hosts"].setdefault(host, {})
             # Both components served at once; requests alternate between them
             # (one connector request, one pass-through request, ...) so that
@@ -369,10 +440,11 @@ def main():
                 for i, k in enumerate(requests):
                     h[k] = {"get_ticket": summary(times[i]), "cpu_ms_per_request": cpu[k]}
                 # A 100-ticket search page: parse + map + serialize of ~100 tickets.
-                times, cpu = interleaved([(k, page_requests[k]) for k in page_requests], args.page_requests, 10)
-                for i, k in enumerate(page_requests):
-                    h[k]["ticket_page"] = summary(times[i])
-                    h[k]["ticket_page_cpu_ms_per_request"] = cpu[k]
+                if args.page_requests:
+                    times, cpu = interleaved([(k, page_requests[k]) for k in page_requests], args.page_requests, 10)
+                    for i, k in enumerate(page_requests):
+                        h[k]["ticket_page"] = summary(times[i])
+                        h[k]["ticket_page_cpu_ms_per_request"] = cpu[k]
                 # Hostile 1 MiB bodies against ordinary 1 MiB ones (connector only).
                 if args.hostile_rounds:
                     bodies = hostile_bodies()
@@ -384,14 +456,16 @@ def main():
                     h["connector"]["hostile_ratio_duplicate_keys"] = round(rows["duplicate keys"]["p50_ms"] / base, 2)
                     h["connector"]["hostile_ratio_deep_nesting"] = round(rows["deep nesting"]["p50_ms"] / base, 2)
                 c = servers["connector"]
+                cpu0 = c.cpu_seconds()
                 ys, st = latencies(c.port, "GET", "/operations", None, args.requests)
                 assert st == {200}, st
                 h["connector"]["operations_kept_alive"] = summary(ys)
+                h["connector"]["operations_cpu_ms_per_request"] = round((c.cpu_seconds() - cpu0) / args.requests * 1000, 3)
                 h["connector"]["curl_three_operations_ms"] = [round(x, 3) for x in curl_three(c.port, "/operations")]
             finally:
                 for s in servers.values():
                     s.stop()
-            for kind in requests:
+            for kind in requests if args.cold_runs else []:
                 # Cold start, compile cache on (filled by the run above) and off.
                 for cache in [True, False]:
                     runs = []
@@ -405,17 +479,44 @@ def main():
                         "median": round(statistics.median(runs), 1), "min": round(min(runs), 1), "max": round(max(runs), 1)}
             h["get_ticket_p50_ratio"] = round(h["connector"]["get_ticket"]["p50_ms"] / h["passthrough"]["get_ticket"]["p50_ms"], 3)
             h["get_ticket_mean_ratio"] = round(h["connector"]["get_ticket"]["mean_ms"] / h["passthrough"]["get_ticket"]["mean_ms"], 3)
-            h["ticket_page_cpu_ratio"] = round(h["connector"]["ticket_page_cpu_ms_per_request"] /
+            h["ticket_page_cpu_ratio"] = None if not args.page_requests else round(h["connector"]["ticket_page_cpu_ms_per_request"] /
                                                max(h["passthrough"]["ticket_page_cpu_ms_per_request"], 1e-9), 3)
             h["cpu_ratio"] = round(h["connector"]["cpu_ms_per_request"] / max(h["passthrough"]["cpu_ms_per_request"], 1e-9), 3)
     finally:
-        os.killpg(upstream_proc.pid, signal.SIGTERM)
-        upstream_proc.wait()
+        for proc in (upstream_proc, slow_proc):
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait()
         shutil.rmtree(workdir, ignore_errors=True)
     with open(os.path.join(TARGET, "bench-runtimes.json"), "w") as f:
         json.dump(results, f, indent=2)
     print(json.dumps(results, indent=2))
     print()
+    if results["slow"]:
+        print(f"Slow upstream ({args.slow_latency_ms} ms per call), {args.slow_rounds} interleaved rounds:")
+        print()
+        print("| host | get-ticket p50 / mean (ms) | add-ticket-tags, 5 new names p50 / mean (ms) | over get-ticket p50 / mean | "
+              "set-ticket-tags, 5 names p50 / mean (ms) | over get-ticket p50 / mean |")
+        print("|---|---|---|---|---|---|")
+        for host, rows in results["slow"].items():
+            g, a, t = rows["get-ticket"], rows["add-ticket-tags, 5 new names"], rows["set-ticket-tags, 5 names"]
+            print(f"| {host} | {g['p50_ms']} / {g['mean_ms']} | {a['p50_ms']} / {a['mean_ms']} | "
+                  f"{a['p50_over_get_ticket']}× / {a['mean_over_get_ticket']}× | {t['p50_ms']} / {t['mean_ms']} | "
+                  f"{t['p50_over_get_ticket']}× / {t['mean_over_get_ticket']}× |")
+        print()
+    if results["hosts"]:
+        print("| host | CPU/request GET /operations (ms) | CPU/request get-ticket connector / pass-through (ms) | "
+              "GET /operations over pass-through get-ticket | get-ticket over pass-through |")
+        print("|---|---|---|---|---|")
+        for host, h in results["hosts"].items():
+            c, p = h["connector"], h["passthrough"]
+            pt = max(p["cpu_ms_per_request"], 1e-9)
+            print(f"| {host} | {c['operations_cpu_ms_per_request']} | {c['cpu_ms_per_request']} / {p['cpu_ms_per_request']} | "
+                  f"{round(c['operations_cpu_ms_per_request'] / pt, 2)}× | {h['cpu_ratio']}× |")
+        print()
+    if not results["hosts"] or not args.cold_runs or not args.page_requests:
+        for name, size in results["sizes"].items():
+            print(f"- {name}: {size:,} bytes")
+        return
     print("| host | get-ticket p50 / p90 / p99 (ms) | pass-through p50 / p90 / p99 (ms) | ratio p50 | CPU/request connector / pass-through (ms) | kept-alive GET /operations p50 / p99 (ms) | curl ×3 /operations (ms) | cold start cache on / off, connector (ms) | cold start cache on / off, pass-through (ms) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for host, h in results["hosts"].items():
