@@ -31,6 +31,15 @@
 //!   JSON Schema (2020-12) from the same structs serde reads and writes,
 //!   natively: `src/ops/schemas.json` is the generated file the component
 //!   embeds ([`schema`] holds the generator settings and field schemas).
+//!   build.rs records where each schema lies in it, so the catalogue answers
+//!   (listing, OpenAPI, MCP `tools/list`) are written from its bytes and the
+//!   registry's strings without parsing it (each instance serves one request).
+//! - **Independent calls in flight together.** [`gorgias::transport::Transport::send_all`]
+//!   takes several requests (the wasm edge polls them with one
+//!   `wasi:io/poll.poll`, at most `max_in_flight` at once); the client's
+//!   `send_all` applies the per-request rules to each, and goes one at a
+//!   time near the rate limit. Tag names resolve in three rounds: lookups,
+//!   creates, the apply.
 //! - **serde for every JSON value.** Gorgias's answers go through private,
 //!   lenient wire types; inputs are `deny_unknown_fields` with errors that
 //!   name the field ([`ops::fields`]).

@@ -1070,6 +1070,13 @@ mod tests {
         paths.iter().map(|p| ApiRequest::get(*p, vec![])).collect()
     }
 
+    fn tag_creates(names: &[&str]) -> Vec<ApiRequest> {
+        names
+            .iter()
+            .map(|n| ApiRequest::with_body(Method::Post, "/api/tags", serde_json::json!({ "name": n })))
+            .collect()
+    }
+
     #[test]
     fn a_batch_goes_out_together_and_resends_only_the_member_that_failed() {
         let mut t = Scripted::new(vec![
@@ -1094,11 +1101,7 @@ mod tests {
             Scripted::json(200, "2"),
         ]);
         let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
-        let posts: Vec<ApiRequest> = ["x", "y"]
-            .iter()
-            .map(|n| ApiRequest::with_body(Method::Post, "/api/tags", serde_json::json!({ "name": n })))
-            .collect();
-        let got = c.send_all(&posts);
+        let got = c.send_all(&tag_creates(&["x", "y"]));
         assert!(got.iter().all(Result::is_ok));
         assert_eq!(t.lines(), ["POST /api/tags", "POST /api/tags", "POST /api/tags"]);
         assert_eq!(t.bodies()[2], Some(serde_json::json!({"name": "y"})));
@@ -1130,11 +1133,7 @@ mod tests {
             Scripted::json(201, "{}"),
         ]);
         let mut c = Client::new(&mut t, &conn(), None, RetryPolicy::default(), "add-ticket-tags").unwrap();
-        let posts: Vec<ApiRequest> = ["x", "y"]
-            .iter()
-            .map(|n| ApiRequest::with_body(Method::Post, "/api/tags", serde_json::json!({ "name": n })))
-            .collect();
-        let got = c.send_all(&posts);
+        let got = c.send_all(&tag_creates(&["x", "y"]));
         let e = got[0].clone().unwrap_err();
         assert_eq!((e.code(), e.retryable()), ("transport", false));
         assert!(

@@ -226,7 +226,8 @@ impl Golden {
         }
     }
 
-    async fn route(&mut self, name: &str, s: Setup, req: Req) {
+    /// Serves `req` with a fake set up by `s`: the fake and the answer.
+    async fn serve(name: &str, s: Setup, req: &Req) -> (FakeGorgias, HttpResult) {
         let (fake, cfg) = s.start().await;
         let (r, logs) = Host::shared().http(&cfg, req.hyper()).await;
         assert!(
@@ -234,6 +235,11 @@ impl Golden {
             "{name}: guest panicked: {}",
             logs.stderr
         );
+        (fake, r)
+    }
+
+    async fn route(&mut self, name: &str, s: Setup, req: Req) {
+        let (fake, r) = Self::serve(name, s, &req).await;
         let rec = json!({"request": req.record(), "answer": answer(&r), "upstream": upstream(&fake)});
         self.check(&format!("route-{name}"), rec, Some(fake.addr.port()));
     }
@@ -241,13 +247,7 @@ impl Golden {
     /// A catalogue answer (listing, OpenAPI, MCP lists): its golden, and its
     /// exact bytes in `catalogue-bytes`.
     async fn catalogue(&mut self, name: &str, s: Setup, req: Req) {
-        let (fake, cfg) = s.start().await;
-        let (r, logs) = Host::shared().http(&cfg, req.hyper()).await;
-        assert!(
-            !logs.stderr.contains("panicked"),
-            "{name}: guest panicked: {}",
-            logs.stderr
-        );
+        let (fake, r) = Self::serve(name, s, &req).await;
         self.bytes
             .push(json!({"case": name, "status": r.status, "length": r.body.len(), "fnv1a64": fnv(&r.body)}));
         let a = answer(&r);
