@@ -114,25 +114,10 @@ impl Setup {
     }
 }
 
-/// The requests the fake saw, as recorded in a golden file. Requests the
-/// connector sends together (the tag lookups `GET /api/tags?search=`, then
-/// the creates `POST /api/tags`) arrive in any order, so each run of them is
-/// recorded sorted (by line, then body); everything else stays in the order
-/// it came.
+/// The requests the fake saw, as recorded in a golden file (those sent
+/// together sorted within their batch: [`FakeGorgias::requests_batches_sorted`]).
 fn upstream(fake: &FakeGorgias) -> Value {
-    let mut requests = fake.requests();
-    let route = |line: &str| line.split('?').next().unwrap_or("").to_string();
-    let mut start = 0;
-    while start < requests.len() {
-        let key = route(&requests[start].line());
-        if !matches!(key.as_str(), "GET /api/tags" | "POST /api/tags") {
-            start += 1;
-            continue;
-        }
-        let end = start + requests[start..].iter().take_while(|r| route(&r.line()) == key).count();
-        requests[start..end].sort_by_key(|r| (r.line(), r.body.as_ref().map(Value::to_string)));
-        start = end;
-    }
+    let requests = fake.requests_batches_sorted();
     requests
         .iter()
         .map(|r| {

@@ -151,7 +151,7 @@ fn typed_exports_from_javascript_via_jco() {
 
     // 5. What reached Gorgias: invalid input and the JS-side argument errors sent nothing.
     let requests = fake.requests();
-    let lines = fake.lines();
+    let lines = fake.lines_batches_sorted();
     assert_eq!(lines.len(), 19, "{lines:#?}");
     assert_eq!(
         lines[..17],
@@ -168,8 +168,9 @@ fn typed_exports_from_javascript_via_jco() {
             "GET /api/tickets/999",
             "GET /api/tickets/12345",
             "POST /api/tickets/12345/messages",
-            "GET /api/tags?search=vip&limit=100",
+            // Looked up together (in any order), then the create.
             "GET /api/tags?search=from-js&limit=100",
+            "GET /api/tags?search=vip&limit=100",
             "POST /api/tags",
             "POST /api/tickets/12347/tags",
             "GET /api/tickets/12347/tags",

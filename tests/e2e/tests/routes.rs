@@ -298,11 +298,12 @@ async fn add_ticket_tags_example_creates_missing_and_converges() {
         json!({"success": true})
     );
     let reqs = fake.requests();
+    // The two lookups go out together (in any order), then the create.
     assert_eq!(
-        fake.lines(),
+        fake.lines_batches_sorted(),
         vec![
-            "GET /api/tags?search=vip&limit=100",
             "GET /api/tags?search=reshipped&limit=100",
+            "GET /api/tags?search=vip&limit=100",
             "POST /api/tags",
             "POST /api/tickets/12345/tags"
         ]

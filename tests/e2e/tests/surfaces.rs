@@ -23,7 +23,7 @@ fn all(fake: &FakeGorgias) -> HashMap<String, String> {
 fn upstream(fake: &FakeGorgias) -> Vec<(String, Option<Value>)> {
     // Made-up idempotency keys are random per call: compared blanked.
     let blank = |b: Value| serde_json::from_str(&support::random_keys_blanked(&b.to_string())).expect("JSON");
-    fake.requests()
+    fake.requests_batches_sorted()
         .into_iter()
         .map(|r| (r.line(), r.body.map(blank)))
         .collect()

@@ -284,6 +284,33 @@ impl FakeGorgias {
             .unwrap_or(0)
     }
 
+    /// [`FakeGorgias::requests`], except that the requests the connector
+    /// sends together (tag lookups `GET /api/tags?search=`, then creates
+    /// `POST /api/tags`), which arrive in any order, come sorted within each
+    /// run of them (by line, then body): an order that does not change from
+    /// one run to the next. Everything else stays in the order it came.
+    pub fn requests_batches_sorted(&self) -> Vec<Recorded> {
+        let mut requests = self.requests();
+        let route = |r: &Recorded| r.line().split('?').next().unwrap_or("").to_string();
+        let mut start = 0;
+        while start < requests.len() {
+            let key = route(&requests[start]);
+            if !matches!(key.as_str(), "GET /api/tags" | "POST /api/tags") {
+                start += 1;
+                continue;
+            }
+            let end = start + requests[start..].iter().take_while(|r| route(r) == key).count();
+            requests[start..end].sort_by_key(|r| (r.line(), r.body.as_ref().map(Value::to_string)));
+            start = end;
+        }
+        requests
+    }
+
+    /// [`FakeGorgias::lines`] in [`FakeGorgias::requests_batches_sorted`]'s order.
+    pub fn lines_batches_sorted(&self) -> Vec<String> {
+        self.requests_batches_sorted().iter().map(Recorded::line).collect()
+    }
+
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.lock().unwrap().log.clone()
