@@ -272,7 +272,9 @@ impl<'t> Client<'t> {
     /// own (a 429 on one resends that one only, after its `Retry-After`);
     /// waits between rounds are shared, within the one wait budget. When an
     /// answer shows the account near its rate limit, the rest go one at a
-    /// time, spaced as [`Client::send`] spaces them.
+    /// time, spaced as [`Client::send`] spaces them. For requests that
+    /// carry no idempotency key ([`Client::send_keyed`] sends those one at a
+    /// time): a write whose answer was lost is reported, never resent.
     pub fn send_all(&mut self, reqs: &[ApiRequest]) -> Vec<Result<Response, Error>> {
         struct Member {
             out: Outgoing,
