@@ -194,6 +194,7 @@ impl Operation for RemoveTicketTags {
     type Output = TagsRemoved;
     /// It removes tags from the ticket.
     const DESTRUCTIVE: bool = true;
+    const CONCURRENT: bool = true;
     fn run(self, c: &mut Client<'_>) -> Result<TagsRemoved, Error> {
         self.validate()?;
         let ids = resolve_tag_ids(c, &self.tag_names, &self.tag_ids, Missing::Skip)?;
@@ -899,6 +900,25 @@ mod tests {
         assert_eq!(t.bodies()[3], Some(json!({"ids": [2, 9, 3]})));
         // The two lookups went out together, then the one create.
         assert_eq!(t.batches, vec![(2, 6), (1, 1)]);
+    }
+
+    /// Every operation that resolves names sends its lookups together, and
+    /// says so in its entry (the README's operations table shows it).
+    #[test]
+    fn the_operations_that_resolve_names_look_them_up_together_and_are_marked_concurrent() {
+        let both = || Scripted::json(200, r#"{"data":[{"id":5,"name":"a"},{"id":6,"name":"b"}],"meta":{}}"#);
+        let bodies = [
+            ("add-ticket-tags", r#"{"ticketId": 1, "tagNames": ["a", "b"]}"#),
+            ("set-ticket-tags", r#"{"ticketId": 1, "tagNames": ["a", "b"]}"#),
+            ("remove-ticket-tags", r#"{"ticketId": 1, "tagNames": ["a", "b"]}"#),
+        ];
+        for (name, body) in bodies {
+            let op = crate::ops::find(name).unwrap();
+            let mut t = Scripted::new(vec![both(), both(), Scripted::json(200, "")]);
+            op.run(body.as_bytes(), &mut client(&mut t, name)).unwrap();
+            assert_eq!(t.batches, vec![(2, 6)], "{name}");
+            assert!(op.concurrent(), "{name}");
+        }
     }
 
     #[test]
