@@ -346,7 +346,12 @@ impl Operation for CreateCustomer {
     /// answer is settled by looking the key up ([`find_customer_by_key`]).
     fn run(mut self, c: &mut Client<'_>) -> Result<CreatedCustomer, Error> {
         self.validate()?;
-        let given = self.idempotency_key.clone().or_else(|| self.external_id.clone());
+        // The key moves into external_id (request() validates again, and
+        // refuses both); an empty externalId names no key.
+        let given = self
+            .idempotency_key
+            .take()
+            .or_else(|| self.external_id.take().filter(|x| !x.is_empty()));
         let key = Key::new(c, given.as_deref());
         self.external_id = Some(key.value.clone());
         let req = self.request()?;
@@ -1320,6 +1325,19 @@ mod tests {
             );
             assert!(t.sent.is_empty());
         }
+        // idempotencyKey alone: looked up first, then written as external_id.
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, r#"{"data": [], "meta": {}}"#),
+            Scripted::json(201, CREATED),
+        ]);
+        let keyed = CreateCustomer {
+            idempotency_key: Some("k-7".into()),
+            ..create_alex()
+        };
+        let out = Operation::run(keyed, &mut client(&mut t, "create-customer")).unwrap();
+        assert!(!out.replayed);
+        assert_eq!(t.lines()[0], lookup("k-7"));
+        assert_eq!(t.bodies()[1].clone().unwrap()["external_id"], "k-7");
         // No key given: a fresh one in external_id, no look-up first.
         let mut t = Scripted::new(vec![Scripted::json(201, CREATED)]);
         let out = Operation::run(create_alex(), &mut client(&mut t, "create-customer")).unwrap();

@@ -88,7 +88,7 @@ pub fn idempotency_header<'b>(op: &Spec, header: Option<&str>, body: &'b [u8]) -
     let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
         return Ok(Cow::Borrowed(body));
     };
-    // Where an externalId is the key (create-customer), the header names it.
+    // Where an externalId is the key (create-ticket, create-customer), the header names it.
     const EXTERNAL: &str = "externalId";
     if op.param_names().contains(&EXTERNAL)
         && let Some(given) = fields.get(EXTERNAL).filter(|v| !v.is_null())

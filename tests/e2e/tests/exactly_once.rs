@@ -224,6 +224,7 @@ async fn typed(cfg: &HashMap<String, String>, op: Op, tag: &str, key: Option<&st
                 from_name: None,
                 to_email: None,
                 to_name: None,
+                external_id: None,
                 idempotency_key: key,
             };
             call!(cfg, gorgias_connector_tickets, call_create_ticket, req, ticket_id)

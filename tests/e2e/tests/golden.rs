@@ -825,6 +825,7 @@ async fn every_answer_matches_its_golden_file() {
             from_name: None,
             to_email: Some("support@yourstore.com".into()),
             to_name: None,
+            external_id: None,
         };
         c.gorgias_connector_tickets().call_create_ticket(s, &conn(), &req).await
     })
