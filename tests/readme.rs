@@ -109,3 +109,28 @@ fn every_operation_has_one_wit_function_and_every_function_an_operation() {
         );
     }
 }
+
+/// The "Failure behaviour" section says, for every write operation in the
+/// registry, what a caller's retry of it does: each one is named in the
+/// first column of the table headed "| Write operation | A retry of the same call |".
+#[test]
+fn every_write_operation_says_what_a_retry_does() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let start = readme
+        .find("| Write operation | A retry of the same call |")
+        .expect("README.md has the retry table");
+    let named: Vec<&str> = readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.split('|').nth(1).unwrap_or_default())
+        .collect();
+    for op in OPERATIONS.iter().filter(|op| !op.read_only()) {
+        let quoted = format!("`{}`", op.name);
+        assert!(
+            named.iter().any(|cell| cell.contains(&quoted)),
+            "README.md's retry table does not say what a retry of {} does",
+            op.name
+        );
+    }
+}

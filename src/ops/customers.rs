@@ -239,7 +239,7 @@ pub struct CreateCustomer {
     #[serde(default)]
     #[schemars(
         schema_with = "crate::schema::opt_idempotency_key",
-        description = "Idempotency key, 1-255 characters, stored as the customer's external_id (an Idempotency-Key header on the route is the same; an externalId is the key too, and both given must be equal): a repeat of the call with the same key answers the customer it created (replayed: true) instead of creating another. Pass a fresh key per intended customer and reuse it when you retry"
+        description = "Idempotency key, 1-255 characters, stored as the customer's external_id (an Idempotency-Key header on the route is the same; an externalId is the key too, so give one of them, not both): a repeat of the call with the same key answers the customer it created (replayed: true) instead of creating another. Pass a fresh key per intended customer and reuse it when you retry"
     )]
     pub idempotency_key: Option<String>,
 }
@@ -253,6 +253,8 @@ fn create_customer_rules(s: &mut Schema) {
             ("name", crate::schema::non_blank()),
         ],
     );
+    // The key is stored as the customer's external_id: one of them names it.
+    crate::schema::not_both(s, "idempotencyKey", "externalId", &typed("string", &[]));
 }
 
 impl CreateCustomer {
@@ -261,12 +263,10 @@ impl CreateCustomer {
         check_email("email", self.email.as_deref())?;
         check_language(self.language.as_deref())?;
         check_key("idempotencyKey", self.idempotency_key.as_deref())?;
-        if let (Some(k), Some(x)) = (&self.idempotency_key, &self.external_id)
-            && k != x
-        {
+        if self.idempotency_key.is_some() && self.external_id.is_some() {
             return Err(Error::invalid(
                 "idempotencyKey",
-                "differs from externalId: the key is stored as the customer's external_id, so give one of them, or both equal",
+                "give idempotencyKey or externalId, not both: the key is stored as the customer's external_id, so an externalId is the key",
             ));
         }
         if self.email.is_none() && self.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
@@ -346,7 +346,12 @@ impl Operation for CreateCustomer {
     /// answer is settled by looking the key up ([`find_customer_by_key`]).
     fn run(mut self, c: &mut Client<'_>) -> Result<CreatedCustomer, Error> {
         self.validate()?;
-        let given = self.idempotency_key.clone().or_else(|| self.external_id.clone());
+        // The key moves into external_id (request() validates again, and
+        // refuses both); an empty externalId names no key.
+        let given = self
+            .idempotency_key
+            .take()
+            .or_else(|| self.external_id.take().filter(|x| !x.is_empty()));
         let key = Key::new(c, given.as_deref());
         self.external_id = Some(key.value.clone());
         let req = self.request()?;
@@ -1306,27 +1311,33 @@ mod tests {
         let out = Operation::run(shop.clone(), &mut client(&mut t, "create-customer")).unwrap();
         assert_eq!((out.customer.id, out.replayed), (77, true));
         assert_eq!(t.lines(), [lookup("shop-4242")]);
-        // idempotencyKey equal to externalId is the same key; different is refused.
-        let same = CreateCustomer {
-            idempotency_key: Some("shop-4242".into()),
-            ..shop.clone()
+        // idempotencyKey beside externalId is refused, equal or not (the
+        // schema says the same: JSON Schema cannot say "equal").
+        for k in ["shop-4242", "k"] {
+            let mut t = Scripted::default();
+            let both = CreateCustomer {
+                idempotency_key: Some(k.into()),
+                ..shop.clone()
+            };
+            assert_eq!(
+                field(Operation::run(both, &mut client(&mut t, "create-customer")).unwrap_err()),
+                "idempotencyKey"
+            );
+            assert!(t.sent.is_empty());
+        }
+        // idempotencyKey alone: looked up first, then written as external_id.
+        let mut t = Scripted::new(vec![
+            Scripted::json(200, r#"{"data": [], "meta": {}}"#),
+            Scripted::json(201, CREATED),
+        ]);
+        let keyed = CreateCustomer {
+            idempotency_key: Some("k-7".into()),
+            ..create_alex()
         };
-        let mut t = Scripted::new(vec![Scripted::json(200, found)]);
-        assert!(
-            Operation::run(same, &mut client(&mut t, "create-customer"))
-                .unwrap()
-                .replayed
-        );
-        let mut t = Scripted::default();
-        let differ = CreateCustomer {
-            idempotency_key: Some("k".into()),
-            ..shop
-        };
-        assert_eq!(
-            field(Operation::run(differ, &mut client(&mut t, "create-customer")).unwrap_err()),
-            "idempotencyKey"
-        );
-        assert!(t.sent.is_empty());
+        let out = Operation::run(keyed, &mut client(&mut t, "create-customer")).unwrap();
+        assert!(!out.replayed);
+        assert_eq!(t.lines()[0], lookup("k-7"));
+        assert_eq!(t.bodies()[1].clone().unwrap()["external_id"], "k-7");
         // No key given: a fresh one in external_id, no look-up first.
         let mut t = Scripted::new(vec![Scripted::json(201, CREATED)]);
         let out = Operation::run(create_alex(), &mut client(&mut t, "create-customer")).unwrap();

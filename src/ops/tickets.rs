@@ -181,11 +181,16 @@ pub struct CreateTicket {
     /// `source.to[0].name`.
     #[schemars(description = "Recipient display name (optional)")]
     pub to_name: Option<String>,
+    /// `external_id`: the caller's own ID, which then is the idempotency key.
+    #[schemars(
+        description = "ID of the ticket in a foreign system (not used by Gorgias), stored as its external_id. It is the ticket's idempotency key too: a repeat with the same externalId answers the ticket it created (replayed: true). Give externalId or idempotencyKey, not both"
+    )]
+    pub external_id: Option<String>,
     /// The ticket's `external_id` (README "Exactly-once writes").
     #[serde(default)]
     #[schemars(
         schema_with = "crate::schema::opt_idempotency_key",
-        description = "Idempotency key, 1-255 characters, stored as the ticket's external_id (an Idempotency-Key header on the route is the same): a repeat of the call with the same key answers the ticket it created (replayed: true) instead of creating another. Pass a fresh key per intended ticket and reuse it when you retry"
+        description = "Idempotency key, 1-255 characters, stored as the ticket's external_id (an Idempotency-Key header on the route is the same; an externalId is the key too, so give one of them, not both): a repeat of the call with the same key answers the ticket it created (replayed: true) instead of creating another. Pass a fresh key per intended ticket and reuse it when you retry"
     )]
     pub idempotency_key: Option<String>,
 }
@@ -195,6 +200,8 @@ pub struct CreateTicket {
 fn create_ticket_rules(s: &mut schemars::Schema) {
     crate::schema::required_when(s, "fromAgent", true.into(), "senderUserId", crate::schema::not_null());
     crate::schema::required_when(s, "channel", "email".into(), "fromEmail", crate::schema::non_blank());
+    // The key is stored as the ticket's external_id: one of them names it.
+    crate::schema::not_both(s, "idempotencyKey", "externalId", &crate::schema::typed("string", &[]));
 }
 
 /// Input of update-ticket.
@@ -333,6 +340,12 @@ impl CreateTicket {
         check_email("fromEmail", self.from_email.as_deref())?;
         check_email("toEmail", self.to_email.as_deref())?;
         check_key("idempotencyKey", self.idempotency_key.as_deref())?;
+        if self.idempotency_key.is_some() && self.external_id.is_some() {
+            return Err(Error::invalid(
+                "idempotencyKey",
+                "give idempotencyKey or externalId, not both: the key is stored as the ticket's external_id, so an externalId is the key",
+            ));
+        }
         Ok(())
     }
 
@@ -394,7 +407,12 @@ impl CreateTicket {
     /// is settled by looking the key up ([`find_ticket_by_key`]).
     pub fn run(&self, c: &mut Client<'_>) -> Result<CreatedTicket, Error> {
         self.validate()?;
-        let key = Key::new(c, self.idempotency_key.as_deref());
+        // An externalId is the caller's key (an empty one names none).
+        let given = self
+            .idempotency_key
+            .as_deref()
+            .or(self.external_id.as_deref().filter(|x| !x.is_empty()));
+        let key = Key::new(c, given);
         let req = self.keyed_request(&key.value)?;
         match write_once(c, &req, &key, parse_created_ticket, |c| {
             find_ticket_by_key(c, &key.value)
@@ -1345,6 +1363,26 @@ mod tests {
         keyed("k-1").run(&mut client(&mut t, "create-ticket")).unwrap();
         assert_eq!(t.lines(), [LOOKUP, "POST /api/tickets"]);
         assert_eq!(t.bodies()[1].clone().unwrap()["external_id"], "k-1");
+        // The caller's externalId is the key: looked up first, then written.
+        let mut t = Scripted::new(vec![Scripted::json(200, NONE), Scripted::json(201, TICKET)]);
+        let own = CreateTicket {
+            external_id: Some("k-1".into()),
+            ..seed_create()
+        };
+        own.run(&mut client(&mut t, "create-ticket")).unwrap();
+        assert_eq!(t.lines(), [LOOKUP, "POST /api/tickets"]);
+        assert_eq!(t.bodies()[1].clone().unwrap()["external_id"], "k-1");
+        // Both given is refused, equal or not, before anything is sent.
+        for k in ["k-1", "k-2"] {
+            let mut t = Scripted::default();
+            let both = CreateTicket {
+                external_id: Some("k-1".into()),
+                ..keyed(k)
+            };
+            let e = both.run(&mut client(&mut t, "create-ticket")).unwrap_err();
+            assert_eq!(field(e), "idempotencyKey");
+            assert!(t.sent.is_empty());
+        }
     }
 
     #[test]

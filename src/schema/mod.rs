@@ -347,6 +347,18 @@ pub fn required_when(schema: &mut Schema, field: &str, value: Value, then_field:
     push(schema, "allOf", Value::Object(m));
 }
 
+/// Adds "`a` and `b` are not both given as `each`".
+pub fn not_both(schema: &mut Schema, a: &str, b: &str, each: &Value) {
+    let mut both = Map::new();
+    both.insert(
+        "allOf".into(),
+        Value::Array(vec![given(a, each.clone()), given(b, each.clone())]),
+    );
+    let mut m = Map::new();
+    m.insert("not".into(), Value::Object(both));
+    push(schema, "allOf", Value::Object(m));
+}
+
 /// An array with at least one item.
 pub fn non_empty_array() -> Value {
     typed("array", &[("minItems", 1.into())])

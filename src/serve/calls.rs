@@ -89,6 +89,19 @@ pub fn idempotency_header<'b>(op: &Spec, header: Option<&str>, body: &'b [u8]) -
     let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(body) else {
         return Ok(Cow::Borrowed(body));
     };
+    // Where an externalId is the key (create-ticket, create-customer), the header names it.
+    const EXTERNAL: &str = "externalId";
+    if op.param_names().contains(&EXTERNAL)
+        && let Some(given) = fields.get(EXTERNAL).filter(|v| !v.is_null())
+    {
+        if given.as_str() == Some(key) {
+            return Ok(Cow::Borrowed(body));
+        }
+        return Err(Error::invalid(
+            EXTERNAL,
+            "differs from the Idempotency-Key header: the externalId is the key, so give one of them, or both equal",
+        ));
+    }
     match fields.get(FIELD) {
         Some(Value::Null) | None => {
             fields.insert(FIELD.into(), key.into());

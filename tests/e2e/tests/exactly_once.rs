@@ -224,6 +224,7 @@ async fn typed(cfg: &HashMap<String, String>, op: Op, tag: &str, key: Option<&st
                 from_name: None,
                 to_email: None,
                 to_name: None,
+                external_id: None,
                 idempotency_key: key,
             };
             call!(cfg, gorgias_connector_tickets, call_create_ticket, req, ticket_id)
@@ -432,4 +433,47 @@ async fn the_header_and_the_body_key_must_agree() {
     req.headers_mut().insert("idempotency-key", "a".parse().unwrap());
     let (r, _) = Host::shared().http(&cfg, req).await;
     assert_eq!(r.status, 200);
+}
+
+/// A caller's own `externalId` (create-ticket, create-customer) is the key:
+/// the second call with it is answered from the first record, on the
+/// route and in MCP, and a header must name the same key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callers_external_id_is_the_key() {
+    let fake = FakeGorgias::start().await;
+    let cfg = cfg(&fake);
+    for op in [Op::Ticket, Op::Customer] {
+        let mut body = op.body(&format!("own-{}", op.name()));
+        let key = format!("crm-{}", op.name());
+        body["externalId"] = key.as_str().into();
+        let before = op.total(&fake);
+        let mut ids = Vec::new();
+        for replay in [false, true] {
+            let (r, _) = Host::shared()
+                .http(&cfg, post(&format!("/{}", op.name()), &body.to_string()))
+                .await;
+            assert_eq!(r.status, 200, "{}: {}", op.name(), r.json());
+            let d = done(op, &r.json());
+            assert_eq!(d.replayed, replay, "{}", op.name());
+            ids.push(d.id);
+        }
+        assert_eq!(ids[0], ids[1], "{}", op.name());
+        assert_eq!(op.count(&fake, &key), 1, "{}", op.name());
+        assert_eq!(op.total(&fake), before + 1, "{}", op.name());
+        // Both keys in the body: refused before anything is sent.
+        let sent = fake.requests().len();
+        let mut both = body.clone();
+        both["idempotencyKey"] = key.as_str().into();
+        let (r, _) = Host::shared()
+            .http(&cfg, post(&format!("/{}", op.name()), &both.to_string()))
+            .await;
+        assert_eq!(r.status, 400, "{}: {}", op.name(), r.json());
+        assert_eq!(r.json()["error"]["field"], "idempotencyKey");
+        // A header naming another key than the externalId: refused too.
+        let mut req = post(&format!("/{}", op.name()), &body.to_string());
+        req.headers_mut().insert("idempotency-key", "other".parse().unwrap());
+        let (r, _) = Host::shared().http(&cfg, req).await;
+        assert_eq!(r.status, 400, "{}: {}", op.name(), r.json());
+        assert_eq!(fake.requests().len(), sent, "{}: nothing sent", op.name());
+    }
 }

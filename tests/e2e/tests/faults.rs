@@ -151,6 +151,7 @@ async fn rate_limited_create_ticket_is_created_once() {
         from_name: None,
         to_email: None,
         to_name: None,
+        external_id: None,
     };
     let (t, _) = Host::shared()
         .typed(&cfg(&fake), async |c, s| {

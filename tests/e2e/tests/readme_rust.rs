@@ -86,6 +86,32 @@ fn dependencies() -> String {
     deps
 }
 
+/// The repository's `[profile.*]` sections, copied into a scratch crate:
+/// a crate outside the workspace does not read them, and without them
+/// its dependencies (wasmtime, cranelift, …) would be rebuilt under other
+/// settings (full debug info) instead of reusing what the e2e tests built,
+/// which costs minutes and gigabytes of `target/`.
+fn profiles() -> String {
+    let manifest = std::fs::read_to_string(support::root().join("Cargo.toml")).expect("Cargo.toml");
+    let mut out = String::new();
+    let mut inside = false;
+    for l in manifest.lines() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            inside = t.starts_with("[profile.");
+        }
+        if inside && !t.starts_with('#') {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    assert!(
+        out.contains("[profile.dev]"),
+        "Cargo.toml has a [profile.dev] section: {out}"
+    );
+    out
+}
+
 /// Builds `code` as a scratch binary; `Err` holds cargo's diagnostics.
 fn build(dir: &Path, code: &str) -> Result<(), String> {
     // One build at a time: the scratch crates share a name and the target directory.
@@ -94,8 +120,9 @@ fn build(dir: &Path, code: &str) -> Result<(), String> {
     std::fs::create_dir_all(dir.join("src")).expect("create the scratch crate");
     let manifest = format!(
         "[package]\nname = \"readme-rust\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         # Not a member of the repository's workspace.\n[workspace]\n\n[dependencies]\n{}",
-        dependencies()
+         # Not a member of the repository's workspace.\n[workspace]\n\n[dependencies]\n{}\n{}",
+        dependencies(),
+        profiles()
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("write Cargo.toml");
     std::fs::write(dir.join("src/main.rs"), code).expect("write src/main.rs");
@@ -153,13 +180,13 @@ fn fences_are_read_as_written() {
     assert_eq!((blocks[0].line, blocks[0].ignored), (2, false));
     assert_eq!(blocks[0].code, "fn main() {}\n");
     assert_eq!((blocks[1].line, blocks[1].ignored), (5, true));
-    assert!(
-        build(
-            &support::root().join("target/readme-rust/self-test"),
-            "fn main() { let x: u8 = \"no\"; }"
-        )
-        .is_err_and(|e| e.contains("mismatched types"))
-    );
+    match build(
+        &support::root().join("target/readme-rust/self-test"),
+        "fn main() { let x: u8 = \"no\"; }",
+    ) {
+        Ok(()) => panic!("a block that does not type-check was built"),
+        Err(e) => assert!(e.contains("mismatched types"), "cargo said:\n{e}"),
+    }
 }
 
 /// Every WIT package version the README names is the one `wit/world.wit` declares.

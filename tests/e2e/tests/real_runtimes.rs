@@ -371,7 +371,7 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     let id = v["ticketId"].as_u64().unwrap();
     assert_eq!(
         v,
-        json!({"ticketId": id, "status": "open", "channel": "email", "createdDatetime": "2024-12-04T15:18:56.123456+00:00"})
+        json!({"ticketId": id, "status": "open", "channel": "email", "createdDatetime": "2024-12-04T15:18:56.123456+00:00", "replayed": false})
     );
     assert_eq!(fake.lines(), vec!["POST /api/tickets"]);
     assert_eq!(
@@ -413,7 +413,7 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     let mid = v["messageId"].as_u64().unwrap();
     assert_eq!(
         v,
-        json!({"messageId": mid, "ticketId": 12345, "channel": "email", "public": true, "createdDatetime": "2024-12-04T15:18:56.123456+00:00"})
+        json!({"messageId": mid, "ticketId": 12345, "channel": "email", "public": true, "createdDatetime": "2024-12-04T15:18:56.123456+00:00", "replayed": false})
     );
     assert_eq!(fake.lines(), vec!["POST /api/tickets/12345/messages"]);
     assert_eq!(
@@ -433,7 +433,7 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     let mid = v["messageId"].as_u64().unwrap();
     assert_eq!(
         v,
-        json!({"messageId": mid, "ticketId": 12345, "createdDatetime": "2024-12-04T15:18:56.123456+00:00"})
+        json!({"messageId": mid, "ticketId": 12345, "createdDatetime": "2024-12-04T15:18:56.123456+00:00", "replayed": false})
     );
     assert_eq!(
         fake.requests()[0].body,

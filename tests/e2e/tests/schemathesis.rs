@@ -24,6 +24,7 @@ mod support;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::OnceLock;
 use support::config_for;
 use support::fake_gorgias::{self, FakeGorgias};
 
@@ -31,8 +32,15 @@ fn pinned() -> PathBuf {
     support::root().join("tests/e2e/tests/schemathesis")
 }
 
-/// The venv's python with the pinned schemathesis, or why not.
+/// The venv's python with the pinned schemathesis, or why not. Set up once
+/// per test binary: both tests ask for it at the same moment, and two
+/// concurrent `python3 -m venv` into one directory make one of them fail.
 fn schemathesis_python() -> Result<PathBuf, String> {
+    static PY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    PY.get_or_init(install_schemathesis).clone()
+}
+
+fn install_schemathesis() -> Result<PathBuf, String> {
     let ok = |c: &mut Command| c.output().is_ok_and(|o| o.status.success());
     if !ok(Command::new("python3").arg("--version")) {
         return Err("`python3` is not on the PATH".into());

@@ -145,6 +145,7 @@ async fn writes_through_typed_exports() {
         from_name: None,
         to_email: None,
         to_name: None,
+        external_id: None,
     };
     let (t, _) = host
         .typed(&cfg, async |c, s| {
