@@ -374,10 +374,12 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
         json!({"ticketId": id, "status": "open", "channel": "email", "createdDatetime": "2024-12-04T15:18:56.123456+00:00", "replayed": false})
     );
     assert_eq!(fake.lines(), vec!["POST /api/tickets"]);
+    // The key the connector made up (no caller key) in external_id.
     assert_eq!(
-        fake.requests()[0].body,
+        support::body_keys_blanked(fake.requests()[0].body.as_ref()),
         Some(json!({
             "channel": "email", "via": "api", "from_agent": false, "customer": {"id": 98765},
+            "external_id": "gc-<random>",
             "subject": "Order hasn't shipped yet",
             "messages": [{
                 "channel": "email", "via": "api", "from_agent": false, "subject": "Order hasn't shipped yet",
@@ -417,10 +419,11 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
     );
     assert_eq!(fake.lines(), vec!["POST /api/tickets/12345/messages"]);
     assert_eq!(
-        fake.requests()[0].body,
+        support::body_keys_blanked(fake.requests()[0].body.as_ref()),
         Some(json!({
             "channel": "email", "via": "api", "from_agent": true, "public": true,
             "sender": {"id": 4567}, "receiver": {"id": 98765}, "body_text": reply_text,
+            "external_id": "gc-<random>",
             "source": {"type": "email", "from": {"address": "support@yourstore.com"}, "to": [{"address": "customer@example.com"}]}
         }))
     );
@@ -436,9 +439,9 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
         json!({"messageId": mid, "ticketId": 12345, "createdDatetime": "2024-12-04T15:18:56.123456+00:00", "replayed": false})
     );
     assert_eq!(
-        fake.requests()[0].body,
+        support::body_keys_blanked(fake.requests()[0].body.as_ref()),
         Some(
-            json!({"channel": "internal-note", "via": "api", "from_agent": true, "public": false, "sender": {"id": 4567}, "body_text": note})
+            json!({"channel": "internal-note", "via": "api", "from_agent": true, "public": false, "sender": {"id": 4567}, "body_text": note, "external_id": "gc-<random>"})
         )
     );
 
@@ -567,6 +570,37 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
         json!([{"field": "sender", "message": "Missing data for required field."}])
     );
 
+    // A 500 on an update: the write may have been applied, so it is not resent.
+    fake.script(Scripted::new(
+        "PUT",
+        "/api/tickets/12345",
+        500,
+        "<html>Internal Server Error</html>",
+    ));
+    let r = call("/update-ticket", r#"{"ticketId": 12345, "status": "closed"}"#);
+    assert_eq!(err(&r), (502, "upstream".into()));
+    assert_eq!(r.json()["error"]["retryable"], false);
+    assert_eq!(
+        fake.lines(),
+        vec!["PUT /api/tickets/12345"],
+        "a write is never sent twice"
+    );
+
+    // No first byte within upstream_first_byte_timeout_seconds (1): the update is not resent.
+    fake.script(Scripted::new("PUT", "/api/tickets/12345", 200, "{}").delay(Duration::from_millis(2500)));
+    let r = call("/update-ticket", r#"{"ticketId": 12345, "status": "closed"}"#);
+    assert_eq!(
+        err(&r),
+        (504, "transport".into()),
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert_eq!(r.json()["error"]["requestSent"], true);
+    assert_eq!(r.json()["error"]["retryable"], false);
+    assert_eq!(fake.lines(), vec!["PUT /api/tickets/12345"]);
+
+    // A 500 on a create (the note was not written): its key is looked up,
+    // not found, and the note sent again with the same key, once.
     fake.script(Scripted::new(
         "POST",
         "/api/tickets/12345/messages",
@@ -577,29 +611,17 @@ fn drive_every_surface(addr: SocketAddr, fake: &FakeGorgias) {
         "/add-internal-note",
         r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "x"}"#,
     );
-    assert_eq!(err(&r), (502, "upstream".into()));
-    assert_eq!(r.json()["error"]["retryable"], false);
+    assert_eq!(ok(&r)["replayed"], false);
+    let lines = fake.lines();
+    assert_eq!(lines.len(), 3, "{lines:?}");
     assert_eq!(
-        fake.lines(),
-        vec!["POST /api/tickets/12345/messages"],
-        "a write is never sent twice"
+        (&*lines[0], &*lines[2]),
+        ("POST /api/tickets/12345/messages", "POST /api/tickets/12345/messages")
     );
-
-    // No first byte within upstream_first_byte_timeout_seconds (1): a write is not resent.
-    fake.script(Scripted::new("POST", "/api/tickets/12345/messages", 201, "{}").delay(Duration::from_millis(2500)));
-    let r = call(
-        "/add-internal-note",
-        r#"{"ticketId": 12345, "senderUserId": 4567, "bodyText": "x"}"#,
-    );
-    assert_eq!(
-        err(&r),
-        (504, "transport".into()),
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
-    assert_eq!(r.json()["error"]["requestSent"], true);
-    assert_eq!(r.json()["error"]["retryable"], false);
-    assert_eq!(fake.lines(), vec!["POST /api/tickets/12345/messages"]);
+    assert!(lines[1].starts_with("GET "), "the look-up: {lines:?}");
+    let key = |i: usize| fake.requests()[i].body.as_ref().unwrap()["external_id"].clone();
+    assert_eq!(key(0), key(2), "the same key both times");
+    assert_eq!(fake.messages_with_external_id(key(0).as_str().unwrap()), 1);
 
     fake.script(Scripted::new(
         "GET",

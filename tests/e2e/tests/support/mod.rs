@@ -42,6 +42,13 @@ pub fn config_all(fake: &fake_gorgias::FakeGorgias) -> HashMap<String, String> {
     c
 }
 
+/// A request body recorded by the fake with every key the connector made up
+/// written `gc-<random>` ([`random_keys_blanked`]).
+#[allow(dead_code)]
+pub fn body_keys_blanked(body: Option<&serde_json::Value>) -> Option<serde_json::Value> {
+    body.map(|b| serde_json::from_str(&random_keys_blanked(&b.to_string())).expect("a blanked JSON body is JSON"))
+}
+
 /// `text` with every idempotency key the connector made up (`gc-` and 32
 /// hex digits, random per call) written `gc-<random>`.
 #[allow(dead_code)]
