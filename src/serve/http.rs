@@ -67,3 +67,10 @@ impl HttpResponse {
         self
     }
 }
+
+/// Appends `s` as a JSON string, escaped as serde_json escapes it (for
+/// answers written from prepared text: the listing, OpenAPI, tool lists).
+pub fn json_string(out: &mut Vec<u8>, s: &str) {
+    // Writing a `str` to a `Vec` cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}

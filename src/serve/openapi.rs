@@ -4,8 +4,8 @@
 //! `servers` (the connector's own origin) and its security: the per-request
 //! Gorgias API key header, and the connector token when one is configured.
 
+use super::http::json_string;
 use super::mcp::MAX_BATCH;
-use super::router::json_string;
 use crate::ops::spec::{Access, Spec};
 use serde_json::Value;
 /// A JSON object.

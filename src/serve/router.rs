@@ -4,7 +4,7 @@
 //! at most [`MAX_BODY_BYTES`]) and writes out the [`HttpResponse`].
 
 use super::calls::{self, connection};
-use super::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES};
+use super::http::{HttpRequest, HttpResponse, MAX_BODY_BYTES, json_string};
 use super::{health, mcp, openapi};
 use crate::config::{Access, Config};
 use crate::error::{Error, error_json};
@@ -111,12 +111,6 @@ pub fn listing(access: Access) -> Vec<u8> {
     json_string(&mut out, env!("CARGO_PKG_VERSION"));
     out.push(b'}');
     out
-}
-
-/// `s` as a JSON string, escaped as serde_json escapes it.
-pub fn json_string(out: &mut Vec<u8>, s: &str) {
-    // Writing a `str` to a `Vec` cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 /// Handles one inbound request. `config` is `Err` when the operator's

@@ -45,10 +45,7 @@ pub struct ToolText<'a> {
 /// `tool_json` of the same tool gives (keys in serde_json's sorted order),
 /// from text, nothing parsed.
 pub fn tool_bytes(out: &mut Vec<u8>, t: &ToolText<'_>, modern: bool) {
-    let string = |out: &mut Vec<u8>, s: &str| {
-        // Writing a `str` to a `Vec` cannot fail.
-        let _ = serde_json::to_writer(&mut *out, s);
-    };
+    let string = crate::serve::http::json_string;
     out.extend_from_slice(b"{\"annotations\":");
     out.extend_from_slice(t.annotations.as_bytes());
     out.extend_from_slice(b",\"description\":");
