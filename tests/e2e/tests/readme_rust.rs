@@ -114,12 +114,22 @@ fn profiles() -> String {
 
 /// Builds `code` as a scratch binary; `Err` holds cargo's diagnostics.
 fn build(dir: &Path, code: &str) -> Result<(), String> {
-    // One build at a time: the scratch crates share a name and the target directory.
+    // One build at a time: the scratch crates share the target directory.
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     std::fs::create_dir_all(dir.join("src")).expect("create the scratch crate");
+    // A name of its own per scratch crate: each is the root of its own
+    // workspace, so cargo hashes its path as "" and two crates of one name
+    // share a fingerprint; the second build was then taken as fresh and a
+    // block that does not compile "built" (seen on a fresh clone).
+    let name = format!(
+        "readme-{}",
+        dir.file_name()
+            .and_then(|n| n.to_str())
+            .expect("a scratch directory named in UTF-8")
+    );
     let manifest = format!(
-        "[package]\nname = \"readme-rust\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          # Not a member of the repository's workspace.\n[workspace]\n\n[dependencies]\n{}\n{}",
         dependencies(),
         profiles()
