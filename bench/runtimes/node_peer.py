@@ -44,7 +44,7 @@ range over the rounds), p50 / p99 latency (all rounds' requests), CPU ms per
 request of the server's whole process group (user + system from /proc), of the
 upstream and of this load generator (to show it is not the bottleneck), and
 memory of the server's process group: peak = sum of VmHWM over its processes at
-the end (each process's own peak; here each server is one process), and the
+the end (each process's own peak; wasmtime and Node are one process each, Spin two), and the
 largest VmRSS sum sampled after each round, and the RSS after start. Ratios:
 connector throughput / Node throughput (target >= 2) and connector peak / Node
 peak (target <= 0.1). Everything binds 127.0.0.1; every process started is
