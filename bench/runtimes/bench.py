@@ -124,15 +124,52 @@ def free_port():
     return port
 
 
+def group_pids(pgid):
+    """The live processes of process group `pgid`."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[0] is field 3 (state): pgrp is field 5.
+        if int(fields[2]) == pgid:
+            yield pid, fields
+
+
+def group_cpu_seconds(pgid):
+    """User + system time of every live process in group `pgid` (utime is field 14, stime 15)."""
+    return sum(int(f[11]) + int(f[12]) for _, f in group_pids(pgid)) / CLK_TCK
+
+
+def group_memory_kib(pgid):
+    """Sums of VmHWM (each process's peak resident set) and VmRSS over group `pgid`, KiB."""
+    out = {"hwm": 0, "rss": 0}
+    for pid, _ in group_pids(pgid):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    key = {"VmHWM:": "hwm", "VmRSS:": "rss"}.get(line.split(None, 1)[0])
+                    if key:
+                        out[key] += int(line.split()[1])
+        except OSError:
+            continue
+    return out
+
+
 class Server:
     """A runtime in its own process group, stopped by stop()."""
 
-    def __init__(self, cmd, port, env, cwd):
+    def __init__(self, cmd, port, env, cwd, pipes=False):
+        """`pipes`: stdin and stdout are pipes (an MCP server on stdio), stderr the log."""
         self.port = port
         self.log = tempfile.TemporaryFile()
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE if pipes else self.log,
+                                     stderr=self.log if pipes else subprocess.STDOUT,
+                                     stdin=subprocess.PIPE if pipes else subprocess.DEVNULL, start_new_session=True)
 
     def wait_first_answer(self, path, limit=120.0):
         """Seconds from process start to the first complete answer on `path`."""
@@ -154,19 +191,11 @@ class Server:
 
     def cpu_seconds(self):
         """User + system time of every live process in the group."""
-        total = 0
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                with open(f"/proc/{pid}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            # fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
-            if int(fields[2]) == self.proc.pid:
-                total += int(fields[11]) + int(fields[12])
-        return total / CLK_TCK
+        return group_cpu_seconds(self.proc.pid)
+
+    def memory_kib(self):
+        """{"hwm": sum of VmHWM, "rss": sum of VmRSS} (KiB) over the live processes of the group."""
+        return group_memory_kib(self.proc.pid)
 
     def stop(self):
         try:
@@ -293,14 +322,15 @@ def hostile_bodies():
     ]
 
 
-def start_upstream(latency_ms=0):
-    """upstream.py on a free port: (process, base URL)."""
+def start_upstream(latency_ms=0, env=None):
+    """upstream.py on a free port: (process, base URL). `env`: extra environment
+    (upstream.py's UPSTREAM_TLS_* to answer HTTPS on a second port too)."""
     port = free_port()
     cmd = [sys.executable, os.path.join(ROOT, "bench", "runtimes", "upstream.py"), str(port),
            os.path.join(ROOT, "tests", "fixtures")]
     if latency_ms:
         cmd.append(str(latency_ms))
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, start_new_session=True, env=dict(os.environ, **(env or {})))
     proc.stdout.readline()
     return proc, f"http://127.0.0.1:{port}"
 

@@ -13,10 +13,16 @@ NAME starts with "have-" (an existing tag) and nothing otherwise; POST /api/tags
 creates one (201, its record); POST and PUT /api/tickets/12345/tags answer 201
 and 200 with no body. With LATENCY_MS every answer waits that long first (a
 distant Gorgias), each connection on its own thread.
+
+With UPSTREAM_TLS_PORT, UPSTREAM_TLS_CERT and UPSTREAM_TLS_KEY set, the same
+process also answers HTTPS on that port (same handler, same answers), for a
+client that only talks TLS to a *.gorgias.com name (bench/node-peer/bench.py).
 """
 import http.server
 import json
+import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -121,6 +127,13 @@ def main():
     }
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
+    if os.environ.get("UPSTREAM_TLS_PORT"):
+        tls = http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["UPSTREAM_TLS_PORT"])), Handler)
+        tls.daemon_threads = True
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(os.environ["UPSTREAM_TLS_CERT"], os.environ["UPSTREAM_TLS_KEY"])
+        tls.socket = context.wrap_socket(tls.socket, server_side=True)
+        threading.Thread(target=tls.serve_forever, daemon=True).start()
     print("ready", flush=True)
     server.serve_forever()
 
