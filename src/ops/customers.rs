@@ -12,7 +12,7 @@ use crate::ops::fields::{check_email, check_id, check_non_empty};
 use crate::ops::operation::{Operation, types};
 use crate::ops::spec::{Access, Spec};
 use crate::ops::wire::{ListAnswer, decode, lenient_string};
-use crate::ops::write::{KEY_LOOKUP_LIMIT, Key, Once, Written, check_key, write_once, written};
+use crate::ops::write::{KEY_LOOKUP_LIMIT, Key, Once, Written, callers_key, check_keys, write_once, written};
 use crate::schema::{any_of, null_schema, one_of_strings, typed};
 use schemars::JsonSchema;
 use schemars::{Schema, SchemaGenerator};
@@ -262,13 +262,7 @@ impl CreateCustomer {
     pub fn validate(&self) -> Result<(), Error> {
         check_email("email", self.email.as_deref())?;
         check_language(self.language.as_deref())?;
-        check_key("idempotencyKey", self.idempotency_key.as_deref())?;
-        if self.idempotency_key.is_some() && self.external_id.is_some() {
-            return Err(Error::invalid(
-                "idempotencyKey",
-                "give idempotencyKey or externalId, not both: the key is stored as the customer's external_id, so an externalId is the key",
-            ));
-        }
+        check_keys("customer", self.idempotency_key.as_deref(), self.external_id.as_deref())?;
         if self.email.is_none() && self.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(Error::invalid(
                 "email",
@@ -347,11 +341,9 @@ impl Operation for CreateCustomer {
     fn run(mut self, c: &mut Client<'_>) -> Result<CreatedCustomer, Error> {
         self.validate()?;
         // The key moves into external_id (request() validates again, and
-        // refuses both); an empty externalId names no key.
-        let given = self
-            .idempotency_key
-            .take()
-            .or_else(|| self.external_id.take().filter(|x| !x.is_empty()));
+        // refuses both).
+        let given = callers_key(self.idempotency_key.as_deref(), self.external_id.as_deref()).map(str::to_owned);
+        self.idempotency_key = None;
         let key = Key::new(c, given.as_deref());
         self.external_id = Some(key.value.clone());
         let req = self.request()?;

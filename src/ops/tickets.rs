@@ -18,7 +18,7 @@ use crate::ops::operation::{Operation, types};
 use crate::ops::tags::WireTag;
 use crate::ops::wire::{ListAnswer, WireRef, decode, null_as_empty};
 use crate::ops::write::{
-    KEY_LOOKUP_LIMIT, Key, Once, READ_BACK_LIMIT, Written, check_key, not_read_back, write, write_once,
+    KEY_LOOKUP_LIMIT, Key, Once, READ_BACK_LIMIT, Written, callers_key, check_keys, not_read_back, write, write_once,
 };
 use crate::schema::one_of_strings;
 use schemars::JsonSchema;
@@ -339,14 +339,7 @@ impl CreateTicket {
         check_from_email(&self.channel, &self.from_email)?;
         check_email("fromEmail", self.from_email.as_deref())?;
         check_email("toEmail", self.to_email.as_deref())?;
-        check_key("idempotencyKey", self.idempotency_key.as_deref())?;
-        if self.idempotency_key.is_some() && self.external_id.is_some() {
-            return Err(Error::invalid(
-                "idempotencyKey",
-                "give idempotencyKey or externalId, not both: the key is stored as the ticket's external_id, so an externalId is the key",
-            ));
-        }
-        Ok(())
+        check_keys("ticket", self.idempotency_key.as_deref(), self.external_id.as_deref())
     }
 
     /// [`CreateTicket::request`] with idempotency key `key` as the ticket's `external_id`.
@@ -407,11 +400,7 @@ impl CreateTicket {
     /// is settled by looking the key up ([`find_ticket_by_key`]).
     pub fn run(&self, c: &mut Client<'_>) -> Result<CreatedTicket, Error> {
         self.validate()?;
-        // An externalId is the caller's key (an empty one names none).
-        let given = self
-            .idempotency_key
-            .as_deref()
-            .or(self.external_id.as_deref().filter(|x| !x.is_empty()));
+        let given = callers_key(self.idempotency_key.as_deref(), self.external_id.as_deref());
         let key = Key::new(c, given);
         let req = self.keyed_request(&key.value)?;
         match write_once(c, &req, &key, parse_created_ticket, |c| {

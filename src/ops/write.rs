@@ -126,6 +126,29 @@ pub fn check_key(field: &str, key: Option<&str>) -> Result<(), Error> {
     }
 }
 
+/// Checks the key fields of a create whose key is stored as its
+/// `external_id` (create-ticket, create-customer): `idempotencyKey` as
+/// [`check_key`], and not beside an `externalId`, which is the key then.
+/// `record` names the record in the message.
+pub fn check_keys(record: &str, key: Option<&str>, external_id: Option<&str>) -> Result<(), Error> {
+    check_key("idempotencyKey", key)?;
+    if key.is_some() && external_id.is_some() {
+        return Err(Error::invalid(
+            "idempotencyKey",
+            format!(
+                "give idempotencyKey or externalId, not both: the key is stored as the {record}'s external_id, so an externalId is the key"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The caller's key of such a create ([`check_keys`]): `idempotencyKey`,
+/// else an `externalId` (an empty one names none).
+pub fn callers_key<'a>(key: Option<&'a str>, external_id: Option<&'a str>) -> Option<&'a str> {
+    key.or(external_id.filter(|x| !x.is_empty()))
+}
+
 /// What a keyed create ended with.
 #[derive(Debug)]
 pub(crate) enum Once<O> {
