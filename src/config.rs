@@ -141,6 +141,26 @@ impl std::fmt::Debug for Config {
 }
 
 impl Config {
+    /// Reads every key from the host's configuration store (`config`, keys
+    /// as written), else from the environment under the key in upper case
+    /// (`GORGIAS_ACCOUNT`). `environment` is called at most once, and only
+    /// when a key is missing from `config`.
+    pub fn load_layered(
+        config: &[(String, String)],
+        environment: impl FnOnce() -> Vec<(String, String)>,
+    ) -> Result<Self, Error> {
+        let env = std::cell::OnceCell::new();
+        let environment = std::cell::Cell::new(Some(environment));
+        Config::load(|key| match config.iter().find(|(k, _)| k == key) {
+            Some((_, v)) => Some(v.clone()),
+            None => env
+                .get_or_init(|| environment.take().map(|f| f()).unwrap_or_default())
+                .iter()
+                .find(|(name, _)| is_upper_case_of(name, key))
+                .map(|(_, v): &(String, String)| v.clone()),
+        })
+    }
+
     /// Reads every key through `get`; empty values count as unset.
     pub fn load(get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
@@ -266,9 +286,47 @@ fn decimal_seconds_ms(v: &str) -> Option<u64> {
     whole.parse::<u64>().ok()?.checked_mul(1000)?.checked_add(frac_ms)
 }
 
+/// Whether the environment variable `name` is `key` in upper case, compared
+/// without allocating.
+fn is_upper_case_of(name: &str, key: &str) -> bool {
+    name.len() == key.len() && name.bytes().zip(key.bytes()).all(|(n, k)| n == k.to_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn layered_config_wins_and_the_environment_is_read_once_in_upper_case() {
+        let calls = std::cell::Cell::new(0);
+        let c = Config::load_layered(&pairs(&[("gorgias_account", "acme"), ("gorgias_email", "")]), || {
+            calls.set(calls.get() + 1);
+            pairs(&[
+                ("GORGIAS_ACCOUNT", "other"),
+                ("GORGIAS_EMAIL", "a@b.co"),
+                ("gorgias_api_key", "lower-case-is-not-read"),
+                ("GORGIAS_API_KEYX", "longer-is-not-read"),
+                ("MAX_IN_FLIGHT", "3"),
+            ])
+        })
+        .unwrap();
+        assert_eq!(calls.get(), 1);
+        assert_eq!(c.account.as_deref(), Some("acme"));
+        // An empty value in the store is the store's answer (unset), not a reason to look further.
+        assert_eq!(c.email, None);
+        assert_eq!(c.api_key, None);
+        assert_eq!(c.retry.max_in_flight, 3);
+        let all_keys: Vec<(String, String)> = keys::ALL
+            .iter()
+            .chain([&keys::RETRY_FIRST_BACKOFF_SECONDS])
+            .map(|k| (k.to_string(), String::new()))
+            .collect();
+        Config::load_layered(&all_keys, || unreachable!("every key is in the store")).unwrap();
+    }
 
     #[test]
     fn secrets_are_the_key_in_every_form_and_the_token() {

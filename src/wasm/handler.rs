@@ -19,16 +19,18 @@ use super::bindings::wasi::config0_2_0_draft_2024_09_27::store as config_store;
 use super::bindings::wasi::config0_2_0_rc_1::store as config_store;
 
 /// The operator's configuration: every key from one `wasi:config` `get-all`,
-/// else from the environment in upper case.
+/// else from the environment in upper case ([`Config::load_layered`]).
 ///
 /// One host call instead of one `get` per key (eleven): under Spin that is
 /// ~27 us instead of ~42 us per request (BENCHMARKS.md, "Real runtimes").
+/// The environment is one `wasi:cli/environment` call, made only when a key
+/// is missing from `wasi:config`; not `std::env`, whose first use builds
+/// wasi-libc's C `environ` in every fresh instance (allocations and a write
+/// to one more page of statics: ~4 % of a `get-ticket`'s CPU under
+/// `wasmtime serve`, BENCHMARKS.md, issue 20).
 pub fn load_config() -> Result<Config, Error> {
     let all = config_store::get_all().unwrap_or_default();
-    Config::load(|key| match all.iter().find(|(k, _)| k == key) {
-        Some((_, v)) => Some(v.clone()),
-        None => std::env::var(key.to_ascii_uppercase()).ok(),
-    })
+    Config::load_layered(&all, wasi::cli::environment::get_environment)
 }
 
 fn method_name(m: &WasiMethod) -> String {
