@@ -134,3 +134,37 @@ fn every_write_operation_says_what_a_retry_does() {
         );
     }
 }
+
+/// The README's count of operations in its introduction ("Its 40 operations") is the
+/// registry's: a count in prose goes stale as operations are added. (Counts beside a
+/// measurement name their commit instead.)
+#[test]
+fn the_readme_counts_the_registrys_operations() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let phrases = ["Its {} operations"];
+    for phrase in phrases {
+        let (before, after) = phrase.split_once("{}").unwrap();
+        let counts: Vec<&str> = readme
+            .match_indices(before)
+            .filter_map(|(i, _)| {
+                let rest = &readme[i + before.len()..];
+                let digits = rest.split(|c: char| !c.is_ascii_digit()).next()?;
+                rest[digits.len()..].starts_with(after).then_some(digits)
+            })
+            .filter(|d| !d.is_empty())
+            .collect();
+        assert!(
+            !counts.is_empty(),
+            "README.md no longer says {phrase:?}: update this test"
+        );
+        for n in counts {
+            assert_eq!(
+                n.parse::<usize>().unwrap(),
+                OPERATIONS.len(),
+                "README.md says {:?} but the registry has {} operations",
+                phrase.replace("{}", n),
+                OPERATIONS.len()
+            );
+        }
+    }
+}
