@@ -92,32 +92,8 @@ fn node_clients() -> Result<PathBuf, String> {
 /// The python of `target/mcp_clients/venv` with the pinned `mcp` installed, or why not.
 fn python_clients() -> Result<PathBuf, String> {
     static PY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    PY.get_or_init(|| {
-        if !available("python3", "--version") {
-            return Err("`python3` is not on the PATH".into());
-        }
-        let venv = support::root().join("target").join("mcp_clients").join("venv");
-        let py = venv.join("bin").join("python");
-        let reqs = std::fs::read(clients_dir().join("requirements.txt")).expect("requirements.txt");
-        let stamp = venv.join("installed-requirements.txt");
-        if std::fs::read(&stamp).ok().as_ref() != Some(&reqs) {
-            if !py.exists() {
-                let ok = Command::new("python3").arg("-m").arg("venv").arg(&venv).status();
-                if !ok.is_ok_and(|s| s.success()) {
-                    return Err("python3 cannot create a venv".into());
-                }
-            }
-            run_ok(
-                "pip install -r tests/e2e/tests/mcp_clients/requirements.txt",
-                Command::new(&py)
-                    .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
-                    .arg(clients_dir().join("requirements.txt")),
-            );
-            std::fs::write(&stamp, &reqs).expect("write the install stamp");
-        }
-        Ok(py)
-    })
-    .clone()
+    PY.get_or_init(|| support::process::venv("mcp_clients/venv", &clients_dir().join("requirements.txt")))
+        .clone()
 }
 
 /// What the server saw of one POST: the JSON-RPC method(s) and the MCP headers.

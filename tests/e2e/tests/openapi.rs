@@ -18,38 +18,14 @@ use support::config_for;
 use support::fake_gorgias::FakeGorgias;
 use support::host::Host;
 
-/// The pinned validator version.
-const VALIDATOR: &str = "openapi-spec-validator==0.8.5";
-
-/// The venv's python with the validator, created under `target/` if missing.
+/// The venv's python with the validator pinned in `openapi/requirements.txt`,
+/// created under `target/pyvenv` if missing.
 fn validator_python() -> PathBuf {
     static PY: OnceLock<PathBuf> = OnceLock::new();
     PY.get_or_init(|| {
-        let venv = support::root().join("target").join("pyvenv");
-        let py = venv.join("bin").join("python");
-        let has = |py: &Path| {
-            Command::new(py)
-                .args(["-c", "import openapi_spec_validator"])
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if !has(&py) {
-            let created = Command::new("python3").arg("-m").arg("venv").arg(&venv).status();
-            assert!(
-                created.is_ok_and(|s| s.success()),
-                "this test needs python3 (with venv) to install the OpenAPI validator {VALIDATOR} into {}",
-                venv.display()
-            );
-            let pip = Command::new(&py)
-                .args(["-m", "pip", "install", "--quiet", VALIDATOR])
-                .status();
-            assert!(
-                pip.is_ok_and(|s| s.success()),
-                "pip install {VALIDATOR} failed (needs access to PyPI once)"
-            );
-        }
-        assert!(has(&py), "{VALIDATOR} is not importable from {}", py.display());
-        py
+        let requirements = support::root().join("tests/e2e/tests/openapi/requirements.txt");
+        support::process::venv("pyvenv", &requirements)
+            .unwrap_or_else(|e| panic!("this test needs python3 with venv for openapi-spec-validator: {e}"))
     })
     .clone()
 }

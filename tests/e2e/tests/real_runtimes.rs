@@ -816,21 +816,8 @@ fn wasmtime_serve_runs_the_wasmtime_serve_build_as_the_readme_shows() {
 fn deploy_python() -> PathBuf {
     static PY: OnceLock<PathBuf> = OnceLock::new();
     PY.get_or_init(|| {
-        let venv = runtimes::root().join("target").join("deploy-venv");
-        let py = venv.join("bin").join("python");
         let requirements = runtimes::root().join("deploy").join("schema").join("requirements.txt");
-        let stamp = venv.join("installed-requirements.txt");
-        let wanted = std::fs::read_to_string(&requirements).expect("read deploy/schema/requirements.txt");
-        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
-            let mut create = Command::new("python3");
-            create.args(["-m", "venv"]).arg(&venv);
-            runtimes::run_ok(create, "python3 -m venv target/deploy-venv (needs python3 with venv)");
-            let mut pip = Command::new(&py);
-            pip.args(["-m", "pip", "install", "--quiet", "-r"]).arg(&requirements);
-            runtimes::run_ok(pip, "pip install -r deploy/schema/requirements.txt (needs PyPI once)");
-            std::fs::write(&stamp, &wanted).expect("write the venv stamp");
-        }
-        py
+        support::process::venv("deploy-venv", &requirements).unwrap_or_else(|e| panic!("{e}"))
     })
     .clone()
 }

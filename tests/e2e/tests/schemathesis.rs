@@ -37,31 +37,8 @@ fn pinned() -> PathBuf {
 /// concurrent `python3 -m venv` into one directory make one of them fail.
 fn schemathesis_python() -> Result<PathBuf, String> {
     static PY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    PY.get_or_init(install_schemathesis).clone()
-}
-
-fn install_schemathesis() -> Result<PathBuf, String> {
-    let ok = |c: &mut Command| c.output().is_ok_and(|o| o.status.success());
-    if !ok(Command::new("python3").arg("--version")) {
-        return Err("`python3` is not on the PATH".into());
-    }
-    let venv = support::root().join("target").join("schemathesis-venv");
-    let py = venv.join("bin").join("python");
-    let reqs = std::fs::read(pinned().join("requirements.txt")).expect("requirements.txt");
-    let stamp = venv.join("installed-requirements.txt");
-    if std::fs::read(&stamp).ok().as_ref() != Some(&reqs) {
-        if !py.exists() && !ok(Command::new("python3").arg("-m").arg("venv").arg(&venv)) {
-            return Err("python3 cannot create a venv".into());
-        }
-        support::process::run_ok(
-            "pip install -r tests/e2e/tests/schemathesis/requirements.txt",
-            Command::new(&py)
-                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
-                .arg(pinned().join("requirements.txt")),
-        );
-        std::fs::write(&stamp, &reqs).expect("write the install stamp");
-    }
-    Ok(py)
+    PY.get_or_init(|| support::process::venv("schemathesis-venv", &pinned().join("requirements.txt")))
+        .clone()
 }
 
 /// One schemathesis run against a connector configured with `config`,

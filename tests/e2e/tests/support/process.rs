@@ -57,3 +57,39 @@ pub fn run_ok(what: &str, cmd: &mut Command) -> Output {
     );
     out
 }
+
+/// The python of a venv under `target/<name>` with `requirements` installed
+/// (`pip install -r`, pinned versions), made on first use and installed again
+/// when the file changes (a stamp in the venv holds what was installed).
+/// `Err` says why not when python3 or its `venv` module is missing; a failed
+/// install fails the test. Call it once per test binary (behind a `OnceLock`):
+/// two `python3 -m venv` into one directory at once make one of them fail.
+pub fn venv(name: &str, requirements: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    let ok = |c: &mut Command| c.output().is_ok_and(|o| o.status.success());
+    if !ok(Command::new("python3").arg("--version")) {
+        return Err("`python3` is not on the PATH".into());
+    }
+    let venv = super::root().join("target").join(name);
+    let py = venv.join("bin").join("python");
+    let shown = requirements
+        .strip_prefix(super::root())
+        .unwrap_or(requirements)
+        .display();
+    let wanted = std::fs::read(requirements).unwrap_or_else(|e| panic!("read {shown}: {e}"));
+    let stamp = venv.join("installed-requirements.txt");
+    if std::fs::read(&stamp).ok().as_ref() != Some(&wanted) {
+        if !py.exists() && !ok(Command::new("python3").arg("-m").arg("venv").arg(&venv)) {
+            return Err(format!(
+                "python3 cannot create a venv in target/{name} (is its venv module installed?)"
+            ));
+        }
+        run_ok(
+            &format!("pip install -r {shown} (needs PyPI once)"),
+            Command::new(&py)
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+                .arg(requirements),
+        );
+        std::fs::write(&stamp, &wanted).expect("write the install stamp");
+    }
+    Ok(py)
+}
