@@ -149,15 +149,13 @@ impl Config {
         config: &[(String, String)],
         environment: impl FnOnce() -> Vec<(String, String)>,
     ) -> Result<Self, Error> {
-        let env = std::cell::OnceCell::new();
-        let environment = std::cell::Cell::new(Some(environment));
+        let env = std::cell::LazyCell::new(environment);
         Config::load(|key| match config.iter().find(|(k, _)| k == key) {
             Some((_, v)) => Some(v.clone()),
             None => env
-                .get_or_init(|| environment.take().map(|f| f()).unwrap_or_default())
                 .iter()
                 .find(|(name, _)| is_upper_case_of(name, key))
-                .map(|(_, v): &(String, String)| v.clone()),
+                .map(|(_, v)| v.clone()),
         })
     }
 
@@ -289,7 +287,7 @@ fn decimal_seconds_ms(v: &str) -> Option<u64> {
 /// Whether the environment variable `name` is `key` in upper case, compared
 /// without allocating.
 fn is_upper_case_of(name: &str, key: &str) -> bool {
-    name.len() == key.len() && name.bytes().zip(key.bytes()).all(|(n, k)| n == k.to_ascii_uppercase())
+    name.bytes().eq(key.bytes().map(|k| k.to_ascii_uppercase()))
 }
 
 #[cfg(test)]
